@@ -1,0 +1,96 @@
+"""Reads. `scope_for` is the one answer to "what may this staff user see";
+every staff-facing queryset in the project filters through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import Member, Organisation, OrganisationLevel, StaffRole, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the organisation tree a user may see. Deny by default."""
+
+    level: str  # "none", "grassroots", "street" or "district"
+    organisation_id: int | None = None
+
+    @property
+    def is_none(self) -> bool:
+        return self.level == "none"
+
+    def q(self, *, organisation: str = "organisation", street: str = "street") -> Q | None:
+        """A Q for a model reaching the tree through `organisation` and `street`
+        lookups; None means "everything" (district)."""
+        if self.level == "district":
+            return None
+        if self.level == "street":
+            return Q(**{f"{street}_id": self.organisation_id})
+        if self.level == "grassroots":
+            return Q(**{f"{organisation}_id": self.organisation_id})
+        return Q(pk__in=[])
+
+    def filter(self, queryset: QuerySet, *, organisation: str = "organisation", street: str = "street") -> QuerySet:
+        if self.is_none:
+            return queryset.none()
+        condition = self.q(organisation=organisation, street=street)
+        return queryset if condition is None else queryset.filter(condition)
+
+
+NO_SCOPE = Scope("none")
+
+_ROLE_SCOPE = {
+    StaffRole.GRASSROOTS: (OrganisationLevel.GRASSROOTS, "grassroots"),
+    StaffRole.STREET: (OrganisationLevel.STREET, "street"),
+    StaffRole.DISTRICT: (OrganisationLevel.DISTRICT, "district"),
+}
+
+
+def scope_for(user: User | None) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    if user.is_superuser:
+        return Scope("district")
+    if not user.is_staff:
+        return NO_SCOPE
+    expected = _ROLE_SCOPE.get(user.role)
+    organisation = user.organisation
+    # A staff account whose organisation does not match its role sees nothing.
+    if expected is None or organisation is None or organisation.level != expected[0] or not organisation.is_active:
+        return NO_SCOPE
+    return Scope(expected[1], organisation.pk)
+
+
+def organisations_visible_to(user: User | None) -> QuerySet[Organisation]:
+    scope = scope_for(user)
+    organisations = Organisation.objects.all()
+    if scope.level == "district":
+        return organisations
+    if scope.level == "street":
+        return organisations.filter(Q(pk=scope.organisation_id) | Q(street_id=scope.organisation_id))
+    if scope.level == "grassroots":
+        return organisations.filter(pk=scope.organisation_id)
+    return organisations.none()
+
+
+def members_visible_to(user: User | None) -> QuerySet[Member]:
+    return scope_for(user).filter(Member.objects.select_related("organisation", "street"))
+
+
+def member_for_user(user: User | None) -> Member | None:
+    """The member record behind a portal login, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Member.objects.select_related("organisation", "street").filter(user=user, is_active=True).first()
+
+
+def member_find_for_login(identifier: str) -> Member | None:
+    identifier = (identifier or "").strip()
+    if not identifier.isascii() or not identifier.isdigit():
+        return None
+    lookup = {"card_number": identifier} if len(identifier) == 10 else {"phone": identifier} if len(identifier) == 11 else None
+    if lookup is None:
+        return None
+    return Member.objects.select_related("user").filter(is_active=True, user__isnull=False, **lookup).first()

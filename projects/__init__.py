@@ -1,0 +1,1 @@
+"""Service projects: one Django app per project family lives in this package."""

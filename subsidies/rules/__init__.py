@@ -1,0 +1,1 @@
+"""The rules module: pure Python, no Django. Facts in, a Decision out."""
