@@ -1,0 +1,228 @@
+"""Facts schemas: what each rule needs to know, typed and labelled in Chinese.
+
+The portal form, the API serializer and the CLI are generated from a rule's
+schema. Parsing turns strings (forms, CLI), JSON values (API) or Python values
+into typed facts and reports every bad field at once, naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+FactKind = Literal["bool", "int", "decimal", "date", "choice", "str"]
+
+_TRUE = {"true", "1", "yes", "y", "on", "是", "t"}
+_FALSE = {"false", "0", "no", "n", "off", "否", "f", ""}
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+
+MISSING_REQUIRED = "“{label}”（{name}）必须填写。"
+BAD_BOOL = "“{label}”（{name}）必须是“是”或“否”。"
+BAD_INT = "“{label}”（{name}）必须是整数。"
+BAD_DECIMAL = "“{label}”（{name}）必须是数字，例如 3000 或 3000.50。"
+BAD_DATE = "“{label}”（{name}）必须是日期，格式为 YYYY-MM-DD。"
+BAD_CHOICE = "“{label}”（{name}）必须是以下之一：{choices}。"
+TOO_SMALL = "“{label}”（{name}）不能小于 {minimum}。"
+TOO_LARGE = "“{label}”（{name}）不能大于 {maximum}。"
+UNKNOWN_FACT = "未知的事实字段：{names}。"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    name: str
+    kind: FactKind
+    label: str
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
+    # A member-profile attribute that prefills this fact in the portal (see
+    # projects' profile selector), e.g. "birth_date" or "monthly_income".
+    profile: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.kind,
+            "label": self.label,
+            "required": self.required,
+            "choices": [{"value": v, "label": lbl} for v, lbl in self.choices],
+            "help": self.help,
+            "minimum": str(self.minimum) if self.minimum is not None else None,
+            "maximum": str(self.maximum) if self.maximum is not None else None,
+            "profile": self.profile,
+        }
+
+    def _message(self, template: str, **extra) -> str:
+        return template.format(label=self.label, name=self.name, **extra)
+
+    def coerce(self, value: Any) -> Any:
+        """Typed value, or raise ValueError with the Chinese message."""
+        kind = self.kind
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError(self._message(BAD_BOOL))
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(self._message(BAD_INT))
+            if isinstance(value, int):
+                result = value
+            elif isinstance(value, str) and _INT_RE.match(value.strip()):
+                result = int(value.strip())
+            else:
+                raise ValueError(self._message(BAD_INT))
+            return self._bounded(result)
+        if kind == "decimal":
+            if isinstance(value, bool):
+                raise ValueError(self._message(BAD_DECIMAL))
+            if isinstance(value, Decimal):
+                result = value
+            elif isinstance(value, int):
+                result = Decimal(value)
+            elif isinstance(value, float):
+                # A JSON number: take its shortest decimal spelling, never float arithmetic.
+                result = Decimal(repr(value))
+            elif isinstance(value, str) and _DECIMAL_RE.match(value.strip().replace(",", "")):
+                try:
+                    result = Decimal(value.strip().replace(",", ""))
+                except InvalidOperation:
+                    raise ValueError(self._message(BAD_DECIMAL)) from None
+            else:
+                raise ValueError(self._message(BAD_DECIMAL))
+            if not result.is_finite():
+                raise ValueError(self._message(BAD_DECIMAL))
+            return self._bounded(result)
+        if kind == "date":
+            if isinstance(value, datetime):
+                raise ValueError(self._message(BAD_DATE))
+            if isinstance(value, date):
+                return value
+            if isinstance(value, str) and _DATE_RE.match(value.strip()):
+                try:
+                    return date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            raise ValueError(self._message(BAD_DATE))
+        if kind == "choice":
+            text = str(value).strip()
+            if any(text == v for v, _ in self.choices):
+                return text
+            raise ValueError(self._message(BAD_CHOICE, choices="、".join(f"{v}（{lbl}）" for v, lbl in self.choices)))
+        if kind == "str":
+            return str(value).strip()
+        raise AssertionError(f"unknown fact kind {kind}")
+
+    def _bounded(self, value):
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(self._message(TOO_SMALL, minimum=self.minimum))
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(self._message(TOO_LARGE, maximum=self.maximum))
+        return value
+
+
+class FactsError(ValueError):
+    """Every bad or missing fact, by field name, with Chinese messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("；".join(errors.values()))
+
+
+class Facts(Mapping[str, Any]):
+    """Parsed facts. Attribute access; an absent optional fact reads as None."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values.get(name)
+        except AttributeError:  # during unpickling
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Facts({self._values!r})"
+
+
+@dataclass(frozen=True)
+class FactsSchema:
+    facts: tuple[Fact, ...]
+
+    def __post_init__(self):
+        names = [f.name for f in self.facts]
+        if len(names) != len(set(names)):
+            raise ValueError(f"duplicate fact names in schema: {names}")
+        object.__setattr__(self, "_by_name", {f.name: f for f in self.facts})
+
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self.facts)
+
+    def __getitem__(self, name: str) -> Fact:
+        return self._by_name[name]  # type: ignore[attr-defined]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name  # type: ignore[attr-defined]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.facts)
+
+    def parse(self, raw: Mapping[str, Any], *, partial: bool = False, strict: bool = True) -> Facts:
+        """Typed Facts from raw values.
+
+        partial: missing required facts are allowed (read as None) — for the
+        entitlement scan, which knows only the member's profile.
+        strict: unknown keys are an error (API, CLI); the portal passes False.
+        """
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        by_name = self._by_name  # type: ignore[attr-defined]
+        if strict:
+            unknown = [k for k in raw if k not in by_name]
+            if unknown:
+                errors["__all__"] = UNKNOWN_FACT.format(names="、".join(sorted(unknown)))
+        for fact in self.facts:
+            value = raw.get(fact.name)
+            if value is None or (isinstance(value, str) and value.strip() == "" and fact.kind != "bool"):
+                if fact.required and not partial:
+                    errors[fact.name] = fact._message(MISSING_REQUIRED)
+                values[fact.name] = None
+                continue
+            try:
+                values[fact.name] = fact.coerce(value)
+            except ValueError as exc:
+                errors[fact.name] = str(exc)
+        if errors:
+            raise FactsError(errors)
+        return Facts(values)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.facts]
+
+
+def choices(mapping: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(mapping.items())
