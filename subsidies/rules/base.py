@@ -9,34 +9,40 @@ class with that year's data), never edits of old ones.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState
-from .data import Param, PolicyData, Table, load_policy_data
+from .data import Param, PolicyData, load_policy_data
 from .facts import Facts, FactsSchema
 from .reference import ReferenceData, load_reference_data
 
 
-@dataclass(frozen=True, slots=True)
 class Context:
-    data: PolicyData
-    refs: ReferenceData
+    """What a rule reads while deciding: the year's policy data and the reference series."""
+
+    __slots__ = ("data", "refs", "clause", "table")
+
+    def __init__(self, data: PolicyData, refs: ReferenceData):
+        self.data = data
+        self.refs = refs
+        self.clause = data.clause  # the clause of a named condition, param or table
+        self.table = data.table
 
     def param(self, name: str) -> Param:
-        return self.data.params[name] if name in self.data.params else self.data.param(name)
+        return self.data.param(name)
 
     def value(self, name: str) -> Any:
-        return self.param(name).value
+        params = self.data.params
+        return params[name].value if name in params else self.data.param(name).value
 
-    def clause(self, name: str) -> Clause:
-        """The clause of a named condition, param or table."""
-        return self.data.clause(name)
-
-    def table(self, name: str) -> Table:
-        return self.data.table(name)
+    def windows(self, table_name: str, label: str = "受理期") -> list[Window]:
+        """A table with opens/closes columns as Windows (built once per table)."""
+        return self.data.table(table_name).derived(
+            f"windows:{label}",
+            lambda t: [Window(r["opens"], r["closes"], f"{r.get('batch') or r.get('name') or ''}{label}") for r in t.rows],
+        )
 
 
 class Checks:
@@ -94,13 +100,13 @@ class Checks:
             return None
         state = window.state(on)
         if state is WindowState.OPEN:
-            self.reasons.append(Reason(code, f"申请日期 {on:%Y-%m-%d} 在{window.describe()}内", clause, True))
+            self.reasons.append(Reason(code, f"申请日期 {on.isoformat()} 在{window.text}内", clause, True))
         elif state is WindowState.NOT_YET_OPEN:
             self._not_yet_open = True
-            self.reasons.append(Reason(f"{code}.not_yet_open", f"尚未开始受理；{window.describe()}", clause, False))
+            self.reasons.append(Reason(f"{code}.not_yet_open", f"尚未开始受理；{window.text}", clause, False))
         else:
             self._failed = True
-            self.reasons.append(Reason(f"{code}.closed", f"已过受理期；{window.describe()}", clause, False))
+            self.reasons.append(Reason(f"{code}.closed", f"已过受理期；{window.text}", clause, False))
         return state
 
     def windows(self, windows: list[Window], on: date | None, clause: Clause, code: str = "window"
@@ -111,9 +117,15 @@ class Checks:
             described = "；".join(w.describe() for w in windows)
             self.reasons.append(Reason(code, f"待确认申请日期；{described}", clause, None))
             return None
-        chosen = next((w for w in windows if w.state(on) is WindowState.OPEN), None)
-        chosen = chosen or next((w for w in windows if w.state(on) is WindowState.NOT_YET_OPEN), None)
-        chosen = chosen or windows[-1]
+        upcoming = None
+        for window in windows:  # in date order
+            if on <= window.closes:
+                if on >= window.opens:
+                    upcoming = window  # open now
+                    break
+                if upcoming is None:
+                    upcoming = window  # the next one to open
+        chosen = upcoming or windows[-1]
         self.window(chosen, on, clause, code)
         return chosen
 

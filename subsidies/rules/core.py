@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -21,6 +21,11 @@ DOCUMENTS = {
     "2021": "《2021年嘉定区总工会服务职工群众18件实事》",
     "issue": "项目说明（政策文件未载明的外部数据）",
 }
+
+
+def cn_date(day: date) -> str:
+    """2019-03-15 -> 2019年3月15日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -105,9 +110,9 @@ class Clause:
                 "citation": self.citation}
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One condition or computation, explained. ok: True met, False not met, None unknown."""
+class Reason(NamedTuple):
+    """One condition or computation, explained. ok: True met, False not met, None unknown.
+    (A NamedTuple: immutable, and cheap to build several times per evaluation.)"""
 
     code: str
     message: str
@@ -118,8 +123,7 @@ class Reason:
         return {"code": self.code, "message": self.message, "ok": self.ok, "clause": self.clause.to_dict()}
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
+class Share(NamedTuple):
     payer: Payer
     amount: Decimal
 
@@ -140,6 +144,12 @@ class Window:
     opens: date
     closes: date
     label: str = "申报期"
+    text: str = field(default="", init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.closes < self.opens:
+            raise ValueError(f"window closes before it opens: {self.opens} > {self.closes}")
+        object.__setattr__(self, "text", f"{self.label}：{cn_date(self.opens)}—{cn_date(self.closes)}")
 
     def state(self, on: date) -> WindowState:
         if on < self.opens:
@@ -149,7 +159,7 @@ class Window:
         return WindowState.OPEN
 
     def describe(self) -> str:
-        return f"{self.label}：{self.opens:%Y年%-m月%-d日}—{self.closes:%Y年%-m月%-d日}"
+        return self.text
 
     def to_dict(self) -> dict[str, str]:
         return {"label": self.label, "opens": self.opens.isoformat(), "closes": self.closes.isoformat()}
@@ -173,14 +183,23 @@ class Decision:
     details: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self):
-        if not isinstance(self.amount, Decimal) or self.amount != self.amount.quantize(FEN):
-            raise DecisionError(f"{self.rule_id}: amount must be Decimal to 2 places, got {self.amount!r}")
-        if self.amount < 0 or any(s.amount < 0 for s in self.split):
+        amount = self.amount
+        if amount.__class__ is not Decimal or amount != amount.quantize(FEN):
+            raise DecisionError(f"{self.rule_id}: amount must be Decimal to 2 places, got {amount!r}")
+        if amount < 0:
             raise DecisionError(f"{self.rule_id}: negative money")
-        if self.split and sum((s.amount for s in self.split), ZERO) != self.amount:
-            raise DecisionError(f"{self.rule_id}: split {self.split} does not sum to {self.amount}")
-        if len({s.payer for s in self.split}) != len(self.split):
-            raise DecisionError(f"{self.rule_id}: a payer appears twice in the split")
+        split = self.split
+        if split:
+            total, payers = ZERO, set()
+            for share in split:
+                if share.amount.__class__ is not Decimal or share.amount < 0:
+                    raise DecisionError(f"{self.rule_id}: share {share} is not a non-negative Decimal")
+                total += share.amount
+                payers.add(share.payer)
+            if total != amount:
+                raise DecisionError(f"{self.rule_id}: split {split} does not sum to {amount}")
+            if len(payers) != len(split):
+                raise DecisionError(f"{self.rule_id}: a payer appears twice in the split")
 
     @property
     def eligible(self) -> bool:

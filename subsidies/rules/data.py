@@ -117,6 +117,13 @@ class Table:
     def get(self, key: Any) -> dict[str, Any] | None:
         return self._index.get(key)  # type: ignore[attr-defined]
 
+    def derived(self, name: str, build):
+        """A value computed once from this (immutable) table, e.g. its rows as Windows."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if name not in cache:
+            cache[name] = build(self)
+        return cache[name]
+
     def keys(self) -> tuple[Any, ...]:
         return tuple(self._index)  # type: ignore[attr-defined]
 
@@ -171,15 +178,26 @@ class PolicyData:
     sources: tuple[str, ...] = field(default=())
     clauses: Mapping[str, Clause] = field(default_factory=dict)
 
+    def __post_init__(self):
+        # One flat index: a rule looks clauses up several times per evaluation.
+        index = {name: table.clause for name, table in self.tables.items()}
+        index.update({name: param.clause for name, param in self.params.items()})
+        index.update(self.clauses)
+        object.__setattr__(self, "_clause_index", index)
+
+    def derived(self, name: str, build):
+        """A value computed once from this (immutable) policy data, e.g. texts built from its params."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if name not in cache:
+            cache[name] = build(self)
+        return cache[name]
+
     def clause(self, name: str) -> Clause:
         """The clause behind a named condition, param or table."""
-        if name in self.clauses:
-            return self.clauses[name]
-        if name in self.params:
-            return self.params[name].clause
-        if name in self.tables:
-            return self.tables[name].clause
-        raise PolicyDataError(f"{self.year}年度政策数据缺少条款 {name}。")
+        try:
+            return self._clause_index[name]  # type: ignore[attr-defined]
+        except KeyError:
+            raise PolicyDataError(f"{self.year}年度政策数据缺少条款 {name}。") from None
 
     def param(self, name: str) -> Param:
         try:

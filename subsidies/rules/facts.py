@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -18,7 +18,6 @@ FactKind = Literal["bool", "int", "decimal", "date", "choice", "str"]
 
 _TRUE = {"true", "1", "yes", "y", "on", "是", "t"}
 _FALSE = {"false", "0", "no", "n", "off", "否", "f", ""}
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 
@@ -46,6 +45,24 @@ class Fact:
     # A member-profile attribute that prefills this fact in the portal (see
     # projects' profile selector), e.g. "birth_date" or "monthly_income".
     profile: str | None = None
+    # Precompiled: the fast path for values already of the right type (the hot loop of parse()).
+    fast: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.kind not in ("bool", "int", "decimal", "date", "choice", "str"):
+            raise ValueError(f"unknown fact kind {self.kind}")
+        if self.kind == "bool":
+            fast = _fast_bool
+        elif self.kind == "date":
+            fast = _fast_date
+        elif self.kind == "choice":
+            allowed = frozenset(v for v, _ in self.choices)
+
+            def fast(value, allowed=allowed):
+                return value if value.__class__ is str and value in allowed else _SLOW
+        else:
+            fast = _always_slow
+        object.__setattr__(self, "fast", fast)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,7 +84,7 @@ class Fact:
         """Typed value, or raise ValueError with the Chinese message."""
         kind = self.kind
         if kind == "bool":
-            if isinstance(value, bool):
+            if value is True or value is False:
                 return value
             text = str(value).strip().lower()
             if text in _TRUE:
@@ -110,11 +127,14 @@ class Fact:
                 raise ValueError(self._message(BAD_DATE))
             if isinstance(value, date):
                 return value
-            if isinstance(value, str) and _DATE_RE.match(value.strip()):
-                try:
-                    return date.fromisoformat(value.strip())
-                except ValueError:
-                    pass
+            if isinstance(value, str):
+                text = value.strip()
+                # Only YYYY-MM-DD (fromisoformat alone would also take 20190320 or week dates).
+                if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+                    try:
+                        return date.fromisoformat(text)
+                    except ValueError:
+                        pass
             raise ValueError(self._message(BAD_DATE))
         if kind == "choice":
             text = str(value).strip()
@@ -133,6 +153,28 @@ class Fact:
         return value
 
 
+_SLOW = object()
+
+
+def _fast_bool(value):
+    return value if value is True or value is False else _SLOW
+
+
+def _fast_date(value):
+    if value.__class__ is date:
+        return value
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return _SLOW
+    return _SLOW
+
+
+def _always_slow(value):
+    return _SLOW
+
+
 class FactsError(ValueError):
     """Every bad or missing fact, by field name, with Chinese messages."""
 
@@ -142,30 +184,28 @@ class FactsError(ValueError):
 
 
 class Facts(Mapping[str, Any]):
-    """Parsed facts. Attribute access; an absent optional fact reads as None."""
-
-    __slots__ = ("_values",)
+    """Parsed facts. Attribute access (plain instance attributes, so reads are
+    fast); a name the schema does not declare reads as None."""
 
     def __init__(self, values: dict[str, Any]):
-        self._values = values
+        self.__dict__.update(values)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values.get(name)
-        except AttributeError:  # during unpickling
-            raise AttributeError(name) from None
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
 
     def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+        return self.__dict__[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        return iter(self.__dict__)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self.__dict__)
 
     def __repr__(self) -> str:
-        return f"Facts({self._values!r})"
+        return f"Facts({self.__dict__!r})"
 
 
 @dataclass(frozen=True)
@@ -205,17 +245,23 @@ class FactsSchema:
             unknown = [k for k in raw if k not in by_name]
             if unknown:
                 errors["__all__"] = UNKNOWN_FACT.format(names="、".join(sorted(unknown)))
+        get = raw.get
         for fact in self.facts:
-            value = raw.get(fact.name)
-            if value is None or (isinstance(value, str) and value.strip() == "" and fact.kind != "bool"):
+            name = fact.name
+            value = get(name)
+            typed = _SLOW if value is None else fact.fast(value)
+            if typed is not _SLOW:
+                values[name] = typed
+                continue
+            if value is None or (value.__class__ is str and value.strip() == "" and fact.kind != "bool"):
                 if fact.required and not partial:
-                    errors[fact.name] = fact._message(MISSING_REQUIRED)
-                values[fact.name] = None
+                    errors[name] = fact._message(MISSING_REQUIRED)
+                values[name] = None
                 continue
             try:
-                values[fact.name] = fact.coerce(value)
+                values[name] = fact.coerce(value)
             except ValueError as exc:
-                errors[fact.name] = str(exc)
+                errors[name] = str(exc)
         if errors:
             raise FactsError(errors)
         return Facts(values)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from .core import FEN, ZERO, Payer, Share, money
 
 
 def age_on(birth: date, on: date) -> int:
-    """周岁: full years completed on `on` (a 29 February birthday completes on 28 February)."""
-    years = on.year - birth.year
-    if (on.month, on.day) < (birth.month, birth.day):
-        years -= 1
-    return years
+    """周岁: full years completed on `on`. A 29 February birthday completes on
+    28 February in a common year (the project convention in docs/rules.md)."""
+    birthday = (birth.month, birth.day)
+    if birthday == (2, 29) and not calendar.isleap(on.year):
+        birthday = (2, 28)
+    return on.year - birth.year - ((on.month, on.day) < birthday)
 
 
 def add_months(day: date, months: int) -> date:
@@ -49,7 +50,7 @@ def end_of_year(day: date) -> date:
 def split_equally(amount: Decimal, payers: tuple[Payer, ...]) -> tuple[Share, ...]:
     """Equal parts; any odd fen goes to the first payer so the parts always sum."""
     amount = money(amount)
-    part = (amount / len(payers)).quantize(FEN, rounding=ROUND_HALF_UP)
+    part = (amount / len(payers)).quantize(FEN, rounding=ROUND_DOWN)
     parts = [part] * len(payers)
     parts[0] += amount - sum(parts, ZERO)
     return tuple(Share(p, a) for p, a in zip(payers, parts, strict=True))
@@ -66,4 +67,5 @@ def total(split: tuple[Share, ...]) -> Decimal:
 
 def yuan(amount: Decimal) -> str:
     """1000.00 -> "1000元", 35.50 -> "35.50元" (for messages)."""
-    return f"{amount.normalize():f}元" if amount == amount.to_integral() else f"{amount}元"
+    text = str(amount)
+    return f"{text[:-3]}元" if text.endswith(".00") else f"{text}元"

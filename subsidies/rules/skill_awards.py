@@ -30,17 +30,16 @@ class _SkillAward(Rule):
     tables = ("skill_award_batches",)
     conditions = ("skill_member_of_district", "skill_unit_route", "skill_award_payer")
     interpretations = (
-        ("两批受理期（3/15–4/15、8/15–9/15）适用于技能晋升、带教师傅和专利发明人三类奖励"
-         "（“本项目分两批集中受理职工申请”），两端日期均可受理。", "skill_award_batches"),
+        ("受理批次（见 skill_award_batches 表）同时适用于技能晋升、带教师傅和专利发明人三类奖励，"
+         "批次首尾两日均可受理。", "skill_award_batches"),
         ("文件未载明奖励出资方：按终审单位列为市总工会出资。", "skill_award_payer"),
     )
 
     def _member_and_batch(self, checks: Checks, f: Facts, ctx: Context) -> Window | None:
         checks.need("member.district", f.is_district_member, ctx.clause("skill_member_of_district"),
                     "本区工会会员", "须为本区工会会员")
-        batches = [Window(r["opens"], r["closes"], f"{r['batch']}受理期")
-                   for r in ctx.table("skill_award_batches").rows]
-        return checks.windows(batches, f.application_date, ctx.clause("skill_award_batches"))
+        return checks.windows(ctx.windows("skill_award_batches"), f.application_date,
+                              ctx.clause("skill_award_batches"))
 
     def _certificate(self, checks: Checks, ctx: Context, issued_on, issuer, who: str) -> None:
         issued_from = ctx.value("skill_certificate_issued_from")
@@ -216,4 +215,4 @@ class PatentAward(_SkillAward):
 
 
 RULES_2019 = (SkillPromotionAward, MentorAward, PatentAward)
-RULES_2021: tuple[type[Rule], ...] = ()  # registered from data/2021/skill_awards.toml (see registry)
+RULES_2021: tuple[type[Rule], ...] = (SkillPromotionAward, MentorAward, PatentAward)  # data/2021/skill_awards.toml
