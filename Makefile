@@ -28,6 +28,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 demo: install
