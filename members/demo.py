@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiading_union.bulk import insert_rows
-
 from subsidies.rules.vocabulary import FLEXIBLE_INDUSTRIES
 
 from .identity import id_check_char

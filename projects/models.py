@@ -1,0 +1,246 @@
+"""The one application core every service project uses.
+
+An Application freezes the applicant's facts and the rules' Decision at
+submission; its status moves only through projects.workflow's transition
+table, each move recorded as an ApplicationEvent. Quotas are counters updated
+with a conditional UPDATE, so concurrent requests can never overbook them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    GRASSROOTS_REVIEW = "grassroots_review", _("待基层工会初审")
+    STREET_REVIEW = "street_review", _("待街镇工会审核")
+    DISTRICT_REVIEW = "district_review", _("待区总工会审核")
+    CITY_REVIEW = "city_review", _("待市总工会终审")
+    APPROVED = "approved", _("已批准")
+    PAID = "paid", _("已给付")
+    CLOSED = "closed", _("已办结")
+    RETURNED = "returned", _("退回补正")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ReviewLevel(models.TextChoices):
+    GRASSROOTS = "grassroots", _("基层工会")
+    STREET = "street", _("街镇工会")
+    DISTRICT = "district", _("区总工会")
+    CITY = "city", _("市总工会")
+
+
+# Statuses in which an application still holds its place (quota, once-a-year key).
+INACTIVE_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+
+
+class Application(models.Model):
+    # NULL until the row has a pk to number it from; unique once set.
+    reference = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, editable=False)  # noqa: DJ001
+    project = models.CharField(_("服务项目"), max_length=32, db_index=True)
+    rule_id = models.CharField(_("规则"), max_length=64)
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    applicant_member = models.ForeignKey(
+        Member, verbose_name=_("申请会员"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("申请组织"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    # Scope: the organisation and street/town the application belongs to (see members.selectors.Scope).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.ForeignKey(
+        Organisation, verbose_name=_("所属街镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=24, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.DRAFT)
+    review_chain = models.JSONField(_("审核流程"), default=list)
+    facts = models.JSONField(_("申请事实"), default=dict)
+    decision = models.JSONField(_("规则判定"), default=dict)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, default=0)
+    payout_due = models.DateField(_("给付期限"), null=True, blank=True)
+    # "once a year", "one share per period": unique among applications still holding their place.
+    dedup_key = models.CharField(_("唯一性键"), max_length=120, null=True, blank=True, editable=False)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("申请")
+        verbose_name_plural = _("申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="application_one_applicant",
+                condition=Q(applicant_member__isnull=False, applicant_organisation__isnull=True)
+                | Q(applicant_member__isnull=True, applicant_organisation__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["rule_id", "dedup_key"],
+                condition=Q(dedup_key__isnull=False) & ~Q(status__in=["withdrawn", "rejected"]),
+                name="application_once_per_key",
+                violation_error_message=_("已有同一项目的有效申请，不能重复申请。"),
+            ),
+            models.CheckConstraint(name="application_amount_not_negative", condition=Q(amount__gte=0)),
+        ]
+        indexes = [
+            models.Index(fields=["status", "street"]),
+            models.Index(fields=["status", "organisation"]),
+            models.Index(fields=["project", "policy_year", "status"]),
+            models.Index(fields=["applicant_member", "-created_at"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference or f"草稿 #{self.pk}"
+
+    @property
+    def applicant_name(self) -> str:
+        return self.applicant_member.name if self.applicant_member_id else self.applicant_organisation.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in INACTIVE_STATUSES
+
+
+class ApplicationEvent(models.Model):
+    """One step of the timeline: who did what, when, from which status to which."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=24, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=24, choices=ApplicationStatus.choices, blank=True)
+    level = models.CharField(_("审核层级"), max_length=16, choices=ReviewLevel.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("申请记录")
+        verbose_name_plural = _("申请记录")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class AttachmentKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("证书")
+    AGREEMENT = "agreement", _("协议")
+    INVOICE = "invoice", _("票据")
+    ROSTER = "roster", _("名册")
+    MEDICAL = "medical", _("医疗证明")
+    PHOTO = "photo", _("照片")
+    OTHER = "other", _("其他材料")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random stored name: nothing about the member or the original file leaks into the path.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("材料类型"), max_length=16, choices=AttachmentKind.choices)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class QuotaPool(models.Model):
+    """A number of places (D/E/F check-ups, reading rooms, a session's seats, a street's legal check-ups)."""
+
+    key = models.CharField(_("名额键"), max_length=120, unique=True)
+    project = models.CharField(_("服务项目"), max_length=32)
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    label = models.CharField(_("名称"), max_length=100)
+    capacity = models.PositiveIntegerField(_("名额"))
+    taken = models.PositiveIntegerField(_("已用"), default=0)
+
+    class Meta:
+        verbose_name = _("名额")
+        verbose_name_plural = _("名额")
+        ordering = ["project", "key"]
+        constraints = [
+            models.CheckConstraint(name="quota_not_overbooked", condition=Q(taken__lte=models.F("capacity"))),
+        ]
+
+    def __str__(self):
+        return f"{self.label}（{self.taken}/{self.capacity}）"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+class QuotaClaim(models.Model):
+    pool = models.ForeignKey(QuotaPool, on_delete=models.PROTECT, related_name="claims")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="quota_claims")
+    places = models.PositiveIntegerField(_("占用名额"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("名额占用")
+        verbose_name_plural = _("名额占用")
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "application"], name="quota_claim_once_per_application"),
+        ]
+
+    def __str__(self):
+        return f"{self.pool.key} × {self.places}"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,115 @@
+"""Forms generated from a rule's facts schema.
+
+The form only collects and displays; the schema parses and names every bad
+field (the same messages as the API and the CLI). Locked facts (today's date,
+what the member record says) are shown read-only and taken from the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from subsidies.rules.base import Rule
+from subsidies.rules.facts import Fact, Facts, FactsError
+
+from .models import AttachmentKind
+
+BOOL_CHOICES = (("", "—"), ("true", "是"), ("false", "否"))
+
+
+def _field_for(fact: Fact, *, disabled: bool) -> forms.Field:
+    common = {"label": fact.label, "required": False, "help_text": fact.help, "disabled": disabled}
+    if fact.kind == "bool":
+        return forms.ChoiceField(choices=BOOL_CHOICES, widget=forms.RadioSelect, **common)
+    if fact.kind == "date":
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if fact.kind in ("int", "decimal"):
+        attrs = {"inputmode": "decimal" if fact.kind == "decimal" else "numeric"}
+        if fact.minimum is not None:
+            attrs["min"] = str(fact.minimum)
+        if fact.maximum is not None:
+            attrs["max"] = str(fact.maximum)
+        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+    if fact.kind == "choice":
+        choices = (("", "—"), *fact.choices)
+        widget = forms.RadioSelect if len(fact.choices) <= 4 else forms.Select
+        return forms.ChoiceField(choices=choices, widget=widget, **common)
+    return forms.CharField(**common)
+
+
+def _display(value: Any) -> Any:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+class FactsForm(forms.Form):
+    """Fields named after the rule's facts; `cleaned_facts` holds the schema-parsed Facts."""
+
+    def __init__(self, *args, rule: Rule, locked: Mapping[str, Any] | None = None,
+                 initial_facts: Mapping[str, Any] | None = None, proofs: tuple[str, ...] = (), **kwargs):
+        self.rule = rule
+        self.locked = dict(locked or {})
+        self.proofs = proofs
+        initial = {name: _display(value) for name, value in {**(initial_facts or {}), **self.locked}.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+        for fact in rule.schema:
+            field = _field_for(fact, disabled=fact.name in self.locked)
+            if fact.required and fact.name not in self.locked:
+                field.label_suffix = " *"
+            self.fields[fact.name] = field
+        for kind in proofs:
+            self.fields[f"proof_{kind}"] = forms.FileField(
+                label=_("上传材料：%(kind)s") % {"kind": AttachmentKind(kind).label}, required=False,
+                help_text=_("PDF、JPG、PNG 或 Excel，10 MB 以内"),
+            )
+        self.cleaned_facts: Facts | None = None
+
+    def raw_facts(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in self.rule.schema.names}
+        data.update(self.locked)
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            self.cleaned_facts = self.rule.schema.parse(self.raw_facts(), strict=False)
+        except FactsError as exc:
+            for name, message in exc.errors.items():
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+    def uploads(self) -> list[tuple[str, Any]]:
+        return [(kind, self.cleaned_data[f"proof_{kind}"]) for kind in self.proofs
+                if self.cleaned_data.get(f"proof_{kind}")]
+
+
+class CalculatorForm(FactsForm):
+    """The public calculator: every fact editable, partial facts allowed."""
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        try:
+            self.cleaned_facts = self.rule.schema.parse(self.raw_facts(), strict=False, partial=True)
+        except FactsError as exc:
+            for name, message in exc.errors.items():
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG、PNG 或 Excel，10 MB 以内"))

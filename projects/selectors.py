@@ -1,0 +1,183 @@
+"""Reads for applications, entitlements and the member portal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from members.models import DuesRecord, Member, OrganisationLevel, User
+from members.selectors import scope_for
+from subsidies.rules import registry
+from subsidies.rules.base import Rule
+from subsidies.rules.core import Decision, Outcome
+from subsidies.rules.scan import scan
+from subsidies.selectors import reference_data
+
+from .catalogue import SERVICE_PROJECTS, ServiceProject
+from .flows import FLOWS
+from .models import Application, ApplicationEvent, Notification
+
+PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
+
+
+def member_profile(member: Member, today: date) -> dict[str, Any]:
+    """The facts about a member the rules can take without asking (Fact.profile names)."""
+    organisation = member.organisation
+    is_unit = organisation.level == OrganisationLevel.GRASSROOTS
+    paid_in_one_go = DuesRecord.objects.filter(member=member, year=today.year, paid_in_one_go=True).exists()
+    return {
+        "birth_date": member.birth_date,
+        "sex": member.sex,
+        "is_district_member": member.is_active,
+        "has_valid_member_card": member.is_active and member.card_issued_on is not None,
+        "card_made_on": member.card_issued_on,
+        "monthly_income": member.monthly_income,
+        "employment_type": member.employment_type,
+        "flexible_industry": member.flexible_industry or None,
+        "has_city_medical_insurance": member.has_city_medical_insurance,
+        "paid_full_dues_in_one_go": paid_in_one_go,
+        "marital_status": member.marital_status,
+        "is_hardship_member": member.is_hardship,
+        "unit_union_established": organisation.union_established if is_unit else None,
+        "unit_type": organisation.unit_type or None if is_unit else None,
+        "unit_employee_count": organisation.employee_count if is_unit else None,
+    }
+
+
+# Profile facts taken from the record, never from the applicant's form.
+# (monthly_income and marital_status are prefilled but the applicant may correct them, with proof.)
+LOCKED_PROFILE_FACTS = frozenset({
+    "birth_date", "sex", "is_district_member", "has_valid_member_card", "card_made_on", "employment_type",
+    "flexible_industry", "has_city_medical_insurance", "paid_full_dues_in_one_go", "is_hardship_member",
+    "unit_union_established", "unit_type", "unit_employee_count",
+})
+
+
+def organisation_profile(organisation) -> dict[str, Any]:
+    return {
+        "unit_union_established": organisation.union_established,
+        "unit_type": organisation.unit_type or None,
+        "unit_employee_count": organisation.employee_count,
+        "is_sanitation_operator": organisation.is_sanitation_operator,
+    }
+
+
+class EntitlementState:
+    ELIGIBLE = "eligible"  # 现在可以申请
+    NOT_YET_OPEN = "not_yet_open"  # 申报期未到
+    NEEDS_INFORMATION = "needs_information"  # 申请时需提供材料，暂无法判断
+    NOT_ELIGIBLE = "not_eligible"  # 不符合条件
+
+
+_STATE_OF = {
+    Outcome.ELIGIBLE: EntitlementState.ELIGIBLE,
+    Outcome.NOT_YET_OPEN: EntitlementState.NOT_YET_OPEN,
+    Outcome.INCOMPLETE: EntitlementState.NEEDS_INFORMATION,
+    Outcome.INELIGIBLE: EntitlementState.NOT_ELIGIBLE,
+}
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    rule: Rule
+    decision: Decision
+    project: ServiceProject
+
+    @property
+    def state(self) -> str:
+        return _STATE_OF[self.decision.outcome]
+
+    @property
+    def first_reason(self) -> str:
+        failed = self.decision.failed or self.decision.unknown
+        return failed[0].message if failed else ""
+
+
+def member_rules(on_year: int) -> list[Rule]:
+    """Rules a member applies for, newest policy year in force."""
+    return [r for r in registry.current_rules(on_year)
+            if r.applicant == "member" and FLOWS.get(r.rule_id) is not None and FLOWS[r.rule_id].applicable]
+
+
+def entitlements(member: Member, today: date) -> list[Entitlement]:
+    """Every rule a member could apply for, run on the member's profile."""
+    profile = member_profile(member, today)
+    results = scan(member_rules(today.year), profile, today, refs=reference_data())
+    order = {EntitlementState.ELIGIBLE: 0, EntitlementState.NOT_YET_OPEN: 1,
+             EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
+    rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
+    return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
+
+
+def applications_of_member(member: Member) -> QuerySet[Application]:
+    return Application.objects.filter(applicant_member=member).order_by("-created_at")
+
+
+def application_of_member(member: Member, reference: str) -> Application | None:
+    """The member's own application, or None — never someone else's."""
+    return (
+        Application.objects.filter(applicant_member=member, reference=reference)
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+            "attachments",
+        )
+        .first()
+    )
+
+
+def applications_of_organisation(user: User) -> QuerySet[Application]:
+    """Applications a staff user made for their organisation (or, for street staff, its units)."""
+    if not user.is_staff or user.organisation_id is None:
+        return Application.objects.none()
+    return Application.objects.filter(created_by=user).select_related("applicant_organisation")
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Staff: applications within their scope (members.selectors.scope_for)."""
+    return scope_for(user).filter(
+        Application.objects.select_related("applicant_member", "applicant_organisation", "street")
+    )
+
+
+# Rules whose approved applications are coverage the member holds, and rules that are claims on it.
+COVERAGE_RULES = ("member_basic_coverage", "flexible_worker_coverage", "flexible_worker_care")
+CLAIM_RULES = ("member_coverage_benefit", "flexible_worker_benefit", "city_condolence_payment",
+               "district_condolence_payment")
+HELD = ("approved", "paid", "closed")
+
+
+def coverage_of_member(member: Member) -> dict[str, list[Application]]:
+    """Coverage held (with its period and claim deadlines) and claims made, for "我的保障"."""
+    rows = list(Application.objects.filter(applicant_member=member, rule_id__in=COVERAGE_RULES + CLAIM_RULES)
+                .order_by("-policy_year", "-created_at"))
+    return {
+        "coverages": [a for a in rows if a.rule_id in COVERAGE_RULES and a.status in HELD],
+        "claims": [a for a in rows if a.rule_id in CLAIM_RULES],
+    }
+
+
+def may_see_application(user: User, application: Application) -> bool:
+    """The applicant, or staff whose scope covers it."""
+    from . import workflow
+
+    return workflow.is_applicant(user, application) or workflow.in_scope(user, application)
+
+
+def unread_notifications(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("application")
+
+
+def total_amount(applications: QuerySet[Application]) -> Decimal:
+    from django.db.models import Sum
+
+    return applications.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

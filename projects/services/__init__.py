@@ -1,0 +1,1 @@
+"""Writes for applications. Portal, admin, API and Celery tasks call these."""

@@ -1,0 +1,383 @@
+"""Applications: submit, move through the transition table, recalculate.
+
+Every status change is `check_transition` (permissions, state, reasons —
+raises with a Chinese message) followed by `do_transition` (write, record the
+event, release quotas, notify) on a row locked with SELECT … FOR UPDATE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.models import Member, Organisation, User
+from members.services import organisation_street
+from projects import workflow
+from projects.flows import Applicant, Flow, flow_for
+from projects.models import Application, ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind
+from projects.selectors import LOCKED_PROFILE_FACTS, member_profile, organisation_profile
+from subsidies.rules import registry
+from subsidies.rules.core import Decision, Outcome
+from subsidies.rules.facts import Facts
+from subsidies.selectors import policy_data, reference_data
+
+from .attachments import AttachmentUpload, StoredFiles, store_attachments
+from .errors import ApplicationError, TransitionNotAllowed
+from .notifications import applicant_users, notify
+from .quotas import quota_claim, quota_pool_for, quota_release
+
+S = ApplicationStatus
+
+NOT_APPLICABLE = "“{title}”无需在线申请。"
+MEMBER_ONLY = "“{title}”由会员本人申请。"
+ORGANISATION_ONLY = "“{title}”由单位或工会组织申请。"
+NOT_YOUR_ORGANISATION = "您只能为本人所在的组织申请。"
+NOT_ELIGIBLE = "不符合申请条件：{reasons}"
+NOT_YET_OPEN = "尚未开始受理。{window}"
+INCOMPLETE = "还需补充：{reasons}"
+PROOFS_MISSING = "请上传以下材料：{kinds}。"
+NOT_RECALCULABLE = "当前状态为“{status}”，不能重新计算。"
+NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
+
+
+def facts_to_json(facts: Facts | Mapping[str, Any]) -> dict[str, Any]:
+    plain = {}
+    for name, value in facts.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        plain[name] = value
+    return plain
+
+
+def authoritative_facts(rule, *, member: Member | None, organisation: Organisation | None,
+                        today: date) -> dict[str, Any]:
+    """Facts the applicant may not choose: today's date and what the member or
+    organisation record already says (see selectors.LOCKED_PROFILE_FACTS)."""
+    profile = member_profile(member, today) if member is not None else organisation_profile(organisation)
+    locked = {}
+    for fact in rule.schema:
+        if fact.profile == "today":
+            locked[fact.name] = today
+        elif fact.profile in LOCKED_PROFILE_FACTS and profile.get(fact.profile) is not None:
+            locked[fact.name] = profile[fact.profile]
+    return locked
+
+
+def _decide(rule_id: str, policy_year: int, raw: Mapping[str, Any], *, strict: bool,
+            locked: Mapping[str, Any] | None = None, partial: bool = False) -> tuple[Any, Facts, Decision]:
+    rule = registry.get(rule_id, policy_year)
+    # FactsError names each bad field; a draft may leave required facts empty.
+    facts = rule.schema.parse({**raw, **(locked or {})}, strict=strict, partial=partial)
+    decision = rule.decide(facts, rule.context(policy_data(policy_year), reference_data()))
+    return rule, facts, decision
+
+
+def _refuse_unless_eligible(decision: Decision) -> None:
+    if decision.outcome is Outcome.ELIGIBLE:
+        return
+    failed = [r.message for r in decision.failed]
+    if decision.outcome is Outcome.NOT_YET_OPEN:
+        window = decision.window.describe() if decision.window else ""
+        raise ApplicationError(NOT_YET_OPEN.format(window=window), reasons=failed)
+    if decision.outcome is Outcome.INCOMPLETE:
+        unknown = [r.message for r in decision.unknown]
+        raise ApplicationError(INCOMPLETE.format(reasons="；".join(unknown)), reasons=unknown)
+    raise ApplicationError(NOT_ELIGIBLE.format(reasons="；".join(failed)), reasons=failed)
+
+
+def _check_applicant(rule, flow: Flow, user: User, member: Member | None, organisation: Organisation | None) -> None:
+    if not flow.applicable:
+        raise ApplicationError(NOT_APPLICABLE.format(title=rule.title))
+    if rule.applicant == "member":
+        if member is None or organisation is not None:
+            raise ApplicationError(MEMBER_ONLY.format(title=rule.title))
+        if member.user_id != user.pk or not member.is_active:
+            raise ApplicationError(NOT_YOUR_ORGANISATION)
+    else:
+        if organisation is None or member is not None:
+            raise ApplicationError(ORGANISATION_ONLY.format(title=rule.title))
+        # A unit applies through its own staff; a street union may apply for its units (e.g. legal check-ups).
+        own = user.is_staff and user.organisation_id == organisation.pk
+        street_for_unit = user.is_staff and user.role == "street" and organisation.street_id == user.organisation_id
+        if not (own or street_for_unit or user.is_superuser):
+            raise ApplicationError(NOT_YOUR_ORGANISATION)
+
+
+def _scope_of(member: Member | None, organisation: Organisation | None) -> tuple[Organisation, Organisation | None]:
+    if member is not None:
+        return member.organisation, member.street
+    return organisation, organisation_street(organisation)
+
+
+def _record(application: Application, *, action: str, from_status: str, to_status: str, actor: User | None,
+            comment: str = "", level: str = "", data: dict | None = None) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application, action=action, from_status=from_status, to_status=to_status, actor=actor,
+        comment=comment, level=level, data=data or {},
+    )
+
+
+def _freeze(application: Application, facts: Facts, decision: Decision, flow: Flow) -> None:
+    application.facts = facts_to_json(facts)
+    application.decision = decision.to_dict()
+    application.amount = decision.amount
+    application.review_chain = list(flow.review_chain(decision))
+    application.payout_due = decision.date("payout_due")
+
+
+def _claim_quotas(application: Application, flow: Flow) -> None:
+    if flow.quotas is None:
+        return
+    applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
+                          application.policy_year)
+    data = policy_data(application.policy_year)
+    for spec in flow.quotas(applicant, application.facts):
+        if application.quota_claims.filter(pool__key=spec.key).exists():
+            continue  # resubmission after correction keeps its place
+        pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
+        quota_claim(pool=pool, application=application)
+
+
+def _require_proofs(application: Application, flow: Flow) -> None:
+    if not flow.proofs:
+        return
+    present = set(application.attachments.values_list("kind", flat=True))
+    missing = [kind for kind in flow.proofs if kind not in present]
+    if missing:
+        labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
+        raise ApplicationError(PROOFS_MISSING.format(kinds=labels), field="attachments")
+
+
+def application_submit(
+    *,
+    user: User,
+    rule_id: str,
+    policy_year: int,
+    facts: Mapping[str, Any],
+    member: Member | None = None,
+    organisation: Organisation | None = None,
+    uploads: Sequence[AttachmentUpload] = (),
+    draft: bool = False,
+    strict: bool = False,
+) -> Application:
+    """Create an application (a draft, or submitted and routed to its first review level).
+
+    Raises FactsError (bad facts, by field), ApplicationError (not eligible, not
+    open, duplicate, proofs missing) or QuotaFull. Nothing is saved on error,
+    neither rows nor uploaded files.
+    """
+    with StoredFiles() as files, transaction.atomic():
+        return _application_submit(user=user, rule_id=rule_id, policy_year=policy_year, facts=facts, member=member,
+                                   organisation=organisation, uploads=uploads, draft=draft, strict=strict, files=files)
+
+
+def _application_submit(*, user, rule_id, policy_year, facts, member, organisation, uploads, draft, strict,
+                        files: StoredFiles) -> Application:
+    try:
+        rule = registry.get(rule_id, policy_year)
+    except registry.UnknownRule as exc:
+        raise ApplicationError(str(exc)) from None
+    flow = flow_for(rule_id)
+    _check_applicant(rule, flow, user, member, organisation)
+    locked = authoritative_facts(rule, member=member, organisation=organisation, today=timezone.localdate())
+    rule, parsed, decision = _decide(rule_id, policy_year, facts, strict=strict, locked=locked, partial=draft)
+    if not draft:
+        _refuse_unless_eligible(decision)
+    scope_org, street = _scope_of(member, organisation)
+    application = Application(
+        project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
+        applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT, created_by=user,
+    )
+    _freeze(application, parsed, decision, flow)
+    if flow.dedup is not None:
+        applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
+        application.dedup_key = flow.dedup(applicant, application.facts)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ApplicationError(flow.dedup_message) from None
+    application.reference = f"JD{policy_year}{application.pk:08d}"
+    application.save(update_fields=["reference"])
+    _record(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
+            data={"decision": decision.outcome.value, "amount": str(decision.amount)})
+    store_attachments(application=application, user=user, uploads=uploads, files=files)
+    if not draft:
+        _submit(application, flow, user)
+    return application
+
+
+def _submit(application: Application, flow: Flow, user: User) -> None:
+    _require_proofs(application, flow)
+    _claim_quotas(application, flow)
+    transition = workflow.TRANSITIONS["submit"]
+    do_transition(user=user, application=application, transition=transition)
+    do_transition(user=None, application=application, transition=workflow.TRANSITIONS["route"])
+
+
+def application_resubmit(*, user: User, application: Application, facts: Mapping[str, Any],
+                         uploads: Sequence[AttachmentUpload] = ()) -> Application:
+    """A draft or a returned application, corrected by the applicant and submitted again."""
+    with StoredFiles() as files, transaction.atomic():
+        return _application_resubmit(user=user, application=application, facts=facts, uploads=uploads, files=files)
+
+
+def _application_resubmit(*, user, application, facts, uploads, files: StoredFiles) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    transition = check_transition(user=user, application=application, action="submit")
+    rule = registry.get(application.rule_id, application.policy_year)
+    locked = authoritative_facts(rule, member=application.applicant_member,
+                                 organisation=application.applicant_organisation, today=timezone.localdate())
+    rule, parsed, decision = _decide(application.rule_id, application.policy_year, facts, strict=False, locked=locked)
+    _refuse_unless_eligible(decision)
+    flow = flow_for(application.rule_id)
+    _freeze(application, parsed, decision, flow)
+    application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "updated_at"])
+    store_attachments(application=application, user=user, uploads=uploads, files=files)
+    _require_proofs(application, flow)
+    _claim_quotas(application, flow)
+    do_transition(user=user, application=application, transition=transition)
+    do_transition(user=None, application=application, transition=workflow.TRANSITIONS["route"])
+    return application
+
+
+def check_transition(*, user: User | None, application: Application, action: str, comment: str = ""
+                     ) -> workflow.Transition:
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionNotAllowed(f"未知操作：{action}")
+    if application.status not in transition.sources:
+        raise TransitionNotAllowed(workflow.NOT_ALLOWED_FROM.format(
+            status=ApplicationStatus(application.status).label, action=transition.label))
+    if not workflow.may_perform(user, application, transition):
+        raise TransitionNotAllowed(workflow.NOT_YOURS.format(action=transition.label))
+    if transition.needs_reason and not comment.strip():
+        raise TransitionNotAllowed(workflow.REASON_REQUIRED.format(action=transition.label), field="comment")
+    if transition.action == "approve":
+        _check_segregation(user, application)
+    return transition
+
+
+def _check_segregation(user: User, application: Application) -> None:
+    """Whoever approved at one level may not approve at the next."""
+    earlier = (
+        application.events.filter(action="approve", actor=user).exclude(level="").values_list("level", flat=True)
+    )
+    for level in earlier:
+        raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(level).label))
+
+
+def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
+                  comment: str = "", data: dict | None = None) -> Application:
+    """Write a transition that check_transition allowed. The caller holds the row lock."""
+    from_status = application.status
+    level = workflow.current_level(application)
+    to_status = workflow.target_status(transition, application)
+    application.status = to_status
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    if transition.action == "submit":
+        application.submitted_at = now
+        fields.append("submitted_at")
+    if to_status in (S.APPROVED, S.REJECTED):
+        application.decided_at = now
+        fields.append("decided_at")
+    application.save(update_fields=fields)
+    _record(application, action=transition.action, from_status=from_status, to_status=to_status, actor=user,
+            comment=comment.strip(), level=level.value if level else "", data=data)
+    if to_status in (S.WITHDRAWN, S.REJECTED):
+        quota_release(application=application)
+    _notify_applicant(application, transition, to_status, comment)
+    return application
+
+
+_NOTIFY_ON = {
+    "route": "您的申请 {ref} 已提交，{status}。",
+    "approve": "您的申请 {ref} 已通过{level}审核，{status}。",
+    "return": "您的申请 {ref} 被退回补正。",
+    "reject": "您的申请 {ref} 未通过审核。",
+    "mark_paid": "您的申请 {ref} 已给付。",
+}
+
+
+def _notify_applicant(application: Application, transition: workflow.Transition, to_status: str, comment: str) -> None:
+    template = _NOTIFY_ON.get(transition.action)
+    if template is None:
+        return
+    level = ""
+    if transition.action == "approve":
+        last = application.events.filter(action="approve").order_by("-pk").first()
+        level = workflow.ReviewLevel(last.level).label if last and last.level else ""
+    title = template.format(ref=application.reference, status=ApplicationStatus(to_status).label, level=level)
+    notify(recipients=applicant_users(application), title=title, body=comment, application=application)
+
+
+@transaction.atomic
+def application_transition(*, user: User, application: Application, action: str, comment: str = "") -> Application:
+    """Check and perform one transition (approve, return, reject, withdraw, mark_paid, close)."""
+    if action in ("submit", "route"):
+        raise TransitionNotAllowed("请使用提交申请功能。")
+    locked = Application.objects.select_for_update(of=("self",)).select_related(
+        "applicant_member", "applicant_member__user", "created_by").get(pk=application.pk)
+    transition = check_transition(user=user, application=locked, action=action, comment=comment)
+    return do_transition(user=user, application=locked, transition=transition, comment=comment)
+
+
+@dataclass(frozen=True)
+class Recalculation:
+    frozen: dict[str, Any]
+    current: dict[str, Any]
+
+    @property
+    def changes(self) -> dict[str, tuple[Any, Any]]:
+        keys = ("outcome", "amount", "split", "dates", "route")
+        return {k: (self.frozen.get(k), self.current.get(k)) for k in keys if self.frozen.get(k) != self.current.get(k)}
+
+
+RECALCULABLE = frozenset({S.SUBMITTED, S.RETURNED, *workflow.REVIEW_STATUSES, S.APPROVED})
+
+
+def application_recalculation_preview(*, application: Application) -> Recalculation:
+    """The frozen Decision beside what the current policy tables would decide."""
+    _, _, decision = _decide(application.rule_id, application.policy_year, application.facts, strict=False)
+    return Recalculation(frozen=application.decision, current=decision.to_dict())
+
+
+@transaction.atomic
+def application_recalculate(*, user: User, application: Application, comment: str = "") -> Recalculation:
+    """Staff accept the current policy tables' Decision for this application; recorded with the difference."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in RECALCULABLE:
+        raise ApplicationError(NOT_RECALCULABLE.format(status=ApplicationStatus(application.status).label))
+    if not (workflow.may_review(user, application) or (
+            application.status == S.APPROVED and workflow.in_scope(user, application)
+            and (user.is_superuser or user.role == "district"))):
+        raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="重新计算"))
+    preview = application_recalculation_preview(application=application)
+    if preview.changes:
+        application.decision = preview.current
+        application.amount = Decimal(preview.current["amount"])
+        due = preview.current["dates"].get("payout_due")
+        application.payout_due = date.fromisoformat(due) if due else None
+        application.save(update_fields=["decision", "amount", "payout_due", "updated_at"])
+    _record(application, action="recalculate", from_status=application.status, to_status=application.status,
+            actor=user, comment=comment, data={"changes": {k: list(v) for k, v in preview.changes.items()}})
+    return preview
+
+
+def attachment_add(*, user: User, application: Application, upload: AttachmentUpload) -> Attachment:
+    with StoredFiles() as files, transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not workflow.is_applicant(user, application):
+            raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="上传材料"))
+        if application.status not in (S.DRAFT, S.RETURNED, S.SUBMITTED, *workflow.REVIEW_STATUSES):
+            raise ApplicationError("已审结的申请不能再上传材料。")
+        return store_attachments(application=application, user=user, uploads=[upload], files=files)[0]

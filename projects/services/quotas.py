@@ -1,0 +1,56 @@
+"""Places that must never be overbooked, claimed with one conditional UPDATE.
+
+`UPDATE … SET taken = taken + n WHERE id = … AND taken + n <= capacity` is
+atomic on PostgreSQL (the row is locked for the statement), so fifty concurrent
+requests for the last five places give exactly five successes.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from projects.models import Application, QuotaClaim, QuotaPool
+from subsidies.rules.data import PolicyData
+
+from ..flows import QuotaSpec
+from .errors import QuotaFull
+
+POOL_MISSING = "“{label}”名额尚未设置，请联系区总工会。"
+POOL_FULL = "“{label}”名额已满（共{capacity}个）。"
+
+
+def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: PolicyData) -> QuotaPool:
+    pool = QuotaPool.objects.filter(key=spec.key).first()
+    if pool is not None:
+        return pool
+    if spec.capacity_param is None:
+        raise QuotaFull(POOL_MISSING.format(label=spec.label))
+    capacity = data.value(spec.capacity_param)
+    try:
+        with transaction.atomic():
+            return QuotaPool.objects.create(key=spec.key, project=project, policy_year=policy_year,
+                                            label=spec.label, capacity=capacity)
+    except IntegrityError:  # created concurrently
+        return QuotaPool.objects.get(key=spec.key)
+
+
+def quota_claim(*, pool: QuotaPool, application: Application, places: int = 1) -> QuotaClaim:
+    """Take places or raise QuotaFull. Must run inside the caller's transaction."""
+    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(
+        taken=F("taken") + places
+    )
+    if not updated:
+        pool.refresh_from_db(fields=["capacity", "taken"])
+        raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
+    return QuotaClaim.objects.create(pool=pool, application=application, places=places)
+
+
+def quota_release(*, application: Application) -> int:
+    """Give back every place the application holds (withdrawn, rejected). Idempotent."""
+    released = 0
+    for claim in QuotaClaim.objects.select_for_update().filter(application=application):
+        QuotaPool.objects.filter(pk=claim.pool_id).update(taken=F("taken") - claim.places)
+        released += claim.places
+        claim.delete()
+    return released

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("projects/<slug:code>/", views.project_detail, name="project"),
+    path("apply/<slug:rule_id>/<int:year>/", views.apply, name="apply"),
+    path("calculators/", views.calculator_index, name="calculators"),
+    path("calculators/<slug:rule_id>/<int:year>/", views.calculator, name="calculator"),
+    path("my/", views.my_entitlements, name="my_entitlements"),
+    path("my/applications/", views.my_applications, name="my_applications"),
+    path("my/applications/<str:reference>/", views.my_application, name="my_application"),
+    path("my/applications/<str:reference>/edit/", views.my_application_edit, name="my_application_edit"),
+    path("my/applications/<str:reference>/attach/", views.my_application_attach, name="my_application_attach"),
+    path("my/applications/<str:reference>/<slug:action>/", views.my_application_action, name="my_application_action"),
+    path("my/coverage/", views.my_coverage, name="my_coverage"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("organisation/applications/", views.organisation_applications, name="organisation_applications"),
+]

@@ -1,0 +1,258 @@
+"""Member portal and public pages. Thin: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.selectors import member_for_user
+from subsidies.rules import registry
+from subsidies.rules.facts import FactsError
+from subsidies.selectors import reference_data
+
+from . import selectors, workflow
+from .flows import FLOWS
+from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
+from .models import Attachment
+from .services.applications import (
+    application_resubmit,
+    application_submit,
+    application_transition,
+    attachment_add,
+    authoritative_facts,
+)
+from .services.attachments import AttachmentUpload
+from .services.errors import ApplicationError
+
+ONLY_MEMBERS = "此页面仅供会员使用：请使用会员服务卡号或手机号登录。"
+
+
+def member_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        member = member_for_user(request.user)
+        if member is None:
+            raise PermissionDenied(ONLY_MEMBERS)
+        return view(request, member, *args, **kwargs)
+
+    return wrapper
+
+
+def _own_application_or_404(member, reference: str):
+    """The member's own application; someone else's looks exactly like a missing one."""
+    application = selectors.application_of_member(member, reference)
+    if application is None:
+        raise Http404
+    return application
+
+
+def _rule_or_404(rule_id: str, year: int):
+    try:
+        return registry.get(rule_id, year)
+    except registry.UnknownRule:
+        raise Http404 from None
+
+
+# --- Public pages --------------------------------------------------------------------
+
+
+def project_detail(request, code: str):
+    project = selectors.PROJECTS_BY_CODE.get(code)
+    if project is None:
+        raise Http404
+    rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
+    return render(request, "projects/project_detail.html", {
+        "project": project, "rules": rules, "flows": FLOWS,
+    })
+
+
+def calculator_index(request):
+    rules = sorted(registry.all_rules(), key=lambda r: (r.project, r.rule_id, -r.policy_year))
+    return render(request, "projects/calculator_index.html", {
+        "rules": rules, "projects": selectors.PROJECTS_BY_CODE,
+    })
+
+
+def calculator(request, rule_id: str, year: int):
+    rule = _rule_or_404(rule_id, year)
+    decision = None
+    form = CalculatorForm(request.GET or None, rule=rule)
+    if request.GET and form.is_valid():
+        decision = rule.decide(form.cleaned_facts, rule.context(refs=reference_data()))
+    return render(request, "projects/calculator.html", {
+        "rule": rule, "form": form, "decision": decision,
+        "project": selectors.PROJECTS_BY_CODE[rule.project],
+    })
+
+
+# --- Member portal -------------------------------------------------------------------
+
+
+@member_required
+def my_entitlements(request, member):
+    today = timezone.localdate()
+    rows = selectors.entitlements(member, today)
+    return render(request, "projects/my_entitlements.html", {"member": member, "rows": rows, "today": today})
+
+
+@member_required
+def my_applications(request, member):
+    applications = selectors.applications_of_member(member)
+    return render(request, "projects/my_applications.html", {"member": member, "applications": applications})
+
+
+@member_required
+def my_application(request, member, reference: str):
+    application = _own_application_or_404(member, reference)
+    return render(request, "projects/my_application.html", {
+        "member": member, "application": application,
+        "actions": workflow.available_actions(request.user, application),
+        "attachment_form": AttachmentForm(), "transition_form": TransitionForm(),
+    })
+
+
+@member_required
+def my_coverage(request, member):
+    coverage = selectors.coverage_of_member(member)
+    return render(request, "projects/my_coverage.html", {"member": member, **coverage})
+
+
+@login_required
+def notifications(request):
+    items = list(selectors.notifications_of(request.user)[:100])
+    return render(request, "projects/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    selectors.notifications_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("projects:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, rule_id: str, year: int):
+    rule = _rule_or_404(rule_id, year)
+    flow = FLOWS.get(rule_id)
+    if flow is None or not flow.applicable:
+        raise Http404
+    member = member_for_user(request.user) if rule.applicant == "member" else None
+    organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
+    if member is None and organisation is None:
+        raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else "此项目由单位或工会组织申请。")
+    today = timezone.localdate()
+    locked = authoritative_facts(rule, member=member, organisation=organisation, today=today)
+    initial = selectors.member_profile(member, today) if member else {}
+    initial = {f.name: initial.get(f.profile) for f in rule.schema if f.profile and initial.get(f.profile) is not None}
+    form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
+                     proofs=flow.proofs)
+    if request.method == "POST" and form.is_valid():
+        uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
+        try:
+            application = application_submit(
+                user=request.user, rule_id=rule_id, policy_year=year, facts=form.raw_facts(), member=member,
+                organisation=organisation, uploads=uploads, draft="save_draft" in request.POST,
+            )
+        except FactsError as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"申请 {application.reference} 已{'保存为草稿' if application.status == 'draft' else '提交'}。")
+            if member:
+                return redirect("projects:my_application", reference=application.reference)
+            return redirect("projects:organisation_applications")
+    return render(request, "projects/apply.html", {
+        "rule": rule, "form": form, "flow": flow, "project": selectors.PROJECTS_BY_CODE[rule.project],
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def my_application_edit(request, member, reference: str):
+    application = _own_application_or_404(member, reference)
+    rule = _rule_or_404(application.rule_id, application.policy_year)
+    flow = FLOWS[application.rule_id]
+    locked = authoritative_facts(rule, member=member, organisation=None, today=timezone.localdate())
+    form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked,
+                     initial_facts=application.facts, proofs=flow.proofs)
+    if request.method == "POST" and form.is_valid():
+        uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
+        try:
+            application_resubmit(user=request.user, application=application, facts=form.raw_facts(), uploads=uploads)
+        except FactsError as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"申请 {application.reference} 已重新提交。")
+            return redirect("projects:my_application", reference=application.reference)
+    return render(request, "projects/apply.html", {
+        "rule": rule, "form": form, "flow": flow, "application": application,
+        "project": selectors.PROJECTS_BY_CODE[rule.project],
+    })
+
+
+@member_required
+@require_POST
+def my_application_action(request, member, reference: str, action: str):
+    application = _own_application_or_404(member, reference)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        application_transition(user=request.user, application=application, action=action,
+                               comment=form.cleaned_data.get("comment", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "操作已完成。")
+    return redirect("projects:my_application", reference=reference)
+
+
+@member_required
+@require_POST
+def my_application_attach(request, member, reference: str):
+    application = _own_application_or_404(member, reference)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择材料类型并选择文件。")
+    else:
+        try:
+            attachment_add(user=request.user, application=application,
+                           upload=AttachmentUpload(form.cleaned_data["kind"], form.cleaned_data["file"]))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "材料已上传。")
+    return redirect("projects:my_application", reference=reference)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    if not selectors.may_see_application(request.user, attachment.application):
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def organisation_applications(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    applications = selectors.applications_of_organisation(request.user)
+    return render(request, "projects/organisation_applications.html", {"applications": applications})

@@ -1,0 +1,162 @@
+"""The one transition table, and who may perform each transition.
+
+Portal, admin, API and tasks all go through projects.services.applications,
+which asks this module; nothing else changes an application's status.
+
+    draft ──submit──▶ submitted ──route──▶ first review level of the project's chain
+    review level ──approve──▶ next level … ──▶ approved ──mark_paid──▶ paid ──close──▶ closed
+    review level ──return (reason)──▶ returned ──submit──▶ submitted …
+    review level ──reject (reason)──▶ rejected
+    draft/submitted/review/returned ──withdraw──▶ withdrawn   (by the applicant)
+    approved booking (no review chain) ──cancel──▶ withdrawn   (by the applicant; frees the place)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from members.models import StaffRole, User
+from members.selectors import scope_for
+
+from .models import Application, ApplicationStatus, ReviewLevel
+
+S = ApplicationStatus
+
+LEVEL_STATUS = {
+    ReviewLevel.GRASSROOTS: S.GRASSROOTS_REVIEW,
+    ReviewLevel.STREET: S.STREET_REVIEW,
+    ReviewLevel.DISTRICT: S.DISTRICT_REVIEW,
+    ReviewLevel.CITY: S.CITY_REVIEW,
+}
+STATUS_LEVEL = {status: level for level, status in LEVEL_STATUS.items()}
+REVIEW_STATUSES = frozenset(LEVEL_STATUS.values())
+
+# Which staff role reviews at each level. The city union's final review happens
+# in the city's own system; district staff record its outcome here.
+LEVEL_ROLE = {
+    ReviewLevel.GRASSROOTS: StaffRole.GRASSROOTS,
+    ReviewLevel.STREET: StaffRole.STREET,
+    ReviewLevel.DISTRICT: StaffRole.DISTRICT,
+    ReviewLevel.CITY: StaffRole.DISTRICT,
+}
+
+APPLICANT, REVIEWER, DISTRICT, SYSTEM = "applicant", "reviewer", "district", "system"
+
+
+def is_booking(application: Application) -> bool:
+    """Bookings have no review chain: approved on submission, cancellable by the applicant."""
+    return not application.review_chain
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: computed from the application's review chain
+    actor: str
+    needs_reason: bool = False
+    guard: Callable[[Application], bool] | None = None  # an extra condition on the application
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", "提交申请", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, APPLICANT),
+        Transition("route", "进入审核", frozenset({S.SUBMITTED}), None, SYSTEM),
+        Transition("approve", "审核通过", REVIEW_STATUSES, None, REVIEWER),
+        Transition("return", "退回补正", REVIEW_STATUSES, S.RETURNED, REVIEWER, needs_reason=True),
+        Transition("reject", "不予通过", REVIEW_STATUSES, S.REJECTED, REVIEWER, needs_reason=True),
+        Transition("withdraw", "撤回申请", frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, *REVIEW_STATUSES}),
+                   S.WITHDRAWN, APPLICANT),
+        Transition("cancel", "取消预约", frozenset({S.APPROVED}), S.WITHDRAWN, APPLICANT, guard=is_booking),
+        Transition("mark_paid", "确认已给付", frozenset({S.APPROVED}), S.PAID, DISTRICT),
+        Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),
+    )
+}
+
+# Error messages: constants the tests assert on.
+NOT_ALLOWED_FROM = "当前状态为“{status}”，不能{action}。"
+NOT_YOURS = "您无权对这份申请执行“{action}”。"
+REASON_REQUIRED = "请填写{action}的理由。"
+SAME_REVIEWER = "同一工作人员不能在相邻两级审核同一申请（职责分离）：您已在{level}审核通过。"
+
+
+def first_status(chain: list[str]) -> str:
+    return LEVEL_STATUS[ReviewLevel(chain[0])] if chain else S.APPROVED
+
+
+def next_status(application: Application) -> str:
+    """After approval at the current level: the next level of the chain, or approved."""
+    chain = application.review_chain
+    level = STATUS_LEVEL[ApplicationStatus(application.status)]
+    index = chain.index(level.value)
+    return LEVEL_STATUS[ReviewLevel(chain[index + 1])] if index + 1 < len(chain) else S.APPROVED
+
+
+def target_status(transition: Transition, application: Application) -> str:
+    if transition.target is not None:
+        return transition.target
+    if transition.action == "route":
+        return first_status(application.review_chain)
+    return next_status(application)
+
+
+def current_level(application: Application) -> ReviewLevel | None:
+    status = ApplicationStatus(application.status)
+    return STATUS_LEVEL.get(status)
+
+
+def is_applicant(user: User, application: Application) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if application.applicant_member_id is not None:
+        return application.applicant_member.user_id == user.pk
+    # An organisation applies through its own staff.
+    return user.is_staff and user.organisation_id == application.applicant_organisation_id and (
+        not scope_for(user).is_none
+    )
+
+
+def in_scope(user: User, application: Application) -> bool:
+    scope = scope_for(user)
+    if scope.is_none:
+        return False
+    if scope.level == "district":
+        return True
+    if scope.level == "street":
+        return application.street_id == scope.organisation_id
+    return application.organisation_id == scope.organisation_id
+
+
+def may_review(user: User, application: Application) -> bool:
+    level = current_level(application)
+    if level is None or not in_scope(user, application):
+        return False
+    role = StaffRole.DISTRICT if user.is_superuser else user.role
+    return role == LEVEL_ROLE[level]
+
+
+def may_perform(user: User | None, application: Application, transition: Transition) -> bool:
+    if transition.guard is not None and not transition.guard(application):
+        return False
+    if transition.actor == SYSTEM:
+        return user is None
+    if user is None:
+        return False
+    if transition.actor == APPLICANT:
+        return is_applicant(user, application)
+    if transition.actor == REVIEWER:
+        return may_review(user, application)
+    if transition.actor == DISTRICT:
+        return in_scope(user, application) and (user.is_superuser or user.role == StaffRole.DISTRICT)
+    return False
+
+
+def available_actions(user: User, application: Application) -> list[Transition]:
+    """What this user may do to this application now (for buttons and admin actions)."""
+    return [
+        t for t in TRANSITIONS.values()
+        if application.status in t.sources and t.actor != SYSTEM and may_perform(user, application, t)
+    ]

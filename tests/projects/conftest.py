@@ -1,0 +1,55 @@
+import pytest
+import time_machine
+
+from members import services as member_services
+from members.models import StaffRole
+from tests.factories import DistrictFactory, MemberFactory, StaffUserFactory, StreetFactory, UnitFactory
+
+PASSWORD = "Kq7#vLm2-zX"
+
+
+@pytest.fixture
+def tree(db):
+    district = DistrictFactory()
+    street = StreetFactory(parent=district)
+    other_street = StreetFactory(parent=district)
+    unit = UnitFactory(parent=street)
+    other_unit = UnitFactory(parent=street)
+    far_unit = UnitFactory(parent=other_street)
+    return {"district": district, "street": street, "other_street": other_street, "unit": unit,
+            "other_unit": other_unit, "far_unit": far_unit}
+
+
+def _member(unit, **kwargs):
+    member = MemberFactory(organisation=unit, **kwargs)
+    member_services.member_account_create(member=member, password=PASSWORD)
+    return member
+
+
+@pytest.fixture
+def member(tree):
+    return _member(tree["unit"])
+
+
+@pytest.fixture
+def other_member(tree):
+    return _member(tree["unit"])
+
+
+@pytest.fixture
+def staff(tree):
+    return {
+        "grassroots": StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=tree["unit"]),
+        "other_grassroots": StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=tree["other_unit"]),
+        "street": StaffUserFactory(role=StaffRole.STREET, organisation=tree["street"]),
+        "other_street": StaffUserFactory(role=StaffRole.STREET, organisation=tree["other_street"]),
+        "district": StaffUserFactory(role=StaffRole.DISTRICT, organisation=tree["district"]),
+        "district2": StaffUserFactory(role=StaffRole.DISTRICT, organisation=tree["district"]),
+    }
+
+
+@pytest.fixture
+def in_first_skill_batch():
+    """2019-03-20 10:00 Shanghai: inside the first skill-award batch (3/15–4/15)."""
+    with time_machine.travel("2019-03-20 10:00 +0800", tick=False):
+        yield
