@@ -74,6 +74,10 @@ class Flow:
     quotas: QuotaFn | None = None
     proofs: tuple[str, ...] = ()  # attachment kinds required before review
     applicable: bool = True  # False: a calculator/registry rule nobody applies for
+    # "required": the applicant picks one of the open Sessions (its places, its fixed facts);
+    # "optional": a session may be picked; None: no sessions.
+    session: str | None = None
+    places_fact: str | None = None  # the fact holding how many places one application takes
 
     def review_chain(self, decision: Decision) -> tuple[str, ...]:
         return self.chain(decision) if callable(self.chain) else self.chain
@@ -106,9 +110,11 @@ FLOWS: dict[str, Flow] = {f.rule_id: f for f in (
          dedup=once_per_year, dedup_message="本年度已登记“五送”服务。"),
     Flow("sanitation_worker_insurance", (S, D), "2019 §15 送保障方式：街镇总工会初审，再上报区总工会审核",
          dedup=once_per_year, dedup_message="该单位本年度已申请环卫职工送保障。", proofs=(AttachmentKind.ROSTER,)),
-    Flow("sanatorium_plan", (D,), "运营约定：团体疗休养由区总工会确认计划和名额"),
+    Flow("sanatorium_plan", (D,), "运营约定：团体疗休养由区总工会确认计划和名额", session="required",
+         places_fact="participants"),
     Flow("resort_room_subsidy", (), "2019 §6 会员休疗养度假房价补贴：持卡会员直接预订"),
-    Flow("health_checkup", (), "2021「疗休养、健康体检」：直通预约，D、E、F计划先到先得",
+    Flow("health_checkup", (), "2021「疗休养、健康体检」：直通预约，D、E、F计划先到先得", session="optional",
+         places_fact="persons",
          quotas=lambda a, f: [QuotaSpec(f"health_checkup:{a.policy_year}:DEF", "D、E、F体检计划全区名额",
                                         "sanatorium_checkup_def_district_places")]
          if a.policy_year >= 2021 and f.get("plan") in ("D", "E", "F") else []),
@@ -130,13 +136,13 @@ FLOWS: dict[str, Flow] = {f.rule_id: f for f in (
          quotas=lambda a, f: [QuotaSpec(f"reading_room:{a.policy_year}:{f.get('point_type')}",
                                         "区级职工书屋示范点" if f.get("point_type") == "demo" else "职工书屋自建点",
                                         f"reading_{f.get('point_type')}_quota")] if f.get("point_type") else []),
-    Flow("singles_event", (), "2019 §9 参加方式：会员报名领取名额"),
-    Flow("counselling_appointment", (), "2019 §10 申请方式：职工预约个案心理咨询"),
+    Flow("singles_event", (), "2019 §9 参加方式：会员报名领取名额", session="required"),
+    Flow("counselling_appointment", (), "2019 §10 申请方式：职工预约个案心理咨询", session="required"),
     Flow("counselling_lecture", (S, D), "2019 §10 申请方式：上级工会汇总上报，区总工会统一安排"),
     Flow("caravan_visit", (D,), "2019 §11 服务形式：区总工会将“大篷车”开进企事业单位、园区、楼宇"),
-    Flow("culture_class_booking", (), "2019 §13 申请流程：个人预约；单位每年可预约一次",
+    Flow("culture_class_booking", (), "2019 §13 申请流程：个人预约；单位每年可预约一次", session="required",
          dedup=once_per_year_for_organisations, dedup_message="每家企事业单位或工会组织每年可预约一次。"),
-    Flow("ticket_booking", (), "2019 §14 申请流程：个人抢票；单位每年可预约一次",
+    Flow("ticket_booking", (), "2019 §14 申请流程：个人抢票；单位每年可预约一次", session="required",
          dedup=once_per_year_for_organisations, dedup_message="每家企事业单位或工会组织每年可预约一次。"),
     Flow("micro_wish", (S, D), "运营约定：街镇工会核实困难职工身份，区总工会发布"),
 )}

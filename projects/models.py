@@ -46,6 +46,45 @@ class ReviewLevel(models.TextChoices):
 INACTIVE_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
 
 
+class Session(models.Model):
+    """A dated offering with places: a sanatorium departure, a singles event, a class,
+    a screening, a counselling slot. Its places are a QuotaPool; its facts (e.g. the plan,
+    the event date) are fixed for everyone who books it."""
+
+    project = models.CharField(_("服务项目"), max_length=32, db_index=True)
+    rule_id = models.CharField(_("规则"), max_length=64)
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    title = models.CharField(_("名称"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    organiser = models.ForeignKey(
+        Organisation, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    quota = models.OneToOneField(
+        "QuotaPool", verbose_name=_("名额"), on_delete=models.PROTECT, related_name="session"
+    )
+    facts = models.JSONField(_("固定事实"), default=dict, blank=True,
+                             help_text=_("报名者共用的事实，如体检计划、活动日期"))
+    is_open = models.BooleanField(_("开放报名"), default=True)
+    notes = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("场次")
+        verbose_name_plural = _("场次")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["rule_id", "policy_year", "is_open", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_start",
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}）"
+
+
 class Application(models.Model):
     # NULL until the row has a pk to number it from; unique once set.
     reference = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, editable=False)  # noqa: DJ001
@@ -65,6 +104,9 @@ class Application(models.Model):
     )
     street = models.ForeignKey(
         Organisation, verbose_name=_("所属街镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(_("状态"), max_length=24, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.DRAFT)

@@ -19,7 +19,7 @@ from subsidies.selectors import reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
 from .flows import FLOWS
-from .models import Application, ApplicationEvent, Notification
+from .models import Application, ApplicationEvent, Notification, Session
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
@@ -111,6 +111,12 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
              EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
     return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
+
+
+def open_sessions(rule_id: str, policy_year: int, now) -> QuerySet[Session]:
+    """Sessions still taking bookings, soonest first, with their places."""
+    return (Session.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
+            .select_related("quota").order_by("starts_at"))
 
 
 def applications_of_member(member: Member) -> QuerySet[Application]:

@@ -153,20 +153,22 @@ def apply(request, rule_id: str, year: int):
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=today)
     initial = selectors.member_profile(member, today) if member else {}
     initial = {f.name: initial.get(f.profile) for f in rule.schema if f.profile and initial.get(f.profile) is not None}
+    sessions = list(selectors.open_sessions(rule_id, year, timezone.now())) if flow.session else None
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
-                     proofs=flow.proofs)
+                     proofs=flow.proofs, sessions=sessions, session_required=flow.session == "required")
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
             application = application_submit(
                 user=request.user, rule_id=rule_id, policy_year=year, facts=form.raw_facts(), member=member,
                 organisation=organisation, uploads=uploads, draft="save_draft" in request.POST,
+                session=form.chosen_session(),
             )
         except FactsError as exc:
             for name, message in exc.errors.items():
                 form.add_error(name if name in form.fields else None, message)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"申请 {application.reference} 已{'保存为草稿' if application.status == 'draft' else '提交'}。")
             if member:

@@ -20,7 +20,7 @@ from members.models import Member, Organisation, User
 from members.services import organisation_street
 from projects import workflow
 from projects.flows import Applicant, Flow, flow_for
-from projects.models import Application, ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind
+from projects.models import Application, ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind, Session
 from projects.selectors import LOCKED_PROFILE_FACTS, member_profile, organisation_profile
 from subsidies.rules import registry
 from subsidies.rules.core import Decision, Outcome
@@ -31,6 +31,7 @@ from .attachments import AttachmentUpload, StoredFiles, store_attachments
 from .errors import ApplicationError, TransitionNotAllowed
 from .notifications import applicant_users, notify
 from .quotas import quota_claim, quota_pool_for, quota_release
+from .sessions import check_session
 
 S = ApplicationStatus
 
@@ -134,16 +135,19 @@ def _freeze(application: Application, facts: Facts, decision: Decision, flow: Fl
 
 
 def _claim_quotas(application: Application, flow: Flow) -> None:
+    held = set(application.quota_claims.values_list("pool_id", flat=True))  # a resubmission keeps its places
+    places = int(application.facts.get(flow.places_fact) or 1) if flow.places_fact else 1
+    if application.session_id is not None and application.session.quota_id not in held:
+        quota_claim(pool=application.session.quota, application=application, places=places)
     if flow.quotas is None:
         return
     applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
                           application.policy_year)
     data = policy_data(application.policy_year)
     for spec in flow.quotas(applicant, application.facts):
-        if application.quota_claims.filter(pool__key=spec.key).exists():
-            continue  # resubmission after correction keeps its place
         pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
-        quota_claim(pool=pool, application=application)
+        if pool.pk not in held:
+            quota_claim(pool=pool, application=application)
 
 
 def _require_proofs(application: Application, flow: Flow) -> None:
@@ -167,6 +171,7 @@ def application_submit(
     uploads: Sequence[AttachmentUpload] = (),
     draft: bool = False,
     strict: bool = False,
+    session: Session | None = None,
 ) -> Application:
     """Create an application (a draft, or submitted and routed to its first review level).
 
@@ -176,18 +181,23 @@ def application_submit(
     """
     with StoredFiles() as files, transaction.atomic():
         return _application_submit(user=user, rule_id=rule_id, policy_year=policy_year, facts=facts, member=member,
-                                   organisation=organisation, uploads=uploads, draft=draft, strict=strict, files=files)
+                                   organisation=organisation, uploads=uploads, draft=draft, strict=strict,
+                                   session=session, files=files)
 
 
 def _application_submit(*, user, rule_id, policy_year, facts, member, organisation, uploads, draft, strict,
-                        files: StoredFiles) -> Application:
+                        session, files: StoredFiles) -> Application:
     try:
         rule = registry.get(rule_id, policy_year)
     except registry.UnknownRule as exc:
         raise ApplicationError(str(exc)) from None
     flow = flow_for(rule_id)
     _check_applicant(rule, flow, user, member, organisation)
+    check_session(session=session, rule_id=rule_id, policy_year=policy_year, required=flow.session == "required",
+                  now=timezone.now())
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=timezone.localdate())
+    if session is not None:
+        locked.update(session.facts)  # the session fixes its plan, date, … for everyone who books it
     rule, parsed, decision = _decide(rule_id, policy_year, facts, strict=strict, locked=locked, partial=draft)
     if not draft:
         _refuse_unless_eligible(decision)
@@ -195,11 +205,14 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
     application = Application(
         project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
         applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT, created_by=user,
+        session=session,
     )
     _freeze(application, parsed, decision, flow)
+    applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
     if flow.dedup is not None:
-        applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
         application.dedup_key = flow.dedup(applicant, application.facts)
+    elif session is not None:
+        application.dedup_key = f"{applicant.key}:session:{session.pk}"  # one booking per session
     try:
         with transaction.atomic():
             application.save()
@@ -236,6 +249,8 @@ def _application_resubmit(*, user, application, facts, uploads, files: StoredFil
     rule = registry.get(application.rule_id, application.policy_year)
     locked = authoritative_facts(rule, member=application.applicant_member,
                                  organisation=application.applicant_organisation, today=timezone.localdate())
+    if application.session_id is not None:
+        locked.update(application.session.facts)
     rule, parsed, decision = _decide(application.rule_id, application.policy_year, facts, strict=False, locked=locked)
     _refuse_unless_eligible(decision)
     flow = flow_for(application.rule_id)

@@ -1,0 +1,50 @@
+"""Sessions: dated offerings with places (departures, events, classes, slots)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from members.models import Organisation, User
+from projects.models import QuotaPool, Session
+from subsidies.rules import registry
+
+from .errors import ApplicationError
+
+SESSION_REQUIRED = "请选择场次。"
+SESSION_NOT_OPEN = "该场次已截止报名或已开始。"
+SESSION_WRONG_RULE = "该场次不属于本事项。"
+NOT_ORGANISER = "只有区总工会或街镇工会工作人员可以发布场次。"
+
+
+@transaction.atomic
+def session_create(*, user: User, rule_id: str, policy_year: int, title: str, starts_at: datetime,
+                   capacity: int, organiser: Organisation, location: str = "", ends_at: datetime | None = None,
+                   facts: dict[str, Any] | None = None, notes: str = "") -> Session:
+    if not (user.is_superuser or user.role in ("district", "street")):
+        raise ApplicationError(NOT_ORGANISER)
+    rule = registry.get(rule_id, policy_year)
+    # The session's fixed facts must be facts the rule knows, of the right type.
+    rule.schema.parse(facts or {}, partial=True, strict=True)
+    pool = QuotaPool.objects.create(key=f"session:{rule_id}:{uuid.uuid4().hex}", project=rule.project,
+                                    policy_year=policy_year, label=title, capacity=capacity)
+    session = Session(project=rule.project, rule_id=rule_id, policy_year=policy_year, title=title,
+                      starts_at=starts_at, ends_at=ends_at, location=location, organiser=organiser, quota=pool,
+                      facts=facts or {}, notes=notes)
+    session.full_clean(exclude=["quota"])
+    session.save()
+    return session
+
+
+def check_session(*, session: Session | None, rule_id: str, policy_year: int, required: bool, now: datetime) -> None:
+    if session is None:
+        if required:
+            raise ApplicationError(SESSION_REQUIRED, field="session")
+        return
+    if session.rule_id != rule_id or session.policy_year != policy_year:
+        raise ApplicationError(SESSION_WRONG_RULE, field="session")
+    if not session.is_open or session.starts_at <= now:
+        raise ApplicationError(SESSION_NOT_OPEN, field="session")
