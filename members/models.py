@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from subsidies.rules.vocabulary import EMPLOYMENT_TYPES, FLEXIBLE_INDUSTRIES, MARITAL_STATUSES, UNIT_TYPES
 
@@ -85,6 +86,7 @@ class Organisation(models.Model):
     is_sanitation_operator = models.BooleanField(_("环卫作业企业"), default=False)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    history = HistoricalRecords(verbose_name=_("工会组织变更记录"))
 
     objects = OrganisationManager()
 
@@ -133,6 +135,7 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    history = HistoricalRecords(verbose_name=_("用户变更记录"), excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -199,6 +202,7 @@ class Member(models.Model):
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("会员变更记录"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("会员")
@@ -250,6 +254,7 @@ class DuesRecord(models.Model):
     )
     paid_on = models.DateField(_("缴纳日期"))
     paid_in_one_go = models.BooleanField(_("一次缴清全年会费"), default=False)
+    history = HistoricalRecords(verbose_name=_("会费记录变更"))
 
     class Meta:
         verbose_name = _("会费记录")

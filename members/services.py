@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .identity import IdentityError, normalize_card_number, normalize_id_number, parse_id_number
 from .models import ROLE_LEVEL, DuesRecord, Member, Organisation, OrganisationLevel, StaffRole, User
+from .roles import group_for
 
 MEMBER_ORGANISATION_LEVEL = "会员的所属工会必须是基层工会或街镇（园区、行业）工会，不能是区总工会。"
 FLEXIBLE_INDUSTRY_REQUIRED = "灵活就业人员必须填写灵活就业行业。"
@@ -137,7 +138,7 @@ def member_create(
     return member
 
 
-_MEMBER_EDITABLE = {
+MEMBER_EDITABLE = {
     "card_number", "name", "id_number", "organisation", "phone", "employment_type", "flexible_industry",
     "monthly_income", "joined_union_on", "card_issued_on", "has_city_medical_insurance", "marital_status",
     "hardship_certified_by", "hardship_certified_on", "is_active", "user",
@@ -146,7 +147,7 @@ _MEMBER_EDITABLE = {
 
 @transaction.atomic
 def member_update(*, member: Member, **fields) -> Member:
-    unknown = set(fields) - _MEMBER_EDITABLE
+    unknown = set(fields) - MEMBER_EDITABLE
     if unknown:
         raise TypeError(f"member_update: not editable: {sorted(unknown)}")
     for field, value in fields.items():
@@ -188,6 +189,7 @@ def staff_user_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    user.groups.set([group_for(role)])
     return user
 
 

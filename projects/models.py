@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organisation
 
@@ -68,6 +69,7 @@ class Session(models.Model):
                              help_text=_("报名者共用的事实，如体检计划、活动日期"))
     is_open = models.BooleanField(_("开放报名"), default=True)
     notes = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords(verbose_name=_("场次变更记录"))
 
     class Meta:
         verbose_name = _("场次")
@@ -122,8 +124,10 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("进入当前状态时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("审结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("申请变更记录"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("申请")
@@ -149,6 +153,8 @@ class Application(models.Model):
             models.Index(fields=["project", "policy_year", "status"]),
             models.Index(fields=["applicant_member", "-created_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["status", "payout_due"]),
         ]
 
     def __str__(self):
@@ -161,6 +167,25 @@ class Application(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status not in INACTIVE_STATUSES
+
+
+class ApplicationShare(models.Model):
+    """The frozen Decision's split by payer, one row per payer, for totals by payer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shares")
+    payer = models.CharField(_("出资方"), max_length=24)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("出资构成")
+        verbose_name_plural = _("出资构成")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "payer"], name="application_share_once_per_payer"),
+            models.CheckConstraint(name="application_share_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.payer} {self.amount}"
 
 
 class ApplicationEvent(models.Model):
@@ -236,6 +261,8 @@ class QuotaPool(models.Model):
     label = models.CharField(_("名称"), max_length=100)
     capacity = models.PositiveIntegerField(_("名额"))
     taken = models.PositiveIntegerField(_("已用"), default=0)
+    # Capacity edits are audited; the taken counter moves by conditional UPDATE and is reconstructible from claims.
+    history = HistoricalRecords(verbose_name=_("名额变更记录"), excluded_fields=["taken"])
 
     class Meta:
         verbose_name = _("名额")

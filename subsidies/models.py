@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ReferenceSeries(models.TextChoices):
@@ -25,6 +26,7 @@ class ReferenceValue(models.Model):
         _("数值（元）"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("发布机关和文号"))
+    history = HistoricalRecords(verbose_name=_("外部参考数据变更记录"))
 
     class Meta:
         verbose_name = _("外部参考数据")

@@ -19,4 +19,6 @@ if not REDIS_URL:
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
+# The test client's login() passes no request, which django-axes needs; lockout tests turn it back on.
+AXES_ENABLED = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns about a missing root)

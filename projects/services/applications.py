@@ -20,7 +20,15 @@ from members.models import Member, Organisation, User
 from members.services import organisation_street
 from projects import workflow
 from projects.flows import Applicant, Flow, flow_for
-from projects.models import Application, ApplicationEvent, ApplicationStatus, Attachment, AttachmentKind, Session
+from projects.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationShare,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    Session,
+)
 from projects.selectors import LOCKED_PROFILE_FACTS, member_profile, organisation_profile
 from subsidies.rules import registry
 from subsidies.rules.core import Decision, Outcome
@@ -134,6 +142,15 @@ def _freeze(application: Application, facts: Facts, decision: Decision, flow: Fl
     application.payout_due = decision.date("payout_due")
 
 
+def _save_shares(application: Application) -> None:
+    """Mirror the frozen split into ApplicationShare rows (totals by payer without reading JSON)."""
+    application.shares.all().delete()
+    ApplicationShare.objects.bulk_create([
+        ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
+        for share in application.decision.get("split", ())
+    ])
+
+
 def _claim_quotas(application: Application, flow: Flow) -> None:
     held = set(application.quota_claims.values_list("pool_id", flat=True))  # a resubmission keeps its places
     places = int(application.facts.get(flow.places_fact) or 1) if flow.places_fact else 1
@@ -220,6 +237,7 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
         raise ApplicationError(flow.dedup_message) from None
     application.reference = f"JD{policy_year}{application.pk:08d}"
     application.save(update_fields=["reference"])
+    _save_shares(application)
     _record(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
             data={"decision": decision.outcome.value, "amount": str(decision.amount)})
     store_attachments(application=application, user=user, uploads=uploads, files=files)
@@ -256,6 +274,7 @@ def _application_resubmit(*, user, application, facts, uploads, files: StoredFil
     flow = flow_for(application.rule_id)
     _freeze(application, parsed, decision, flow)
     application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "updated_at"])
+    _save_shares(application)
     store_attachments(application=application, user=user, uploads=uploads, files=files)
     _require_proofs(application, flow)
     _claim_quotas(application, flow)
@@ -298,7 +317,8 @@ def do_transition(*, user: User | None, application: Application, transition: wo
     to_status = workflow.target_status(transition, application)
     application.status = to_status
     now = timezone.now()
-    fields = ["status", "updated_at"]
+    application.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
     if transition.action == "submit":
         application.submitted_at = now
         fields.append("submitted_at")
@@ -383,6 +403,7 @@ def application_recalculate(*, user: User, application: Application, comment: st
         due = preview.current["dates"].get("payout_due")
         application.payout_due = date.fromisoformat(due) if due else None
         application.save(update_fields=["decision", "amount", "payout_due", "updated_at"])
+        _save_shares(application)
     _record(application, action="recalculate", from_status=application.status, to_status=application.status,
             actor=user, comment=comment, data={"changes": {k: list(v) for k, v in preview.changes.items()}})
     return preview

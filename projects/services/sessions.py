@@ -39,6 +39,25 @@ def session_create(*, user: User, rule_id: str, policy_year: int, title: str, st
     return session
 
 
+CAPACITY_BELOW_TAKEN = "名额不能少于已报名的{taken}个。"
+
+
+@transaction.atomic
+def session_update(*, user: User, session: Session, capacity: int) -> Session:
+    """Save edits to a session; its capacity may grow, or shrink down to the places already taken."""
+    if not (user.is_superuser or user.role in ("district", "street")):
+        raise ApplicationError(NOT_ORGANISER)
+    pool = QuotaPool.objects.select_for_update().get(pk=session.quota_id)
+    if capacity < pool.taken:
+        raise ApplicationError(CAPACITY_BELOW_TAKEN.format(taken=pool.taken), field="capacity")
+    pool.capacity = capacity
+    pool.label = session.title
+    pool.save(update_fields=["capacity", "label"])
+    session.full_clean(exclude=["quota"])
+    session.save()
+    return session
+
+
 def check_session(*, session: Session | None, rule_id: str, policy_year: int, required: bool, now: datetime) -> None:
     if session is None:
         if required:

@@ -1,0 +1,76 @@
+"""Admin base classes every app's admin builds on.
+
+ScopedAdmin: rows filtered through members.selectors.scope_for (deny by
+default); an out-of-scope object is a 404 on every admin URL, its history
+included; only district staff may delete. Which models and actions a role has
+comes from Django permissions (members.roles).
+
+DistrictManagedAdmin: shared reference data everyone may read (per their
+permissions) and only district staff change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import StaffRole
+from members.selectors import scope_for
+
+
+def is_district(user) -> bool:
+    return user.is_active and (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT))
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """History (who, when, diff) visible on every object; no reverting around the services."""
+
+    def has_delete_permission(self, request, obj=None):
+        return is_district(request.user) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_district(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+
+class ScopedAdmin(AuditedAdmin):
+    # Lookups from this model to the organisation tree (see members.selectors.Scope.filter).
+    scope_organisation = "organisation"
+    scope_street = "street"
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def scope_queryset(self, request, queryset):
+        return scope_for(request.user).filter(queryset, organisation=self.scope_organisation,
+                                              street=self.scope_street)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Another scope's object looks exactly like a missing one.
+            raise Http404
+        return obj
+
+    def in_scope(self, request, obj) -> bool:
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_history_or_change_history_permission(self, request, obj):
+        # simple-history falls back to the historical rows of an object outside the queryset: check scope.
+        if obj is None or not self.in_scope(request, obj):
+            raise Http404
+        return super().has_view_history_or_change_history_permission(request, obj)
+
+
+class DistrictManagedAdmin(AuditedAdmin):
+    def has_add_permission(self, request):
+        return is_district(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_district(request.user) and super().has_change_permission(request, obj)
+
+
+admin.site.empty_value_display = "—"

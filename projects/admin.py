@@ -1,0 +1,340 @@
+"""Staff review in the admin: scoped queues, review actions, the detail a reviewer needs.
+
+Every action calls projects.services.applications, so the admin behaves exactly
+like the portal, the API and the tasks. Status is never a form field.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from jiading_union.admin import ScopedAdmin, is_district
+from members.models import OrganisationLevel, StaffRole
+from members.selectors import organisations_visible_to
+from subsidies.rules import registry
+
+from . import workflow
+from .catalogue import SERVICE_PROJECTS
+from .forms import TransitionForm
+from .models import Application, ApplicationStatus, QuotaPool, Session
+from .services.applications import (
+    application_recalculate,
+    application_recalculation_preview,
+    application_transition,
+)
+from .services.errors import ApplicationError
+from .services.sessions import session_create, session_update
+
+S = ApplicationStatus
+ROLE_QUEUE = {
+    StaffRole.GRASSROOTS: (S.GRASSROOTS_REVIEW,),
+    StaffRole.STREET: (S.STREET_REVIEW,),
+    StaffRole.DISTRICT: (S.DISTRICT_REVIEW, S.CITY_REVIEW),
+}
+
+
+def review_overdue_days() -> int:
+    return getattr(settings, "REVIEW_OVERDUE_DAYS", 7)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("待办")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return (("mine", _("待我审核")), ("review", _("审核中（全部层级）")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            role = StaffRole.DISTRICT if request.user.is_superuser else request.user.role
+            return queryset.filter(status__in=ROLE_QUEUE.get(role, ()))
+        if self.value() == "review":
+            return queryset.filter(status__in=workflow.REVIEW_STATUSES)
+        return queryset
+
+
+class ProjectFilter(admin.SimpleListFilter):
+    title = _("服务项目")
+    parameter_name = "project"
+
+    def lookups(self, request, model_admin):
+        return [(p.code, p.title) for p in SERVICE_PROJECTS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(project=self.value()) if self.value() else queryset
+
+
+class StreetFilter(admin.SimpleListFilter):
+    title = _("街镇")
+    parameter_name = "street"
+
+    def lookups(self, request, model_admin):
+        streets = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET).order_by("code")
+        return [(s.pk, s.name) for s in streets]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(street_id=self.value()) if self.value() else queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("逾期")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return (("review", _("审核等待超过%(days)d天") % {"days": review_overdue_days()}),
+                ("payout", _("已过给付期限未给付")))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "review":
+            return queryset.filter(status__in=workflow.REVIEW_STATUSES,
+                                   status_changed_at__lt=now - timedelta(days=review_overdue_days()))
+        if self.value() == "payout":
+            return queryset.filter(status=S.APPROVED, payout_due__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedAdmin):
+    list_display = ("reference", "applicant", "project_title", "policy_year", "status_badge", "amount",
+                    "street", "submitted_at", "waiting")
+    list_filter = (QueueFilter, ProjectFilter, "policy_year", "status", StreetFilter, OverdueFilter)
+    search_fields = ("=reference", "=applicant_member__card_number", "^applicant_member__name",
+                     "^applicant_organisation__name")
+    search_help_text = _("按申请编号、会员服务卡号、姓名（开头）、单位名称（开头）或身份证后四位查找")
+    list_select_related = ("applicant_member", "applicant_organisation", "street")
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ("-submitted_at",)
+    actions = ("approve_selected", "return_selected", "reject_selected")
+    change_form_template = "admin/projects/application/change_form.html"
+    readonly_fields = [f.name for f in Application._meta.fields]
+
+    # --- list -----------------------------------------------------------------
+
+    @admin.display(description=_("申请人"))
+    def applicant(self, obj):
+        if obj.applicant_member_id:
+            return f"{obj.applicant_member.name}（{obj.applicant_member.card_number}）"
+        return obj.applicant_organisation.name
+
+    @admin.display(description=_("服务项目"), ordering="project")
+    def project_title(self, obj):
+        return PROJECT_TITLES.get(obj.project, obj.project)
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="status status-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("等待天数"), ordering="status_changed_at")
+    def waiting(self, obj):
+        if obj.status not in workflow.REVIEW_STATUSES:
+            return "—"
+        return (timezone.now() - obj.status_changed_at).days
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().upper()
+        if len(term) == 4 and term[:3].isdigit() and (term[3].isdigit() or term[3] == "X"):
+            return queryset.filter(applicant_member__id_number_last4=term), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False  # applications are made by applicants, through the portal or the API
+
+    # --- actions --------------------------------------------------------------
+
+    def _run(self, request, queryset, action: str, comment: str = "") -> None:
+        done, failed = 0, []
+        for application in queryset:
+            try:
+                application_transition(user=request.user, application=application, action=action, comment=comment)
+                done += 1
+            except ApplicationError as exc:
+                failed.append(f"{application.reference}：{exc.message}")
+        label = workflow.TRANSITIONS[action].label
+        if done:
+            self.message_user(request, _("%(label)s：已处理 %(n)d 份。") % {"label": label, "n": done}, messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.ERROR)
+
+    def _with_reason(self, request, queryset, action: str):
+        transition = workflow.TRANSITIONS[action]
+        if "apply" in request.POST:
+            form = TransitionForm(request.POST)
+            if form.is_valid() and form.cleaned_data["comment"].strip():
+                self._run(request, queryset, action, form.cleaned_data["comment"])
+                return None
+            messages.error(request, workflow.REASON_REQUIRED.format(action=transition.label))
+        return render(request, "admin/projects/application/transition_confirm.html", {
+            **self.admin_site.each_context(request), "title": transition.label, "transition": transition,
+            "applications": queryset, "form": TransitionForm(), "action_name": f"{action}_selected",
+            "opts": self.model._meta,
+        })
+
+    @admin.action(description=_("审核通过所选申请"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._run(request, queryset, "approve")
+
+    @admin.action(description=_("退回补正所选申请（需填写理由）"), permissions=["change"])
+    def return_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "return")
+
+    @admin.action(description=_("不予通过所选申请（需填写理由）"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "reject")
+
+    # --- detail ---------------------------------------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        custom = [
+            path("<path:object_id>/transition/<slug:action>/", self.admin_site.admin_view(self.transition_view),
+                 name="projects_application_transition"),
+            path("<path:object_id>/recalculate/", self.admin_site.admin_view(self.recalculate_view),
+                 name="projects_application_recalculate"),
+        ]
+        return custom + urls
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra = {
+            "application": application,
+            "actions_available": [t for t in workflow.available_actions(request.user, application)
+                                  if t.actor != workflow.APPLICANT],
+            "events": application.events.select_related("actor").all(),
+            "attachments": application.attachments.all(),
+            "transition_form": TransitionForm(),
+            "project_title": PROJECT_TITLES.get(application.project, application.project),
+            "fact_rows": _fact_rows(application),
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def transition_view(self, request, object_id, action):
+        application = self.get_object(request, object_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        try:
+            application_transition(user=request.user, application=application, action=action,
+                                   comment=form.cleaned_data.get("comment", ""))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(ref)s：%(label)s") % {
+                "ref": application.reference, "label": workflow.TRANSITIONS[action].label})
+        return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
+
+    def recalculate_view(self, request, object_id):
+        application = self.get_object(request, object_id)
+        if request.method == "POST":
+            try:
+                application_recalculate(user=request.user, application=application,
+                                        comment=request.POST.get("comment", ""))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已按当前政策表重新计算，差异已记入进度。"))
+            return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
+        preview = application_recalculation_preview(application=application)
+        return TemplateResponse(request, "admin/projects/application/recalculate.html", {
+            **self.admin_site.each_context(request), "title": _("重新计算"), "application": application,
+            "preview": preview, "opts": self.model._meta,
+        })
+
+
+PROJECT_TITLES = {p.code: p.title for p in SERVICE_PROJECTS}
+
+
+def _fact_rows(application: Application) -> list[tuple[str, object]]:
+    """(label, value) for each fact, labelled by the rule's schema; values as frozen."""
+    try:
+        schema = registry.get(application.rule_id, application.policy_year).schema
+    except registry.UnknownRule:
+        return list(application.facts.items())
+    choices = {f.name: dict(f.choices) for f in schema}
+    rows = []
+    for fact in schema:
+        value = application.facts.get(fact.name)
+        if value is True or value is False:
+            value = "是" if value else "否"
+        rows.append((fact.label, choices[fact.name].get(value, value)))
+    return rows
+
+
+class SessionForm(forms.ModelForm):
+    capacity = forms.IntegerField(label=_("名额"), min_value=1)
+
+    class Meta:
+        model = Session
+        fields = ("rule_id", "policy_year", "title", "starts_at", "ends_at", "location", "organiser", "facts",
+                  "is_open", "notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["capacity"].initial = self.instance.quota.capacity
+            self.fields["capacity"].min_value = self.instance.quota.taken
+
+
+@admin.register(Session)
+class SessionAdmin(ScopedAdmin):
+    form = SessionForm
+    list_display = ("title", "project", "policy_year", "starts_at", "location", "organiser", "places", "is_open")
+    list_filter = ("project", "policy_year", "is_open")
+    search_fields = ("title", "location")
+    list_select_related = ("quota", "organiser")
+    readonly_fields = ("quota", "project")
+    raw_id_fields = ("organiser",)
+
+    @admin.display(description=_("名额"))
+    def places(self, obj):
+        return f"{obj.quota.taken}/{obj.quota.capacity}"
+
+    def scope_queryset(self, request, queryset):
+        # Sessions are public offerings: every reviewer sees them; editing is by permission.
+        return queryset if request.user.is_staff else queryset.none()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("quota", "project", "rule_id", "policy_year") if obj else ("quota", "project")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            session_update(user=request.user, session=obj, capacity=form.cleaned_data["capacity"])
+            return
+        created = session_create(
+            user=request.user, rule_id=obj.rule_id, policy_year=obj.policy_year, title=obj.title,
+            starts_at=obj.starts_at, ends_at=obj.ends_at, capacity=form.cleaned_data["capacity"],
+            organiser=obj.organiser, location=obj.location, facts=obj.facts, notes=obj.notes,
+        )
+        obj.pk = created.pk
+
+
+@admin.register(QuotaPool)
+class QuotaPoolAdmin(ScopedAdmin):
+    list_display = ("label", "key", "project", "policy_year", "capacity", "taken", "remaining")
+    list_filter = ("project", "policy_year")
+    search_fields = ("label", "key")
+    readonly_fields = ("taken",)
+
+    def scope_queryset(self, request, queryset):
+        return queryset if request.user.is_staff else queryset.none()
+
+    def has_change_permission(self, request, obj=None):
+        return is_district(request.user) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_district(request.user) and super().has_add_permission(request)
+
