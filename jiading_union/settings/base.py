@@ -41,6 +41,24 @@ INSTALLED_APPS = [
     "members",
     "subsidies",
     "projects",
+    # One app per service project family (projects/<app>/): its records, flows, admin and pages.
+    "projects.skill_awards",
+    "projects.worker_school",
+    "projects.legal",
+    "projects.flexible_workers",
+    "projects.sanitation",
+    "projects.sanatorium",
+    "projects.counselling",
+    "projects.health_points",
+    "projects.reading_rooms",
+    "projects.culture",
+    "projects.flower_expo",
+    "projects.member_card",
+    "projects.womens_care",
+    "projects.singles",
+    "projects.micro_wishes",
+    "projects.outdoor_care",
+    "projects.caravan",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ from django.utils import timezone
 from members.models import Member, Organisation, User
 from members.services import organisation_street
 from projects import workflow
-from projects.flows import Applicant, Flow, flow_for
+from projects.flows import FLOWS, Applicant, Flow, flow_for
 from projects.models import (
     Application,
     ApplicationEvent,
@@ -68,8 +68,9 @@ def facts_to_json(facts: Facts | Mapping[str, Any]) -> dict[str, Any]:
 
 def authoritative_facts(rule, *, member: Member | None, organisation: Organisation | None,
                         today: date) -> dict[str, Any]:
-    """Facts the applicant may not choose: today's date and what the member or
-    organisation record already says (see selectors.LOCKED_PROFILE_FACTS)."""
+    """Facts the applicant may not choose: today's date, what the member or
+    organisation record already says (see selectors.LOCKED_PROFILE_FACTS), and
+    what the project app's records say (Flow.locked_facts)."""
     profile = member_profile(member, today) if member is not None else organisation_profile(organisation)
     locked = {}
     for fact in rule.schema:
@@ -77,6 +78,10 @@ def authoritative_facts(rule, *, member: Member | None, organisation: Organisati
             locked[fact.name] = today
         elif fact.profile in LOCKED_PROFILE_FACTS and profile.get(fact.profile) is not None:
             locked[fact.name] = profile[fact.profile]
+    flow = FLOWS.get(rule.rule_id)
+    if flow is not None and flow.locked_facts is not None:
+        extra = flow.locked_facts(member, organisation, rule.policy_year)
+        locked.update({name: value for name, value in extra.items() if name in rule.schema and value is not None})
     return locked
 
 
@@ -248,6 +253,8 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
 
 def _submit(application: Application, flow: Flow, user: User) -> None:
     _require_proofs(application, flow)
+    if flow.on_submit is not None:
+        flow.on_submit(application)
     _claim_quotas(application, flow)
     transition = workflow.TRANSITIONS["submit"]
     do_transition(user=user, application=application, transition=transition)
@@ -277,6 +284,8 @@ def _application_resubmit(*, user, application, facts, uploads, files: StoredFil
     _save_shares(application)
     store_attachments(application=application, user=user, uploads=uploads, files=files)
     _require_proofs(application, flow)
+    if flow.on_submit is not None:
+        flow.on_submit(application)
     _claim_quotas(application, flow)
     do_transition(user=user, application=application, transition=transition)
     do_transition(user=None, application=application, transition=workflow.TRANSITIONS["route"])
@@ -330,6 +339,10 @@ def do_transition(*, user: User | None, application: Application, transition: wo
             comment=comment.strip(), level=level.value if level else "", data=data)
     if to_status in (S.WITHDRAWN, S.REJECTED):
         quota_release(application=application)
+    if to_status == S.APPROVED:
+        on_approved = FLOWS[application.rule_id].on_approved
+        if on_approved is not None:
+            on_approved(application)
     _notify_applicant(application, transition, to_status, comment)
     return application
 

@@ -1,0 +1,7 @@
+"""How the health points rules are applied for (see projects.flows)."""
+
+from projects.flows import Flow
+
+FLOWS = (
+    Flow("health_service_point", (), "2021「职工健康服务点」：创建标准（非申请事项）", applicable=False),
+)

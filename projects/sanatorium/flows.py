@@ -1,0 +1,15 @@
+"""How the sanatorium rules are applied for (see projects.flows)."""
+
+from projects.flows import D, Flow, QuotaSpec
+
+FLOWS = (
+    Flow("sanatorium_plan", (D,), "运营约定：团体疗休养由区总工会确认计划和名额", session="required",
+         places_fact="participants"),
+    Flow("resort_room_subsidy", (), "2019 §6 会员休疗养度假房价补贴：持卡会员直接预订"),
+    Flow("health_checkup", (), "2021「疗休养、健康体检」：直通预约，D、E、F计划先到先得", session="optional",
+         places_fact="persons",
+         quotas=lambda a, f: [QuotaSpec(f"health_checkup:{a.policy_year}:DEF", "D、E、F体检计划全区名额",
+                                        "sanatorium_checkup_def_district_places")]
+         if a.policy_year >= 2021 and f.get("plan") in ("D", "E", "F") else []),
+    Flow("sanatorium_group", (D,), "运营约定：团体疗休养由区总工会确认计划和名额"),
+)

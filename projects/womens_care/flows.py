@@ -1,0 +1,9 @@
+"""How the womens care rules are applied for (see projects.flows)."""
+
+from projects.flows import D, Flow
+from projects.models import AttachmentKind
+
+FLOWS = (
+    Flow("mommy_room_grant", (D,), "2019 §8 “爱心妈咪小屋”：单位申报，区总工会审核", proofs=(AttachmentKind.PHOTO,)),
+    Flow("parent_child_studio_grant", (D,), "2019 §8 “亲子工作室”：单位申报，区总工会审核"),
+)

@@ -1,0 +1,9 @@
+"""How the worker school rules are applied for (see projects.flows)."""
+
+from projects.flows import D, Flow
+from projects.models import AttachmentKind
+
+FLOWS = (
+    Flow("worker_school_grant", (D,), "2019 §2 操作流程（二）：区总工会对申报贴补的学堂进行实地审核",
+         proofs=(AttachmentKind.INVOICE,)),
+)
