@@ -8,15 +8,11 @@ class MembersConfig(AppConfig):
     verbose_name = "会员与组织"
 
     def ready(self):
-        # After every migrate (permissions exist by then): role groups hold exactly what apps declare.
-        post_migrate.connect(_sync_after_last_app, dispatch_uid="members.sync_role_groups")
+        # After each app migrates (its permissions now exist), role groups catch up with what apps declare.
+        post_migrate.connect(_sync_role_groups, dispatch_uid="members.sync_role_groups")
 
 
-def _sync_after_last_app(sender, app_config, **kwargs):
-    from django.apps import apps
+def _sync_role_groups(sender, using="default", **kwargs):
+    from .roles import sync_role_groups
 
-    last = list(apps.get_app_configs())[-1]
-    if app_config is last:
-        from .roles import sync_role_groups
-
-        sync_role_groups()
+    sync_role_groups(using=using)

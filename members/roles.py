@@ -49,18 +49,25 @@ def collect_role_permissions() -> dict[str, set[str]]:
     return wanted
 
 
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def sync_role_groups(using: str = "default", strict: bool = False) -> dict[str, int]:
+    """Create or update one group per role with exactly its permissions.
 
-
-def sync_role_groups(**kwargs) -> dict[str, int]:
-    """Create or update one group per role with exactly its permissions."""
+    Runs after every app migrates; a permission whose app has not migrated yet is
+    picked up by a later run (strict=True raises instead, for the sync_roles command).
+    """
+    existing = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename")
+    }
     counts = {}
     for role, perms in collect_role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
-        group.permissions.set([_permission(p) for p in sorted(perms)])
-        counts[role] = len(perms)
+        missing = sorted(p for p in perms if p not in existing)
+        if missing and strict:
+            raise LookupError(f"unknown permissions for {role}: {missing}")
+        group, _ = Group.objects.using(using).get_or_create(name=ROLE_GROUPS[role])
+        group.permissions.set([existing[p] for p in perms if p in existing])
+        counts[role] = len(perms) - len(missing)
     return counts
 
 

@@ -15,7 +15,7 @@ from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision, Outcome
 from subsidies.rules.scan import scan
-from subsidies.selectors import reference_data
+from subsidies.selectors import policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
 from .flows import FLOWS
@@ -106,7 +106,9 @@ def member_rules(on_year: int) -> list[Rule]:
 def entitlements(member: Member, today: date) -> list[Entitlement]:
     """Every rule a member could apply for, run on the member's profile."""
     profile = member_profile(member, today)
-    results = scan(member_rules(today.year), profile, today, refs=reference_data())
+    rules = member_rules(today.year)
+    data = {year: policy_data(year) for year in {r.policy_year for r in rules}}
+    results = scan(rules, profile, today, refs=reference_data(), data=data)
     order = {EntitlementState.ELIGIBLE: 0, EntitlementState.NOT_YET_OPEN: 1,
              EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]

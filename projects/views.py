@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.selectors import member_for_user
 from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import reference_data
+from subsidies.selectors import policy_data, reference_data
 
 from . import selectors, workflow
 from .flows import FLOWS
@@ -86,7 +86,7 @@ def calculator(request, rule_id: str, year: int):
     decision = None
     form = CalculatorForm(request.GET or None, rule=rule)
     if request.GET and form.is_valid():
-        decision = rule.decide(form.cleaned_facts, rule.context(refs=reference_data()))
+        decision = rule.decide(form.cleaned_facts, rule.context(policy_data(year), reference_data()))
     return render(request, "projects/calculator.html", {
         "rule": rule, "form": form, "decision": decision,
         "project": selectors.PROJECTS_BY_CODE[rule.project],

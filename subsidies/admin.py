@@ -1,9 +1,27 @@
-from django.contrib import admin
+"""Policy data in the admin: reference series and the policy years' params and tables.
 
-from jiading_union.admin import DistrictManagedAdmin
+District staff correct a param or a table through subsidies.services (validated
+like the data files, every rule of the year must still load, history kept); the
+rules read the corrected values for new decisions. Others may look.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from jiading_union.admin import DistrictManagedAdmin, is_district
+from subsidies.rules.data import available_years, load_policy_data
 
 from . import services
-from .models import ReferenceValue
+from .forms import ParamForm, ReasonForm, row_to_json, table_row_form
+from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
+from .selectors import policy_data, policy_entries
 
 
 @admin.register(ReferenceValue)
@@ -16,3 +34,91 @@ class ReferenceValueAdmin(DistrictManagedAdmin):
         saved = services.reference_value_set(series=obj.series, effective_from=obj.effective_from,
                                              amount=obj.amount, source=obj.source)
         obj.pk = saved.pk
+
+
+@admin.register(PolicyOverride)
+class PolicyOverrideAdmin(DistrictManagedAdmin):
+    """The changelist is the list of every param and table of a year, shipped and current."""
+
+    list_display = ("policy_year", "kind", "name", "reason", "updated_by", "updated_at")
+
+    def has_add_permission(self, request):
+        return False  # edits start from the year's list
+
+    def get_urls(self):
+        return [
+            path("year/<int:year>/", self.admin_site.admin_view(self.year_view), name="subsidies_policy_year"),
+            path("year/<int:year>/<str:kind>/<str:name>/", self.admin_site.admin_view(self.edit_view),
+                 name="subsidies_policy_edit"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        years = available_years()
+        return HttpResponseRedirect(reverse("admin:subsidies_policy_year", args=[years[-1]]))
+
+    def year_view(self, request, year):
+        if not self.has_view_permission(request) or year not in available_years():
+            raise Http404
+        return TemplateResponse(request, "admin/subsidies/policy_year.html", {
+            **self.admin_site.each_context(request), "title": _("%(year)d 年度政策参数与表") % {"year": year},
+            "year": year, "years": available_years(), "entries": policy_entries(year),
+            "can_edit": is_district(request.user), "opts": self.model._meta,
+        })
+
+    def edit_view(self, request, year, kind, name):
+        if not is_district(request.user):
+            raise PermissionDenied
+        shipped = load_policy_data(year)
+        if kind == PolicyOverrideKind.PARAM and name in shipped.params:
+            return self._edit_param(request, year, name)
+        if kind == PolicyOverrideKind.TABLE and name in shipped.tables:
+            return self._edit_table(request, year, name)
+        raise Http404
+
+    def _done(self, request, year, name):
+        messages.success(request, _("已保存 %(name)s：新的判定将使用修改后的数值。") % {"name": name})
+        return HttpResponseRedirect(reverse("admin:subsidies_policy_year", args=[year]))
+
+    def _edit_param(self, request, year, name):
+        param = policy_data(year).param(name)
+        initial = {"value": ",".join(param.value) if isinstance(param.value, tuple) else str(param.value)}
+        form = ParamForm(request.POST or None, kind=param.kind, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.policy_override_set(user=request.user, year=year, kind=PolicyOverrideKind.PARAM, name=name,
+                                             value=form.json_value(), reason=form.cleaned_data["reason"])
+                return self._done(request, year, name)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        return self._render_edit(request, year, name, param.clause, form=form)
+
+    def _edit_table(self, request, year, name):
+        table = policy_data(year).table(name)
+        row_form = table_row_form(table.columns)
+        formset_class = forms.formset_factory(row_form, extra=1, can_delete=True)
+        formset = formset_class(request.POST or None, initial=[
+            {k: (",".join(v) if isinstance(v, list) else "" if v is None else v) for k, v in row.items()}
+            for row in table.to_json_rows()])
+        reason = ReasonForm(request.POST or None)
+        if request.method == "POST" and formset.is_valid() and reason.is_valid():
+            rows = [row_to_json(f.cleaned_data, table.columns) for f in formset
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                services.policy_override_set(user=request.user, year=year, kind=PolicyOverrideKind.TABLE, name=name,
+                                             value=rows, reason=reason.cleaned_data["reason"])
+                return self._done(request, year, name)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    reason.add_error(None if field != "reason" else "reason", errors)
+        return self._render_edit(request, year, name, table.clause, form=reason, formset=formset,
+                                 columns=[c for c, _ in table.columns])
+
+    def _render_edit(self, request, year, name, clause, **context):
+        return TemplateResponse(request, "admin/subsidies/policy_edit.html", {
+            **self.admin_site.each_context(request), "title": _("修改 %(name)s") % {"name": name},
+            "year": year, "name": name, "clause": clause, "opts": self.model._meta, **context,
+        })

@@ -42,3 +42,38 @@ class ReferenceValue(models.Model):
 
     def __str__(self):
         return f"{self.get_series_display()} {self.effective_from}：{self.amount}"
+
+
+class PolicyOverrideKind(models.TextChoices):
+    PARAM = "param", _("参数")
+    TABLE = "table", _("表")
+
+
+class PolicyOverride(models.Model):
+    """District staff's correction of one param or table of a policy year.
+
+    The shipped data file stays as it is; the rules read the file with these
+    overrides applied, validated by the same code that validates the files.
+    """
+
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    kind = models.CharField(_("类型"), max_length=8, choices=PolicyOverrideKind.choices)
+    name = models.CharField(_("名称"), max_length=80)
+    value = models.JSONField(_("数值"), help_text=_("参数为一个值；表为行的列表"))
+    reason = models.CharField(_("修改依据"), max_length=300)
+    updated_by = models.ForeignKey(
+        "members.User", verbose_name=_("修改人"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("政策表修改记录"))
+
+    class Meta:
+        verbose_name = _("政策参数与表")
+        verbose_name_plural = _("政策参数与表")
+        ordering = ["policy_year", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy_year", "kind", "name"], name="policy_override_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.policy_year} {self.get_kind_display()} {self.name}"

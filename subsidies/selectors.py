@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Count, Max
 
 from subsidies.rules import registry
 from subsidies.rules.core import Decision
 from subsidies.rules.data import PolicyData, load_policy_data
 from subsidies.rules.reference import ReferenceData, load_reference_data
 
-from .models import ReferenceValue
+from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
+
+# Each process keeps a year's PolicyData until that year's overrides change.
+_policy_cache: dict[int, tuple[tuple, PolicyData]] = {}
 
 
 def reference_data() -> ReferenceData:
@@ -25,8 +31,72 @@ def reference_data() -> ReferenceData:
     return defaults.with_overrides(points) if points else defaults
 
 
+def policy_version(year: int) -> tuple:
+    """Changes whenever an override of the year is added, edited or removed (one small query)."""
+    stats = PolicyOverride.objects.filter(policy_year=year).aggregate(n=Count("id"), last=Max("updated_at"),
+                                                                      top=Max("id"))
+    return stats["n"], stats["last"], stats["top"]
+
+
 def policy_data(year: int) -> PolicyData:
-    return load_policy_data(year)
+    """A policy year's data file with district staff's overrides applied."""
+    version = policy_version(year)
+    cached = _policy_cache.get(year)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    params, tables = {}, {}
+    for kind, name, value in PolicyOverride.objects.filter(policy_year=year).values_list("kind", "name", "value"):
+        (params if kind == PolicyOverrideKind.PARAM else tables)[name] = value
+    data = load_policy_data(year)
+    if params or tables:
+        data = data.with_overrides(params=params, tables=tables)
+    _policy_cache[year] = (version, data)
+    return data
+
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    """One param or table of a year as staff see it: shipped value, current value, clause."""
+
+    year: int
+    kind: str
+    name: str
+    clause: str
+    quote: str
+    shipped: Any
+    current: Any
+    override: PolicyOverride | None
+
+    @property
+    def overridden(self) -> bool:
+        return self.override is not None
+
+
+def _plain(value):
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, (date, Decimal)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def policy_entries(year: int) -> list[PolicyEntry]:
+    shipped, current = load_policy_data(year), policy_data(year)
+    overrides = {(o.kind, o.name): o for o in PolicyOverride.objects.filter(policy_year=year).select_related(
+        "updated_by")}
+    entries = []
+    for name, param in shipped.params.items():
+        entries.append(PolicyEntry(year, PolicyOverrideKind.PARAM, name, param.clause.citation, param.clause.quote,
+                                   _plain(param.value), _plain(current.params[name].value),
+                                   overrides.get((PolicyOverrideKind.PARAM, name))))
+    for name, table in shipped.tables.items():
+        entries.append(PolicyEntry(year, PolicyOverrideKind.TABLE, name, table.clause.citation, table.clause.quote,
+                                   table.to_json_rows(), current.tables[name].to_json_rows(),
+                                   overrides.get((PolicyOverrideKind.TABLE, name))))
+    return sorted(entries, key=lambda e: (e.kind, e.name))
 
 
 def rule_decision(*, rule_id: str, year: int, facts: Mapping[str, Any], partial: bool = False,
@@ -34,5 +104,5 @@ def rule_decision(*, rule_id: str, year: int, facts: Mapping[str, Any], partial:
     """Evaluate one rule with the current policy data. Raises FactsError on bad facts,
     registry.UnknownRule on an unknown rule/year."""
     rule = registry.get(rule_id, year)
-    return rule.evaluate(facts, data=policy_data(year), refs=refs or reference_data(), partial=partial,
-                         strict=strict)
+    parsed = rule.schema.parse(facts, partial=partial, strict=strict)  # bad input never reaches the database
+    return rule.decide(parsed, rule.context(policy_data(year), refs or reference_data()))

@@ -109,3 +109,9 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            # Like members.services.staff_user_create: the role's group carries the permissions.
+            from members.roles import group_for
+
+            group = group_for(obj.role)
+            if group is not None:
+                obj.groups.add(group)

@@ -325,6 +325,7 @@ def do_transition(*, user: User | None, application: Application, transition: wo
     level = workflow.current_level(application)
     to_status = workflow.target_status(transition, application)
     application.status = to_status
+    application._history_user = user  # the audit names the actor, in a request or in a task
     now = timezone.now()
     application.status_changed_at = now
     fields = ["status", "status_changed_at", "updated_at"]
