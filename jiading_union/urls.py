@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from projects.admin_views import dashboard_view
+
 from . import views
 
 admin.site.site_header = settings.SITE_TITLE
@@ -33,5 +35,6 @@ urlpatterns = [
     path("p/caravan/", include("projects.caravan.urls")),
 
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/dashboard/", admin.site.admin_view(dashboard_view), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

@@ -126,6 +126,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("进入当前状态时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("审结时间"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("给付时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("申请变更记录"), excluded_fields=["updated_at"])
 

@@ -335,6 +335,9 @@ def do_transition(*, user: User | None, application: Application, transition: wo
     if to_status in (S.APPROVED, S.REJECTED):
         application.decided_at = now
         fields.append("decided_at")
+    if to_status == S.PAID:
+        application.paid_at = now
+        fields.append("paid_at")
     application.save(update_fields=fields)
     _record(application, action=transition.action, from_status=from_status, to_status=to_status, actor=user,
             comment=comment.strip(), level=level.value if level else "", data=data)

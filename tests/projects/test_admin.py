@@ -1,0 +1,202 @@
+"""Staff review in the admin: each role sees its own scope only, reviews through the
+workflow, cannot delete, and every change is audited."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from members.models import Member
+from projects.dashboard import district_dashboard
+from projects.models import Application, ApplicationShare
+from projects.services.applications import application_submit, application_transition
+from tests.projects.conftest import _member
+
+REVIEWERS = ("grassroots", "other_grassroots", "street", "other_street", "district")
+
+
+def legal_aid(member):
+    with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
+        return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
+                                  facts={"claim_kind": "wages"}, member=member)
+
+
+def promotion(member):
+    from projects import flows
+
+    flow = flows.FLOWS["skill_promotion_award"]
+    flows.FLOWS["skill_promotion_award"] = flows.Flow(flow.rule_id, flow.chain, flow.chain_source)
+    try:
+        with time_machine.travel("2019-03-20 09:00 +0800", tick=False):
+            return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
+                                      facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
+                                             "certificate_issuer": "shanghai_hrss"}, member=member)
+    finally:
+        flows.FLOWS["skill_promotion_award"] = flow
+
+
+# Who may open an object of the member's unit (tree: unit and other_unit in street; far_unit elsewhere).
+SEES = {"grassroots": True, "other_grassroots": False, "street": True, "other_street": False, "district": True}
+
+
+@pytest.mark.parametrize("who", REVIEWERS)
+@pytest.mark.parametrize("page", ["application_change", "application_history", "member_change", "member_history"])
+def test_role_by_page_by_own_or_other_object(client, member, staff, who, page):
+    application = legal_aid(member)
+    url = {
+        "application_change": reverse("admin:projects_application_change", args=[application.pk]),
+        "application_history": reverse("admin:projects_application_history", args=[application.pk]),
+        "member_change": reverse("admin:members_member_change", args=[member.pk]),
+        "member_history": reverse("admin:members_member_history", args=[member.pk]),
+    }[page]
+    client.force_login(staff[who])
+    assert client.get(url).status_code == (200 if SEES[who] else 404)
+
+
+@pytest.mark.parametrize("who, count", [("grassroots", 1), ("other_grassroots", 1), ("street", 2),
+                                        ("other_street", 1), ("district", 3)])
+def test_changelists_list_only_the_scope(client, tree, staff, who, count):
+    for unit in (tree["unit"], tree["other_unit"], tree["far_unit"]):
+        legal_aid(_member(unit))
+    client.force_login(staff[who])
+    response = client.get(reverse("admin:projects_application_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == count
+    response = client.get(reverse("admin:members_member_changelist"))
+    assert response.context["cl"].result_count == count
+
+
+def test_queue_shows_what_waits_for_my_level(client, member, staff):
+    application = promotion(member)
+    queue = reverse("admin:projects_application_changelist") + "?queue=mine"
+    client.force_login(staff["grassroots"])
+    assert [a.pk for a in client.get(queue).context["cl"].result_list] == [application.pk]
+    client.force_login(staff["district"])
+    assert list(client.get(queue).context["cl"].result_list) == []
+
+
+def test_search_by_the_last_four_of_the_id(client, member, other_member, staff):
+    legal_aid(member), legal_aid(other_member)
+    client.force_login(staff["street"])
+    response = client.get(reverse("admin:projects_application_changelist"), {"q": member.id_number[-4:]})
+    assert {a.applicant_member_id for a in response.context["cl"].result_list} == {member.pk}
+
+
+class TestReviewActions:
+    def post(self, client, user, application, action, comment=""):
+        client.force_login(user)
+        url = reverse("admin:projects_application_transition", args=[application.pk, action])
+        return client.post(url, {"comment": comment})
+
+    def test_each_level_approves_in_turn_through_the_workflow(self, client, member, staff):
+        application = promotion(member)
+        for user, expected in ((staff["grassroots"], "district_review"), (staff["district"], "city_review"),
+                               (staff["district2"], "approved")):
+            self.post(client, user, application, "approve", "材料齐全")
+            assert Application.objects.get(pk=application.pk).status == expected
+
+    def test_the_wrong_level_is_refused_with_a_message(self, client, member, staff):
+        application = promotion(member)
+        response = self.post(client, staff["street"], application, "approve")
+        assert response.status_code == 302
+        assert Application.objects.get(pk=application.pk).status == "grassroots_review"
+
+    def test_segregation_of_duties_in_the_admin(self, client, member, staff):
+        application = promotion(member)
+        self.post(client, staff["grassroots"], application, "approve")
+        self.post(client, staff["district"], application, "approve")
+        response = self.post(client, staff["district"], application, "approve")
+        assert Application.objects.get(pk=application.pk).status == "city_review"
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("职责分离" in m for m in messages)
+
+    def test_bulk_return_asks_for_a_reason_first(self, client, tree, staff):
+        applications = [legal_aid(_member(tree["unit"])) for _ in range(3)]
+        client.force_login(staff["district"])
+        url = reverse("admin:projects_application_changelist")
+        selected = [str(a.pk) for a in applications]
+        response = client.post(url, {"action": "return_selected", "_selected_action": selected})
+        assert response.status_code == 200 and "理由" in response.content.decode()
+        assert set(Application.objects.values_list("status", flat=True)) == {"district_review"}
+        client.post(url, {"action": "return_selected", "_selected_action": selected, "apply": "1",
+                          "comment": "请补充劳动合同"})
+        assert set(Application.objects.values_list("status", flat=True)) == {"returned"}
+        assert Application.objects.first().events.last().comment == "请补充劳动合同"
+
+    def test_bulk_approve_reports_refusals_per_application(self, client, tree, staff):
+        mine, other = legal_aid(_member(tree["unit"])), promotion(_member(tree["unit"]))
+        client.force_login(staff["district"])
+        client.post(reverse("admin:projects_application_changelist"),
+                    {"action": "approve_selected", "_selected_action": [mine.pk, other.pk]})
+        assert Application.objects.get(pk=mine.pk).status == "approved"
+        assert Application.objects.get(pk=other.pk).status == "grassroots_review"  # not the district's level
+
+    def test_status_is_not_an_editable_field(self, client, member, staff):
+        application = legal_aid(member)
+        client.force_login(staff["district"])
+        url = reverse("admin:projects_application_change", args=[application.pk])
+        client.post(url, {"status": "paid", "amount": "99999"})
+        application.refresh_from_db()
+        assert (application.status, application.amount) == ("district_review", Decimal("0.00"))
+
+
+class TestNoDeleting:
+    @pytest.mark.parametrize("who", ["grassroots", "street"])
+    def test_grassroots_and_street_staff_cannot_delete(self, client, member, staff, who):
+        client.force_login(staff[who])
+        assert client.get(reverse("admin:members_member_delete", args=[member.pk])).status_code == 403
+        response = client.get(reverse("admin:members_member_changelist"))
+        action_form = response.context["action_form"]
+        assert action_form is None or "delete_selected" not in dict(action_form.fields["action"].choices)
+
+    def test_nobody_deletes_applications(self, client, member, staff):
+        application = legal_aid(member)
+        client.force_login(staff["district"])
+        assert client.get(reverse("admin:projects_application_delete", args=[application.pk])).status_code == 403
+
+
+class TestAudit:
+    def test_a_member_edit_in_the_admin_is_recorded_with_its_diff(self, client, member, staff):
+        client.force_login(staff["grassroots"])
+        url = reverse("admin:members_member_change", args=[member.pk])
+        form = client.get(url).context["adminform"].form
+        data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+        data.update({"phone": "13912345678", "dues-TOTAL_FORMS": "0", "dues-INITIAL_FORMS": "0"})
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        latest = Member.history.filter(id=member.pk).latest("history_date")
+        previous = latest.prev_record
+        changes = {c.field: (c.old, c.new) for c in latest.diff_against(previous).changes}
+        assert changes["phone"][1] == "13912345678"
+        assert latest.history_user == staff["grassroots"]
+
+    def test_every_transition_is_in_the_application_history(self, member, staff):
+        application = legal_aid(member)
+        application_transition(user=staff["district"], application=application, action="approve")
+        records = Application.history.filter(id=application.pk).order_by("history_date")
+        assert [r.status for r in records][-1] == "approved"
+        assert records.last().history_user == staff["district"]
+
+
+def test_dashboard_totals_equal_the_sums_of_the_records(tree, staff):
+    for unit in (tree["unit"], tree["other_unit"], tree["far_unit"]):
+        application = legal_aid(_member(unit))
+        application_transition(user=staff["district"], application=application, action="approve")
+    promotion_app = promotion(_member(tree["unit"]))
+    for user in (staff["grassroots"], staff["district"], staff["district2"]):
+        application_transition(user=user, application=promotion_app, action="approve")
+    application_transition(user=staff["district"], application=promotion_app, action="mark_paid")
+    d = district_dashboard()
+    assert sum(total for _, _, total in d.by_project) == Application.objects.exclude(status="draft").count() == 4
+    assert sum(total for _, _, total in d.by_street) == 4
+    amounts = {label: (approved, paid) for label, approved, paid in d.amounts}
+    assert amounts["市总工会"] == (Decimal("1000.00"), Decimal("1000.00"))
+    assert sum(a for a, _ in amounts.values()) == sum(s.amount for s in ApplicationShare.objects.all())
+
+
+def test_dashboard_is_for_district_staff(client, staff):
+    client.force_login(staff["street"])
+    assert client.get(reverse("admin_dashboard")).status_code == 403
+    client.force_login(staff["district"])
+    assert client.get(reverse("admin_dashboard")).status_code == 200
