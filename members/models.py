@@ -267,3 +267,22 @@ class DuesRecord(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.amount}"
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code sent by SMS to set (or first create) a member's portal password."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["member", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.member_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from .forms import LoginForm
+from .forms import LoginForm, PasswordCodeConfirmForm, PasswordCodeRequestForm
+from .passwords_reset import password_code_confirm, password_code_request
 
 
 class LoginView(auth_views.LoginView):
@@ -11,3 +16,30 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_http_methods(["GET", "POST"])
+def password_code(request):
+    """Step 1: a code to the registered phone (also a member's first login)."""
+    form = PasswordCodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        messages.info(request, password_code_request(identifier=form.cleaned_data["identifier"]))
+        return redirect(f"{request.path}confirm/?identifier={form.cleaned_data['identifier']}")
+    return render(request, "members/password_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_code_confirm_view(request):
+    """Step 2: the code and the new password."""
+    form = PasswordCodeConfirmForm(request.POST or None, initial={"identifier": request.GET.get("identifier", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_code_confirm(identifier=form.cleaned_data["identifier"], code=form.cleaned_data["code"],
+                                  new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error("new_password1" if field == "__all__" else field, errors)
+        else:
+            messages.success(request, "密码已设置，请用会员服务卡号或手机号登录。")
+            return redirect("members:login")
+    return render(request, "members/password_code_confirm.html", {"form": form})

@@ -257,6 +257,9 @@ LOGGING = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Text messages (password codes). Production: the union's SMS gateway class with a send(phone, text).
+SMS_BACKEND = env.str("SMS_BACKEND", default="members.sms.ConsoleBackend")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")

@@ -21,4 +21,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SECURE_SSL_REDIRECT = False
 # The test client's login() passes no request, which django-axes needs; lockout tests turn it back on.
 AXES_ENABLED = False
+SMS_BACKEND = "members.sms.LocmemBackend"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns about a missing root)

@@ -200,3 +200,25 @@ def test_dashboard_is_for_district_staff(client, staff):
     assert client.get(reverse("admin_dashboard")).status_code == 403
     client.force_login(staff["district"])
     assert client.get(reverse("admin_dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["grassroots", "district"])
+def test_changelist_query_count_does_not_depend_on_page_size(client, tree, staff, who, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.admin import ApplicationAdmin
+
+    for _ in range(12):
+        legal_aid(_member(tree["unit"]))
+    client.force_login(staff[who])
+    counts = []
+    for per_page in (3, 12):
+        ApplicationAdmin.list_per_page = per_page
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("admin:projects_application_changelist")).status_code == 200
+        finally:
+            ApplicationAdmin.list_per_page = 50
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
