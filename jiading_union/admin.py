@@ -12,11 +12,30 @@ permissions) and only district staff change.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import StaffRole
 from members.selectors import scope_for
+
+
+class CappedCountPaginator(Paginator):
+    """For tables of a million rows: count at most CAP + 1 rows (the ordering index serves
+    `COUNT(*) FROM (… LIMIT CAP+1)`), so a page never waits on a full count. Beyond the cap
+    the admin shows "10000+" and staff narrow the list with filters or search."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        # Without ORDER BY, PostgreSQL counts from whichever index covers the filter.
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
 
 
 def is_district(user) -> bool:
@@ -40,6 +59,8 @@ class ScopedAdmin(AuditedAdmin):
     # Lookups from this model to the organisation tree (see members.selectors.Scope.filter).
     scope_organisation = "organisation"
     scope_street = "street"
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))

@@ -16,7 +16,7 @@ from jiading_union.admin import AuditedAdmin, ScopedAdmin, is_district
 
 from . import services
 from .models import DuesRecord, Member, Organisation, User
-from .selectors import organisations_visible_to
+from .selectors import member_search, organisations_visible_to
 
 
 @admin.register(Organisation)
@@ -61,7 +61,7 @@ class MemberAdmin(ScopedAdmin):
     list_display = ("card_number", "name", "masked_id", "sex", "birth_date", "organisation", "street",
                     "employment_type", "hardship")
     list_filter = ("employment_type", "sex", "marital_status", "has_city_medical_insurance", "is_active")
-    search_fields = ("=card_number", "^name", "=phone", "=id_number_last4")
+    search_fields = ("card_number",)  # see get_search_results: members.selectors.member_search
     search_help_text = _("按会员服务卡号、姓名（开头）、手机号或身份证后四位查找")
     list_select_related = ("organisation", "street")
     list_per_page = 50
@@ -104,10 +104,9 @@ class MemberAdmin(ScopedAdmin):
             raise
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().upper()
-        if len(term) == 4 and term[:3].isdigit() and (term[3].isdigit() or term[3] == "X"):
-            return queryset.filter(id_number_last4=term), False
-        return super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(member_search(search_term)), False
 
 
 @admin.register(DuesRecord)

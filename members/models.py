@@ -104,7 +104,10 @@ class Organisation(models.Model):
                 condition=Q(level="street") | Q(street_kind=""),
             ),
         ]
-        indexes = [models.Index(fields=["level", "street"])]
+        indexes = [
+            models.Index(fields=["level", "street"]),
+            models.Index(fields=["name"], name="organisation_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -225,7 +228,8 @@ class Member(models.Model):
         ]
         indexes = [
             models.Index(fields=["street", "organisation"]),
-            models.Index(fields=["name"]),
+            # Name prefixes (LIKE '张%') under PostgreSQL's default collation need the pattern opclass.
+            models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

@@ -79,6 +79,20 @@ def members_visible_to(user: User | None) -> QuerySet[Member]:
     return scope_for(user).filter(Member.objects.select_related("organisation", "street"))
 
 
+def member_search(term: str) -> Q:
+    """One indexed lookup chosen by what the staff typed (a generic OR over fields would scan
+    every member): card number, phone, the ID number's last four, or the beginning of a name."""
+    term = term.strip()
+    upper = term.upper()
+    if term.isascii() and term.isdigit() and len(term) == 10:
+        return Q(card_number=term)
+    if term.isascii() and term.isdigit() and len(term) == 11:
+        return Q(phone=term)
+    if len(upper) == 4 and upper[:3].isdigit() and (upper[3].isdigit() or upper[3] == "X"):
+        return Q(id_number_last4=upper)
+    return Q(name__startswith=term)
+
+
 def member_for_user(user: User | None) -> Member | None:
     """The member record behind a portal login, if any."""
     if user is None or not user.is_authenticated:

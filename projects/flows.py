@@ -84,6 +84,9 @@ class Flow:
     # creates the app's records (e.g. a legal-aid case to assign).
     on_submit: Callable[[Any], None] | None = None
     on_approved: Callable[[Any], None] | None = None
+    # Confidential applications (counselling): only users explicitly granted this permission
+    # ("app_label.codename"), directly or through a group, see them — superuser alone is not a grant.
+    confidential_permission: str | None = None
 
     def review_chain(self, decision: Decision) -> tuple[str, ...]:
         return self.chain(decision) if callable(self.chain) else self.chain

@@ -157,9 +157,9 @@ class Application(models.Model):
             models.Index(fields=["status", "status_changed_at"]),
             models.Index(fields=["status", "payout_due"]),
             # The review changelist's default order, per scope (district, street, grassroots).
-            models.Index(fields=["-submitted_at"], name="application_submitted_desc"),
-            models.Index(fields=["street", "-submitted_at"], name="application_street_submitted"),
-            models.Index(fields=["organisation", "-submitted_at"], name="application_org_submitted"),
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
+            models.Index(fields=["street", "-submitted_at", "-id"], name="application_street_submitted"),
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="application_org_submitted"),
         ]
 
     def __str__(self):

@@ -144,11 +144,38 @@ def applications_of_organisation(user: User) -> QuerySet[Application]:
     return Application.objects.filter(created_by=user).select_related("applicant_organisation")
 
 
+def holds_explicit_permission(user: User, dotted: str) -> bool:
+    """Granted to the user or one of their groups. Not user.has_perm(): Django answers True
+    for every superuser, and confidentiality is need-to-know."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    cache = user.__dict__.setdefault("_explicit_permissions", {})
+    if dotted not in cache:
+        app_label, codename = dotted.split(".", 1)
+        cache[dotted] = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename).filter(Q(user=user) | Q(group__user=user)).exists()
+    return cache[dotted]
+
+
+def hidden_rule_ids(user: User) -> list[str]:
+    """Confidential rules (Flow.confidential_permission) this staff user may not see."""
+    return [flow.rule_id for flow in FLOWS.values()
+            if flow.confidential_permission and not holds_explicit_permission(user, flow.confidential_permission)]
+
+
+def without_confidential(user: User, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    hidden = hidden_rule_ids(user)
+    return queryset.exclude(rule_id__in=hidden) if hidden else queryset
+
+
 def applications_visible_to(user: User) -> QuerySet[Application]:
-    """Staff: applications within their scope (members.selectors.scope_for)."""
-    return scope_for(user).filter(
+    """Staff: applications within their scope (members.selectors.scope_for), minus confidential ones."""
+    return without_confidential(user, scope_for(user).filter(
         Application.objects.select_related("applicant_member", "applicant_organisation", "street")
-    )
+    ))
 
 
 # Rules whose approved applications are coverage the member holds, and rules that are claims on it.
@@ -172,7 +199,9 @@ def may_see_application(user: User, application: Application) -> bool:
     """The applicant, or staff whose scope covers it."""
     from . import workflow
 
-    return workflow.is_applicant(user, application) or workflow.in_scope(user, application)
+    if workflow.is_applicant(user, application):
+        return True
+    return workflow.in_scope(user, application) and application.rule_id not in hidden_rule_ids(user)
 
 
 def unread_notifications(user: User) -> int:

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "outdoor_care"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.station_list, name="stations"),
+]

@@ -132,6 +132,15 @@ class TestReviewActions:
         assert Application.objects.get(pk=mine.pk).status == "approved"
         assert Application.objects.get(pk=other.pk).status == "grassroots_review"  # not the district's level
 
+    def test_detail_page_has_no_form_around_the_action_forms(self, client, member, staff):
+        # Browsers ignore nested forms: an action button inside the change form would submit the change form.
+        application = legal_aid(member)
+        client.force_login(staff["district"])
+        html = client.get(reverse("admin:projects_application_change", args=[application.pk])).content.decode()
+        action_url = reverse("admin:projects_application_transition", args=[application.pk, "approve"])
+        before = html[:html.index(action_url)]
+        assert before.count("<form") - before.count("</form>") == 1  # only the action form itself is open
+
     def test_status_is_not_an_editable_field(self, client, member, staff):
         application = legal_aid(member)
         client.force_login(staff["district"])
@@ -222,3 +231,47 @@ def test_changelist_query_count_does_not_depend_on_page_size(client, tree, staff
             ApplicationAdmin.list_per_page = 50
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+class TestConfidentialCounselling:
+    """2019 §10: counselling appointments are seen only by users granted counselling.view_confidential."""
+
+    @pytest.fixture
+    def booking(self, tree, member, staff):
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from projects.services.sessions import session_create
+
+        with time_machine.travel("2019-05-01 09:00 +0800", tick=False):
+            slot = session_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
+                                  title="个案咨询", starts_at=datetime(2019, 5, 8, 14, tzinfo=ZoneInfo("Asia/Shanghai")),
+                                  capacity=1, organiser=tree["district"])
+            from subsidies.rules import registry
+
+            schema = registry.get("counselling_appointment", 2019).schema
+            facts = {f.name: True for f in schema if f.kind == "bool" and f.required}
+            return application_submit(user=member.user, rule_id="counselling_appointment", policy_year=2019,
+                                      facts=facts, member=member, session=slot)
+
+    @pytest.mark.parametrize("who", ["grassroots", "street", "district"])
+    def test_union_staff_do_not_see_appointments(self, client, booking, staff, who):
+        client.force_login(staff[who])
+        assert client.get(reverse("admin:projects_application_change", args=[booking.pk])).status_code == 404
+        response = client.get(reverse("admin:projects_application_changelist"))
+        assert booking.pk not in [a.pk for a in response.context["cl"].result_list]
+
+    def test_a_granted_counsellor_sees_them(self, client, booking, staff):
+        from django.contrib.auth.models import Permission
+
+        counsellor = staff["district2"]
+        counsellor.user_permissions.add(Permission.objects.get(codename="view_confidential",
+                                                               content_type__app_label="counselling"))
+        client.force_login(counsellor)
+        assert client.get(reverse("admin:projects_application_change", args=[booking.pk])).status_code == 200
+
+    def test_the_member_still_sees_their_own(self, client, booking, member):
+        from tests.projects.conftest import PASSWORD
+
+        client.login(username=member.card_number, password=PASSWORD)
+        assert client.get(reverse("projects:my_application", args=[booking.reference])).status_code == 200

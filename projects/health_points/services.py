@@ -1,0 +1,97 @@
+"""Writes for health service points and their schedule.
+
+Street/town union staff keep their street's points (the street union signs the
+agreement with the community health centre); district staff keep all. A patrol
+or lecture whose notice was posted outside the rule's 1–2 week window is
+refused with the rule's own message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Organisation, OrganisationLevel, User
+from members.selectors import scope_for
+from projects.services.errors import ApplicationError
+
+from .models import HealthServicePoint, ServiceEvent
+from .selectors import notice_failure
+
+NOT_MANAGER = "只有街镇工会或区总工会工作人员可以维护健康服务点。"
+NOT_YOUR_STREET = "您只能维护本街镇的健康服务点。"
+NOT_A_STREET = "所属街镇须为街镇（园区、行业）工会。"
+POINT_INACTIVE = "该服务点已停止运行，不能新增服务安排。"
+NOTICE_IN_FUTURE = "公示日期不能晚于今天：请在公示后再填写。"
+
+
+def check_point_manager(*, user: User, street: Organisation) -> None:
+    scope = scope_for(user)
+    if scope.level not in ("district", "street"):
+        raise ApplicationError(NOT_MANAGER)
+    if street.level != OrganisationLevel.STREET:
+        raise ApplicationError(NOT_A_STREET, field="street")
+    if scope.level == "street" and street.pk != scope.organisation_id:
+        raise ApplicationError(NOT_YOUR_STREET, field="street")
+
+
+@transaction.atomic
+def health_point_save(*, user: User, point: HealthServicePoint) -> HealthServicePoint:
+    """Create or update a point from an instance the caller filled in (the admin's form).
+    On update the stored street is checked too: street staff cannot take over another street's point."""
+    if point.pk is not None:
+        stored = HealthServicePoint.objects.select_for_update().select_related("street").get(pk=point.pk)
+        check_point_manager(user=user, street=stored.street)
+    point.full_clean()  # by field; a missing street stops here
+    check_point_manager(user=user, street=point.street)
+    point.save()
+    return point
+
+
+def check_event(*, user: User, point: HealthServicePoint, kind: str, event_date: date,
+                notice_posted_on: date | None, creating: bool) -> None:
+    """Scope, state and the notice rule for an event. Raises ApplicationError naming the field."""
+    check_point_manager(user=user, street=point.street)
+    if creating and not point.is_active:
+        raise ApplicationError(POINT_INACTIVE, field="point")
+    if notice_posted_on is not None and notice_posted_on > timezone.localdate():
+        raise ApplicationError(NOTICE_IN_FUTURE, field="notice_posted_on")
+    failure = notice_failure(kind=kind, event_date=event_date, notice_posted_on=notice_posted_on)
+    if failure:
+        raise ApplicationError(failure, field="notice_posted_on", reasons=[failure])
+
+
+def _fill_event(event: ServiceEvent, *, point: HealthServicePoint, kind: str, event_date: date, start_time: time,
+                end_time: time, topic: str, venue: str, doctor: str, notice_posted_on: date | None) -> ServiceEvent:
+    event.point, event.kind, event.date = point, kind, event_date
+    event.start_time, event.end_time = start_time, end_time
+    event.topic, event.venue, event.doctor = topic.strip(), venue.strip(), doctor.strip()
+    event.notice_posted_on = notice_posted_on
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def service_event_create(*, user: User, point: HealthServicePoint, kind: str, event_date: date, start_time: time,
+                         end_time: time, topic: str = "", venue: str = "", doctor: str = "",
+                         notice_posted_on: date | None = None) -> ServiceEvent:
+    check_event(user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on,
+                creating=True)
+    return _fill_event(ServiceEvent(), point=point, kind=kind, event_date=event_date, start_time=start_time,
+                       end_time=end_time, topic=topic, venue=venue, doctor=doctor, notice_posted_on=notice_posted_on)
+
+
+@transaction.atomic
+def service_event_update(*, user: User, event: ServiceEvent, point: HealthServicePoint, kind: str,
+                         event_date: date, start_time: time, end_time: time, topic: str = "", venue: str = "",
+                         doctor: str = "", notice_posted_on: date | None = None) -> ServiceEvent:
+    """Change an event (e.g. record the day its notice went up). The stored point must be in scope too."""
+    locked = ServiceEvent.objects.select_for_update().select_related("point__street").get(pk=event.pk)
+    check_point_manager(user=user, street=locked.point.street)
+    check_event(user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on,
+                creating=point.pk != locked.point_id)
+    return _fill_event(locked, point=point, kind=kind, event_date=event_date, start_time=start_time,
+                       end_time=end_time, topic=topic, venue=venue, doctor=doctor, notice_posted_on=notice_posted_on)
