@@ -121,6 +121,13 @@ def open_sessions(rule_id: str, policy_year: int, now) -> QuerySet[Session]:
             .select_related("quota").order_by("starts_at"))
 
 
+def open_sessions_of_project(project: str, now, limit: int = 50) -> list[Session]:
+    """Upcoming sessions of a project still taking bookings. Public: a slot carries no one's
+    name (even counselling slots — the bookings are what is confidential)."""
+    return list(Session.objects.filter(project=project, is_open=True, starts_at__gt=now)
+                .select_related("quota").order_by("starts_at")[:limit])
+
+
 def applications_of_member(member: Member) -> QuerySet[Application]:
     return Application.objects.filter(applicant_member=member).order_by("-created_at")
 

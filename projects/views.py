@@ -69,8 +69,9 @@ def project_detail(request, code: str):
     if project is None:
         raise Http404
     rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
+    sessions = selectors.open_sessions_of_project(code, timezone.now())
     return render(request, "projects/project_detail.html", {
-        "project": project, "rules": rules, "flows": FLOWS,
+        "project": project, "rules": rules, "flows": FLOWS, "sessions": sessions,
     })
 
 

@@ -66,3 +66,11 @@ def test_only_district_or_street_staff_publish_sessions(tree, staff):
     with pytest.raises(ApplicationError):
         session_create(user=staff["grassroots"], rule_id="singles_event", policy_year=2021, title="x",
                        starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI), capacity=5, organiser=tree["unit"])
+
+
+def test_the_project_page_lists_open_sessions_with_places_left(client, member, event):
+    book(member, event)
+    html = client.get("/projects/singles/").content.decode()
+    assert "嘉缘会·春日交友" in html and "<td>1</td>" in html
+    assert member.name not in html  # nobody's booking is shown
+
