@@ -87,6 +87,11 @@ class Flow:
     # Confidential applications (counselling): only users explicitly granted this permission
     # ("app_label.codename"), directly or through a group, see them — superuser alone is not a grant.
     confidential_permission: str | None = None
+    # Pages of the project app: `detail_url` (a URL name taking the application reference) shows the
+    # applicant what follows approval (e.g. the assigned lawyer); `apply_links` are (label, URL name)
+    # pairs shown on the apply form (e.g. a roster template).
+    detail_url: str | None = None
+    apply_links: tuple[tuple[str, str], ...] = ()
 
     def review_chain(self, decision: Decision) -> tuple[str, ...]:
         return self.chain(decision) if callable(self.chain) else self.chain
@@ -100,19 +105,27 @@ FLOW_APPS = (
 )
 
 
-def _collect() -> dict[str, Flow]:
+def _collect() -> tuple[dict[str, Flow], dict[str, list], list]:
+    """FLOWS from every app; also its PROJECT_LINKS ({catalogue code: [(label, URL name)]}, shown on
+    the project page) and MEMBER_LINKS ([(label, URL name)], shown on the member's coverage page)."""
     from importlib import import_module
 
     flows: dict[str, Flow] = {}
+    project_links: dict[str, list] = {}
+    member_links: list = []
     for app in FLOW_APPS:
-        for flow in import_module(f"projects.{app}.flows").FLOWS:
+        module = import_module(f"projects.{app}.flows")
+        for flow in module.FLOWS:
             if flow.rule_id in flows:
                 raise ValueError(f"flow for {flow.rule_id} declared twice")
             flows[flow.rule_id] = flow
-    return flows
+        for code, links in getattr(module, "PROJECT_LINKS", {}).items():
+            project_links.setdefault(code, []).extend(links)
+        member_links.extend(getattr(module, "MEMBER_LINKS", ()))
+    return flows, project_links, member_links
 
 
-FLOWS: dict[str, Flow] = _collect()
+FLOWS, PROJECT_LINKS, MEMBER_LINKS = _collect()
 
 
 def flow_for(rule_id: str) -> Flow:

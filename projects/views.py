@@ -18,7 +18,7 @@ from subsidies.rules.facts import FactsError
 from subsidies.selectors import policy_data, reference_data
 
 from . import selectors, workflow
-from .flows import FLOWS
+from .flows import FLOWS, MEMBER_LINKS, PROJECT_LINKS
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment
 from .services.applications import (
@@ -72,6 +72,7 @@ def project_detail(request, code: str):
     sessions = selectors.open_sessions_of_project(code, timezone.now())
     return render(request, "projects/project_detail.html", {
         "project": project, "rules": rules, "flows": FLOWS, "sessions": sessions,
+        "links": PROJECT_LINKS.get(code, ()),
     })
 
 
@@ -114,7 +115,7 @@ def my_applications(request, member):
 def my_application(request, member, reference: str):
     application = _own_application_or_404(member, reference)
     return render(request, "projects/my_application.html", {
-        "member": member, "application": application,
+        "member": member, "application": application, "detail_url": FLOWS[application.rule_id].detail_url,
         "actions": workflow.available_actions(request.user, application),
         "attachment_form": AttachmentForm(), "transition_form": TransitionForm(),
     })
@@ -123,7 +124,7 @@ def my_application(request, member, reference: str):
 @member_required
 def my_coverage(request, member):
     coverage = selectors.coverage_of_member(member)
-    return render(request, "projects/my_coverage.html", {"member": member, **coverage})
+    return render(request, "projects/my_coverage.html", {"member": member, "links": MEMBER_LINKS, **coverage})
 
 
 @login_required

@@ -14,3 +14,5 @@ FLOWS = (
     Flow("caravan_visit", (D,), "2019 §11 服务形式：区总工会将“大篷车”开进企事业单位、园区、楼宇",
          on_approved=_open_visit),
 )
+
+PROJECT_LINKS = {"caravan": [("近期“大篷车”活动", "caravan:visits")]}

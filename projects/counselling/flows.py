@@ -26,3 +26,5 @@ FLOWS = (
     Flow("counselling_lecture", (S, D), "2019 §10 申请方式：上级工会汇总上报，区总工会统一安排",
          locked_facts=_unit_facts),
 )
+
+PROJECT_LINKS = {"counselling": [("预约心理咨询和讲座安排", "counselling:home")]}

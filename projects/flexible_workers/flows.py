@@ -13,3 +13,5 @@ FLOWS = (
     Flow("flexible_worker_care", (S,), "2021「五送」：街镇（园区、行业）工会组织开展“五送”服务",
          dedup=once_per_year, dedup_message="本年度已登记“五送”服务。"),
 )
+
+MEMBER_LINKS = [("我的“五送”服务", "flexible_workers:my_services")]

@@ -22,7 +22,7 @@ def deliveries_visible_to(user: User) -> QuerySet[ServiceDelivery]:
 
 def care_applications_of_member(member: Member) -> QuerySet[Application]:
     """The member's own “五送” registrations, newest year first, with what was delivered."""
-    return (Application.objects.filter(applicant_member=member, rule_id=CARE_RULE)
+    return (Application.objects.filter(applicant_member=member, rule_id=CARE_RULE).select_related("street")
             .prefetch_related(Prefetch("service_deliveries",
                                        queryset=ServiceDelivery.objects.order_by("delivered_on", "pk")))
             .order_by("-policy_year", "-created_at"))

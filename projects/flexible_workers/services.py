@@ -98,6 +98,7 @@ def five_services_record(*, user: User, application: Application, kind: str, del
         street_id=application.street_id, kind=kind, delivered_on=delivered_on, gift_form=gift_form,
         note=note.strip(), recorded_by=user,
     )
+    delivery._history_user = user  # the audit names the clerk, in or out of a web request
     try:
         with transaction.atomic():
             delivery.save()
@@ -116,5 +117,6 @@ def five_services_update(*, user: User, delivery: ServiceDelivery, delivered_on:
     delivery.delivered_on = delivered_on
     delivery.gift_form = gift_form
     delivery.note = note.strip()
+    delivery._history_user = user
     delivery.save(update_fields=["delivered_on", "gift_form", "note"])
     return delivery

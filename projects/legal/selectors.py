@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members.models import Member, Organisation, User
 from members.selectors import scope_for
-from projects.models import INACTIVE_STATUSES, QuotaClaim, QuotaPool
+from projects.models import INACTIVE_STATUSES, Application, QuotaClaim, QuotaPool
 from subsidies.selectors import policy_data
 
 from .models import PHASE_ORDER, CaseStatus, CheckupPhase, LegalAidCase, LegalAidCentre, LegalCheckupRecord
@@ -51,11 +51,9 @@ def days_waiting(case: LegalAidCase, now: datetime | None = None) -> int:
     return (timezone.localdate(now) - timezone.localdate(case.accepted_at)).days
 
 
-def legal_aid_case_of_member(member: Member, reference: str):
+def legal_aid_case_of_member(member: Member, reference: str) -> tuple[Application, LegalAidCase | None] | None:
     """The member's own legal-aid application and its case (None until accepted), or None
     for anything that is not the member's legal-aid application."""
-    from projects.models import Application
-
     application = (Application.objects.filter(applicant_member=member, reference=reference, rule_id=LEGAL_AID_RULE)
                    .select_related("legal_aid_case__centre", "legal_aid_case__lawyer").first())
     if application is None:
@@ -85,6 +83,12 @@ def checkup_district_key(policy_year: int) -> str:
 
 def checkup_street_prefix(policy_year: int) -> str:
     return f"legal_checkup:{policy_year}:street:"
+
+
+def checkup_pool_street(pool: QuotaPool) -> tuple[int, Organisation | None]:
+    """(policy year, street) of a street pool, from its key."""
+    year, _sep, code = pool.key.removeprefix("legal_checkup:").partition(":street:")
+    return int(year), Organisation.objects.filter(code=code).first()
 
 
 def checkup_district_total(policy_year: int) -> int:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "legal"
-urlpatterns: list = []
+urlpatterns = [
+    path("centres/", views.centres, name="centres"),
+    path("cases/<str:reference>/", views.case_detail, name="case"),
+]

@@ -13,3 +13,5 @@ FLOWS = (
          if a.policy_year >= 2021 and f.get("plan") in ("D", "E", "F") else []),
     Flow("sanatorium_group", (D,), "运营约定：团体疗休养由区总工会确认计划和名额"),
 )
+
+PROJECT_LINKS = {"sanatorium": [("2019、2021年度疗休养和体检计划、补贴一览", "sanatorium:plans")]}

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sanitation"
-urlpatterns: list = []
+urlpatterns = [
+    path("roster-template.xlsx", views.roster_template, name="roster_template"),
+]

@@ -180,3 +180,21 @@ class TestEntitlements:
         signed_in(client, member)
         html = client.get(reverse("projects:my_entitlements")).content.decode()
         assert "我可以申请的项目" in html and "法律援助" in html
+
+
+def test_legal_aid_application_links_to_its_case_and_the_apply_form_to_the_centres(client, member):
+    application = legal_aid(member)
+    signed_in(client, member)
+    html = client.get(reverse("projects:my_application", args=[application.reference])).content.decode()
+    assert reverse("legal:case", args=[application.reference]) in html
+    assert reverse("legal:centres") in client.get(reverse("projects:apply", args=["legal_aid", 2019])).content.decode()
+
+
+@pytest.mark.parametrize("code", ["sanatorium", "legal_aid", "outdoor_care", "health_points", "caravan", "counselling"])
+def test_project_pages_link_to_their_apps_public_pages(client, code):
+    from projects.flows import PROJECT_LINKS
+
+    html = client.get(reverse("projects:project", args=[code])).content.decode()
+    for _, url_name in PROJECT_LINKS[code]:
+        assert reverse(url_name) in html
+        assert client.get(reverse(url_name)).status_code == 200

@@ -2,11 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.demo import seed_demo
+from members.demo import DISTRICT_CODE, seed_demo
+from members.models import Organisation, User
+from projects.demo import seed_applications, seed_sessions
 
 
 class Command(BaseCommand):
-    help = "生成确定性的演示数据（街镇单位、会员、会费、演示账号）。重复运行不会产生重复数据。"
+    help = "生成确定性的演示数据（街镇单位、会员、会费、演示账号、场次和申请）。重复运行不会产生重复数据。"
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=500, help="会员人数（默认500）")
@@ -23,10 +25,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"  会员 {done:,}/{members:,}  {time.perf_counter() - started:.1f}s")
 
         report, logins = seed_demo(members=members, seed=seed, progress=progress if members >= 50000 else None)
+        district = Organisation.objects.get(code=DISTRICT_CODE)
+        reviewers = {u.username: u for u in User.objects.filter(username__in=("district", "street", "grassroots"))}
+        sessions = seed_sessions(district=district, organiser_user=reviewers["district"])
+        applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪（{elapsed:.1f}s）：新增单位 {report.units_created}，新增会员 {report.members_created}"
-            f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}。"
+            f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}，"
+            f"新增场次 {sessions}，新增申请 {applications}。"
         ))
         self.stdout.write("演示账号（密码相同）：")
         for login in logins:

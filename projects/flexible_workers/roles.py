@@ -1,0 +1,11 @@
+from members.models import StaffRole
+
+G, S, D = StaffRole.GRASSROOTS, StaffRole.STREET, StaffRole.DISTRICT
+
+# Street (town, park, industry) unions deliver “五送” and record it; the district follows up check-ups.
+ROLE_PERMISSIONS = {
+    G: ["flexible_workers.view_servicedelivery"],
+    S: ["flexible_workers.view_servicedelivery", "flexible_workers.add_servicedelivery",
+        "flexible_workers.change_servicedelivery"],
+    D: ["flexible_workers.view_servicedelivery", "flexible_workers.delete_servicedelivery"],
+}

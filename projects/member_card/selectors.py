@@ -1,0 +1,39 @@
+"""Reads for the unit coverage classes: scoped staff lists, a unit's class, its enrolments."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from members.models import Organisation, User
+from members.selectors import scope_for
+from projects.models import Application, ApplicationStatus
+
+from .models import UnitCoverageClass
+
+BASIC_COVERAGE = "member_basic_coverage"
+# An enrolment holds its class from submission on; drafts are re-checked when submitted.
+NOT_ENROLLED = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+
+
+def _enrolments() -> QuerySet[Application]:
+    return Application.objects.filter(rule_id=BASIC_COVERAGE).exclude(status__in=NOT_ENROLLED)
+
+
+def unit_enrolments(*, unit: Organisation, policy_year: int) -> QuerySet[Application]:
+    """The unit's members' basic-coverage enrolments of the year that hold their place."""
+    return _enrolments().filter(policy_year=policy_year, organisation=unit)
+
+
+def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
+    return (UnitCoverageClass.objects.filter(unit_id=unit_id, policy_year=policy_year)
+            .values_list("plan_class", flat=True).first())
+
+
+def unit_coverage_classes_visible_to(user: User) -> QuerySet[UnitCoverageClass]:
+    """Scoped, with how many of the unit's members are enrolled that year."""
+    enrolled = (_enrolments().filter(organisation_id=OuterRef("unit_id"), policy_year=OuterRef("policy_year"))
+                .order_by().values("organisation_id").annotate(n=Count("pk")).values("n"))
+    rows = UnitCoverageClass.objects.select_related("unit", "unit__street", "chosen_by").annotate(
+        enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0)))
+    return scope_for(user).filter(rows, organisation="unit", street="unit__street")

@@ -1,0 +1,49 @@
+import pytest
+import time_machine
+
+from projects.legal.models import CentreKind, Lawyer, LegalAidCentre
+from projects.services.applications import application_submit, application_transition
+
+
+@pytest.fixture
+def june_2019():
+    with time_machine.travel("2019-06-03 09:00 +0800", tick=False):
+        yield
+
+
+def submit_legal_aid(member):
+    return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
+                              facts={"claim_kind": "wages"}, member=member)
+
+
+def approve(user, application):
+    return application_transition(user=user, application=application, action="approve")
+
+
+@pytest.fixture
+def accepted(member, staff, june_2019):
+    """A legal-aid application the district's centre has accepted and reviewed (approved)."""
+    application = submit_legal_aid(member)
+    approve(staff["district"], application)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def centre(db):
+    return LegalAidCentre.objects.get(kind=CentreKind.DISTRICT_CENTRE)
+
+
+@pytest.fixture
+def court(db):
+    return LegalAidCentre.objects.get(kind=CentreKind.COURT_WINDOW)
+
+
+@pytest.fixture
+def lawyer(centre):
+    return Lawyer.objects.create(name="王明", centre=centre, phone="021-59990001", licence_number="13101200910123456")
+
+
+@pytest.fixture
+def court_lawyer(court):
+    return Lawyer.objects.create(name="李华", centre=court, phone="021-59990002", licence_number="13101201110654321")
