@@ -20,6 +20,7 @@ from subsidies.rules.core import PAYER_LABELS, Payer
 
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
+from .flows import DASHBOARD_ITEMS
 from .models import Application, ApplicationShare, ApplicationStatus, QuotaPool
 
 S = ApplicationStatus
@@ -39,6 +40,7 @@ class Dashboard:
     overdue_payouts: int
     oldest_reviews: list[Application] = field(default_factory=list)
     late_payouts: list[Application] = field(default_factory=list)
+    app_items: list[tuple[str, int, str]] = field(default_factory=list)  # from the project apps
 
 
 def _grid(rows, key_labels: dict, statuses: list[str]) -> list[tuple[str, list[int], int]]:
@@ -53,7 +55,7 @@ def _grid(rows, key_labels: dict, statuses: list[str]) -> list[tuple[str, list[i
     return grid
 
 
-def district_dashboard(*, today=None) -> Dashboard:
+def district_dashboard(*, user=None, today=None) -> Dashboard:
     today = today or timezone.localdate()
     now = timezone.now()
     statuses = [s for s in S.values if s != S.DRAFT]
@@ -88,4 +90,5 @@ def district_dashboard(*, today=None) -> Dashboard:
         overdue_reviews=waiting.count(), overdue_review_days=days, overdue_payouts=late.count(),
         oldest_reviews=list(waiting.select_related(*related).order_by("status_changed_at")[:20]),
         late_payouts=list(late.select_related(*related).order_by("payout_due")[:20]),
+        app_items=[item(user, today) for item in DASHBOARD_ITEMS] if user is not None else [],
     )

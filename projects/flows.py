@@ -107,7 +107,8 @@ FLOW_APPS = (
 
 def _collect() -> tuple[dict[str, Flow], dict[str, list], list]:
     """FLOWS from every app; also its PROJECT_LINKS ({catalogue code: [(label, URL name)]}, shown on
-    the project page) and MEMBER_LINKS ([(label, URL name)], shown on the member's coverage page)."""
+    the project page), MEMBER_LINKS ([(label, URL name)], shown on the member's coverage page) and
+    DASHBOARD_ITEMS ([callable(user, today) -> (label, count, url)], on the district dashboard)."""
     from importlib import import_module
 
     flows: dict[str, Flow] = {}
@@ -122,9 +123,11 @@ def _collect() -> tuple[dict[str, Flow], dict[str, list], list]:
         for code, links in getattr(module, "PROJECT_LINKS", {}).items():
             project_links.setdefault(code, []).extend(links)
         member_links.extend(getattr(module, "MEMBER_LINKS", ()))
+        DASHBOARD_ITEMS.extend(getattr(module, "DASHBOARD_ITEMS", ()))
     return flows, project_links, member_links
 
 
+DASHBOARD_ITEMS: list[Callable[..., tuple[str, int, str]]] = []
 FLOWS, PROJECT_LINKS, MEMBER_LINKS = _collect()
 
 

@@ -15,3 +15,18 @@ FLOWS = (
 )
 
 MEMBER_LINKS = [("我的“五送”服务", "flexible_workers:my_services")]
+
+
+def _checkups_owed(user, today):
+    from django.urls import reverse
+
+    from subsidies.rules import registry
+
+    from .selectors import checkups_not_delivered
+
+    year = registry.latest("flexible_worker_care", today.year).policy_year  # the newest policy year in force
+    count = checkups_not_delivered(user=user, policy_year=year, due_by=today).count()
+    return "名灵活就业会员的健康体检已到期未安排", count, reverse("admin:flexible_workers_servicedelivery_checkups")
+
+
+DASHBOARD_ITEMS = [_checkups_owed]

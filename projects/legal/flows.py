@@ -42,3 +42,15 @@ FLOWS = (
 )
 
 PROJECT_LINKS = {"legal_aid": [("法律援助中心和接待窗口", "legal:centres")]}
+
+
+def _unassigned_cases(user, today):
+    from django.urls import reverse
+
+    from .selectors import legal_aid_cases_unassigned
+
+    url = reverse("admin:legal_legalaidcase_changelist") + "?status__exact=awaiting"
+    return "份法律援助案件待指派中心和律师", legal_aid_cases_unassigned(user=user).count(), url
+
+
+DASHBOARD_ITEMS = [_unassigned_cases]

@@ -211,6 +211,14 @@ def test_dashboard_is_for_district_staff(client, staff):
     assert client.get(reverse("admin_dashboard")).status_code == 200
 
 
+def test_dashboard_counts_legal_aid_cases_waiting_for_a_lawyer(client, tree, staff):
+    for unit in (tree["unit"], tree["far_unit"]):
+        application_transition(user=staff["district"], application=legal_aid(_member(unit)), action="approve")
+    client.force_login(staff["district"])
+    items = {label: count for label, count, _ in client.get(reverse("admin_dashboard")).context["d"].app_items}
+    assert items["份法律援助案件待指派中心和律师"] == 2
+
+
 @pytest.mark.parametrize("who", ["grassroots", "district"])
 def test_changelist_query_count_does_not_depend_on_page_size(client, tree, staff, who, settings):
     from django.db import connection
