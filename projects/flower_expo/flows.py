@@ -2,6 +2,9 @@
 
 from projects.flows import Flow
 
+from .services import flower_expo_locked_facts, on_flower_expo_approved
+
 FLOWS = (
-    Flow("flower_expo_visit", (), "2021「看花博」：各级工会组织，按人次累计"),
+    Flow("flower_expo_visit", (), "2021「看花博」：各级工会组织，按人次累计",
+         locked_facts=flower_expo_locked_facts, on_approved=on_flower_expo_approved),
 )

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "micro_wishes"
-urlpatterns: list = []
+urlpatterns = [
+    path("my/", views.my_wishes, name="my"),
+    path("my/<int:pk>/describe/", views.my_wish_describe, name="describe"),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reading_rooms"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.reading_rooms, name="list"),
+]

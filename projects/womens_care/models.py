@@ -75,7 +75,7 @@ class ParentChildStudio(models.Model):
             # A holiday class is graded by weeks (2019 §8 table 1); an evening class by children only.
             models.CheckConstraint(
                 name="studio_weeks_for_holiday_class",
-                condition=(Q(class_type="holiday", weeks__gt=0)
+                condition=(Q(class_type="holiday", weeks__isnull=False, weeks__gt=0)
                            | Q(class_type="evening") & (Q(weeks__isnull=True) | Q(weeks__gt=0))),
             ),
         ]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "womens_care"
-urlpatterns: list = []
+urlpatterns = [
+    path("mommy-rooms/", views.mommy_rooms, name="mommy_rooms"),
+]

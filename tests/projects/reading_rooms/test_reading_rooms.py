@@ -1,0 +1,104 @@
+"""Reading rooms (2019 §12): the district's approval registers the room with the stock it
+was judged on; the public list shows rooms on the register; staff see their scope."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+
+from projects.models import QuotaPool
+from projects.reading_rooms import services
+from projects.reading_rooms.models import ReadingRoom
+from projects.services.applications import application_submit, application_transition
+from projects.services.errors import ApplicationError
+
+DEMO = {"point_type": "demo", "books": 2300, "periodicals": 12, "audio_video": 60}
+
+
+def submit(user, unit, **facts):
+    return application_submit(user=user, rule_id="reading_room", policy_year=2019, facts={**DEMO, **facts},
+                              organisation=unit)
+
+
+@pytest.fixture
+def room(tree, staff):
+    application = submit(staff["grassroots"], tree["unit"])
+    with time_machine.travel("2019-10-08 10:00 +0800", tick=False):
+        application_transition(user=staff["district"], application=application, action="approve")
+    return ReadingRoom.objects.get(application=application)
+
+
+class TestRegistration:
+    def test_approval_registers_the_room_with_its_stock_and_designation_date(self, room, tree):
+        assert (room.unit, room.point_type, room.policy_year) == (tree["unit"], "demo", 2019)
+        assert (room.books, room.periodicals, room.audio_video) == (2300, 12, 60)
+        assert room.designated_on == date(2019, 10, 8)
+
+    def test_below_standard_is_refused_and_nothing_registered(self, tree, staff):
+        with pytest.raises(ApplicationError, match="藏书量须达到 2000 册"):
+            submit(staff["grassroots"], tree["unit"], books=1999)
+        assert not ReadingRoom.objects.exists()
+
+    def test_the_demo_places_are_counted_in_the_quota(self, room):
+        assert QuotaPool.objects.get(key="reading_room:2019:demo").taken == 1
+
+    def test_one_room_per_unit_and_year_in_the_database(self, room):
+        duplicate = ReadingRoom(unit=room.unit, point_type="self_built", policy_year=2019, books=1000, periodicals=5,
+                                audio_video=30, designated_on=date(2019, 11, 1), application=room.application)
+        with pytest.raises(IntegrityError):
+            ReadingRoom.objects.bulk_create([duplicate])
+
+
+class TestUpdate:
+    def test_district_keeps_stock_current(self, room, staff):
+        services.reading_room_update(user=staff["district"], room=room, books=2600, periodicals=15, audio_video=70)
+        room.refresh_from_db()
+        assert room.books == 2600 and room.history.first().history_user == staff["district"]
+
+    def test_negative_stock_names_the_field(self, room, staff):
+        with pytest.raises(ValidationError) as excinfo:
+            services.reading_room_update(user=staff["district"], room=room, books=-1, periodicals=15, audio_video=70)
+        assert excinfo.value.message_dict == {"books": [services.NEGATIVE]}
+
+    @pytest.mark.parametrize("who", ["grassroots", "street"])
+    def test_others_cannot_edit(self, room, staff, who):
+        with pytest.raises(ApplicationError) as excinfo:
+            services.reading_room_update(user=staff[who], room=room, books=1, periodicals=1, audio_video=1)
+        assert excinfo.value.message == services.NOT_DISTRICT
+
+
+class TestPages:
+    def test_public_list(self, client, room, staff):
+        response = client.get("/p/reading-rooms/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert room.unit.name in page and "区级职工书屋示范点" in page
+        services.reading_room_update(user=staff["district"], room=room, books=2300, periodicals=12, audio_video=60,
+                                     is_active=False)
+        assert room.unit.name not in client.get(reverse("reading_rooms:list")).content.decode()
+
+    @pytest.mark.parametrize("who, status", [("grassroots", 200), ("other_grassroots", 404), ("street", 200),
+                                             ("other_street", 404), ("district", 200)])
+    def test_admin_scope(self, client, room, staff, who, status):
+        client.force_login(staff[who])
+        assert client.get(reverse("admin:reading_rooms_readingroom_change", args=[room.pk])).status_code == status
+
+    def test_admin_edit_by_district_only(self, client, room, staff):
+        url = reverse("admin:reading_rooms_readingroom_change", args=[room.pk])
+        data = {"books": 2500, "periodicals": 12, "audio_video": 60, "is_active": "on"}
+        client.force_login(staff["grassroots"])
+        assert client.post(url, data).status_code == 403
+        client.force_login(staff["district"])
+        assert client.post(url, data).status_code == 302
+        room.refresh_from_db()
+        assert room.books == 2500 and room.point_type == "demo"
+
+
+@pytest.mark.parametrize("who", ["grassroots", "street", "district"])
+def test_changelist_renders(client, room, staff, who):
+    client.force_login(staff[who])
+    response = client.get(reverse("admin:reading_rooms_readingroom_changelist"))
+    assert response.status_code == 200 and room.unit.name in response.content.decode()
