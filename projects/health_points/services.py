@@ -13,28 +13,26 @@ from datetime import date, time
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Organisation, OrganisationLevel, User
-from members.selectors import scope_for
+from members.models import Organisation, User
+from projects.services import permissions
 from projects.services.errors import ApplicationError
+from projects.services.permissions import check_street_keeper
 
 from .models import HealthServicePoint, ServiceEvent
 from .selectors import notice_failure
 
-NOT_MANAGER = "只有街镇工会或区总工会工作人员可以维护健康服务点。"
-NOT_YOUR_STREET = "您只能维护本街镇的健康服务点。"
-NOT_A_STREET = "所属街镇须为街镇（园区、行业）工会。"
 POINT_INACTIVE = "该服务点已停止运行，不能新增服务安排。"
 NOTICE_IN_FUTURE = "公示日期不能晚于今天：请在公示后再填写。"
 
+# The shared messages, as this app's users read them (tests assert on these).
+NOT_MANAGER = permissions.NOT_MANAGER.format(thing="健康服务点")
+NOT_YOUR_STREET = permissions.NOT_YOUR_STREET.format(thing="健康服务点")
+NOT_A_STREET = permissions.NOT_A_STREET
+
 
 def check_point_manager(*, user: User, street: Organisation) -> None:
-    scope = scope_for(user)
-    if scope.level not in ("district", "street"):
-        raise ApplicationError(NOT_MANAGER)
-    if street.level != OrganisationLevel.STREET:
-        raise ApplicationError(NOT_A_STREET, field="street")
-    if scope.level == "street" and street.pk != scope.organisation_id:
-        raise ApplicationError(NOT_YOUR_STREET, field="street")
+    """May this user keep this street's 健康服务点? Raises ApplicationError naming the field."""
+    check_street_keeper(user=user, street=street, thing="健康服务点")
 
 
 @transaction.atomic

@@ -13,28 +13,24 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from members.models import Organisation, OrganisationLevel, User
-from members.selectors import scope_for
-from projects.services.errors import ApplicationError
+from members.models import Organisation, User
+from projects.services import permissions
+from projects.services.permissions import check_street_keeper
 
 from .models import SERVICE_FIELDS, CareService, CareStation
 
-NOT_MANAGER = "只有街镇工会或区总工会工作人员可以维护爱心接力站。"
-NOT_YOUR_STREET = "您只能维护本街镇的爱心接力站。"
-NOT_A_STREET = "所属街镇须为街镇（园区、行业）工会。"
 NO_SERVICE = "请至少选择一项服务内容。"
 UNKNOWN_SERVICE = "未知的服务内容：{codes}。"
 
+# The shared messages, as this app's users read them (tests assert on these).
+NOT_MANAGER = permissions.NOT_MANAGER.format(thing="爱心接力站")
+NOT_YOUR_STREET = permissions.NOT_YOUR_STREET.format(thing="爱心接力站")
+NOT_A_STREET = permissions.NOT_A_STREET
+
 
 def check_station_manager(*, user: User, street: Organisation) -> None:
-    """May this user keep stations of this street? Raises ApplicationError naming the field."""
-    scope = scope_for(user)
-    if scope.level not in ("district", "street"):
-        raise ApplicationError(NOT_MANAGER)
-    if street.level != OrganisationLevel.STREET:
-        raise ApplicationError(NOT_A_STREET, field="street")
-    if scope.level == "street" and street.pk != scope.organisation_id:
-        raise ApplicationError(NOT_YOUR_STREET, field="street")
+    """May this user keep this street's 爱心接力站? Raises ApplicationError naming the field."""
+    check_street_keeper(user=user, street=street, thing="爱心接力站")
 
 
 def service_flags(services: Iterable[str]) -> dict[str, bool]:
