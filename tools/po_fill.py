@@ -1,6 +1,8 @@
 """Fill English msgstr from tools/en_glossary.json, then compile .mo.
 
 Usage: python tools/po_fill.py  (after `make messages`). Untranslated entries are listed.
+A plural entry (msgid_plural) takes a list in the glossary, one string per plural form:
+["%(counter)s station", "%(counter)s stations"].
 """
 
 import json
@@ -18,9 +20,18 @@ po = polib.pofile(str(PO))
 missing = []
 for entry in po:
     if entry.msgid in glossary:
-        entry.msgstr = glossary[entry.msgid]
+        value = glossary[entry.msgid]
+        if entry.msgid_plural:
+            if not isinstance(value, list):
+                sys.exit(f"plural entry needs a list of forms in the glossary: {entry.msgid}")
+            entry.msgstr_plural = dict(enumerate(value))
+        else:
+            entry.msgstr = value
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+    elif entry.msgid_plural:
+        if not (entry.msgstr_plural and all(entry.msgstr_plural.values())):
+            missing.append(entry.msgid)
     elif not entry.msgstr:
         missing.append(entry.msgid)
 po.save(str(PO))

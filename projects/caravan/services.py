@@ -86,7 +86,7 @@ def caravan_visit_schedule(*, user: User, visit: CaravanVisit, visit_date: date,
                            services: Iterable[str], start_time: time | None = None, end_time: time | None = None,
                            expected_attendance: int | None = None, notes: str = "") -> CaravanVisit:
     """Set (or move) a visit's date, place and services; the requesting unit is notified when it changes."""
-    locked = CaravanVisit.objects.select_for_update().select_related("host").get(pk=visit.pk)
+    locked = CaravanVisit.objects.select_for_update(of=("self",)).select_related("host").get(pk=visit.pk)
     check_schedule(user=user, visit_date=visit_date, location=location, previous_date=locked.visit_date)
     before = (locked.visit_date, locked.start_time, locked.location)
     _fill_schedule(locked, user=user, visit_date=visit_date, location=location, services=services,

@@ -71,7 +71,7 @@ def check_record_update(*, user: User, record: CounsellingRecord, counsellor: Us
 @transaction.atomic
 def counselling_record_update(*, user: User, record: CounsellingRecord, counsellor: User | None, notes: str,
                               follow_up_on: date | None) -> CounsellingRecord:
-    locked = CounsellingRecord.objects.select_for_update().select_related("application__session").get(pk=record.pk)
+    locked = CounsellingRecord.objects.select_for_update(of=("self",)).select_related("application__session").get(pk=record.pk)
     check_record_update(user=user, record=locked, counsellor=counsellor, follow_up_on=follow_up_on)
     locked.counsellor, locked.notes, locked.follow_up_on = counsellor, notes.strip(), follow_up_on
     locked.full_clean()
@@ -121,7 +121,7 @@ def lecture_schedule_create(*, user: User, application: Application, lecture_dat
 @transaction.atomic
 def lecture_schedule_update(*, user: User, schedule: LectureSchedule, lecture_date: date, start_time: time,
                             venue: str, topic: str, lecturer: str, end_time: time | None = None) -> LectureSchedule:
-    locked = LectureSchedule.objects.select_for_update().select_related("application").get(pk=schedule.pk)
+    locked = LectureSchedule.objects.select_for_update(of=("self",)).select_related("application").get(pk=schedule.pk)
     check_lecture_schedule(user=user, application=locked.application, lecture_date=lecture_date, schedule=locked)
     moved = (locked.date, locked.start_time, locked.venue) != (lecture_date, start_time, venue.strip())
     locked.date, locked.start_time, locked.end_time = lecture_date, start_time, end_time

@@ -111,7 +111,7 @@ def five_services_record(*, user: User, application: Application, kind: str, del
 def five_services_update(*, user: User, delivery: ServiceDelivery, delivered_on: date, gift_form: str = "",
                          note: str = "") -> ServiceDelivery:
     """Correct the date, form or note of a recorded delivery (its application and kind stay)."""
-    delivery = ServiceDelivery.objects.select_for_update().select_related("application").get(pk=delivery.pk)
+    delivery = ServiceDelivery.objects.select_for_update(of=("self",)).select_related("application").get(pk=delivery.pk)
     check_five_services(user=user, application=delivery.application, kind=delivery.kind, delivered_on=delivered_on,
                         gift_form=gift_form)
     delivery.delivered_on = delivered_on

@@ -40,7 +40,7 @@ def health_point_save(*, user: User, point: HealthServicePoint) -> HealthService
     """Create or update a point from an instance the caller filled in (the admin's form).
     On update the stored street is checked too: street staff cannot take over another street's point."""
     if point.pk is not None:
-        stored = HealthServicePoint.objects.select_for_update().select_related("street").get(pk=point.pk)
+        stored = HealthServicePoint.objects.select_for_update(of=("self",)).select_related("street").get(pk=point.pk)
         check_point_manager(user=user, street=stored.street)
     point.full_clean()  # by field; a missing street stops here
     check_point_manager(user=user, street=point.street)
@@ -87,7 +87,7 @@ def service_event_update(*, user: User, event: ServiceEvent, point: HealthServic
                          event_date: date, start_time: time, end_time: time, topic: str = "", venue: str = "",
                          doctor: str = "", notice_posted_on: date | None = None) -> ServiceEvent:
     """Change an event (e.g. record the day its notice went up). The stored point must be in scope too."""
-    locked = ServiceEvent.objects.select_for_update().select_related("point__street").get(pk=event.pk)
+    locked = ServiceEvent.objects.select_for_update(of=("self",)).select_related("point__street").get(pk=event.pk)
     check_point_manager(user=user, street=locked.point.street)
     check_event(user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on,
                 creating=point.pk != locked.point_id)

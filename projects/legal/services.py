@@ -139,7 +139,7 @@ def check_legal_aid_case_assign(*, user: User, case: LegalAidCase, centre: Legal
 @transaction.atomic
 def legal_aid_case_assign(*, user: User, case: LegalAidCase, centre: LegalAidCentre, lawyer: Lawyer) -> LegalAidCase:
     """指派: district staff give an accepted case to a centre and one of its lawyers (again to reassign)."""
-    case = LegalAidCase.objects.select_for_update().select_related("application").get(pk=case.pk)
+    case = LegalAidCase.objects.select_for_update(of=("self",)).select_related("application").get(pk=case.pk)
     check_legal_aid_case_assign(user=user, case=case, centre=centre, lawyer=lawyer)
     case.centre, case.lawyer = centre, lawyer
     case.status = CaseStatus.ASSIGNED
@@ -166,7 +166,7 @@ def legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str, notes:
     """结案: record the outcome and move the application to closed (办结)."""
     from projects.services.applications import application_transition  # imports projects.flows
 
-    case = LegalAidCase.objects.select_for_update().select_related("application").get(pk=case.pk)
+    case = LegalAidCase.objects.select_for_update(of=("self",)).select_related("application").get(pk=case.pk)
     check_legal_aid_case_close(user=user, case=case, outcome=outcome)
     application_transition(user=user, application=case.application, action="close")
     case.status = CaseStatus.CLOSED
@@ -318,7 +318,7 @@ def check_legal_checkup_record_update(*, user: User, record: LegalCheckupRecord,
 def legal_checkup_record_update(*, user: User, record: LegalCheckupRecord, phase: str, provider: str = "",
                                 findings: str = "") -> LegalCheckupRecord:
     """District staff move the record forward through the phases and keep the findings."""
-    record = LegalCheckupRecord.objects.select_for_update().select_related("application").get(pk=record.pk)
+    record = LegalCheckupRecord.objects.select_for_update(of=("self",)).select_related("application").get(pk=record.pk)
     check_legal_checkup_record_update(user=user, record=record, phase=phase)
     record.phase, record.provider, record.findings = phase, provider.strip(), findings.strip()
     record.updated_by = user
@@ -339,7 +339,7 @@ def legal_checkup_record_complete(*, user: User, record: LegalCheckupRecord) -> 
     """After the evaluation: the record is completed and the application closed (办结)."""
     from projects.services.applications import application_transition  # imports projects.flows
 
-    record = LegalCheckupRecord.objects.select_for_update().select_related("application").get(pk=record.pk)
+    record = LegalCheckupRecord.objects.select_for_update(of=("self",)).select_related("application").get(pk=record.pk)
     check_legal_checkup_record_complete(user=user, record=record)
     application_transition(user=user, application=record.application, action="close")
     record.completed_at, record.updated_by = timezone.now(), user

@@ -92,7 +92,7 @@ def site_check_correct(*, user: User, check: SiteCheck, school_name: str, addres
                        passed: bool, note: str = "") -> SiteCheck:
     """Correct a check not yet used by an application; a used check is evidence and stays as it is."""
     _check_district(user)
-    check = SiteCheck.objects.select_for_update().select_related("application").get(pk=check.pk)
+    check = SiteCheck.objects.select_for_update(of=("self",)).select_related("application").get(pk=check.pk)
     if check.application_id is not None:
         raise ApplicationError(CHECK_USED.format(ref=check.application.reference))
     cleaned = site_check_clean(street_union=check.street_union, school_name=school_name, address=address,
