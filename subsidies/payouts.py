@@ -1,0 +1,91 @@
+"""Payout batches: maker-checker over approved benefits, each paid exactly once.
+
+prepare (district staff A) → confirm (district staff B ≠ A) marks every application
+paid through the workflow, in one transaction; or cancel (frees the applications).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.models import StaffRole, User
+
+from .models import PayoutBatch, PayoutBatchStatus, PayoutItem
+
+DISTRICT_ONLY = "只有区总工会工作人员可以办理给付批次。"
+NOTHING_TO_PAY = "所选申请中没有可给付的已批准申请（须为已批准、金额大于0、未在其他批次中）。"
+SAME_PERSON = "制单人不能复核自己制作的给付批次（职责分离）。"
+NOT_PREPARED = "只有待复核的批次可以确认或作废。"
+ALREADY_IN_BATCH = "有申请已在其他给付批次中，请刷新后重试。"
+
+
+def _district_only(user: User) -> None:
+    if not (user.is_active and (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT))):
+        raise PermissionDenied(DISTRICT_ONLY)
+
+
+@transaction.atomic
+def payout_batch_prepare(*, user: User, applications: Iterable, note: str = "") -> PayoutBatch:
+    """Gather approved, positive, not-yet-batched applications into a batch for a colleague to confirm."""
+    from projects.models import Application, ApplicationStatus
+
+    _district_only(user)
+    ids = [a.pk for a in applications]
+    payable = list(Application.objects.select_for_update(of=("self",))
+                   .filter(pk__in=ids, status=ApplicationStatus.APPROVED, amount__gt=0)
+                   .exclude(payout_items__live=True).order_by("pk"))
+    if not payable:
+        raise ValidationError(NOTHING_TO_PAY)
+    batch = PayoutBatch(total=sum((a.amount for a in payable), Decimal("0.00")), prepared_by=user, note=note,
+                        reference="")
+    batch._history_user = user
+    batch.save()
+    batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
+    batch.save(update_fields=["reference"])
+    try:
+        with transaction.atomic():
+            PayoutItem.objects.bulk_create([
+                PayoutItem(batch=batch, application=a, amount=a.amount, route=a.decision.get("route") or "")
+                for a in payable])
+    except IntegrityError:
+        raise ValidationError(ALREADY_IN_BATCH) from None
+    return batch
+
+
+@transaction.atomic
+def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
+    """The checker confirms: every application in the batch is marked paid (workflow), or none is."""
+    from projects.services.applications import application_transition
+
+    _district_only(user)
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != PayoutBatchStatus.PREPARED:
+        raise ValidationError(NOT_PREPARED)
+    if batch.prepared_by_id == user.pk:
+        raise ValidationError(SAME_PERSON)
+    for item in batch.items.select_related("application").order_by("application_id"):
+        application_transition(user=user, application=item.application, action="mark_paid",
+                               comment=f"给付批次 {batch.reference}")
+    batch.status = PayoutBatchStatus.CONFIRMED
+    batch.confirmed_by, batch.confirmed_at = user, timezone.now()
+    batch._history_user = user
+    batch.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return batch
+
+
+@transaction.atomic
+def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
+    _district_only(user)
+    batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != PayoutBatchStatus.PREPARED:
+        raise ValidationError(NOT_PREPARED)
+    batch.items.update(live=False)
+    batch.status = PayoutBatchStatus.CANCELLED
+    batch._history_user = user
+    batch.save(update_fields=["status"])
+    return batch

@@ -1,0 +1,102 @@
+"""Payout batches: maker-checker, each benefit in one live batch, confirmation marks paid or nothing."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+
+from projects.models import Application
+from projects.services.applications import application_submit, application_transition
+from subsidies.models import PayoutBatch, PayoutItem
+from subsidies.payouts import (
+    NOTHING_TO_PAY,
+    SAME_PERSON,
+    payout_batch_cancel,
+    payout_batch_confirm,
+    payout_batch_prepare,
+)
+from tests.projects.conftest import _member
+
+
+def approved_award(tree, staff):
+    """A skill award (1000 yuan) through all three levels to approved."""
+    from projects import flows
+
+    member = _member(tree["unit"])
+    flow = flows.FLOWS["skill_promotion_award"]
+    flows.FLOWS["skill_promotion_award"] = flows.Flow(flow.rule_id, flow.chain, flow.chain_source)
+    try:
+        with time_machine.travel("2019-03-20 09:00 +0800", tick=False):
+            application = application_submit(
+                user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,
+                facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
+                       "certificate_issuer": "shanghai_hrss"})
+    finally:
+        flows.FLOWS["skill_promotion_award"] = flow
+    for user in (staff["grassroots"], staff["district"], staff["district2"]):
+        application_transition(user=user, application=application, action="approve")
+    return application
+
+
+@pytest.fixture
+def two_awards(tree, staff):
+    return [approved_award(tree, staff) for _ in range(2)]
+
+
+def test_prepared_by_one_confirmed_by_another_marks_every_benefit_paid(two_awards, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
+    assert batch.total == Decimal("2000.00") and batch.items.count() == 2
+    payout_batch_confirm(user=staff["district2"], batch=batch)
+    assert set(Application.objects.values_list("status", flat=True)) == {"paid"}
+    assert all(a.paid_at for a in Application.objects.all())
+    assert batch.history.latest().history_user == staff["district2"]
+
+
+def test_the_maker_cannot_check_their_own_batch(two_awards, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
+    with pytest.raises(ValidationError, match=SAME_PERSON):
+        payout_batch_confirm(user=staff["district"], batch=batch)
+    assert set(Application.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_the_database_refuses_a_self_checked_batch_too(two_awards, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
+    batch.confirmed_by = staff["district"]
+    with pytest.raises(IntegrityError):
+        batch.save()
+
+
+def test_each_benefit_is_in_one_live_batch_only(two_awards, staff):
+    first = payout_batch_prepare(user=staff["district"], applications=two_awards[:1])
+    second = payout_batch_prepare(user=staff["district"], applications=two_awards)
+    assert list(second.items.values_list("application_id", flat=True)) == [two_awards[1].pk]
+    with pytest.raises(ValidationError, match=NOTHING_TO_PAY):
+        payout_batch_prepare(user=staff["district"], applications=two_awards)
+    payout_batch_cancel(user=staff["district"], batch=first)  # cancelling frees the benefit again
+    assert payout_batch_prepare(user=staff["district"], applications=two_awards).items.count() == 1
+    assert PayoutItem.objects.filter(live=True).count() == 2
+
+
+def test_only_district_staff_handle_payouts(two_awards, staff):
+    with pytest.raises(PermissionDenied):
+        payout_batch_prepare(user=staff["street"], applications=two_awards)
+
+
+def test_admin_prepare_then_confirm(client, two_awards, staff):
+    client.force_login(staff["district"])
+    response = client.post(reverse("admin:projects_application_changelist"), {
+        "action": "prepare_payout_batch", "_selected_action": [a.pk for a in two_awards]})
+    batch = PayoutBatch.objects.get()
+    assert response.status_code == 302
+    client.post(reverse("admin:subsidies_payoutbatch_changelist"),
+                {"action": "confirm_selected", "_selected_action": [batch.pk]})
+    batch.refresh_from_db()
+    assert batch.status == "prepared"  # the maker's own confirmation was refused
+    client.force_login(staff["district2"])
+    client.post(reverse("admin:subsidies_payoutbatch_changelist"),
+                {"action": "confirm_selected", "_selected_action": [batch.pk]})
+    batch.refresh_from_db()
+    assert batch.status == "confirmed" and batch.confirmed_by == staff["district2"]
