@@ -32,7 +32,8 @@ for entry in po:
     elif entry.msgid_plural:
         if not (entry.msgstr_plural and all(entry.msgstr_plural.values())):
             missing.append(entry.msgid)
-    elif not entry.msgstr:
+    elif not entry.msgstr or "fuzzy" in entry.flags:
+        # A fuzzy entry is gettext's guess from a similar message: never trust it unreviewed.
         missing.append(entry.msgid)
 po.save(str(PO))
 po.save_as_mofile(str(PO.with_suffix(".mo")))
