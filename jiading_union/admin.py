@@ -38,6 +38,27 @@ class CappedCountPaginator(Paginator):
         return self.count > self.CAP
 
 
+class UserFormMixin:
+    """Hands the request's user to the admin form (a subclass per request, so nothing shared is
+    mutated), for forms that run the services' checks in clean()."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+
+class StreetChoicesMixin:
+    """A `street` foreign key offers only the street/town unions the user may see."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "street":
+            from members.models import OrganisationLevel
+            from members.selectors import organisations_visible_to
+
+            kwargs["queryset"] = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 def is_district(user) -> bool:
     return user.is_active and (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT))
 

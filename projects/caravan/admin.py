@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
+from jiading_union.admin import ScopedAdmin, UserFormMixin
 from members.selectors import organisations_visible_to
 from projects.services.errors import ApplicationError
 
@@ -65,7 +65,7 @@ class VisitForm(forms.ModelForm):
 
 
 @admin.register(CaravanVisit)
-class CaravanVisitAdmin(ScopedAdmin):
+class CaravanVisitAdmin(UserFormMixin, ScopedAdmin):
     scope_organisation = "host"
     scope_street = "street"
     form = VisitForm
@@ -84,10 +84,6 @@ class CaravanVisitAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("application", "host", "street", "host_kind", "scheduled_by") if obj else ()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "host":

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
+from jiading_union.admin import ScopedAdmin, UserFormMixin
 from projects.services.errors import ApplicationError
 
 from .models import CounsellingRecord, LectureSchedule
@@ -56,7 +56,7 @@ class RecordForm(forms.ModelForm):
 
 
 @admin.register(CounsellingRecord)
-class CounsellingRecordAdmin(ScopedAdmin):
+class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
     form = RecordForm
     list_display = ("application", "slot", "member_name", "member_phone", "counsellor", "follow_up_on", "booking")
     list_filter = ("follow_up_on",)
@@ -110,10 +110,6 @@ class CounsellingRecordAdmin(ScopedAdmin):
     def booking(self, obj):
         return obj.application.get_status_display()
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "counsellor":
@@ -153,7 +149,7 @@ class LectureForm(forms.ModelForm):
 
 
 @admin.register(LectureSchedule)
-class LectureScheduleAdmin(ScopedAdmin):
+class LectureScheduleAdmin(UserFormMixin, ScopedAdmin):
     scope_organisation = "application__organisation"
     scope_street = "application__street"
     form = LectureForm
@@ -176,10 +172,6 @@ class LectureScheduleAdmin(ScopedAdmin):
         fields = ["date", "start_time", "end_time", "venue", "topic", "lecturer"]
         return ["application", "scheduled_by", *fields] if obj else ["application", *fields]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
+from jiading_union.admin import ScopedAdmin, UserFormMixin
 from members.selectors import scope_for
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -51,7 +51,7 @@ class ServiceDeliveryForm(forms.ModelForm):
 
 
 @admin.register(ServiceDelivery)
-class ServiceDeliveryAdmin(ScopedAdmin):
+class ServiceDeliveryAdmin(UserFormMixin, ScopedAdmin):
     form = ServiceDeliveryForm
     list_display = ("member", "kind", "delivered_on", "gift_form", "street", "application", "recorded_by")
     list_filter = ("kind", "gift_form", ("street", admin.RelatedOnlyFieldListFilter))
@@ -63,10 +63,6 @@ class ServiceDeliveryAdmin(ScopedAdmin):
     show_full_result_count = False
     change_list_template = "flexible_workers/admin/servicedelivery_change_list.html"
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # a fresh class per request (modelform_factory)
-        return form
 
     def get_readonly_fields(self, request, obj=None):
         base = ("member", "organisation", "street", "recorded_by", "created_at")

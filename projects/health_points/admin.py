@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
-from members.models import OrganisationLevel
-from members.selectors import organisations_visible_to
+from jiading_union.admin import ScopedAdmin, StreetChoicesMixin, UserFormMixin
 from projects.services.errors import ApplicationError
 
 from .models import HealthServicePoint, ServiceEvent
@@ -56,7 +54,7 @@ class PointForm(forms.ModelForm):
 
 
 @admin.register(HealthServicePoint)
-class HealthServicePointAdmin(ScopedAdmin):
+class HealthServicePointAdmin(StreetChoicesMixin, UserFormMixin, ScopedAdmin):
     scope_organisation = "street"
     scope_street = "street"
     form = PointForm
@@ -89,15 +87,7 @@ class HealthServicePointAdmin(ScopedAdmin):
         )
         return format_html("<p><strong>{}</strong></p><ul>{}</ul>", check.decision.outcome.label, rows)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "street":
-            kwargs["queryset"] = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         health_point_save(user=request.user, point=obj)
@@ -139,7 +129,7 @@ class NoticeFilter(admin.SimpleListFilter):
 
 
 @admin.register(ServiceEvent)
-class ServiceEventAdmin(ScopedAdmin):
+class ServiceEventAdmin(UserFormMixin, ScopedAdmin):
     scope_organisation = "point__street"
     scope_street = "point__street"
     form = EventForm
@@ -158,10 +148,6 @@ class ServiceEventAdmin(ScopedAdmin):
             return _("巡诊、讲座保存后显示。")
         return notice_window(obj) or "—"
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "point":

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import DistrictManagedAdmin, ScopedAdmin, is_district
+from jiading_union.admin import DistrictManagedAdmin, ScopedAdmin, UserFormMixin, is_district
 from members.models import Organisation, OrganisationLevel
 from projects.services.errors import ApplicationError
 from subsidies.rules import registry
@@ -43,14 +43,6 @@ def _application_link(application):
 def _add_service_error(form: forms.Form, exc: ApplicationError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
-
-
-class UserFormMixin:
-    """ModelAdmin.get_form hands the request's user to forms that run service checks."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
 
 
 # --- Centres and lawyers -------------------------------------------------------------------

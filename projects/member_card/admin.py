@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
+from jiading_union.admin import ScopedAdmin, UserFormMixin
 from members.models import OrganisationLevel
 from members.selectors import organisations_visible_to
 from projects.services.errors import ApplicationError
@@ -44,7 +44,7 @@ class UnitCoverageClassForm(forms.ModelForm):
 
 
 @admin.register(UnitCoverageClass)
-class UnitCoverageClassAdmin(ScopedAdmin):
+class UnitCoverageClassAdmin(UserFormMixin, ScopedAdmin):
     form = UnitCoverageClassForm
     scope_organisation = "unit"
     scope_street = "unit__street"
@@ -62,10 +62,6 @@ class UnitCoverageClassAdmin(ScopedAdmin):
     def enrolled_count(self, obj):
         return obj.enrolled
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # a fresh class per request (modelform_factory)
-        return form
 
     def get_changeform_initial_data(self, request):
         initial = {"policy_year": timezone.localdate().year}

@@ -9,9 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
-from members.models import OrganisationLevel
-from members.selectors import organisations_visible_to
+from jiading_union.admin import ScopedAdmin, StreetChoicesMixin, UserFormMixin
 from projects.services.errors import ApplicationError
 
 from .models import SERVICE_FIELDS, CareService, CareStation
@@ -61,7 +59,7 @@ class ServiceFilter(admin.SimpleListFilter):
 
 
 @admin.register(CareStation)
-class CareStationAdmin(ScopedAdmin):
+class CareStationAdmin(StreetChoicesMixin, UserFormMixin, ScopedAdmin):
     scope_organisation = "street"  # stations belong to a street: grassroots staff see none
     scope_street = "street"
     form = CareStationForm
@@ -76,15 +74,7 @@ class CareStationAdmin(ScopedAdmin):
     def services_display(self, obj):
         return "、".join(str(s.label) for s in obj.services)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "street":
-            kwargs["queryset"] = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in FIELDS}
