@@ -160,3 +160,10 @@ def available_actions(user: User, application: Application) -> list[Transition]:
         t for t in TRANSITIONS.values()
         if application.status in t.sources and t.actor != SYSTEM and may_perform(user, application, t)
     ]
+
+
+def approver_of(application: Application) -> User | None:
+    """Who approved it (the last approval), or, for a booking approved on submission, who made it.
+    Project apps name this person in the history of the records their on_approved hooks create."""
+    event = application.events.filter(action="approve", actor__isnull=False).order_by("-pk").first()
+    return event.actor if event is not None else application.created_by

@@ -19,6 +19,7 @@ from projects import workflow
 from projects.models import Application, ApplicationStatus
 from projects.services.errors import ApplicationError
 from projects.services.notifications import applicant_users, notify
+from projects.workflow import approver_of
 
 from .models import MicroWish, WishCategory, WishStatus
 
@@ -103,8 +104,7 @@ def micro_wish_publish(*, application: Application) -> MicroWish:
         raise ApplicationError(NOT_APPROVED.format(ref=application.reference))
     wish = MicroWish(application=application, category=WishCategory(application.facts["category"]),
                      status=W.OPEN)
-    approval = application.events.filter(action="approve").order_by("-pk").first()
-    _save(wish, approval.actor if approval else None)
+    _save(wish, approver_of(application))
     return wish
 
 

@@ -11,6 +11,7 @@ from members.models import User
 from members.selectors import scope_for
 from projects.models import Application, ApplicationStatus
 from projects.services.errors import ApplicationError
+from projects.workflow import approver_of
 
 from .models import PointType, ReadingRoom
 
@@ -20,11 +21,6 @@ NOT_APPROVED = "申请 {ref} 尚未批准，不能登记。"
 NEGATIVE = "数量不能为负数。"
 
 HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
-
-
-def _approver(application: Application) -> User | None:
-    event = application.events.filter(action__in=("approve", "route")).order_by("-pk").first()
-    return event.actor if event and event.actor_id else application.created_by
 
 
 @transaction.atomic
@@ -44,7 +40,7 @@ def reading_room_register(*, application: Application) -> ReadingRoom:
         policy_year=application.policy_year, books=int(facts["books"]), periodicals=int(facts["periodicals"]),
         audio_video=int(facts["audio_video"]), designated_on=timezone.localdate(), application=application,
     )
-    room._history_user = _approver(application)
+    room._history_user = approver_of(application)
     room.full_clean(exclude=["application"])
     room.save()
     return room

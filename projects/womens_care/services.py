@@ -12,6 +12,7 @@ from members.models import User
 from members.selectors import scope_for
 from projects.models import Application, ApplicationStatus
 from projects.services.errors import ApplicationError
+from projects.workflow import approver_of
 
 from .models import ClassType, MommyRoom, ParentChildStudio
 
@@ -29,11 +30,6 @@ def _unit_short_name(application: Application) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
-
-
-def _approver(application: Application) -> User | None:
-    event = application.events.filter(action__in=("approve", "route")).order_by("-pk").first()
-    return event.actor if event and event.actor_id else application.created_by
 
 
 def _check_approved(application: Application, rule_id: str, title: str) -> None:
@@ -69,7 +65,7 @@ def mommy_room_register(*, application: Application) -> MommyRoom:
     unit = application.applicant_organisation
     room = MommyRoom(unit=unit, name=f"{_unit_short_name(application)}爱心妈咪小屋", address=unit.address,
                      built_on=application.facts["built_on"], application=application)
-    room._history_user = _approver(application)
+    room._history_user = approver_of(application)
     room.full_clean(exclude=["application"])
     room.save()
     return room
@@ -111,7 +107,7 @@ def parent_child_studio_register(*, application: Application) -> ParentChildStud
         # The evening-class grant does not depend on weeks; keep them only when given.
         weeks=Decimal(str(weeks)) if weeks not in (None, "") else None, application=application,
     )
-    studio._history_user = _approver(application)
+    studio._history_user = approver_of(application)
     studio.full_clean(exclude=["application"])
     studio.save()
     return studio

@@ -22,6 +22,7 @@ from members.models import Member, Organisation, OrganisationLevel, StreetKind, 
 from members.selectors import scope_for
 from projects.models import Application, ApplicationStatus
 from projects.services.errors import ApplicationError
+from projects.workflow import approver_of
 
 from .models import SiteCheck, WorkerSchool
 from .selectors import current_site_check
@@ -159,8 +160,7 @@ def worker_school_register(*, application: Application) -> WorkerSchool:
         built_on=facts["built_on"], asset_spend=Decimal(str(facts["asset_spend"])),
         on_site_checked_at=check.checked_at, on_site_checked_by=check.checked_by, application=application,
     )
-    approval = application.events.filter(action="approve").order_by("-pk").first()
-    school._history_user = approval.actor if approval else None
+    school._history_user = approver_of(application)
     school.full_clean(exclude=["application"])
     school.save()
     return school
