@@ -7,8 +7,10 @@ masked; only district staff see and edit them in full.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,36 @@ from .models import DuesRecord, Member, Organisation, User
 from .selectors import member_search, organisations_visible_to
 
 
+class OrganisationForm(forms.ModelForm):
+    """The service's checks, shown as form errors rather than a failed save."""
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level", self.instance.level)
+        if self.instance.pk and level != self.instance.level:
+            self.add_error("level", services.ORGANISATION_LEVEL_FIXED)
+        elif "parent" in cleaned or not self.instance.pk:
+            try:
+                services.check_organisation_parent(level, cleaned.get("parent"))
+            except ValidationError as exc:
+                self.add_error("parent", exc.message_dict["parent"])
+        return cleaned
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not (self.instance.is_superuser and cleaned.get("role") == "member"):
+            try:
+                services.check_role_level(cleaned.get("role"), cleaned.get("organisation"))
+            except ValidationError as exc:
+                self.add_error("organisation", exc.message_dict["organisation"])
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
+    form = OrganisationForm
     list_display = ("code", "name", "level", "street", "unit_type", "industry", "employee_count", "union_established")
     list_filter = ("level", "street_kind", "unit_type", "industry", "union_established", "is_sanitation_operator")
     search_fields = ("=code", "name")
@@ -40,8 +70,8 @@ class OrganisationAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            stored = Organisation.objects.get(pk=obj.pk)
+            services.organisation_update(organisation=stored, **{k: form.cleaned_data[k] for k in form.changed_data})
             return
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "name", "level", "parent")}
         created = services.organisation_create(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent,
@@ -123,6 +153,7 @@ class DuesRecordAdmin(ScopedAdmin):
 
 @admin.register(User)
 class StaffUserAdmin(DjangoUserAdmin, AuditedAdmin):
+    form = StaffUserChangeForm
     list_display = ("username", "first_name", "role", "organisation", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "first_name")
@@ -144,8 +175,9 @@ class StaffUserAdmin(DjangoUserAdmin, AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean(exclude=["password"])
-            obj.save()
+            stored = User.objects.get(pk=obj.pk)
+            services.staff_user_update(user=stored, **{k: form.cleaned_data[k] for k in form.changed_data
+                                                       if k in services.STAFF_EDITABLE})
             return
         created = services.staff_user_create(
             username=obj.username, password=form.cleaned_data["password1"], role=obj.role,

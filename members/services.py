@@ -19,6 +19,7 @@ FLEXIBLE_INDUSTRY_NOT_ALLOWED = "只有灵活就业人员才填写灵活就业�
 HARDSHIP_PAIR = "困难职工认定工会和认定日期必须同时填写。"
 STAFF_ROLE_LEVEL = "{role}必须属于{level}。"
 ORGANISATION_PARENT_LEVEL = "{level}的上级必须是{parent_level}。"
+ORGANISATION_LEVEL_FIXED = "组织层级不能修改：请新建组织。"
 
 _PARENT_LEVEL = {
     OrganisationLevel.STREET: OrganisationLevel.DISTRICT,
@@ -35,17 +36,16 @@ def organisation_street(organisation: Organisation) -> Organisation | None:
     return None
 
 
-@transaction.atomic
-def organisation_create(*, code: str, name: str, level: str, parent: Organisation | None, **fields) -> Organisation:
+def check_organisation_parent(level: str, parent: Organisation | None) -> None:
     expected_parent = _PARENT_LEVEL.get(level)
     if expected_parent and (parent is None or parent.level != expected_parent):
-        raise ValidationError(
-            {
-                "parent": ORGANISATION_PARENT_LEVEL.format(
-                    level=OrganisationLevel(level).label, parent_level=OrganisationLevel(expected_parent).label
-                )
-            }
-        )
+        raise ValidationError({"parent": ORGANISATION_PARENT_LEVEL.format(
+            level=OrganisationLevel(level).label, parent_level=OrganisationLevel(expected_parent).label)})
+
+
+@transaction.atomic
+def organisation_create(*, code: str, name: str, level: str, parent: Organisation | None, **fields) -> Organisation:
+    check_organisation_parent(level, parent)
     organisation = Organisation(code=code, name=name, level=level, parent=parent, **fields)
     organisation.street = organisation_street(organisation) if level != OrganisationLevel.STREET else None
     organisation.full_clean(exclude=["street"])
@@ -169,12 +169,9 @@ def dues_record_create(*, member: Member, year: int, amount: Decimal, paid_on: d
     return record
 
 
-@transaction.atomic
-def staff_user_create(
-    *, username: str, password: str, role: str, organisation: Organisation, full_name: str = "", email: str = ""
-) -> User:
+def check_role_level(role: str, organisation: Organisation | None) -> None:
     expected_level = ROLE_LEVEL.get(StaffRole(role))
-    if expected_level is None or organisation.level != expected_level:
+    if expected_level is None or organisation is None or organisation.level != expected_level:
         raise ValidationError(
             {
                 "organisation": STAFF_ROLE_LEVEL.format(
@@ -183,6 +180,13 @@ def staff_user_create(
                 )
             }
         )
+
+
+@transaction.atomic
+def staff_user_create(
+    *, username: str, password: str, role: str, organisation: Organisation, full_name: str = "", email: str = ""
+) -> User:
+    check_role_level(role, organisation)
     user = User(username=username, role=role, organisation=organisation, first_name=full_name, email=email)
     user.is_staff = True
     validate_password(password, user)
@@ -191,6 +195,46 @@ def staff_user_create(
     user.save()
     user.groups.set([group_for(role)])
     return user
+
+
+STAFF_EDITABLE = {"role", "organisation", "first_name", "email", "is_active", "username"}
+
+
+@transaction.atomic
+def staff_user_update(*, user: User, **fields) -> User:
+    """Edit a staff account. The role must fit the organisation's level, and the account's
+    permission group follows its role (a promoted clerk must not keep the old role's rights)."""
+    unknown = set(fields) - STAFF_EDITABLE
+    if unknown:
+        raise TypeError(f"staff_user_update: not editable: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(user, field, value)
+    if not (user.is_superuser and user.role == StaffRole.MEMBER):  # a bare technical superuser has no role
+        check_role_level(user.role, user.organisation)
+    user.full_clean(exclude=["password"])
+    user.save()
+    group = group_for(user.role)
+    user.groups.set([group] if group else [])
+    return user
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    """Edit an organisation. Its level is fixed; a new parent must be of the right level, and moving
+    a unit to another street/town moves its members' denormalised street (scope) with it."""
+    if "level" in fields and fields["level"] != organisation.level:
+        raise ValidationError({"level": ORGANISATION_LEVEL_FIXED})
+    for field, value in fields.items():
+        setattr(organisation, field, value)
+    check_organisation_parent(organisation.level, organisation.parent)
+    new_street = organisation_street(organisation)
+    moved = organisation.level == OrganisationLevel.GRASSROOTS and new_street != organisation.street
+    organisation.street = new_street
+    organisation.full_clean()
+    organisation.save()
+    if moved:
+        Member.objects.filter(organisation=organisation).update(street=new_street)
+    return organisation
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ from .services.applications import (
     application_transition,
 )
 from .services.errors import ApplicationError
+from .services.quotas import check_capacity, quota_capacity_set
 from .services.sessions import session_create, session_update
 
 S = ApplicationStatus
@@ -369,8 +370,23 @@ class SessionAdmin(ScopedAdmin):
         obj.pk = created.pk
 
 
+class QuotaPoolForm(forms.ModelForm):
+    class Meta:
+        model = QuotaPool
+        fields = ("key", "project", "policy_year", "label", "capacity")
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        try:
+            check_capacity(pool=self.instance, capacity=capacity)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return capacity
+
+
 @admin.register(QuotaPool)
 class QuotaPoolAdmin(ScopedAdmin):
+    form = QuotaPoolForm
     list_display = ("label", "key", "project", "policy_year", "capacity", "taken", "remaining")
     list_filter = ("project", "policy_year")
     search_fields = ("label", "key")
@@ -384,4 +400,8 @@ class QuotaPoolAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return is_district(request.user) and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "capacity"}
+        quota_capacity_set(pool=obj, capacity=form.cleaned_data["capacity"], **fields)
 

@@ -16,6 +16,7 @@ from subsidies.rules.data import PolicyData
 from ..flows import QuotaSpec
 from .errors import QuotaFull
 
+CAPACITY_BELOW_TAKEN = "名额不能少于已占用的{taken}个。"
 POOL_MISSING = "“{label}”名额尚未设置，请联系区总工会。"
 POOL_FULL = "“{label}”名额已满（共{capacity}个）。"
 
@@ -54,3 +55,24 @@ def quota_release(*, application: Application) -> int:
         released += claim.places
         claim.delete()
     return released
+
+
+def check_capacity(*, pool: QuotaPool, capacity: int) -> None:
+    if pool.pk is not None and capacity < pool.taken:
+        raise QuotaFull(CAPACITY_BELOW_TAKEN.format(taken=pool.taken), field="capacity")
+
+
+@transaction.atomic
+def quota_capacity_set(*, pool: QuotaPool, capacity: int, **fields) -> QuotaPool:
+    """Change a pool's size (and label etc.); never below the places already taken, checked under
+    the row lock so a booking in flight cannot slip past."""
+    if pool.pk is not None:
+        locked = QuotaPool.objects.select_for_update().get(pk=pool.pk)
+        check_capacity(pool=locked, capacity=capacity)
+        pool.taken = locked.taken
+    pool.capacity = capacity
+    for field, value in fields.items():
+        setattr(pool, field, value)
+    pool.full_clean()
+    pool.save()
+    return pool

@@ -107,3 +107,18 @@ def test_every_rule_has_a_flow_and_every_quota_param_exists():
                 for spec in flow.quotas(Applicant(1, None, rule.policy_year), {choice_fact.name: value}):
                     if spec.capacity_param:
                         assert spec.capacity_param in rule.data.params, (rule, spec)
+
+
+def test_a_pool_cannot_shrink_below_the_places_taken(tree, member, staff, client, january_2021):
+    from django.urls import reverse
+
+    book_checkup(member)
+    pool = QuotaPool.objects.get(key=DEF_KEY)
+    client.force_login(staff["district"])
+    url = reverse("admin:projects_quotapool_change", args=[pool.pk])
+    data = {"key": pool.key, "project": pool.project, "policy_year": pool.policy_year, "label": pool.label}
+    response = client.post(url, {**data, "capacity": "0"})
+    assert response.status_code == 200 and "名额不能少于已占用的1个。" in response.content.decode()
+    assert client.post(url, {**data, "capacity": "6500"}).status_code == 302
+    pool.refresh_from_db()
+    assert (pool.capacity, pool.taken) == (6500, 1)
