@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+from dataclasses import replace
+
 import pytest
 import time_machine
 
@@ -53,3 +56,26 @@ def in_first_skill_batch():
     """2019-03-20 10:00 Shanghai: inside the first skill-award batch (3/15–4/15)."""
     with time_machine.travel("2019-03-20 10:00 +0800", tick=False):
         yield
+
+
+@contextmanager
+def without_proofs(rule_id: str):
+    """The rule's flow minus its required uploads, for tests about something else than proofs."""
+    from projects import flows
+
+    original = flows.FLOWS[rule_id]
+    flows.FLOWS[rule_id] = replace(original, proofs=())
+    try:
+        yield
+    finally:
+        flows.FLOWS[rule_id] = original
+
+
+def submit_promotion(member, **facts):
+    """A technician's promotion award, submitted on 2019-03-20 (first batch), proofs not required."""
+    from projects.services.applications import application_submit
+
+    with without_proofs("skill_promotion_award"), time_machine.travel("2019-03-20 09:00 +0800", tick=False):
+        return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,
+                                  facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
+                                         "certificate_issuer": "shanghai_hrss", **facts})

@@ -11,7 +11,7 @@ from members.models import Member
 from projects.dashboard import district_dashboard
 from projects.models import Application, ApplicationShare
 from projects.services.applications import application_submit, application_transition
-from tests.projects.conftest import _member
+from tests.projects.conftest import _member, submit_promotion
 
 REVIEWERS = ("grassroots", "other_grassroots", "street", "other_street", "district")
 
@@ -23,17 +23,7 @@ def legal_aid(member):
 
 
 def promotion(member):
-    from projects import flows
-
-    flow = flows.FLOWS["skill_promotion_award"]
-    flows.FLOWS["skill_promotion_award"] = flows.Flow(flow.rule_id, flow.chain, flow.chain_source)
-    try:
-        with time_machine.travel("2019-03-20 09:00 +0800", tick=False):
-            return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
-                                      facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                                             "certificate_issuer": "shanghai_hrss"}, member=member)
-    finally:
-        flows.FLOWS["skill_promotion_award"] = flow
+    return submit_promotion(member)
 
 
 # Who may open an object of the member's unit (tree: unit and other_unit in street; far_unit elsewhere).

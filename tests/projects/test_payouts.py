@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
 from projects.models import Application
-from projects.services.applications import application_submit, application_transition
+from projects.services.applications import application_transition
 from subsidies.models import PayoutBatch, PayoutItem
 from subsidies.payouts import (
     NOTHING_TO_PAY,
@@ -18,24 +17,12 @@ from subsidies.payouts import (
     payout_batch_confirm,
     payout_batch_prepare,
 )
-from tests.projects.conftest import _member
+from tests.projects.conftest import _member, submit_promotion
 
 
 def approved_award(tree, staff):
     """A skill award (1000 yuan) through all three levels to approved."""
-    from projects import flows
-
-    member = _member(tree["unit"])
-    flow = flows.FLOWS["skill_promotion_award"]
-    flows.FLOWS["skill_promotion_award"] = flows.Flow(flow.rule_id, flow.chain, flow.chain_source)
-    try:
-        with time_machine.travel("2019-03-20 09:00 +0800", tick=False):
-            application = application_submit(
-                user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,
-                facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                       "certificate_issuer": "shanghai_hrss"})
-    finally:
-        flows.FLOWS["skill_promotion_award"] = flow
+    application = submit_promotion(_member(tree["unit"]))
     for user in (staff["grassroots"], staff["district"], staff["district2"]):
         application_transition(user=user, application=application, action="approve")
     return application

@@ -16,6 +16,7 @@ from projects.services.applications import (
 from projects.services.errors import ApplicationError, TransitionNotAllowed
 from projects.workflow import REASON_REQUIRED, SAME_REVIEWER
 from subsidies.rules.facts import FactsError
+from tests.projects.conftest import without_proofs
 
 S = ApplicationStatus
 PROMOTION = {"level_reached": "technician", "certificate_issued_on": "2018-06-01", "certificate_issuer": "shanghai_hrss"}
@@ -27,14 +28,10 @@ def submit_promotion(member, **facts):
 
 
 @pytest.fixture
-def no_proofs(monkeypatch):
+def no_proofs():
     """Skill awards need a certificate upload; most workflow tests are not about proofs."""
-    from projects import flows
-
-    flow = flows.FLOWS["skill_promotion_award"]
-    monkeypatch.setitem(flows.FLOWS, "skill_promotion_award",
-                        flows.Flow(flow.rule_id, flow.chain, flow.chain_source, dedup=flow.dedup,
-                                   dedup_message=flow.dedup_message))
+    with without_proofs("skill_promotion_award"):
+        yield
 
 
 @pytest.fixture
