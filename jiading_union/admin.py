@@ -12,13 +12,18 @@ permissions) and only district staff change.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import StaffRole
-from members.selectors import scope_for
+from members.selectors import is_district_staff, may_read_full_id_numbers, scope_for
+
+from .history import HISTORY_TYPES, ReadableHistoryHelper, version_rows
 
 
 class CappedCountPaginator(Paginator):
@@ -59,12 +64,62 @@ class StreetChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-def is_district(user) -> bool:
-    return user.is_active and (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT))
+is_district = is_district_staff
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
-    """History (who, when, diff) visible on every object; no reverting around the services."""
+    """History (who, when, diff) visible on every object, read-only for everyone.
+
+    simple-history's version page is a model form that saves on POST whatever
+    SIMPLE_HISTORY_REVERT_DISABLED says; here it is a read-only page and refuses every
+    method but GET, so history can never write around the services. Values are shown
+    through jiading_union.history (labels, local times) with ID numbers masked for roles
+    that may not read them in full.
+    """
+
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
+    history_version_template = "admin/history/version.html"
+    # Fields left off the version page (bookkeeping nobody reads).
+    history_version_exclude: tuple[str, ...] = ()
+
+    def history_value_display(self, field, value) -> str | None:
+        """A model's own wording for one stored value (None: the default display)."""
+        return None
+
+    def history_masked(self, request) -> bool:
+        return not may_read_full_id_numbers(request.user)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record, masked=self.history_masked(request),
+                                     value_display=self.history_value_display)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        opts = self.model._meta
+        history = getattr(self.model, opts.simple_history_manager_attribute)
+        record = get_object_or_404(history.filter(**{opts.pk.attname: obj.pk}), history_id=unquote(version_id))
+        rows = version_rows(record.instance, masked=self.history_masked(request),
+                            value_display=self.history_value_display, exclude=self.history_version_exclude)
+        return TemplateResponse(request, self.history_version_template, {
+            **self.admin_site.each_context(request), **(extra_context or {}),
+            "title": f"{obj}：{HISTORY_TYPES.get(record.history_type, '')}记录", "opts": opts, "object": obj,
+            "record": record, "rows": rows, "history_type": HISTORY_TYPES.get(record.history_type, ""),
+        })
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def has_delete_permission(self, request, obj=None):
         return is_district(request.user) and super().has_delete_permission(request, obj)

@@ -63,6 +63,16 @@ def scope_for(user: User | None) -> Scope:
     return Scope(expected[1], organisation.pk)
 
 
+def is_district_staff(user: User | None) -> bool:
+    """District staff (or the superuser): the one test, wherever district-only work is guarded."""
+    return scope_for(user).level == "district"
+
+
+def may_read_full_id_numbers(user: User | None) -> bool:
+    """Full national ID numbers: district staff only; everyone else sees them masked, downloads included."""
+    return is_district_staff(user)
+
+
 def organisations_visible_to(user: User | None) -> QuerySet[Organisation]:
     scope = scope_for(user)
     organisations = Organisation.objects.all()
