@@ -21,10 +21,10 @@ from subsidies.rules.core import PAYER_LABELS, Payer
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
 from .flows import DASHBOARD_ITEMS
-from .models import Application, ApplicationShare, ApplicationStatus, QuotaPool
+from .models import GRANTED_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
 
 S = ApplicationStatus
-APPROVED = (S.APPROVED, S.PAID, S.CLOSED)
+APPROVED = GRANTED_STATUSES
 
 
 @dataclass

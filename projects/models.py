@@ -29,6 +29,7 @@ class ApplicationStatus(models.TextChoices):
     DISTRICT_REVIEW = "district_review", _("待区总工会审核")
     CITY_REVIEW = "city_review", _("待市总工会终审")
     APPROVED = "approved", _("已批准")
+    BATCHED = "batched", _("已纳入给付批次")
     PAID = "paid", _("已给付")
     CLOSED = "closed", _("已办结")
     RETURNED = "returned", _("退回补正")
@@ -45,6 +46,9 @@ class ReviewLevel(models.TextChoices):
 
 # Statuses in which an application still holds its place (quota, once-a-year key).
 INACTIVE_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
+# Decided in the applicant's favour: approved, waiting in a payout batch, paid, or closed after that.
+GRANTED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.BATCHED, ApplicationStatus.PAID,
+                    ApplicationStatus.CLOSED)
 
 
 class Session(models.Model):

@@ -19,7 +19,7 @@ from subsidies.selectors import policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
 from .flows import FLOWS
-from .models import Application, ApplicationEvent, Notification, Session
+from .models import GRANTED_STATUSES, Application, ApplicationEvent, Notification, Session
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
@@ -189,7 +189,7 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
 COVERAGE_RULES = ("member_basic_coverage", "flexible_worker_coverage", "flexible_worker_care")
 CLAIM_RULES = ("member_coverage_benefit", "flexible_worker_benefit", "city_condolence_payment",
                "district_condolence_payment")
-HELD = ("approved", "paid", "closed")
+HELD = GRANTED_STATUSES
 
 
 def coverage_of_member(member: Member) -> dict[str, list[Application]]:

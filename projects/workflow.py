@@ -4,11 +4,21 @@ Portal, admin, API and tasks all go through projects.services.applications,
 which asks this module; nothing else changes an application's status.
 
     draft ──submit──▶ submitted ──route──▶ first review level of the project's chain
-    review level ──approve──▶ next level … ──▶ approved ──mark_paid──▶ paid ──close──▶ closed
+    review level ──approve──▶ next level … ──▶ approved
+    approved ──batch──▶ batched ──mark_paid──▶ paid ──close──▶ closed
+              batched ──unbatch──▶ approved            (the payout batch was cancelled)
+    approved ──close──▶ closed                         (nothing to pay, or what follows is done)
     review level ──return (reason)──▶ returned ──submit──▶ submitted …
     review level ──reject (reason)──▶ rejected
     draft/submitted/review/returned ──withdraw──▶ withdrawn   (by the applicant)
     approved booking (no review chain) ──cancel──▶ withdrawn   (by the applicant; frees the place)
+
+batch, unbatch and mark_paid belong to payout batches alone (actor PAYOUTS): one district
+staff member prepares a batch, another confirms it (payouts' maker-checker). No single
+person can mark an application paid, and no page offers it.
+
+Levels held by the applicant's own side are skipped when routing: a street union that
+applies for one of its units does not review its own application at street level.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from members.models import StaffRole, User
-from members.selectors import scope_for
+from members.selectors import is_district_staff, scope_for
 
 from .models import Application, ApplicationStatus, ReviewLevel
 
@@ -41,12 +51,16 @@ LEVEL_ROLE = {
     ReviewLevel.CITY: StaffRole.DISTRICT,
 }
 
-APPLICANT, REVIEWER, DISTRICT, SYSTEM = "applicant", "reviewer", "district", "system"
+APPLICANT, REVIEWER, DISTRICT, SYSTEM, PAYOUTS = "applicant", "reviewer", "district", "system", "payouts"
 
 
 def is_booking(application: Application) -> bool:
     """Bookings have no review chain: approved on submission, cancellable by the applicant."""
     return not application.review_chain
+
+
+def has_amount(application: Application) -> bool:
+    return application.amount > 0
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("withdraw", "撤回申请", frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, *REVIEW_STATUSES}),
                    S.WITHDRAWN, APPLICANT),
         Transition("cancel", "取消预约", frozenset({S.APPROVED}), S.WITHDRAWN, APPLICANT, guard=is_booking),
-        Transition("mark_paid", "确认已给付", frozenset({S.APPROVED}), S.PAID, DISTRICT),
+        Transition("batch", "纳入给付批次", frozenset({S.APPROVED}), S.BATCHED, PAYOUTS, guard=has_amount),
+        Transition("unbatch", "移出给付批次", frozenset({S.BATCHED}), S.APPROVED, PAYOUTS),
+        Transition("mark_paid", "确认已给付", frozenset({S.BATCHED}), S.PAID, PAYOUTS),
         Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),
     )
 }
@@ -81,25 +97,69 @@ NOT_ALLOWED_FROM = "当前状态为“{status}”，不能{action}。"
 NOT_YOURS = "您无权对这份申请执行“{action}”。"
 REASON_REQUIRED = "请填写{action}的理由。"
 SAME_REVIEWER = "同一工作人员不能在相邻两级审核同一申请（职责分离）：您已在{level}审核通过。"
+OWN_APPLICATION = "申请方不能审核自己提出的申请（职责分离）。"
+PAYOUTS_ONLY = "“{action}”只能通过给付批次办理（一人制单、另一人复核）。"
 
 
-def first_status(chain: list[str]) -> str:
+def reviewing_organisation_id(application: Application, level: str) -> int | None:
+    """The organisation whose staff review at `level` (None: the district or the city, reviewed by
+    district staff)."""
+    if level == ReviewLevel.GRASSROOTS:
+        return application.organisation_id
+    if level == ReviewLevel.STREET:
+        return application.street_id
+    return None
+
+
+def applicant_side_organisation_id(application: Application) -> int | None:
+    """The organisation applying: a unit applying for itself, or the staff's organisation when staff
+    applied on an organisation's behalf (a street union for one of its units)."""
+    creator = application.created_by
+    if creator is not None and creator.is_staff and creator.organisation_id is not None:
+        return creator.organisation_id
+    return application.applicant_organisation_id
+
+
+def levels_to_review(application: Application) -> list[str]:
+    """The chain without the levels held by the applicant's own side."""
+    own = applicant_side_organisation_id(application)
+    return [level for level in application.review_chain
+            if own is None or reviewing_organisation_id(application, level) != own]
+
+
+def skipped_levels(application: Application) -> list[str]:
+    remaining = levels_to_review(application)
+    return [level for level in application.review_chain if level not in remaining]
+
+
+def first_status(application: Application) -> str:
+    chain = levels_to_review(application)
     return LEVEL_STATUS[ReviewLevel(chain[0])] if chain else S.APPROVED
 
 
 def next_status(application: Application) -> str:
     """After approval at the current level: the next level of the chain, or approved."""
-    chain = application.review_chain
+    chain = levels_to_review(application)
     level = STATUS_LEVEL[ApplicationStatus(application.status)]
     index = chain.index(level.value)
     return LEVEL_STATUS[ReviewLevel(chain[index + 1])] if index + 1 < len(chain) else S.APPROVED
+
+
+def previous_level(application: Application) -> str | None:
+    """The level reviewed just before the current one in this application's chain."""
+    level = current_level(application)
+    chain = levels_to_review(application)
+    if level is None or level.value not in chain:
+        return None
+    index = chain.index(level.value)
+    return chain[index - 1] if index > 0 else None
 
 
 def target_status(transition: Transition, application: Application) -> str:
     if transition.target is not None:
         return transition.target
     if transition.action == "route":
-        return first_status(application.review_chain)
+        return first_status(application)
     return next_status(application)
 
 
@@ -113,10 +173,18 @@ def is_applicant(user: User, application: Application) -> bool:
         return False
     if application.applicant_member_id is not None:
         return application.applicant_member.user_id == user.pk
-    # An organisation applies through its own staff.
-    return user.is_staff and user.organisation_id == application.applicant_organisation_id and (
-        not scope_for(user).is_none
-    )
+    # An organisation applies through its own staff (or the street staff who applied for it).
+    if scope_for(user).is_none:
+        return False
+    return user.organisation_id == application.applicant_organisation_id or application.created_by_id == user.pk
+
+
+def on_applicant_side(user: User, application: Application) -> bool:
+    """The applicant, whoever made the application, and staff of the organisation applying."""
+    if application.created_by_id == user.pk or is_applicant(user, application):
+        return True
+    own = applicant_side_organisation_id(application)
+    return own is not None and user.organisation_id == own
 
 
 def in_scope(user: User, application: Application) -> bool:
@@ -132,10 +200,11 @@ def in_scope(user: User, application: Application) -> bool:
 
 def may_review(user: User, application: Application) -> bool:
     level = current_level(application)
-    if level is None or not in_scope(user, application):
+    if level is None or not in_scope(user, application) or on_applicant_side(user, application):
         return False
     role = StaffRole.DISTRICT if user.is_superuser else user.role
     return role == LEVEL_ROLE[level]
+
 
 
 def may_perform(user: User | None, application: Application, transition: Transition) -> bool:
@@ -149,16 +218,18 @@ def may_perform(user: User | None, application: Application, transition: Transit
         return is_applicant(user, application)
     if transition.actor == REVIEWER:
         return may_review(user, application)
-    if transition.actor == DISTRICT:
-        return in_scope(user, application) and (user.is_superuser or user.role == StaffRole.DISTRICT)
+    if transition.actor in (DISTRICT, PAYOUTS):
+        return is_district_staff(user)
     return False
 
 
 def available_actions(user: User, application: Application) -> list[Transition]:
-    """What this user may do to this application now (for buttons and admin actions)."""
+    """What this user may do to this application now (for buttons and admin actions). Never the
+    payout steps: those are a batch's, never one application's."""
     return [
         t for t in TRANSITIONS.values()
-        if application.status in t.sources and t.actor != SYSTEM and may_perform(user, application, t)
+        if application.status in t.sources and t.actor not in (SYSTEM, PAYOUTS)
+        and may_perform(user, application, t)
     ]
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from members.models import StaffRole, User
+from members.models import User
+from members.selectors import is_district_staff
 from subsidies.rules import registry
 from subsidies.rules.data import PolicyDataError
 
@@ -33,7 +34,7 @@ def reference_value_set(*, series: str, effective_from: date, amount: Decimal, s
 def policy_override_set(*, user: User, year: int, kind: str, name: str, value: Any, reason: str) -> PolicyOverride:
     """Correct one param or table of a policy year. Validated like the data files, and every
     rule of the year must still load with it; recorded with history; new decisions use it."""
-    if not (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT)):
+    if not is_district_staff(user):
         raise PermissionDenied(DISTRICT_ONLY)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
@@ -58,7 +59,7 @@ def policy_override_set(*, user: User, year: int, kind: str, name: str, value: A
 @transaction.atomic
 def policy_override_clear(*, user: User, override: PolicyOverride) -> None:
     """Go back to the shipped value (the history keeps the edit)."""
-    if not (user.is_superuser or (user.is_staff and user.role == StaffRole.DISTRICT)):
+    if not is_district_staff(user):
         raise PermissionDenied(DISTRICT_ONLY)
     override._history_user = user
     override.delete()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Organisation, User
-from members.selectors import scope_for
+from members.selectors import is_district_staff
 from members.services import organisation_street
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -30,7 +30,7 @@ VISIT_SCHEDULED = "“大篷车”活动已安排：{date}，{location}"
 
 
 def _check_district(user: User) -> None:
-    if scope_for(user).level != "district":
+    if not is_district_staff(user):
         raise ApplicationError(NOT_DISTRICT)
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, Organisation, OrganisationLevel, User
-from members.selectors import scope_for
+from members.selectors import is_district_staff
 from projects.models import Application, ApplicationStatus
 from projects.services.errors import ApplicationError
 from projects.services.notifications import applicant_users, notify
@@ -85,7 +85,7 @@ def counselling_record_update(*, user: User, record: CounsellingRecord, counsell
 def check_lecture_schedule(*, user: User, application: Application, lecture_date: date,
                            schedule: LectureSchedule | None = None) -> None:
     """District staff schedule approved lecture requests; a new or moved lecture is not in the past."""
-    if scope_for(user).level != "district":
+    if not is_district_staff(user):
         raise ApplicationError(NOT_SCHEDULER)
     if application.rule_id != LECTURE_RULE:
         raise ApplicationError(NOT_A_LECTURE, field="application")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import User
 from members.selectors import scope_for
-from projects.models import Application, ApplicationStatus
+from projects.models import GRANTED_STATUSES, Application, ApplicationStatus
 from projects.services.errors import ApplicationError
 from subsidies.selectors import policy_data
 
@@ -34,7 +34,7 @@ IN_FUTURE = "服务日期不能晚于今天。"
 ALREADY_DELIVERED = "本年度已为该会员登记“{kind}”，每年一次（一份）。"
 UNKNOWN_KIND = "未知的服务内容：{kind}。"
 
-HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+HELD = GRANTED_STATUSES
 
 
 def may_record(user: User, application: Application) -> bool:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet, Sum
 
 from members.models import User
 from members.selectors import scope_for
-from projects.models import ApplicationStatus
+from projects.models import GRANTED_STATUSES
 from subsidies.rules import registry
 from subsidies.rules.core import Clause
 from subsidies.selectors import policy_data
@@ -18,7 +18,7 @@ from .models import ExpoTrip
 RULE_ID = "flower_expo_visit"
 TARGET_PARAM = "flower_expo_target_visits"
 # Trips count while their application holds: a cancelled (withdrawn) booking drops out of the total.
-COUNTED = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+COUNTED = GRANTED_STATUSES
 
 
 def counted_trips(policy_year: int) -> QuerySet[ExpoTrip]:

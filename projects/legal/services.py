@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, Organisation, OrganisationLevel, User
-from members.selectors import scope_for
+from members.selectors import is_district_staff
 from projects.flows import Applicant, QuotaSpec
 from projects.models import Application, QuotaPool
 from projects.services.errors import ApplicationError, QuotaFull
@@ -67,10 +67,6 @@ PHASE_UNKNOWN = "未知的阶段：{phase}。"
 PHASE_BACKWARDS = "阶段只能向后推进：当前为“{current}”，不能改为“{phase}”。"
 PHASE_NOT_STARTED = "“{phase}”阶段自{starts}开始，尚未开始。"
 COMPLETE_NEEDS_EVALUATION = "进入“总结评估”阶段并填写体检发现和建议后才能办结。"
-
-
-def is_district_staff(user: User | None) -> bool:
-    return scope_for(user).level == "district"
 
 
 def _require_district(user: User | None, action: str) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from members.models import User
 from members.selectors import scope_for
 from projects import workflow
-from projects.models import Application, ApplicationStatus
+from projects.models import GRANTED_STATUSES, Application
 from projects.services.errors import ApplicationError
 from projects.services.notifications import applicant_users, notify
 from projects.workflow import approver_of
@@ -47,7 +47,7 @@ DESCRIPTION_TOO_LONG = "心愿内容不超过{limit}字。"
 DESCRIPTION_LOCKED = "心愿已被认领，内容不能再修改。"
 DESCRIPTION_LIMIT = 500
 
-HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+HELD = GRANTED_STATUSES
 
 
 def _lock(wish: MicroWish) -> MicroWish:

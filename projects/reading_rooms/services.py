@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import User
-from members.selectors import scope_for
-from projects.models import Application, ApplicationStatus
+from members.selectors import is_district_staff
+from projects.models import GRANTED_STATUSES, Application
 from projects.services.errors import ApplicationError
 from projects.workflow import approver_of
 
@@ -20,7 +20,7 @@ WRONG_RULE = "申请 {ref} 不是职工书屋建设申请。"
 NOT_APPROVED = "申请 {ref} 尚未批准，不能登记。"
 NEGATIVE = "数量不能为负数。"
 
-HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+HELD = GRANTED_STATUSES
 
 
 @transaction.atomic
@@ -54,7 +54,7 @@ def on_reading_room_approved(application: Application) -> None:
 def reading_room_update(*, user: User, room: ReadingRoom, books: int, periodicals: int, audio_video: int,
                         is_active: bool = True) -> ReadingRoom:
     """Current stock and whether the room is still on the register. Its type (a quota place) stays."""
-    if scope_for(user).level != "district":
+    if not is_district_staff(user):
         raise ApplicationError(NOT_DISTRICT)
     errors = {name: NEGATIVE for name, value in
               (("books", books), ("periodicals", periodicals), ("audio_video", audio_video)) if value < 0}

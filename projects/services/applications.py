@@ -300,6 +300,9 @@ def check_transition(*, user: User | None, application: Application, action: str
     if application.status not in transition.sources:
         raise TransitionNotAllowed(workflow.NOT_ALLOWED_FROM.format(
             status=ApplicationStatus(application.status).label, action=transition.label))
+    if (transition.actor == workflow.REVIEWER and user is not None and user.is_authenticated
+            and workflow.on_applicant_side(user, application)):
+        raise TransitionNotAllowed(workflow.OWN_APPLICATION)
     if not workflow.may_perform(user, application, transition):
         raise TransitionNotAllowed(workflow.NOT_YOURS.format(action=transition.label))
     if transition.needs_reason and not comment.strip():
@@ -310,12 +313,15 @@ def check_transition(*, user: User | None, application: Application, action: str
 
 
 def _check_segregation(user: User, application: Application) -> None:
-    """Whoever approved at one level may not approve at the next."""
-    earlier = (
-        application.events.filter(action="approve", actor=user).exclude(level="").values_list("level", flat=True)
-    )
-    for level in earlier:
-        raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(level).label))
+    """Whoever approved at one level may not approve at the next level of the same round. A return
+    and resubmission starts a new round: the same reviewer may approve their level again."""
+    previous = workflow.previous_level(application)
+    if previous is None:
+        return
+    round_start = (application.events.filter(action="submit").order_by("-pk").values_list("pk", flat=True).first()
+                   or 0)
+    if application.events.filter(action="approve", actor=user, level=previous, pk__gt=round_start).exists():
+        raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(previous).label))
 
 
 def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
@@ -339,6 +345,10 @@ def do_transition(*, user: User | None, application: Application, transition: wo
         application.paid_at = now
         fields.append("paid_at")
     application.save(update_fields=fields)
+    if transition.action == "route" and workflow.skipped_levels(application):
+        skipped = [str(workflow.ReviewLevel(lv).label) for lv in workflow.skipped_levels(application)]
+        data = {**(data or {}), "skipped_levels": workflow.skipped_levels(application)}
+        comment = comment or f"申请方为{'、'.join(skipped)}，本级不审核自己提出的申请"
     _record(application, action=transition.action, from_status=from_status, to_status=to_status, actor=user,
             comment=comment.strip(), level=level.value if level else "", data=data)
     if to_status in (S.WITHDRAWN, S.REJECTED):
@@ -372,15 +382,37 @@ def _notify_applicant(application: Application, transition: workflow.Transition,
     notify(recipients=applicant_users(application), title=title, body=comment, application=application)
 
 
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related(
+        "applicant_member", "applicant_member__user", "created_by").get(pk=application.pk)
+
+
 @transaction.atomic
 def application_transition(*, user: User, application: Application, action: str, comment: str = "") -> Application:
-    """Check and perform one transition (approve, return, reject, withdraw, mark_paid, close)."""
+    """Check and perform one transition (approve, return, reject, withdraw, cancel, close).
+
+    The payout steps (batch, unbatch, mark_paid) are not doors of one application: they go
+    through payout batches (application_payout_step), one person preparing, another confirming."""
     if action in ("submit", "route"):
         raise TransitionNotAllowed("请使用提交申请功能。")
-    locked = Application.objects.select_for_update(of=("self",)).select_related(
-        "applicant_member", "applicant_member__user", "created_by").get(pk=application.pk)
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is not None and transition.actor == workflow.PAYOUTS:
+        raise TransitionNotAllowed(workflow.PAYOUTS_ONLY.format(action=transition.label))
+    locked = _lock(application)
     transition = check_transition(user=user, application=locked, action=action, comment=comment)
     return do_transition(user=user, application=locked, transition=transition, comment=comment)
+
+
+def application_payout_step(*, user: User, application: Application, action: str, comment: str = "",
+                            data: dict | None = None) -> Application:
+    """batch / unbatch / mark_paid, for the payouts app alone (inside its batch's transaction,
+    after its own maker-checker checks)."""
+    transition = workflow.TRANSITIONS[action]
+    if transition.actor != workflow.PAYOUTS:
+        raise TransitionNotAllowed(f"未知操作：{action}")
+    locked = _lock(application)
+    check_transition(user=user, application=locked, action=action, comment=comment)
+    return do_transition(user=user, application=locked, transition=transition, comment=comment, data=data)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from members.models import User
-from members.selectors import scope_for
-from projects.models import Application, ApplicationStatus
+from members.selectors import is_district_staff
+from projects.models import GRANTED_STATUSES, Application
 from projects.services.errors import ApplicationError
 from projects.workflow import approver_of
 
@@ -21,7 +21,7 @@ WRONG_RULE = "申请 {ref} 不是“{title}”申请。"
 NOT_APPROVED = "申请 {ref} 尚未批准，不能登记。"
 NAME_REQUIRED = "请填写名称。"
 
-HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+HELD = GRANTED_STATUSES
 
 
 def _unit_short_name(application: Application) -> str:
@@ -40,7 +40,7 @@ def _check_approved(application: Application, rule_id: str, title: str) -> None:
 
 
 def _check_district(user: User) -> None:
-    if scope_for(user).level != "district":
+    if not is_district_staff(user):
         raise ApplicationError(NOT_DISTRICT)
 
 

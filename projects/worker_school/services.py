@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, Organisation, OrganisationLevel, StreetKind, User
-from members.selectors import scope_for
-from projects.models import Application, ApplicationStatus
+from members.selectors import is_district_staff
+from projects.models import GRANTED_STATUSES, Application
 from projects.services.errors import ApplicationError
 from projects.workflow import approver_of
 
@@ -40,7 +40,7 @@ NOT_APPROVED = "申请 {ref} 尚未批准，不能登记职工学堂。"
 
 # §2 贴补对象: “各街镇总工会”. Jiading's twelve 街镇 include two parks (菊园新区、嘉定工业区); industry unions are not 街镇.
 STREET_TOWN_KINDS = (StreetKind.SUBDISTRICT, StreetKind.TOWN, StreetKind.PARK)
-HELD = (ApplicationStatus.APPROVED, ApplicationStatus.PAID, ApplicationStatus.CLOSED)
+HELD = GRANTED_STATUSES
 
 
 def is_street_town_union(organisation: Organisation | None) -> bool:
@@ -49,7 +49,7 @@ def is_street_town_union(organisation: Organisation | None) -> bool:
 
 
 def _check_district(user: User) -> None:
-    if scope_for(user).level != "district":
+    if not is_district_staff(user):
         raise ApplicationError(NOT_DISTRICT)
 
 

@@ -1,0 +1,92 @@
+"""Findings 9.2 and 9.3: one payment path. Only the confirmation of a payout batch by a second
+district user marks an application paid; history cannot undo a payment; a batched application
+cannot be recalculated, closed or paid by anyone alone."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from projects.models import Application
+from projects.services.applications import application_recalculate, application_transition
+from projects.services.errors import ApplicationError
+from subsidies.models import PayoutBatch, PayoutItem
+from subsidies.payouts import ITEMS_CHANGED, payout_batch_confirm, payout_batch_prepare
+from tests.projects.conftest import _member, submit_promotion
+
+
+@pytest.fixture
+def award(tree, staff):
+    application = submit_promotion(_member(tree["unit"]))
+    for user in (staff["grassroots"], staff["district"], staff["district2"]):
+        application_transition(user=user, application=application, action="approve")
+    return application
+
+
+def _admin_post(client, user, url, data):
+    client.force_login(user)
+    return client.post(url, data)
+
+
+def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff):
+    changelist = reverse("admin:projects_application_changelist")
+    _admin_post(client, staff["district"], changelist,
+                {"action": "prepare_payout_batch", "_selected_action": [award.pk]})
+    batch = PayoutBatch.objects.get()
+    _admin_post(client, staff["district2"], reverse("admin:subsidies_payoutbatch_changelist"),
+                {"action": "confirm_selected", "_selected_action": [batch.pk]})
+    assert Application.objects.get(pk=award.pk).status == "paid"
+    # History cannot put the batch back to "prepared", nor the application back to "approved".
+    for obj in (batch, award):
+        opts = obj._meta
+        oldest = obj.history.order_by("history_id").first()
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, oldest.history_id])
+        assert client.post(url, {"status": "prepared" if obj is batch else "approved"}).status_code == 405
+    _admin_post(client, staff["district"], reverse("admin:subsidies_payoutbatch_changelist"),
+                {"action": "cancel_selected", "_selected_action": [batch.pk]})
+    _admin_post(client, staff["district"], changelist,
+                {"action": "prepare_payout_batch", "_selected_action": [award.pk]})
+    batch.refresh_from_db()
+    assert batch.status == "confirmed" and PayoutBatch.objects.count() == 1
+    assert Application.objects.get(pk=award.pk).status == "paid"
+
+
+def test_the_application_page_offers_no_mark_paid_and_a_post_is_refused(client, award, staff):
+    client.force_login(staff["district"])
+    page = client.get(reverse("admin:projects_application_change", args=[award.pk])).content.decode()
+    assert "确认已给付" not in page
+    client.post(reverse("admin:projects_application_transition", args=[award.pk, "mark_paid"]))
+    assert Application.objects.get(pk=award.pk).status == "approved"
+
+
+def test_a_batched_application_cannot_be_closed_recalculated_or_paid_alone(award, staff):
+    payout_batch_prepare(user=staff["district"], applications=[award])
+    assert Application.objects.get(pk=award.pk).status == "batched"
+    for action in ("close", "mark_paid", "unbatch"):
+        with pytest.raises(ApplicationError):
+            application_transition(user=staff["district2"], application=award, action=action)
+    with pytest.raises(ApplicationError, match="不能重新计算"):
+        application_recalculate(user=staff["district2"], application=award)
+    assert Application.objects.get(pk=award.pk).status == "batched"
+
+
+def test_confirmation_refuses_the_whole_batch_when_an_amount_changed(tree, staff, award):
+    other = submit_promotion(_member(tree["unit"]), level_reached="senior_technician")
+    for user in (staff["grassroots"], staff["district"], staff["district2"]):
+        application_transition(user=user, application=other, action="approve")
+    batch = payout_batch_prepare(user=staff["district"], applications=[award, other])
+    PayoutItem.objects.filter(application=other).update(amount=Decimal("99999.00"))
+    with pytest.raises(ValidationError) as refused:
+        payout_batch_confirm(user=staff["district2"], batch=batch)
+    assert other.reference in refused.value.messages[0]
+    assert ITEMS_CHANGED.split("：")[0] in refused.value.messages[0]
+    assert set(Application.objects.values_list("status", flat=True)) == {"batched"}
+
+
+def test_cancelling_a_batch_returns_its_applications_to_approved(client, award, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=[award])
+    _admin_post(client, staff["district2"], reverse("admin:subsidies_payoutbatch_changelist"),
+                {"action": "cancel_selected", "_selected_action": [batch.pk]})
+    assert Application.objects.get(pk=award.pk).status == "approved"
+    assert list(award.events.values_list("action", flat=True))[-2:] == ["batch", "unbatch"]
