@@ -62,6 +62,24 @@ def once_per_fact(*names: str) -> DedupFn:
     return key
 
 
+def once_ever_for(kind: str, *names: str) -> DedupFn:
+    """One award for the thing awarded, whoever applies and in whichever policy year (a certificate,
+    an apprentice's promotion, a patent). Values are normalised: case, spaces and full-width forms."""
+    def key(applicant: Applicant, facts: Mapping[str, Any]) -> str | None:
+        values = [facts.get(n) for n in names]
+        if any(v in (None, "") for v in values):
+            return None
+        return ":".join([kind, *(_normalise(v) for v in values)])
+
+    return key
+
+
+def _normalise(value: Any) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(value)).upper().split())
+
+
 @dataclass(frozen=True)
 class Flow:
     rule_id: str
@@ -92,6 +110,9 @@ class Flow:
     # pairs shown on the apply form (e.g. a roster template).
     detail_url: str | None = None
     apply_links: tuple[tuple[str, str], ...] = ()
+    # Bookings (no review chain) are approved on submission only up to this policy-data param's
+    # amount; above it (or for any positive amount when None) the district reviews first.
+    auto_approve_ceiling: str | None = None
 
     def review_chain(self, decision: Decision) -> tuple[str, ...]:
         return self.chain(decision) if callable(self.chain) else self.chain

@@ -247,7 +247,7 @@ def _booking_schema(programmes: tuple[tuple[str, str], ...]) -> FactsSchema:
         Fact("organisation_kind", "choice", "预约单位性质", choices=ORGANISATION_KINDS, required=False,
              help="单位预约需要"),
         Fact("form_completed", "bool", "已填写申请表", required=False, help="单位预约需要"),
-        Fact("organisation_bookings_this_year", "int", "本单位本年度（自然年）已预约次数", required=False, minimum=0,
+        Fact("organisation_bookings_this_year", "int", "本单位本年度（自然年）已预约次数", required=False, minimum=0, maximum=366,
              help="单位预约需要"),
         Fact("programme", "choice", "项目", choices=programmes, required=False),
     ))

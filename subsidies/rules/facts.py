@@ -29,6 +29,8 @@ BAD_DATE = "“{label}”（{name}）必须是日期，格式为 YYYY-MM-DD。"
 BAD_CHOICE = "“{label}”（{name}）必须是以下之一：{choices}。"
 TOO_SMALL = "“{label}”（{name}）不能小于 {minimum}。"
 TOO_LARGE = "“{label}”（{name}）不能大于 {maximum}。"
+TOO_PRECISE = "“{label}”（{name}）最多保留 {places} 位小数。"
+TOO_LONG = "“{label}”（{name}）不能超过 {max_length} 个字。"
 UNKNOWN_FACT = "未知的事实字段：{names}。"
 
 
@@ -45,12 +47,19 @@ class Fact:
     # A member-profile attribute that prefills this fact in the portal (see
     # projects' profile selector), e.g. "birth_date" or "monthly_income".
     profile: str | None = None
+    # Decimal places a decimal fact may carry (money: fen); longer text is refused.
+    places: int = 2
+    max_length: int = 200
     # Precompiled: the fast path for values already of the right type (the hot loop of parse()).
     fast: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.kind not in ("bool", "int", "decimal", "date", "choice", "str"):
             raise ValueError(f"unknown fact kind {self.kind}")
+        if self.kind in ("int", "decimal") and (self.minimum is None or self.maximum is None):
+            # Every number a person types has plausible bounds: 99999 nights × 99999 rooms must be
+            # refused at the field, never computed into an amount or overflow a column.
+            raise ValueError(f"fact {self.name}: numeric facts need a minimum and a maximum")
         if self.kind == "bool":
             fast = _fast_bool
         elif self.kind == "date":
@@ -121,7 +130,10 @@ class Fact:
                 raise ValueError(self._message(BAD_DECIMAL))
             if not result.is_finite():
                 raise ValueError(self._message(BAD_DECIMAL))
-            return self._bounded(result)
+            result = self._bounded(result)
+            if result.as_tuple().exponent < -self.places:
+                raise ValueError(self._message(TOO_PRECISE, places=self.places))
+            return result
         if kind == "date":
             if isinstance(value, datetime):
                 raise ValueError(self._message(BAD_DATE))
@@ -142,7 +154,10 @@ class Fact:
                 return text
             raise ValueError(self._message(BAD_CHOICE, choices="、".join(f"{v}（{lbl}）" for v, lbl in self.choices)))
         if kind == "str":
-            return str(value).strip()
+            text = str(value).strip()
+            if len(text) > self.max_length:
+                raise ValueError(self._message(TOO_LONG, max_length=self.max_length))
+            return text
         raise AssertionError(f"unknown fact kind {kind}")
 
     def _bounded(self, value):

@@ -8,6 +8,8 @@ chosen by the street/town unions; the rule checks an enterprise's fit.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .base import Checks, Context, Rule
 from .core import Decision, cn_date, money
 from .data import Table
@@ -50,14 +52,14 @@ class LegalAid(Rule):
         Fact("application_date", "date", "申请日期", profile="today"),
         Fact("household_low_income_certified", "bool", "本人及家庭已认定为低收入（法律援助经济困难）家庭",
              required=False),
-        Fact("household_income_per_capita", "decimal", "家庭人均月可支配收入（元）", required=False, minimum=0),
-        Fact("monthly_income", "decimal", "本人月平均收入（元）", required=False, minimum=0, profile="monthly_income"),
+        Fact("household_income_per_capita", "decimal", "家庭人均月可支配收入（元）", required=False, minimum=0, maximum=Decimal("10000000")),
+        Fact("monthly_income", "decimal", "本人月平均收入（元）", required=False, minimum=0, maximum=Decimal("10000000"), profile="monthly_income"),
         Fact("has_valid_member_card", "bool", "持有本市有效工会会员服务卡", required=False,
              profile="has_valid_member_card"),
         Fact("employment_type", "choice", "用工身份", required=False, choices=tuple(EMPLOYMENT_TYPES.items()),
              profile="employment_type"),
         Fact("claim_kind", "choice", "申请事项", required=False, choices=CLAIM_KINDS),
-        Fact("workers_involved", "int", "纠纷涉及职工人数", required=False, minimum=1),
+        Fact("workers_involved", "int", "纠纷涉及职工人数", required=False, minimum=1, maximum=100000),
         Fact("union_cadre_harmed", "bool", "工会干部因履行工会职责合法权益受侵害", required=False),
     ))
 
@@ -175,14 +177,14 @@ class LegalCheckup(Rule):
     )
     schema = FactsSchema((
         Fact("unit_type", "choice", "单位性质", choices=tuple(UNIT_TYPES.items()), profile="unit_type"),
-        Fact("employee_count", "int", "企业职工人数", minimum=0, profile="unit_employee_count"),
+        Fact("employee_count", "int", "企业职工人数", minimum=0, maximum=10000000, profile="unit_employee_count"),
         Fact("exception_reason", "str", "街镇总工会说明的例外理由（不足80人时）", required=False),
         Fact("union_established", "bool", "企业已建立工会", profile="unit_union_established"),
         Fact("three_basic_works_ready", "bool", "具有推动建立健全工会三项基础工作条件", required=False),
         Fact("on_street_list", "bool", "已列入街镇总工会确定的“法律体检”企业名单", required=False),
-        Fact("street_quota", "int", "区总工会分配给本街镇的名额", required=False, minimum=0),
-        Fact("street_places_taken", "int", "本街镇已确定的体检企业数（不含本企业）", required=False, minimum=0),
-        Fact("district_places_taken", "int", "全区已确定的体检企业数（不含本企业）", required=False, minimum=0),
+        Fact("street_quota", "int", "区总工会分配给本街镇的名额", required=False, minimum=0, maximum=100000),
+        Fact("street_places_taken", "int", "本街镇已确定的体检企业数（不含本企业）", required=False, minimum=0, maximum=100000),
+        Fact("district_places_taken", "int", "全区已确定的体检企业数（不含本企业）", required=False, minimum=0, maximum=10000000),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:

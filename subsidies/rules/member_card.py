@@ -343,9 +343,9 @@ class MemberCoverageBenefit2021(_CoverageBenefit):
         Fact("enrolment", "choice", "参保方式", choices=ENROLMENTS),
         Fact("illness_in_plan", "bool", "所患疾病属于所参保类别的重大疾病病种（含原位癌）", required=False,
              help="保障事项为重大疾病时需要"),
-        Fact("hospital_days", "int", "住院天数", required=False, minimum=1, help="保障事项为住院时需要"),
+        Fact("hospital_days", "int", "住院天数", required=False, minimum=1, maximum=366, help="保障事项为住院时需要"),
         Fact("hospital_paid_in_period", "decimal", "本保障期内已给付的住院保障金（元）", required=False,
-             minimum=Decimal(0), help="不填视为0"),
+             minimum=Decimal(0), maximum=Decimal("1000000"), help="不填视为0"),
         Fact("materials_complete_on", "date", "市职工服务中心收到齐全申请材料的日期", required=False),
     ))
 

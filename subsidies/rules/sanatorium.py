@@ -69,7 +69,7 @@ class SanatoriumPlan(Rule):
     schema = FactsSchema((
         Fact("plan", "choice", "疗休养计划",
              choices=(*_plan_choices(CITY_PLANS_2019, "市总计划"), *_plan_choices(DISTRICT_PLANS_2019, "区总计划"))),
-        Fact("participants", "int", "参加人数", minimum=1),
+        Fact("participants", "int", "参加人数", minimum=1, maximum=1000),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -142,8 +142,8 @@ class ResortRoomSubsidy(Rule):
         Fact("room_type", "choice", "房型", choices=ROOM_TYPES_2019,
              help="沙家浜、西山为景观标间或湖景标间；黄山为标间"),
         Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定1—3月或4—12月价格"),
-        Fact("nights", "int", "入住晚数", minimum=1),
-        Fact("rooms", "int", "房间数", minimum=1),
+        Fact("nights", "int", "入住晚数", minimum=1, maximum=31),
+        Fact("rooms", "int", "房间数", minimum=1, maximum=50),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -217,7 +217,7 @@ class HealthCheckup2019(Rule):
     )
     schema = FactsSchema((
         Fact("plan", "choice", "体检计划", choices=_plan_choices(CHECKUP_PLANS)),
-        Fact("persons", "int", "体检人数", minimum=1),
+        Fact("persons", "int", "体检人数", minimum=1, maximum=500),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -378,7 +378,7 @@ class HealthCheckup2021(Rule):
     schema = FactsSchema((
         Fact("plan", "choice", "体检计划", choices=_plan_choices(CHECKUP_PLANS)),
         Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在1—2月开展"),
-        Fact("district_places_taken", "int", "全区D、E、F计划已预约人数", required=False, minimum=0,
+        Fact("district_places_taken", "int", "全区D、E、F计划已预约人数", required=False, minimum=0, maximum=10000000,
              help="D、E、F计划：市总对全区开放6000人名额"),
         Fact("plan_full", "bool", "该计划预约已满", required=False, help="直通预约计划：额满为止"),
     ))

@@ -34,7 +34,7 @@ class SanitationWorkerInsurance(Rule):
     schema = FactsSchema((
         Fact("is_sanitation_operator", "bool", "本区环卫作业企业"),
         Fact("unit_union_established", "bool", "单位已建立工会组织", profile="unit_union_established"),
-        Fact("insured_workers", "int", "参保职工人数", minimum=1),
+        Fact("insured_workers", "int", "参保职工人数", minimum=1, maximum=100000),
         Fact("all_paying_social_insurance", "bool", "参保职工均为正常缴纳社保的在职职工"),
         Fact("hospital_shares_per_worker", "int", "每人住院补充医疗互助保障份数", required=False, minimum=0, maximum=10,
              help="不填视为每人1份"),

@@ -41,7 +41,7 @@ MEMBER_CARD = Fact("has_valid_member_card", "bool", "持有有效上海工会会
                    profile="has_valid_member_card", help="线上平台登记和“申工社”报名需要")
 BOUND = Fact("bound_to_shengongshe", "bool", "会员服务卡已绑定“申工社”", required=False,
              help="通过“申工社”报名线下活动需要")
-PLACES_LEFT = Fact("places_left", "int", "活动剩余名额", required=False, minimum=0,
+PLACES_LEFT = Fact("places_left", "int", "活动剩余名额", required=False, minimum=0, maximum=100000,
                    help="线下活动名额；为0时名额已满")
 
 

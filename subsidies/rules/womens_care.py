@@ -101,8 +101,8 @@ class ParentChildStudioGrant(Rule):
         Fact("built_on", "date", "亲子工作室建立日期"),
         Fact("location", "choice", "工作室所在地", choices=STUDIO_LOCATIONS),
         Fact("class_type", "choice", "托班类型", choices=CLASS_TYPES),
-        Fact("children", "int", "托管人数", minimum=1),
-        Fact("weeks", "decimal", "托管时间（周）", required=False, minimum=Decimal("0.01"),
+        Fact("children", "int", "托管人数", minimum=1, maximum=10000),
+        Fact("weeks", "decimal", "托管时间（周）", required=False, minimum=Decimal("0.01"), maximum=Decimal("53"),
              help="寒暑假托班需要；可填小数，例如3.5"),
     ))
 

@@ -7,6 +7,8 @@ the union claims by 1 September 2019 with the summary form and the receipt.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Share
 from .facts import Fact, Facts, FactsSchema
@@ -43,7 +45,7 @@ class WorkerSchoolGrant(Rule):
     schema = FactsSchema((
         Fact("is_street_town_union", "bool", "申请单位为街镇总工会"),
         Fact("built_on", "date", "职工学堂建立日期"),
-        Fact("asset_spend", "decimal", "购置固定资产及物品金额（元）", minimum=0,
+        Fact("asset_spend", "decimal", "购置固定资产及物品金额（元）", minimum=0, maximum=Decimal("100000000"),
              help="课桌椅、电脑、投影仪、大型教具、多媒体教学设备等"),
         Fact("application_date", "date", "申报贴补申请日期", profile="today"),
         Fact("on_site_check_passed", "bool", "区总工会实地审核通过", required=False, help="实地审核前不填"),

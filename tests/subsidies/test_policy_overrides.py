@@ -20,7 +20,7 @@ AMOUNTS = [
     {"level": "senior_technician", "label": "高级技师（国家职业资格一级）", "amount": "2000"},
 ]
 FACTS = {"is_district_member": True, "level_reached": "technician", "certificate_issued_on": "2018-01-01",
-         "certificate_issuer": "shanghai_hrss", "application_date": "2019-03-20"}
+         "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009", "application_date": "2019-03-20"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from subsidies.rules import registry
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"is_district_member": True, "level_reached": "senior_technician", "certificate_issued_on": "2018-01-01",
-        "certificate_issuer": "shanghai_hrss", "application_date": "2019-08-15"}
+        "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009", "application_date": "2019-08-15"}
 
 
 def run(*args) -> str:

@@ -215,7 +215,7 @@ class TestCoverageConditions:
 
 class TestBenefitAmounts:
     @pytest.mark.parametrize("days, amount", [(1, "60.00"), (10, "600.00"), (180, "10800.00"), (181, "10800.00"),
-                                              (400, "10800.00")])
+                                              (366, "10800.00")])
     def test_hospital_60_a_day_at_most_10800(self, days, amount):
         decision = benefit(HOSPITAL, hospital_days=days)
         assert_eligible(decision, amount)

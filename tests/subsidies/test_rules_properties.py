@@ -32,7 +32,7 @@ def fact_values(fact: Fact):
         return st.dates(min_value=date(1950, 1, 1), max_value=date(2027, 12, 31))
     if fact.kind == "choice":
         return st.sampled_from([value for value, _ in fact.choices])
-    return st.text(max_size=20)
+    return st.text(min_size=1, max_size=min(20, fact.max_length)).filter(lambda text: text.strip())
 
 
 def facts_for(rule):

@@ -10,16 +10,16 @@ from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, co
 
 PROMOTION = dict(
     is_district_member=True, level_reached="technician", certificate_issued_on="2018-06-01",
-    certificate_issuer="shanghai_hrss", application_date="2019-03-20",
+    certificate_issuer="shanghai_hrss", certificate_number="1931000000000001", application_date="2019-03-20",
 )
 MENTOR = dict(
     is_district_member=True, agreement_signed_on="2017-03-01", agreement_stamped=True,
-    apprentice_level="technician", apprentice_certificate_issued_on="2018-05-01",
+    apprentice_name="王徒弟", apprentice_id_number="310114199901010014", apprentice_level="technician", apprentice_certificate_issued_on="2018-05-01",
     apprentice_certificate_issuer="national_industry", application_date="2019-08-20",
 )
 PATENT = dict(
     is_district_member=True, is_first_inventor=True, is_frontline=True, is_full_time_rnd=False,
-    unit_type="enterprise", patent_kind="invention", granted_on="2018-11-11", invalidated=False,
+    unit_type="enterprise", patent_kind="invention", patent_number="ZL201810000000.0", granted_on="2018-11-11", invalidated=False,
     application_date="2019-09-15",
 )
 
