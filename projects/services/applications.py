@@ -21,6 +21,7 @@ from members.services import organisation_street
 from projects import workflow
 from projects.flows import FLOWS, Applicant, Flow, flow_for
 from projects.models import (
+    INACTIVE_STATUSES,
     Application,
     ApplicationEvent,
     ApplicationShare,
@@ -139,11 +140,32 @@ def _record(application: Application, *, action: str, from_status: str, to_statu
     )
 
 
+# The amount column holds 12 digits (10 before the point): larger is refused, never a 500.
+AMOUNT_LIMIT = Decimal("9999999999.99")
+AMOUNT_TOO_LARGE = "计算金额超出系统上限，请核对填写的数量。"
+
+
+def auto_approve_ceiling(flow: Flow, policy_year: int) -> Decimal:
+    if flow.auto_approve_ceiling is None:
+        return Decimal("0.00")
+    return policy_data(policy_year).value(flow.auto_approve_ceiling)
+
+
+def review_chain_for(flow: Flow, decision: Decision, policy_year: int) -> list[str]:
+    """The flow's chain; a booking above its auto-approve ceiling is reviewed by the district first."""
+    chain = list(flow.review_chain(decision))
+    if not chain and decision.amount > auto_approve_ceiling(flow, policy_year):
+        chain = [workflow.ReviewLevel.DISTRICT.value]
+    return chain
+
+
 def _freeze(application: Application, facts: Facts, decision: Decision, flow: Flow) -> None:
+    if decision.amount > AMOUNT_LIMIT:
+        raise ApplicationError(AMOUNT_TOO_LARGE)
     application.facts = facts_to_json(facts)
     application.decision = decision.to_dict()
     application.amount = decision.amount
-    application.review_chain = list(flow.review_chain(decision))
+    application.review_chain = review_chain_for(flow, decision, application.policy_year)
     application.payout_due = decision.date("payout_due")
 
 
@@ -207,6 +229,19 @@ def application_submit(
                                    session=session, files=files)
 
 
+EARLIER_APPLICATION = "{message}（已有申请：{reference}，{status}）"
+
+
+def _duplicate_message(flow: Flow, application: Application) -> str:
+    """The flow's refusal, naming the earlier application that holds the key."""
+    earlier = (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
+               .exclude(status__in=INACTIVE_STATUSES).exclude(pk=application.pk).first())
+    if earlier is None or earlier.reference is None:
+        return flow.dedup_message
+    return EARLIER_APPLICATION.format(message=flow.dedup_message, reference=earlier.reference,
+                                      status=earlier.get_status_display())
+
+
 def _application_submit(*, user, rule_id, policy_year, facts, member, organisation, uploads, draft, strict,
                         session, files: StoredFiles) -> Application:
     try:
@@ -239,7 +274,7 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ApplicationError(flow.dedup_message) from None
+        raise ApplicationError(_duplicate_message(flow, application)) from None
     application.reference = f"JD{policy_year}{application.pk:08d}"
     application.save(update_fields=["reference"])
     _save_shares(application)

@@ -1,3 +1,4 @@
+import itertools
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -71,6 +72,14 @@ def without_proofs(rule_id: str):
         flows.FLOWS[rule_id] = original
 
 
+_certificates = itertools.count(1)
+
+
+def certificate_number() -> str:
+    """A distinct certificate number: a promotion award is once per certificate, across years."""
+    return f"1931000{next(_certificates):09d}"
+
+
 def submit_promotion(member, **facts):
     """A technician's promotion award, submitted on 2019-03-20 (first batch), proofs not required."""
     from projects.services.applications import application_submit
@@ -78,4 +87,5 @@ def submit_promotion(member, **facts):
     with without_proofs("skill_promotion_award"), time_machine.travel("2019-03-20 09:00 +0800", tick=False):
         return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,
                                   facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                                         "certificate_issuer": "shanghai_hrss", **facts})
+                                         "certificate_issuer": "shanghai_hrss",
+                                         "certificate_number": certificate_number(), **facts})

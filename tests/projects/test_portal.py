@@ -106,7 +106,7 @@ class TestAttachments:
             with pytest.raises(ApplicationError):
                 application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
                                    facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                                          "certificate_issuer": "shanghai_hrss"}, member=member,
+                                          "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009"}, member=member,
                                    uploads=[AttachmentUpload("certificate", SimpleUploadedFile("c.pdf", PDF))])
         media = settings.MEDIA_ROOT
         assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True

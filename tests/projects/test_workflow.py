@@ -19,7 +19,7 @@ from subsidies.rules.facts import FactsError
 from tests.projects.conftest import without_proofs
 
 S = ApplicationStatus
-PROMOTION = {"level_reached": "technician", "certificate_issued_on": "2018-06-01", "certificate_issuer": "shanghai_hrss"}
+PROMOTION = {"level_reached": "technician", "certificate_issued_on": "2018-06-01", "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009"}
 
 
 def submit_promotion(member, **facts):
@@ -88,9 +88,11 @@ class TestSubmit:
             application_submit(user=other_member.user, rule_id="skill_promotion_award", policy_year=2019,
                                facts=PROMOTION, member=member)
 
-    def test_same_level_award_only_once_until_withdrawn(self, application, member):
-        with pytest.raises(ApplicationError, match="同一晋升等级只能获得一次奖励"):
-            submit_promotion(member)
+    def test_one_award_per_certificate_until_withdrawn_naming_the_earlier_application(self, application, member):
+        with pytest.raises(ApplicationError) as refused:
+            submit_promotion(member, certificate_number=" 1931000000000009 ")  # spaces do not make it new
+        assert refused.value.message == (f"该职业资格证书已申请或获得过技能晋升奖励。（已有申请：{application.reference}，"
+                                         "待基层工会初审）")
         application_transition(user=member.user, application=application, action="withdraw")
         assert submit_promotion(member).status == S.GRASSROOTS_REVIEW
 
