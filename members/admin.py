@@ -10,14 +10,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import AuditedAdmin, ScopedAdmin, is_district
+from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, is_district
 
 from . import services
-from .models import DuesRecord, Member, Organisation, User
+from .models import DuesRecord, Member, Organisation, StaffRole, User
 from .selectors import member_search, organisations_visible_to
 
 
@@ -38,8 +38,14 @@ class OrganisationForm(forms.ModelForm):
 
 
 class StaffUserChangeForm(UserChangeForm):
+    user = None  # the request's user (UserFormMixin)
+
     def clean(self):
         cleaned = super().clean()
+        try:
+            services.check_account_management(self.user, self.instance, role=cleaned.get("role"))
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
         if not (self.instance.is_superuser and cleaned.get("role") == "member"):
             try:
                 services.check_role_level(cleaned.get("role"), cleaned.get("organisation"))
@@ -151,9 +157,30 @@ class DuesRecordAdmin(ScopedAdmin):
     show_full_result_count = False
 
 
+class StaffUserAddForm(AdminUserCreationForm):
+    user = None
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.check_account_management(self.user, role=cleaned.get("role") or self.data.get("role"))
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from None
+        return cleaned
+
+
 @admin.register(User)
-class StaffUserAdmin(DjangoUserAdmin, AuditedAdmin):
+class StaffUserAdmin(UserFormMixin, DjangoUserAdmin, AuditedAdmin):
+    """Staff accounts. District staff manage grassroots and street accounts; district accounts,
+    counsellors and superusers only the superuser; members' logins follow their member record and
+    their passwords are the members' own (SMS code)."""
+
     form = StaffUserChangeForm
+    add_form = StaffUserAddForm
     list_display = ("username", "first_name", "role", "organisation", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "first_name")
@@ -171,16 +198,31 @@ class StaffUserAdmin(DjangoUserAdmin, AuditedAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset if is_district(request.user) else queryset.none()
+        if not is_district(request.user):
+            return queryset.none()
+        return queryset.exclude(role=StaffRole.MEMBER, is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            # The stored account, not the instance a posted form may already have changed.
+            services.check_account_management(request.user, User.objects.get(pk=obj.pk))
+        except PermissionDenied:
+            return False
+        return True
 
     def save_model(self, request, obj, form, change):
         if change:
             stored = User.objects.get(pk=obj.pk)
-            services.staff_user_update(user=stored, **{k: form.cleaned_data[k] for k in form.changed_data
-                                                       if k in services.STAFF_EDITABLE})
+            services.staff_user_update(user=stored, actor=request.user,
+                                       **{k: form.cleaned_data[k] for k in form.changed_data
+                                          if k in services.STAFF_EDITABLE})
             return
         created = services.staff_user_create(
             username=obj.username, password=form.cleaned_data["password1"], role=obj.role,
-            organisation=obj.organisation, full_name=obj.first_name,
+            organisation=obj.organisation, full_name=obj.first_name, actor=request.user,
         )
         obj.pk = created.pk

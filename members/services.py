@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from .identity import IdentityError, normalize_card_number, normalize_id_number, parse_id_number
@@ -182,10 +182,46 @@ def check_role_level(role: str, organisation: Organisation | None) -> None:
         )
 
 
+ACCOUNT_ABOVE_YOU = "您不能创建或修改与您同级或更高权限的账号（密码、状态、角色）：请联系系统管理员。"
+MEMBER_PASSWORD_OWN_ONLY = "会员的登录密码只能由会员本人通过登记手机的短信验证码设置。"
+
+# Who outranks whom over accounts. An account holding any grant beyond its role's group (a
+# counsellor's confidential access, say) is managed by the superuser alone.
+_AUTHORITY = {StaffRole.MEMBER: 0, StaffRole.GRASSROOTS: 1, StaffRole.STREET: 2, StaffRole.DISTRICT: 3}
+_SUPERUSER = 4
+
+
+def account_authority(user: User) -> int:
+    if user.is_superuser:
+        return _SUPERUSER
+    if user.pk is not None:
+        from .roles import ROLE_GROUPS
+
+        own_group = ROLE_GROUPS.get(user.role)
+        if user.user_permissions.exists() or user.groups.exclude(name=own_group).exists():
+            return _SUPERUSER
+    return _AUTHORITY.get(user.role, 0)
+
+
+def check_account_management(actor: User | None, target: User | None = None, *, role: str | None = None) -> None:
+    """Nobody creates or changes an account at or above their own authority (None: a command run by
+    the operators). This keeps maker-checker real: a district clerk cannot take over the other
+    payout reviewer, a counsellor or the superuser."""
+    if actor is None:
+        return
+    mine = account_authority(actor)
+    theirs = max(account_authority(target) if target is not None and target.pk else 0,
+                 _AUTHORITY.get(role, 0) if role else 0)
+    if theirs >= mine:
+        raise PermissionDenied(ACCOUNT_ABOVE_YOU)
+
+
 @transaction.atomic
 def staff_user_create(
-    *, username: str, password: str, role: str, organisation: Organisation, full_name: str = "", email: str = ""
+    *, username: str, password: str, role: str, organisation: Organisation, full_name: str = "", email: str = "",
+    actor: User | None = None,
 ) -> User:
+    check_account_management(actor, role=role)
     check_role_level(role, organisation)
     user = User(username=username, role=role, organisation=organisation, first_name=full_name, email=email)
     user.is_staff = True
@@ -201,12 +237,14 @@ STAFF_EDITABLE = {"role", "organisation", "first_name", "email", "is_active", "u
 
 
 @transaction.atomic
-def staff_user_update(*, user: User, **fields) -> User:
+def staff_user_update(*, user: User, actor: User | None = None, **fields) -> User:
     """Edit a staff account. The role must fit the organisation's level, and the account's
-    permission group follows its role (a promoted clerk must not keep the old role's rights)."""
+    permission group follows its role (a promoted clerk must not keep the old role's rights).
+    The actor must outrank the account before and after the change."""
     unknown = set(fields) - STAFF_EDITABLE
     if unknown:
         raise TypeError(f"staff_user_update: not editable: {sorted(unknown)}")
+    check_account_management(actor, user, role=fields.get("role"))
     for field, value in fields.items():
         setattr(user, field, value)
     if not (user.is_superuser and user.role == StaffRole.MEMBER):  # a bare technical superuser has no role
@@ -215,6 +253,19 @@ def staff_user_update(*, user: User, **fields) -> User:
     user.save()
     group = group_for(user.role)
     user.groups.set([group] if group else [])
+    return user
+
+
+@transaction.atomic
+def staff_user_set_password(*, actor: User | None, user: User, password: str) -> User:
+    """A new password for a staff account, set by someone who outranks it. Members' passwords are
+    set only by the members themselves (SMS code), never by staff."""
+    if user.role == StaffRole.MEMBER and not user.is_superuser:
+        raise PermissionDenied(MEMBER_PASSWORD_OWN_ONLY)
+    check_account_management(actor, user)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
     return user
 
 
