@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin, is_district
+from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
 from members.models import Member, Organisation, OrganisationLevel, StaffRole
 from members.selectors import member_search, organisations_visible_to
 from subsidies.rules import registry
@@ -39,7 +39,13 @@ from .services.applications import (
 )
 from .services.errors import ApplicationError
 from .services.quotas import check_capacity, quota_capacity_set
-from .services.sessions import session_create, session_update
+from .services.sessions import (
+    SESSION_EDITABLE,
+    check_organiser,
+    may_change_session,
+    session_create,
+    session_update,
+)
 
 S = ApplicationStatus
 ROLE_QUEUE = {
@@ -172,6 +178,9 @@ class ApplicationAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # applications are made by applicants, through the portal or the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nobody deletes an application, not even the superuser: it is withdrawn or rejected
 
     # --- actions --------------------------------------------------------------
 
@@ -330,15 +339,27 @@ class SessionForm(forms.ModelForm):
         fields = ("rule_id", "policy_year", "title", "starts_at", "ends_at", "location", "organiser", "facts",
                   "is_open", "notes")
 
+    user = None  # the request's user (UserFormMixin)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["capacity"].initial = self.instance.quota.capacity
             self.fields["capacity"].min_value = self.instance.quota.taken
 
+    def clean(self):
+        cleaned = super().clean()
+        organiser = cleaned.get("organiser") if not self.instance.pk else self.instance.organiser
+        if organiser is not None and self.user is not None:
+            try:
+                check_organiser(self.user, organiser)
+            except ApplicationError as exc:
+                self.add_error("organiser" if "organiser" in self.fields else None, exc.message)
+        return cleaned
+
 
 @admin.register(Session)
-class SessionAdmin(ScopedAdmin):
+class SessionAdmin(UserFormMixin, ScopedAdmin):
     form = SessionForm
     list_display = ("title", "project", "policy_year", "starts_at", "location", "organiser", "places", "is_open")
     list_filter = ("project", "policy_year", "is_open")
@@ -356,11 +377,17 @@ class SessionAdmin(ScopedAdmin):
         return queryset if request.user.is_staff else queryset.none()
 
     def get_readonly_fields(self, request, obj=None):
-        return ("quota", "project", "rule_id", "policy_year") if obj else ("quota", "project")
+        # What people booked is fixed: the rule, the year, the organiser and the session's facts.
+        return ("quota", "project", "rule_id", "policy_year", "organiser", "facts") if obj else ("quota", "project")
+
+    def has_change_permission(self, request, obj=None):
+        # Every reviewer sees every session; only the organiser's own scope changes one.
+        return super().has_change_permission(request, obj) and (obj is None or may_change_session(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         if change:
-            session_update(user=request.user, session=obj, capacity=form.cleaned_data["capacity"])
+            session_update(user=request.user, session=obj, capacity=form.cleaned_data["capacity"],
+                           **{k: form.cleaned_data[k] for k in SESSION_EDITABLE if k in form.cleaned_data})
             return
         created = session_create(
             user=request.user, rule_id=obj.rule_id, policy_year=obj.policy_year, title=obj.title,
