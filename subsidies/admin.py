@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from subsidies.rules.data import available_years, load_policy_data
 from . import payouts, services
 from .forms import ParamForm, ReasonForm, row_to_json, table_row_form
 from .models import PayoutBatch, PayoutItem, PolicyOverride, PolicyOverrideKind, ReferenceValue
-from .selectors import policy_data, policy_entries
+from .selectors import invalid_overrides, policy_data, policy_entries
 
 
 @admin.register(ReferenceValue)
@@ -45,6 +45,22 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
     def has_add_permission(self, request):
         return False  # edits start from the year's list
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a correction is replaced by another, with its reason; history keeps both
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The generic change form would save any JSON without the service's validation: a GET
+        opens the validated editor of that param or table, and nothing else is accepted."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        override = self.get_object(request, object_id)
+        if override is None or not self.has_view_permission(request, override):
+            raise Http404
+        target = "subsidies_policy_edit" if is_district(request.user) else "subsidies_policy_year"
+        args = [override.policy_year, override.kind, override.name] if is_district(request.user) else [
+            override.policy_year]
+        return HttpResponseRedirect(reverse(f"admin:{target}", args=args))
+
     def get_urls(self):
         return [
             path("year/<int:year>/", self.admin_site.admin_view(self.year_view), name="subsidies_policy_year"),
@@ -65,6 +81,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         return TemplateResponse(request, "admin/subsidies/policy_year.html", {
             **self.admin_site.each_context(request), "title": _("%(year)d 年度政策参数与表") % {"year": year},
             "year": year, "years": available_years(), "entries": policy_entries(year),
+            "invalid": invalid_overrides(year),
             "can_edit": is_district(request.user), "opts": self.model._meta,
         })
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,10 +12,12 @@ from django.db.models import Count, Max
 
 from subsidies.rules import registry
 from subsidies.rules.core import Decision
-from subsidies.rules.data import PolicyData, load_policy_data
+from subsidies.rules.data import PolicyData, PolicyDataError, load_policy_data
 from subsidies.rules.reference import ReferenceData, load_reference_data
 
 from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
+
+logger = logging.getLogger(__name__)
 
 # Each process keeps a year's PolicyData until that year's overrides change.
 _policy_cache: dict[int, tuple[tuple, PolicyData]] = {}
@@ -44,14 +47,32 @@ def policy_data(year: int) -> PolicyData:
     cached = _policy_cache.get(year)
     if cached is not None and cached[0] == version:
         return cached[1]
-    params, tables = {}, {}
-    for kind, name, value in PolicyOverride.objects.filter(policy_year=year).values_list("kind", "name", "value"):
-        (params if kind == PolicyOverrideKind.PARAM else tables)[name] = value
     data = load_policy_data(year)
-    if params or tables:
-        data = data.with_overrides(params=params, tables=tables)
+    for kind, name, value in PolicyOverride.objects.filter(policy_year=year).values_list("kind", "name", "value"):
+        try:
+            data = (data.with_overrides(params={name: value}) if kind == PolicyOverrideKind.PARAM
+                    else data.with_overrides(tables={name: value}))
+        except PolicyDataError:
+            # Only subsidies.services writes overrides, validated; a row written around it (a shell,
+            # a restore) must not take every member page down: it is ignored, loudly, and the policy
+            # page flags it (invalid_overrides).
+            logger.error("政策修改 %s %s %s 未通过校验，已忽略，沿用上一有效值", year, kind, name)
     _policy_cache[year] = (version, data)
     return data
+
+
+def invalid_overrides(year: int) -> list[PolicyOverride]:
+    """Overrides of the year that do not validate (written around the service)."""
+    data, bad = load_policy_data(year), []
+    for override in PolicyOverride.objects.filter(policy_year=year):
+        try:
+            if override.kind == PolicyOverrideKind.PARAM:
+                data.with_overrides(params={override.name: override.value})
+            else:
+                data.with_overrides(tables={override.name: override.value})
+        except PolicyDataError:
+            bad.append(override)
+    return bad
 
 
 @dataclass(frozen=True)
