@@ -18,21 +18,22 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Embedded default unless DATABASE_URL / REDIS_URL are set: SQLite file + in-process Celery.
+# manage.py uses jiading_union.settings.development (DEBUG on) unless told otherwise.
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS)
 	@echo ""
 	@echo "  门户 / Portal:      http://$(HOST):$(PORT)/"
 	@echo "  工作台 / Admin:     http://$(HOST):$(PORT)/admin/"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 demo: install
-	DEBUG=1 $(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS)
+	$(BIN)/python manage.py seed_demo --members $(DEMO_MEMBERS)
 
 # Re-pin constraints.txt after changing pyproject.toml bounds.
 lock:
@@ -43,14 +44,15 @@ lock:
 	rm -rf .lock-venv
 
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python tools/po_fill.py
 
 bench: install
 	$(BIN)/python bench/seed_members.py
 
 check-deploy: install
-	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	DJANGO_SETTINGS_MODULE=jiading_union.settings.production DEBUG=0 \
+	  SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=union.example.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

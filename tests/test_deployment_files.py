@@ -15,6 +15,7 @@ def test_compose_defines_the_whole_stack():
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
     for name in ("web", "worker", "beat", "migrate"):
         assert services[name]["environment"]["DEBUG"] == "0"
+        assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "jiading_union.settings.production"
         assert services[name]["environment"]["REDIS_URL"].startswith("redis://redis:")
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 

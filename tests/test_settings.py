@@ -78,3 +78,27 @@ def test_check_deploy_has_no_warnings_with_production_settings():
                                "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _newcomer(*args: str) -> subprocess.CompletedProcess:
+    """A command as the README writes it: no DEBUG, SECRET_KEY or settings module in the environment."""
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_manage_py_defaults_to_development_settings_so_readme_commands_work():
+    result = _newcomer("rules", "list")
+    assert result.returncode == 0, result.stderr
+    assert "skill_promotion_award" in result.stdout
+    assert "ImproperlyConfigured" not in result.stderr
+
+
+def test_wsgi_and_celery_default_to_production_settings():
+    code = ("import os, sys; sys.path.insert(0, '.');"
+            "import jiading_union.celery, jiading_union.wsgi" )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode != 0 and "SECRET_KEY 未设置" in result.stderr
