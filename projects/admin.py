@@ -140,7 +140,7 @@ class ApplicationAdmin(ScopedAdmin):
     list_per_page = 50
     show_full_result_count = False
     ordering = ("-submitted_at", "-id")
-    actions = ("approve_selected", "return_selected", "reject_selected", "prepare_payout_batch")
+    actions = ("approve_selected", "return_selected", "reject_selected")
     change_form_template = "admin/projects/application/change_form.html"
     readonly_fields = [f.name for f in Application._meta.fields]
 
@@ -223,21 +223,6 @@ class ApplicationAdmin(ScopedAdmin):
     @admin.action(description=_("不予通过所选申请（需填写理由）"), permissions=["change"])
     def reject_selected(self, request, queryset):
         return self._with_reason(request, queryset, "reject")
-
-    @admin.action(description=_("将所选已批准申请加入新的给付批次（由另一位工作人员复核）"), permissions=["change"])
-    def prepare_payout_batch(self, request, queryset):
-        from django.core.exceptions import ValidationError
-
-        from subsidies.payouts import payout_batch_prepare
-
-        try:
-            batch = payout_batch_prepare(user=request.user, applications=queryset)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
-            return None
-        self.message_user(request, _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。") % {
-            "ref": batch.reference, "n": batch.items.count(), "total": batch.total}, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:subsidies_payoutbatch_change", args=[batch.pk]))
 
     # --- detail ---------------------------------------------------------------
 

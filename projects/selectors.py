@@ -19,7 +19,7 @@ from subsidies.selectors import policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
 from .flows import FLOWS
-from .models import GRANTED_STATUSES, Application, ApplicationEvent, Notification, Session
+from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Session
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
@@ -209,6 +209,12 @@ def may_see_application(user: User, application: Application) -> bool:
     if workflow.is_applicant(user, application):
         return True
     return workflow.in_scope(user, application) and application.rule_id not in hidden_rule_ids(user)
+
+
+def payable_applications() -> QuerySet[Application]:
+    """Approved applications with money to pay that no payout batch holds yet (the payouts app's
+    input; a batched application has left this set by its status)."""
+    return Application.objects.filter(status=ApplicationStatus.APPROVED, amount__gt=0)
 
 
 def unread_notifications(user: User) -> int:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from jiading_union.admin import DistrictManagedAdmin, is_district
 from subsidies.rules.data import available_years, load_policy_data
 
-from . import payouts, services
+from . import services
 from .forms import ParamForm, ReasonForm, row_to_json, table_row_form
-from .models import PayoutBatch, PayoutItem, PolicyOverride, PolicyOverrideKind, ReferenceValue
+from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
 from .selectors import invalid_overrides, policy_data, policy_entries
 
 
@@ -139,49 +139,3 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
             **self.admin_site.each_context(request), "title": _("修改 %(name)s") % {"name": name},
             "year": year, "name": name, "clause": clause, "opts": self.model._meta, **context,
         })
-
-
-class PayoutItemInline(admin.TabularInline):
-    model = PayoutItem
-    extra = 0
-    can_delete = False
-    fields = ("application", "amount", "route", "live")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PayoutBatch)
-class PayoutBatchAdmin(DistrictManagedAdmin):
-    """Prepared from the application list ("加入给付批次"); a different person confirms here."""
-
-    list_display = ("reference", "status", "total", "prepared_by", "prepared_at", "confirmed_by", "confirmed_at")
-    list_filter = ("status",)
-    readonly_fields = ("reference", "status", "total", "prepared_by", "prepared_at", "confirmed_by",
-                       "confirmed_at", "note")
-    inlines = (PayoutItemInline,)
-    actions = ("confirm_selected", "cancel_selected")
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if is_district(request.user) else queryset.none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def _run(self, request, queryset, service, label):
-        for batch in queryset:
-            try:
-                service(user=request.user, batch=batch)
-                messages.success(request, f"{batch.reference}：{label}")
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, f"{batch.reference}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
-
-    @admin.action(description=_("复核并确认给付所选批次"), permissions=["change"])
-    def confirm_selected(self, request, queryset):
-        self._run(request, queryset, payouts.payout_batch_confirm, "已确认给付")
-
-    @admin.action(description=_("作废所选批次"), permissions=["change"])
-    def cancel_selected(self, request, queryset):
-        self._run(request, queryset, payouts.payout_batch_cancel, "已作废")

@@ -13,7 +13,3 @@ ROLE_PERMISSIONS[StaffRole.GRASSROOTS].append("subsidies.view_policyoverride")
 ROLE_PERMISSIONS[StaffRole.STREET].append("subsidies.view_policyoverride")
 ROLE_PERMISSIONS[StaffRole.DISTRICT] += ["subsidies.view_policyoverride", "subsidies.change_policyoverride",
                                          "subsidies.add_policyoverride"]
-
-# Payout batches: district staff only (one prepares, another confirms).
-ROLE_PERMISSIONS[StaffRole.DISTRICT] += ["subsidies.view_payoutbatch", "subsidies.change_payoutbatch",
-                                         "subsidies.view_payoutitem"]

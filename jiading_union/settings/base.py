@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "members",
     "subsidies",
     "projects",
+    "payouts",
     # One app per service project family (projects/<app>/): its records, flows, admin and pages.
     "projects.skill_awards",
     "projects.worker_school",

@@ -185,7 +185,7 @@ def test_dashboard_totals_equal_the_sums_of_the_records(tree, staff):
     promotion_app = promotion(_member(tree["unit"]))
     for user in (staff["grassroots"], staff["district"], staff["district2"]):
         application_transition(user=user, application=promotion_app, action="approve")
-    from subsidies.payouts import payout_batch_confirm, payout_batch_prepare
+    from payouts.services import payout_batch_confirm, payout_batch_prepare
 
     payout_batch_confirm(user=staff["district"],
                          batch=payout_batch_prepare(user=staff["district2"], applications=[promotion_app]))

@@ -171,7 +171,7 @@ class TestTransitionsByRole:
 
     def test_approved_cannot_be_withdrawn_and_is_paid_only_through_a_confirmed_batch(self, application, staff,
                                                                                         member):
-        from subsidies.payouts import payout_batch_confirm, payout_batch_prepare
+        from payouts.services import payout_batch_confirm, payout_batch_prepare
 
         for user in (staff["grassroots"], staff["district"], staff["district2"]):
             act(user, application, "approve")

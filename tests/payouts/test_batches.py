@@ -7,16 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from projects.models import Application
-from projects.services.applications import application_transition
-from subsidies.models import PayoutBatch, PayoutItem
-from subsidies.payouts import (
+from payouts.models import PayoutBatch, PayoutItem
+from payouts.services import (
     NOTHING_TO_PAY,
     SAME_PERSON,
     payout_batch_cancel,
     payout_batch_confirm,
     payout_batch_prepare,
 )
+from projects.models import Application
+from projects.services.applications import application_transition
 from tests.projects.conftest import _member, submit_promotion
 
 
@@ -74,16 +74,34 @@ def test_only_district_staff_handle_payouts(two_awards, staff):
 
 def test_admin_prepare_then_confirm(client, two_awards, staff):
     client.force_login(staff["district"])
-    response = client.post(reverse("admin:projects_application_changelist"), {
-        "action": "prepare_payout_batch", "_selected_action": [a.pk for a in two_awards]})
+    page = client.get(reverse("admin:payouts_payoutbatch_prepare")).content.decode()
+    assert all(a.reference in page for a in two_awards)
+    response = client.post(reverse("admin:payouts_payoutbatch_prepare"), {"application": [a.pk for a in two_awards]})
     batch = PayoutBatch.objects.get()
     assert response.status_code == 302
-    client.post(reverse("admin:subsidies_payoutbatch_changelist"),
+    client.post(reverse("admin:payouts_payoutbatch_changelist"),
                 {"action": "confirm_selected", "_selected_action": [batch.pk]})
     batch.refresh_from_db()
     assert batch.status == "prepared"  # the maker's own confirmation was refused
     client.force_login(staff["district2"])
-    client.post(reverse("admin:subsidies_payoutbatch_changelist"),
+    client.post(reverse("admin:payouts_payoutbatch_changelist"),
                 {"action": "confirm_selected", "_selected_action": [batch.pk]})
     batch.refresh_from_db()
     assert batch.status == "confirmed" and batch.confirmed_by == staff["district2"]
+
+
+def test_the_batch_page_confirms_with_a_button_by_the_second_person(client, two_awards, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
+    client.force_login(staff["district2"])
+    page = client.get(reverse("admin:payouts_payoutbatch_change", args=[batch.pk])).content.decode()
+    assert "复核并确认给付" in page
+    assert client.get(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk])).status_code == 405
+    client.post(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "confirmed"
+
+
+def test_street_staff_cannot_open_the_prepare_page(client, staff):
+    client.force_login(staff["street"])
+    assert client.get(reverse("admin:payouts_payoutbatch_prepare")).status_code == 403
+    assert client.post(reverse("admin:payouts_payoutbatch_prepare"), {"application": [1]}).status_code == 403

@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from members.models import User
 from members.selectors import is_district_staff
+from projects.models import Application, ApplicationStatus
+from projects.selectors import payable_applications
+from projects.services.applications import application_payout_step
 
 from .models import PayoutBatch, PayoutBatchStatus, PayoutItem
 
@@ -37,14 +40,9 @@ def payout_batch_prepare(*, user: User, applications: Iterable, note: str = "") 
     """Gather approved, positive, not-yet-batched applications into a batch for a colleague to
     confirm. Each application moves approved → batched (workflow), so nothing else can pay,
     recalculate or close it while the batch waits."""
-    from projects.models import Application, ApplicationStatus
-    from projects.services.applications import application_payout_step
-
     _district_only(user)
     ids = [a.pk for a in applications]
-    payable = list(Application.objects.select_for_update(of=("self",))
-                   .filter(pk__in=ids, status=ApplicationStatus.APPROVED, amount__gt=0)
-                   .exclude(payout_items__live=True).order_by("pk"))
+    payable = list(payable_applications().filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk"))
     if not payable:
         raise ValidationError(NOTHING_TO_PAY)
     batch = PayoutBatch(total=sum((a.amount for a in payable), Decimal("0.00")), prepared_by=user, note=note,
@@ -70,9 +68,6 @@ def payout_batch_prepare(*, user: User, applications: Iterable, note: str = "") 
 def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     """The checker confirms: every application in the batch is marked paid (workflow), or none is.
     Refused as a whole if any item no longer matches its application (status or frozen amount)."""
-    from projects.models import Application, ApplicationStatus
-    from projects.services.applications import application_payout_step
-
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
@@ -100,8 +95,6 @@ def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
 @transaction.atomic
 def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     """A prepared batch is withdrawn: its applications go back to approved, ready for another batch."""
-    from projects.services.applications import application_payout_step
-
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
