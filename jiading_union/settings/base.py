@@ -141,10 +141,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: repeated failures lock the account out before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "members.auth.MemberCardOrPhoneBackend",
-    "members.auth.StaffBackend",
+    # One backend: the django-axes lockout check, then members (card number or phone) and staff
+    # (username), resolved once, with exactly one password hash per attempt (members/auth.py).
+    "members.auth.SignInBackend",
 ]
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
