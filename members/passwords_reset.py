@@ -88,7 +88,5 @@ def _confirm(identifier: str, code: str, new_password: str) -> tuple[User | None
     latest.save(update_fields=["used_at"])
     from axes.utils import reset as axes_reset  # a member who just proved the phone is let back in
 
-    axes_reset(username=member.card_number)
-    if member.phone:
-        axes_reset(username=member.phone)
+    axes_reset(username=user.get_username())  # the one counter for card number and phone (members/lockout.py)
     return user, False
