@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Member, PasswordResetCode, StaffRole, User
-from .sms import send_sms
+from .sms import send_sms, sms_available
 
 CODE_VALID = timedelta(minutes=10)
 RESEND_AFTER = timedelta(minutes=1)
@@ -22,6 +22,7 @@ MAX_ATTEMPTS = 5
 
 SENT = "如果该卡号或手机号已登记，验证码已发送至登记的手机（10分钟内有效）。"
 CODE_WRONG = "验证码不正确或已过期，请重新获取。"
+SMS_UNAVAILABLE = "短信服务暂未开通，请联系所在工会。"
 SMS_TEXT = "【嘉定工会】您的验证码是{code}，10分钟内有效，用于设置会员服务平台登录密码。请勿告诉他人。"
 
 
@@ -37,7 +38,11 @@ def _member_for(identifier: str) -> Member | None:
 
 @transaction.atomic
 def password_code_request(*, identifier: str) -> str:
-    """Send a code if the member exists and is not asking too often. Always the same answer."""
+    """Send a code if the member exists and is not asking too often. Always the same answer.
+
+    Without an SMS gateway (the same for every phone) it raises ValidationError(SMS_UNAVAILABLE)."""
+    if not sms_available():
+        raise ValidationError(SMS_UNAVAILABLE, code="sms_unavailable")
     member = _member_for(identifier)
     if member is None:
         return SENT

@@ -23,8 +23,13 @@ def password_code(request):
     """Step 1: a code to the registered phone (also a member's first login)."""
     form = PasswordCodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        messages.info(request, password_code_request(identifier=form.cleaned_data["identifier"]))
-        return redirect(f"{request.path}confirm/?identifier={form.cleaned_data['identifier']}")
+        try:
+            sent = password_code_request(identifier=form.cleaned_data["identifier"])
+        except ValidationError as exc:
+            form.add_error("identifier", exc)
+        else:
+            messages.info(request, sent)
+            return redirect(f"{request.path}confirm/?identifier={form.cleaned_data['identifier']}")
     return render(request, "members/password_code.html", {"form": form})
 
 

@@ -283,8 +283,10 @@ LOGGING = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Text messages (password codes). Production: the union's SMS gateway class with a send(phone, text).
-SMS_BACKEND = env.str("SMS_BACKEND", default="members.sms.ConsoleBackend")
+# Text messages (password codes): the union's SMS gateway class with send(phone, text). Development logs
+# them; production refuses that (members.checks) and, until a gateway is set, says the service is not open.
+SMS_BACKEND = env.str("SMS_BACKEND",
+                      default="members.sms.ConsoleBackend" if DEBUG else "members.sms.NotConfiguredBackend")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")
