@@ -287,6 +287,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # them; production refuses that (members.checks) and, until a gateway is set, says the service is not open.
 SMS_BACKEND = env.str("SMS_BACKEND",
                       default="members.sms.ConsoleBackend" if DEBUG else "members.sms.NotConfiguredBackend")
+# How often SMS codes may be asked for, counted in the cache (Redis in production). A refused request
+# is told to wait N minutes; an allowed one gets the same answer whether or not the account exists.
+# Each member also gets at most 5 codes a day and one a minute, silently (members/passwords_reset.py).
+SMS_CODE_LIMITS = {
+    # One card number or phone as typed, registered or not.
+    "identifier": {"count": 1, "period": timedelta(minutes=1)},
+    # One source address: 300 messages from one client in 77 s must stop at this; offices, workplaces
+    # and service desks share NAT addresses, so it is not lower than a busy service desk needs.
+    "address": {"count": env.int("SMS_CODES_PER_ADDRESS_PER_HOUR", default=30), "period": timedelta(hours=1)},
+    # The whole portal: what an attack from many addresses can cost.
+    "portal": {"count": env.int("SMS_CODES_PER_HOUR", default=500), "period": timedelta(hours=1)},
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")
