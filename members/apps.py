@@ -8,6 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = "会员与组织"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+
         # After each app migrates (its permissions now exist), role groups catch up with what apps declare.
         post_migrate.connect(_sync_role_groups, dispatch_uid="members.sync_role_groups")
 

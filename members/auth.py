@@ -1,27 +1,58 @@
-"""Sign-in backends.
+"""Sign-in: one backend, one lookup, one password hash.
 
-Members sign in with their member-card number or phone plus password, and only
-while their member record is active. Staff sign in with a username; member
-logins never go through the username path.
+Members sign in with their member-card number or registered phone plus password, and only
+while their member record is active; staff sign in with a username. The identifier is
+resolved once per request (`sign_in_account`, shared with the lockout in members.lockout),
+and every attempt runs exactly one password hash whatever happens — right or wrong
+password, unknown identifier, inactive account, locked out — so the response time does not
+tell anyone which accounts exist.
 """
 
-from django.contrib.auth.backends import ModelBackend
+from __future__ import annotations
 
-from .models import StaffRole
-from .selectors import member_find_for_login
+from axes.backends import AxesBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth.hashers import make_password
+
+from .models import User
+from .selectors import account_for_sign_in
 
 
-class MemberCardOrPhoneBackend(ModelBackend):
+def sign_in_account(request, identifier: str) -> User | None:
+    """The account an identifier names, looked up once per request: the backend and the
+    lockout (which counts failures per account, not per spelling) both ask."""
+    identifier = (identifier or "").strip()
+    memo = _memo(request)
+    if identifier not in memo:
+        memo[identifier] = account_for_sign_in(identifier)
+    return memo[identifier]
+
+
+def _memo(request) -> dict:
+    if request is None:
+        return {}
+    if not hasattr(request, "_sign_in_accounts"):
+        request._sign_in_accounts = {}
+    return request._sign_in_accounts
+
+
+class SignInBackend(AxesBackend):
+    """django-axes' lockout check, then the member or staff password check, in one pass."""
+
     def authenticate(self, request, username=None, password=None, **kwargs):
-        member = member_find_for_login(username or "")
-        if member is None:
+        if username is None or password is None:
             return None
-        user = member.user
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        account = sign_in_account(request, username)
+        try:
+            super().authenticate(request, username=username, password=password, **kwargs)  # raises when locked out
+        except AxesBackendPermissionDenied:
+            make_password(password)  # the same work as any other attempt; the guess itself is not checked
+            raise
+        if account is None:
+            make_password(password)
+            return None
+        # check_password hashes once, also for an account without a usable password.
+        if account.check_password(password) and self.user_can_authenticate(account):
+            _memo(request)[account.get_username()] = account  # the lockout's success handler asks by username
+            return account
         return None
-
-
-class StaffBackend(ModelBackend):
-    def user_can_authenticate(self, user):
-        return super().user_can_authenticate(user) and (user.role != StaffRole.MEMBER or user.is_superuser)

@@ -110,11 +110,23 @@ def member_for_user(user: User | None) -> Member | None:
     return Member.objects.select_related("organisation", "street").filter(user=user, is_active=True).first()
 
 
-def member_find_for_login(identifier: str) -> Member | None:
+def account_for_sign_in(identifier: str) -> User | None:
+    """The one login account a sign-in identifier names, in one query.
+
+    A 10-digit card number or an 11-digit registered phone names a member's login while the
+    member record is active; otherwise the identifier is a staff username (or a superuser's).
+    A member's login never signs in through the username path: its username is the card
+    number, and a member who left must stay out.
+    """
     identifier = (identifier or "").strip()
-    if not identifier.isascii() or not identifier.isdigit():
+    if not identifier:
         return None
-    lookup = {"card_number": identifier} if len(identifier) == 10 else {"phone": identifier} if len(identifier) == 11 else None
-    if lookup is None:
-        return None
-    return Member.objects.select_related("user").filter(is_active=True, user__isnull=False, **lookup).first()
+    staff = Q(username=identifier) & (~Q(role=StaffRole.MEMBER) | Q(is_superuser=True))
+    condition = staff
+    if identifier.isascii() and identifier.isdigit() and len(identifier) in (10, 11):
+        field = "member__card_number" if len(identifier) == 10 else "member__phone"
+        condition = Q(member__is_active=True, **{field: identifier}) | staff
+    candidates = list(User.objects.filter(condition)[:2])
+    # A card number or phone that is also some staff username: the member comes first, as it always did.
+    candidates.sort(key=lambda user: user.role != StaffRole.MEMBER)
+    return candidates[0] if candidates else None

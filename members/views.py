@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import LoginForm, PasswordCodeConfirmForm, PasswordCodeRequestForm
+from .network import client_ip
 from .passwords_reset import password_code_confirm, password_code_request
 
 
@@ -22,10 +23,17 @@ class LogoutView(auth_views.LogoutView):
 def password_code(request):
     """Step 1: a code to the registered phone (also a member's first login)."""
     form = PasswordCodeRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        messages.info(request, password_code_request(identifier=form.cleaned_data["identifier"]))
-        return redirect(f"{request.path}confirm/?identifier={form.cleaned_data['identifier']}")
-    return render(request, "members/password_code.html", {"form": form})
+        try:
+            sent = password_code_request(identifier=form.cleaned_data["identifier"], client_address=client_ip(request))
+        except ValidationError as exc:
+            form.add_error("identifier", exc)
+            status = 429 if exc.code == "rate_limited" else 200
+        else:
+            messages.info(request, sent)
+            return redirect(f"{request.path}confirm/?identifier={form.cleaned_data['identifier']}")
+    return render(request, "members/password_code.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -142,10 +142,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: repeated failures lock the account out before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "members.auth.MemberCardOrPhoneBackend",
-    "members.auth.StaffBackend",
+    # One backend: the django-axes lockout check, then members (card number or phone) and staff
+    # (username), resolved once, with exactly one password hash per attempt (members/auth.py).
+    "members.auth.SignInBackend",
 ]
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
@@ -158,17 +157,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.passwords.StaffPasswordValidator"},
 ]
 
-# Login lockout (django-axes): 5 failures for the same account lock it for 30 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "members/locked_out.html"
+# --- Sign-in lockout (django-axes; the rules are applied by members/lockout.py) ----------------
+# Failures count per person (a member's card number and phone are one account) and per address.
+# A lock starts short and doubles with every further failure, up to the longest lock; failures
+# whose counter has been quiet for the window are forgotten. Why these numbers: README, "Deployment".
+SIGN_IN_LOCKOUT = [
+    # This account from this address: whoever guesses stays locked out of it for long.
+    {"name": "account_at_address", "parameters": ["username", "ip_address"],
+     "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
+     "first_lock": timedelta(minutes=15), "longest_lock": timedelta(hours=4), "window": timedelta(hours=24)},
+    # This account from anywhere (guessing from many addresses): short, so a stranger's tries
+    # lock the owner out for a minute rather than half an hour.
+    {"name": "account", "parameters": ["username"],
+     "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
+     "first_lock": timedelta(minutes=1), "longest_lock": timedelta(minutes=15), "window": timedelta(hours=24)},
+    # This address, any account (one password tried on many accounts): high, because a union
+    # office or a workplace puts everyone behind one NAT address.
+    {"name": "address", "parameters": ["ip_address"],
+     "limit": env.int("SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR", default=100),
+     "first_lock": timedelta(minutes=15), "longest_lock": timedelta(hours=1), "window": timedelta(hours=1)},
+]
+AXES_HANDLER = "members.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [rule["parameters"] for rule in SIGN_IN_LOCKOUT]
+AXES_USERNAME_CALLABLE = "members.lockout.lockout_username"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "members.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "members.lockout.lockout_response"
+# How long axes keeps a quiet counter (older rows are deleted): the longest window above. How long
+# a lock lasts is the rules' business, not this.
+AXES_COOLOFF_TIME = max(rule["window"] for rule in SIGN_IN_LOCKOUT)
+# A refused attempt checks no password: it is not counted and does not stretch the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in clears that account's failures from that address (members/lockout.py).
+AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# axes.W006 asks for IP-based lockout too. We lock by account on purpose: union offices share
-# NAT addresses, and rotating user agents or cookies does not get around an account lockout.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Reverse proxies in front of the app that append to X-Forwarded-For (members/network.py). Production
+# sits behind the TLS proxy of docker-compose.yml's comments; development is reached directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 
 # Audit history (django-simple-history): who changed what, when, with the diff.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -259,8 +284,22 @@ LOGGING = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Text messages (password codes). Production: the union's SMS gateway class with a send(phone, text).
-SMS_BACKEND = env.str("SMS_BACKEND", default="members.sms.ConsoleBackend")
+# Text messages (password codes): the union's SMS gateway class with send(phone, text). Development logs
+# them; production refuses that (members.checks) and, until a gateway is set, says the service is not open.
+SMS_BACKEND = env.str("SMS_BACKEND",
+                      default="members.sms.ConsoleBackend" if DEBUG else "members.sms.NotConfiguredBackend")
+# How often SMS codes may be asked for, counted in the cache (Redis in production). A refused request
+# is told to wait N minutes; an allowed one gets the same answer whether or not the account exists.
+# Each member also gets at most 5 codes a day and one a minute, silently (members/passwords_reset.py).
+SMS_CODE_LIMITS = {
+    # One card number or phone as typed, registered or not.
+    "identifier": {"count": 1, "period": timedelta(minutes=1)},
+    # One source address: 300 messages from one client in 77 s must stop at this; offices, workplaces
+    # and service desks share NAT addresses, so it is not lower than a busy service desk needs.
+    "address": {"count": env.int("SMS_CODES_PER_ADDRESS_PER_HOUR", default=30), "period": timedelta(hours=1)},
+    # The whole portal: what an attack from many addresses can cost.
+    "portal": {"count": env.int("SMS_CODES_PER_HOUR", default=500), "period": timedelta(hours=1)},
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")
