@@ -20,8 +20,8 @@ from subsidies.rules.core import PAYER_LABELS, Payer
 
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
-from .flows import DASHBOARD_ITEMS
 from .models import GRANTED_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
+from .procedures import DASHBOARD_ITEMS
 
 S = ApplicationStatus
 APPROVED = GRANTED_STATUSES

@@ -18,8 +18,8 @@ from subsidies.rules.scan import scan
 from subsidies.selectors import policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
-from .flows import FLOWS
 from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Session
+from .procedures import PROCEDURES
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
@@ -100,7 +100,7 @@ class Entitlement:
 def member_rules(on_year: int) -> list[Rule]:
     """Rules a member applies for, newest policy year in force."""
     return [r for r in registry.current_rules(on_year)
-            if r.applicant == "member" and FLOWS.get(r.rule_id) is not None and FLOWS[r.rule_id].applicable]
+            if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable]
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
@@ -168,9 +168,9 @@ def holds_explicit_permission(user: User, dotted: str) -> bool:
 
 
 def hidden_rule_ids(user: User) -> list[str]:
-    """Confidential rules (Flow.confidential_permission) this staff user may not see."""
-    return [flow.rule_id for flow in FLOWS.values()
-            if flow.confidential_permission and not holds_explicit_permission(user, flow.confidential_permission)]
+    """Confidential rules (Procedure.confidential_permission) this staff user may not see."""
+    return [procedure.rule_id for procedure in PROCEDURES.values()
+            if procedure.confidential_permission and not holds_explicit_permission(user, procedure.confidential_permission)]
 
 
 def without_confidential(user: User, queryset: QuerySet[Application]) -> QuerySet[Application]:

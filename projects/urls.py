@@ -1,4 +1,7 @@
-from django.urls import path
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.urls import include, path
 
 from . import views
 
@@ -20,3 +23,12 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("organisation/applications/", views.organisation_applications, name="organisation_applications"),
 ]
+
+
+def project_app_urls() -> list:
+    """/p/<app>/ for every installed project app that has a urls module (namespace: its label)."""
+    from .app_config import ProjectAppConfig
+
+    return [path(f"p/{config.url_prefix}/", include(f"{config.name}.urls"))
+            for config in apps.get_app_configs()
+            if isinstance(config, ProjectAppConfig) and find_spec(f"{config.name}.urls") is not None]

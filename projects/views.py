@@ -18,9 +18,9 @@ from subsidies.rules.facts import FactsError
 from subsidies.selectors import policy_data, reference_data
 
 from . import selectors, workflow
-from .flows import FLOWS, MEMBER_LINKS, PROJECT_LINKS
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment
+from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
 from .services.applications import (
     application_resubmit,
     application_submit,
@@ -71,7 +71,7 @@ def project_detail(request, code: str):
     rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
     sessions = selectors.open_sessions_of_project(code, timezone.now())
     return render(request, "projects/project_detail.html", {
-        "project": project, "rules": rules, "flows": FLOWS, "sessions": sessions,
+        "project": project, "rules": rules, "procedures": PROCEDURES, "sessions": sessions,
         "links": PROJECT_LINKS.get(code, ()),
     })
 
@@ -115,7 +115,7 @@ def my_applications(request, member):
 def my_application(request, member, reference: str):
     application = _own_application_or_404(member, reference)
     return render(request, "projects/my_application.html", {
-        "member": member, "application": application, "detail_url": FLOWS[application.rule_id].detail_url,
+        "member": member, "application": application, "detail_url": PROCEDURES[application.rule_id].detail_url,
         "actions": workflow.available_actions(request.user, application),
         "attachment_form": AttachmentForm(), "transition_form": TransitionForm(),
     })
@@ -144,8 +144,8 @@ def notifications_read(request):
 @require_http_methods(["GET", "POST"])
 def apply(request, rule_id: str, year: int):
     rule = _rule_or_404(rule_id, year)
-    flow = FLOWS.get(rule_id)
-    if flow is None or not flow.applicable:
+    procedure = PROCEDURES.get(rule_id)
+    if procedure is None or not procedure.applicable:
         raise Http404
     member = member_for_user(request.user) if rule.applicant == "member" else None
     organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
@@ -155,9 +155,9 @@ def apply(request, rule_id: str, year: int):
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=today)
     initial = selectors.member_profile(member, today) if member else {}
     initial = {f.name: initial.get(f.profile) for f in rule.schema if f.profile and initial.get(f.profile) is not None}
-    sessions = list(selectors.open_sessions(rule_id, year, timezone.now())) if flow.session else None
+    sessions = list(selectors.open_sessions(rule_id, year, timezone.now())) if procedure.session else None
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
-                     proofs=flow.proofs, sessions=sessions, session_required=flow.session == "required")
+                     proofs=procedure.proofs, sessions=sessions, session_required=procedure.session == "required")
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
@@ -177,7 +177,7 @@ def apply(request, rule_id: str, year: int):
                 return redirect("projects:my_application", reference=application.reference)
             return redirect("projects:organisation_applications")
     return render(request, "projects/apply.html", {
-        "rule": rule, "form": form, "flow": flow, "project": selectors.PROJECTS_BY_CODE[rule.project],
+        "rule": rule, "form": form, "procedure": procedure, "project": selectors.PROJECTS_BY_CODE[rule.project],
     })
 
 
@@ -186,10 +186,10 @@ def apply(request, rule_id: str, year: int):
 def my_application_edit(request, member, reference: str):
     application = _own_application_or_404(member, reference)
     rule = _rule_or_404(application.rule_id, application.policy_year)
-    flow = FLOWS[application.rule_id]
+    procedure = PROCEDURES[application.rule_id]
     locked = authoritative_facts(rule, member=member, organisation=None, today=timezone.localdate())
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked,
-                     initial_facts=application.facts, proofs=flow.proofs)
+                     initial_facts=application.facts, proofs=procedure.proofs)
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
@@ -203,7 +203,7 @@ def my_application_edit(request, member, reference: str):
             messages.success(request, f"申请 {application.reference} 已重新提交。")
             return redirect("projects:my_application", reference=application.reference)
     return render(request, "projects/apply.html", {
-        "rule": rule, "form": form, "flow": flow, "application": application,
+        "rule": rule, "form": form, "procedure": procedure, "application": application,
         "project": selectors.PROJECTS_BY_CODE[rule.project],
     })
 

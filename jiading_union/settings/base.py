@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "subsidies",
     "projects",
     "payouts",
-    # One app per service project family (projects/<app>/): its records, flows, admin and pages.
+    # One app per service project family (projects/<app>/): its records, procedures, admin and pages.
     "projects.skill_awards",
     "projects.worker_school",
     "projects.legal",

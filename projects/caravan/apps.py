@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class CaravanConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class CaravanConfig(app_config.ProjectAppConfig):
     name = "projects.caravan"
     label = "caravan"
     verbose_name = "大篷车服务"

@@ -1,7 +1,7 @@
 """“大篷车”服务 (2019 §11): the district takes the caravan into units, parks and buildings.
 
 A CaravanVisit opens when the district approves a caravan_visit application
-(Flow.on_approved), without a date; the district then schedules it
+(Procedure.on_approved), without a date; the district then schedules it
 (services.caravan_visit_schedule) and afterwards records the attendance. The
 district may also plan a visit on its own initiative (no application).
 """

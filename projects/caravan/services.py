@@ -45,11 +45,11 @@ def clean_services(services: Iterable[str]) -> list[str]:
     return [code for code in CaravanService.values if code in codes]
 
 
-# --- flow hook (projects.caravan.flows) -------------------------------------------------------
+# --- procedure hook (projects.caravan.procedures) -------------------------------------------------------
 
 
 def caravan_visit_open(application: Application) -> CaravanVisit:
-    """Flow.on_approved for caravan_visit: the approved host gets a visit awaiting its date.
+    """Procedure.on_approved for caravan_visit: the approved host gets a visit awaiting its date.
     All the services of §11 are offered unless the district narrows them when scheduling."""
     host = application.applicant_organisation
     kind = application.facts.get("host_kind") or HostKind.UNIT

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class CounsellingConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class CounsellingConfig(app_config.ProjectAppConfig):
     name = "projects.counselling"
     label = "counselling"
     verbose_name = "职工心理服务"

@@ -34,11 +34,11 @@ LECTURE_SCHEDULED = "您单位申请的心理健康讲座已安排：{date} {ven
 LECTURE_RESCHEDULED = "您单位的心理健康讲座安排有变更：{date} {venue}"
 
 
-# --- flow hooks (projects.counselling.flows) -----------------------------------------------------
+# --- procedure hooks (projects.counselling.procedures) -----------------------------------------------------
 
 
 def unit_facts(member: Member | None, organisation: Organisation | None, policy_year: int) -> dict[str, Any]:
-    """Flow.locked_facts: a grassroots unit registered with the district union is a unit of the district
+    """Procedure.locked_facts: a grassroots unit registered with the district union is a unit of the district
     (“本区…企事业单位”), so the applicant does not answer that question."""
     unit = member.organisation if member is not None else organisation
     if unit is not None and unit.level == OrganisationLevel.GRASSROOTS and unit.is_active:
@@ -47,7 +47,7 @@ def unit_facts(member: Member | None, organisation: Organisation | None, policy_
 
 
 def counselling_record_open(application: Application) -> CounsellingRecord:
-    """Flow.on_approved for counselling_appointment: a booked slot opens an (empty) confidential record."""
+    """Procedure.on_approved for counselling_appointment: a booked slot opens an (empty) confidential record."""
     record, _ = CounsellingRecord.objects.get_or_create(application=application)
     return record
 

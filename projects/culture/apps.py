@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class CultureConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class CultureConfig(app_config.ProjectAppConfig):
     name = "projects.culture"
     label = "culture"
     verbose_name = "文体课程和观影观剧"

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class FlexibleWorkersConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class FlexibleWorkersConfig(app_config.ProjectAppConfig):
     name = "projects.flexible_workers"
     label = "flexible_workers"
     verbose_name = "灵活就业会员保障"

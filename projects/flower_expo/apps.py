@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class FlowerExpoConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class FlowerExpoConfig(app_config.ProjectAppConfig):
     name = "projects.flower_expo"
     label = "flower_expo"
     verbose_name = "万名职工看花博"

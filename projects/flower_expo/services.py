@@ -1,5 +1,5 @@
 """Writes for “看花博”: a trip is registered when its application is approved (the
-flow's on_approved hook; the flow has no review chain), and the application's
+procedure's on_approved hook; the procedure has no review chain), and the application's
 “visits so far” fact is the district's running total (locked_facts)."""
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class HealthPointsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class HealthPointsConfig(app_config.ProjectAppConfig):
     name = "projects.health_points"
     label = "health_points"
     verbose_name = "职工健康服务点"

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class LegalConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class LegalConfig(app_config.ProjectAppConfig):
     name = "projects.legal"
     label = "legal"
     verbose_name = "法律援助和法律体检"

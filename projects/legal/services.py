@@ -4,7 +4,7 @@ Each write is a check (permissions, state, inputs — ApplicationError with a Ch
 message, `field` naming the input) and a do on rows locked with SELECT … FOR UPDATE.
 The admin forms call the same checks to show errors beside the fields.
 
-Hooks used by projects/legal/flows.py (run inside the application's transaction):
+Hooks used by projects/legal/procedures.py (run inside the application's transaction):
 legal_aid_case_open (on_approved), legal_checkup_record_open (on_approved),
 legal_checkup_quotas (quotas) and legal_checkup_locked_facts (locked_facts).
 """
@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from members.models import Member, Organisation, OrganisationLevel, User
 from members.selectors import is_district_staff
-from projects.flows import Applicant, QuotaSpec
 from projects.models import Application, QuotaPool
+from projects.procedures import Applicant, QuotaSpec
 from projects.services.errors import ApplicationError, QuotaFull
 from projects.services.notifications import applicant_users, notify
 from subsidies.rules import registry
@@ -160,7 +160,7 @@ def check_legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str) 
 @transaction.atomic
 def legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str, notes: str = "") -> LegalAidCase:
     """结案: record the outcome and move the application to closed (办结)."""
-    from projects.services.applications import application_transition  # imports projects.flows
+    from projects.services.applications import application_transition  # imports projects.procedures
 
     case = LegalAidCase.objects.select_for_update(of=("self",)).select_related("application").get(pk=case.pk)
     check_legal_aid_case_close(user=user, case=case, outcome=outcome)
@@ -248,7 +248,7 @@ def _applicant_street(organisation_id: int) -> Organisation:
 
 
 def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any]) -> list[QuotaSpec]:
-    """Flow.quotas: one place of the applicant's street pool and one of the district's 30."""
+    """Procedure.quotas: one place of the applicant's street pool and one of the district's 30."""
     if applicant.organisation_id is None:
         return []
     year = applicant.policy_year
@@ -266,7 +266,7 @@ def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any]) -> list
 
 def legal_checkup_locked_facts(member: Member | None, organisation: Organisation | None,
                                policy_year: int) -> dict[str, Any]:
-    """Flow.locked_facts: the street's quota and the places taken come from the pools, not the form
+    """Procedure.locked_facts: the street's quota and the places taken come from the pools, not the form
     (the rule's street_quota / street_places_taken / district_places_taken, excluding this enterprise)."""
     if organisation is None or organisation.street_id is None:
         return {}
@@ -333,7 +333,7 @@ def check_legal_checkup_record_complete(*, user: User, record: LegalCheckupRecor
 @transaction.atomic
 def legal_checkup_record_complete(*, user: User, record: LegalCheckupRecord) -> LegalCheckupRecord:
     """After the evaluation: the record is completed and the application closed (办结)."""
-    from projects.services.applications import application_transition  # imports projects.flows
+    from projects.services.applications import application_transition  # imports projects.procedures
 
     record = LegalCheckupRecord.objects.select_for_update(of=("self",)).select_related("application").get(pk=record.pk)
     check_legal_checkup_record_complete(user=user, record=record)

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class MemberCardConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class MemberCardConfig(app_config.ProjectAppConfig):
     name = "projects.member_card"
     label = "member_card"
     verbose_name = "会员服务卡保障和慰问金"

@@ -1,4 +1,4 @@
-"""Writes for the unit coverage class, and the member_basic_coverage flow's hooks.
+"""Writes for the unit coverage class, and the member_basic_coverage procedure's hooks.
 
 The unit's Organisation row is the lock both sides take: choosing (or changing) the
 class and submitting an enrolment for that unit run one after the other, so a class
@@ -96,7 +96,7 @@ def unit_coverage_class_choose(*, user: User, unit: Organisation, policy_year: i
     return chosen
 
 
-# --------------------------------------------------------------------------- flow hooks
+# --------------------------------------------------------------------------- procedure hooks
 
 
 def basic_coverage_locked_facts(member: Member | None, organisation: Organisation | None,

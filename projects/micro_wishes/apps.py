@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class MicroWishesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class MicroWishesConfig(app_config.ProjectAppConfig):
     name = "projects.micro_wishes"
     label = "micro_wishes"
     verbose_name = "微心愿"

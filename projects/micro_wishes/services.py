@@ -1,4 +1,4 @@
-"""Writes for “微心愿”: published on approval (the flow's on_approved hook), then
+"""Writes for “微心愿”: published on approval (the procedure's on_approved hook), then
 claimed by a donor organisation and fulfilled, recorded by street/district staff.
 
 Moves are explicit (ALLOWED_MOVES); each is a check (who, which state) and a

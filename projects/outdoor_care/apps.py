@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class OutdoorCareConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class OutdoorCareConfig(app_config.ProjectAppConfig):
     name = "projects.outdoor_care"
     label = "outdoor_care"
     verbose_name = "户外职工爱心接力站"

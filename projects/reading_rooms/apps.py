@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class ReadingRoomsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class ReadingRoomsConfig(app_config.ProjectAppConfig):
     name = "projects.reading_rooms"
     label = "reading_rooms"
     verbose_name = "职工书屋"

@@ -42,7 +42,7 @@ class ReadingRoom(models.Model):
         ordering = ["-designated_on", "unit__code"]
         constraints = [
             models.CheckConstraint(name="reading_room_point_type_valid", condition=Q(point_type__in=PointType.values)),
-            # The application flow allows one reading-room application per unit and year.
+            # The application procedure allows one reading-room application per unit and year.
             models.UniqueConstraint(fields=["unit", "policy_year"], name="reading_room_once_per_unit_year",
                                     violation_error_message=_("该单位本年度已登记职工书屋。")),
         ]

@@ -1,5 +1,5 @@
 """Writes for the reading-room register: created on the district's approval
-(the flow's on_approved hook), kept current by district staff."""
+(the procedure's on_approved hook), kept current by district staff."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class SanatoriumConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class SanatoriumConfig(app_config.ProjectAppConfig):
     name = "projects.sanatorium"
     label = "sanatorium"
     verbose_name = "疗休养和健康体检"

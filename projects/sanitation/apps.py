@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class SanitationConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class SanitationConfig(app_config.ProjectAppConfig):
     name = "projects.sanitation"
     label = "sanitation"
     verbose_name = "环卫职工送保障"

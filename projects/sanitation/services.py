@@ -1,9 +1,9 @@
 """Writes for sanitation workers' insurance (2019 §15 环卫职工“送保障”).
 
-roster_import is the flow's on_submit: it reads the unit's roster spreadsheet and refuses
+roster_import is the procedure's on_submit: it reads the unit's roster spreadsheet and refuses
 the submission (ApplicationError naming each bad row and column; nothing saved) unless every
 row is a valid, distinct worker who pays social insurance and the count matches the
-insured_workers fact. Hooks used by projects/sanitation/flows.py.
+insured_workers fact. Hooks used by projects/sanitation/procedures.py.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ ROSTER_INVALID = "参保名册有{count}处问题：{errors}"
 
 def sanitation_locked_facts(member: Member | None, organisation: Organisation | None,
                             policy_year: int) -> dict[str, Any]:
-    """Flow.locked_facts: whether the unit is a sanitation operator comes from its organisation record."""
+    """Procedure.locked_facts: whether the unit is a sanitation operator comes from its organisation record."""
     if organisation is None:
         return {}
     return {"is_sanitation_operator": organisation.is_sanitation_operator}
@@ -54,7 +54,7 @@ def _held_elsewhere(application: Application, id_numbers: list[str]) -> set[str]
 
 @transaction.atomic
 def roster_import(application: Application) -> list[RosterEntry]:
-    """Flow.on_submit: validate the latest roster upload and store its rows (replacing earlier ones)."""
+    """Procedure.on_submit: validate the latest roster upload and store its rows (replacing earlier ones)."""
     attachment = _latest_roster(application)
     if attachment is None:
         raise ApplicationError(ROSTER_MISSING, field="attachments")

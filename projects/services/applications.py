@@ -19,7 +19,6 @@ from django.utils import timezone
 from members.models import Member, Organisation, User
 from members.services import organisation_street
 from projects import workflow
-from projects.flows import FLOWS, Applicant, Flow, flow_for
 from projects.models import (
     INACTIVE_STATUSES,
     Application,
@@ -30,6 +29,7 @@ from projects.models import (
     AttachmentKind,
     Session,
 )
+from projects.procedures import PROCEDURES, Applicant, Procedure, procedure_for
 from projects.selectors import LOCKED_PROFILE_FACTS, member_profile, organisation_profile
 from subsidies.rules import registry
 from subsidies.rules.core import Decision, Outcome
@@ -71,7 +71,7 @@ def authoritative_facts(rule, *, member: Member | None, organisation: Organisati
                         today: date) -> dict[str, Any]:
     """Facts the applicant may not choose: today's date, what the member or
     organisation record already says (see selectors.LOCKED_PROFILE_FACTS), and
-    what the project app's records say (Flow.locked_facts)."""
+    what the project app's records say (Procedure.locked_facts)."""
     profile = member_profile(member, today) if member is not None else organisation_profile(organisation)
     locked = {}
     for fact in rule.schema:
@@ -79,9 +79,9 @@ def authoritative_facts(rule, *, member: Member | None, organisation: Organisati
             locked[fact.name] = today
         elif fact.profile in LOCKED_PROFILE_FACTS and profile.get(fact.profile) is not None:
             locked[fact.name] = profile[fact.profile]
-    flow = FLOWS.get(rule.rule_id)
-    if flow is not None and flow.locked_facts is not None:
-        extra = flow.locked_facts(member, organisation, rule.policy_year)
+    procedure = PROCEDURES.get(rule.rule_id)
+    if procedure is not None and procedure.locked_facts is not None:
+        extra = procedure.locked_facts(member, organisation, rule.policy_year)
         locked.update({name: value for name, value in extra.items() if name in rule.schema and value is not None})
     return locked
 
@@ -108,8 +108,8 @@ def _refuse_unless_eligible(decision: Decision) -> None:
     raise ApplicationError(NOT_ELIGIBLE.format(reasons="；".join(failed)), reasons=failed)
 
 
-def _check_applicant(rule, flow: Flow, user: User, member: Member | None, organisation: Organisation | None) -> None:
-    if not flow.applicable:
+def _check_applicant(rule, procedure: Procedure, user: User, member: Member | None, organisation: Organisation | None) -> None:
+    if not procedure.applicable:
         raise ApplicationError(NOT_APPLICABLE.format(title=rule.title))
     if rule.applicant == "member":
         if member is None or organisation is not None:
@@ -145,27 +145,27 @@ AMOUNT_LIMIT = Decimal("9999999999.99")
 AMOUNT_TOO_LARGE = "计算金额超出系统上限，请核对填写的数量。"
 
 
-def auto_approve_ceiling(flow: Flow, policy_year: int) -> Decimal:
-    if flow.auto_approve_ceiling is None:
+def auto_approve_ceiling(procedure: Procedure, policy_year: int) -> Decimal:
+    if procedure.auto_approve_ceiling is None:
         return Decimal("0.00")
-    return policy_data(policy_year).value(flow.auto_approve_ceiling)
+    return policy_data(policy_year).value(procedure.auto_approve_ceiling)
 
 
-def review_chain_for(flow: Flow, decision: Decision, policy_year: int) -> list[str]:
-    """The flow's chain; a booking above its auto-approve ceiling is reviewed by the district first."""
-    chain = list(flow.review_chain(decision))
-    if not chain and decision.amount > auto_approve_ceiling(flow, policy_year):
+def review_chain_for(procedure: Procedure, decision: Decision, policy_year: int) -> list[str]:
+    """The procedure's chain; a booking above its auto-approve ceiling is reviewed by the district first."""
+    chain = list(procedure.review_chain(decision))
+    if not chain and decision.amount > auto_approve_ceiling(procedure, policy_year):
         chain = [workflow.ReviewLevel.DISTRICT.value]
     return chain
 
 
-def _freeze(application: Application, facts: Facts, decision: Decision, flow: Flow) -> None:
+def _freeze(application: Application, facts: Facts, decision: Decision, procedure: Procedure) -> None:
     if decision.amount > AMOUNT_LIMIT:
         raise ApplicationError(AMOUNT_TOO_LARGE)
     application.facts = facts_to_json(facts)
     application.decision = decision.to_dict()
     application.amount = decision.amount
-    application.review_chain = review_chain_for(flow, decision, application.policy_year)
+    application.review_chain = review_chain_for(procedure, decision, application.policy_year)
     application.payout_due = decision.date("payout_due")
 
 
@@ -178,27 +178,27 @@ def _save_shares(application: Application) -> None:
     ])
 
 
-def _claim_quotas(application: Application, flow: Flow) -> None:
+def _claim_quotas(application: Application, procedure: Procedure) -> None:
     held = set(application.quota_claims.values_list("pool_id", flat=True))  # a resubmission keeps its places
-    places = int(application.facts.get(flow.places_fact) or 1) if flow.places_fact else 1
+    places = int(application.facts.get(procedure.places_fact) or 1) if procedure.places_fact else 1
     if application.session_id is not None and application.session.quota_id not in held:
         quota_claim(pool=application.session.quota, application=application, places=places)
-    if flow.quotas is None:
+    if procedure.quotas is None:
         return
     applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
                           application.policy_year)
     data = policy_data(application.policy_year)
-    for spec in flow.quotas(applicant, application.facts):
+    for spec in procedure.quotas(applicant, application.facts):
         pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
         if pool.pk not in held:
             quota_claim(pool=pool, application=application)
 
 
-def _require_proofs(application: Application, flow: Flow) -> None:
-    if not flow.proofs:
+def _require_proofs(application: Application, procedure: Procedure) -> None:
+    if not procedure.proofs:
         return
     present = set(application.attachments.values_list("kind", flat=True))
-    missing = [kind for kind in flow.proofs if kind not in present]
+    missing = [kind for kind in procedure.proofs if kind not in present]
     if missing:
         labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
         raise ApplicationError(PROOFS_MISSING.format(kinds=labels), field="attachments")
@@ -232,13 +232,13 @@ def application_submit(
 EARLIER_APPLICATION = "{message}（已有申请：{reference}，{status}）"
 
 
-def _duplicate_message(flow: Flow, application: Application) -> str:
-    """The flow's refusal, naming the earlier application that holds the key."""
+def _duplicate_message(procedure: Procedure, application: Application) -> str:
+    """The procedure's refusal, naming the earlier application that holds the key."""
     earlier = (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
                .exclude(status__in=INACTIVE_STATUSES).exclude(pk=application.pk).first())
     if earlier is None or earlier.reference is None:
-        return flow.dedup_message
-    return EARLIER_APPLICATION.format(message=flow.dedup_message, reference=earlier.reference,
+        return procedure.dedup_message
+    return EARLIER_APPLICATION.format(message=procedure.dedup_message, reference=earlier.reference,
                                       status=earlier.get_status_display())
 
 
@@ -248,9 +248,9 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
         rule = registry.get(rule_id, policy_year)
     except registry.UnknownRule as exc:
         raise ApplicationError(str(exc)) from None
-    flow = flow_for(rule_id)
-    _check_applicant(rule, flow, user, member, organisation)
-    check_session(session=session, rule_id=rule_id, policy_year=policy_year, required=flow.session == "required",
+    procedure = procedure_for(rule_id)
+    _check_applicant(rule, procedure, user, member, organisation)
+    check_session(session=session, rule_id=rule_id, policy_year=policy_year, required=procedure.session == "required",
                   now=timezone.now())
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=timezone.localdate())
     if session is not None:
@@ -264,17 +264,17 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
         applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT, created_by=user,
         session=session,
     )
-    _freeze(application, parsed, decision, flow)
+    _freeze(application, parsed, decision, procedure)
     applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
-    if flow.dedup is not None:
-        application.dedup_key = flow.dedup(applicant, application.facts)
+    if procedure.dedup is not None:
+        application.dedup_key = procedure.dedup(applicant, application.facts)
     elif session is not None:
         application.dedup_key = f"{applicant.key}:session:{session.pk}"  # one booking per session
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ApplicationError(_duplicate_message(flow, application)) from None
+        raise ApplicationError(_duplicate_message(procedure, application)) from None
     application.reference = f"JD{policy_year}{application.pk:08d}"
     application.save(update_fields=["reference"])
     _save_shares(application)
@@ -282,15 +282,15 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
             data={"decision": decision.outcome.value, "amount": str(decision.amount)})
     store_attachments(application=application, user=user, uploads=uploads, files=files)
     if not draft:
-        _submit(application, flow, user)
+        _submit(application, procedure, user)
     return application
 
 
-def _submit(application: Application, flow: Flow, user: User) -> None:
-    _require_proofs(application, flow)
-    if flow.on_submit is not None:
-        flow.on_submit(application)
-    _claim_quotas(application, flow)
+def _submit(application: Application, procedure: Procedure, user: User) -> None:
+    _require_proofs(application, procedure)
+    if procedure.on_submit is not None:
+        procedure.on_submit(application)
+    _claim_quotas(application, procedure)
     transition = workflow.TRANSITIONS["submit"]
     do_transition(user=user, application=application, transition=transition)
     do_transition(user=None, application=application, transition=workflow.TRANSITIONS["route"])
@@ -313,15 +313,15 @@ def _application_resubmit(*, user, application, facts, uploads, files: StoredFil
         locked.update(application.session.facts)
     rule, parsed, decision = _decide(application.rule_id, application.policy_year, facts, strict=False, locked=locked)
     _refuse_unless_eligible(decision)
-    flow = flow_for(application.rule_id)
-    _freeze(application, parsed, decision, flow)
+    procedure = procedure_for(application.rule_id)
+    _freeze(application, parsed, decision, procedure)
     application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "updated_at"])
     _save_shares(application)
     store_attachments(application=application, user=user, uploads=uploads, files=files)
-    _require_proofs(application, flow)
-    if flow.on_submit is not None:
-        flow.on_submit(application)
-    _claim_quotas(application, flow)
+    _require_proofs(application, procedure)
+    if procedure.on_submit is not None:
+        procedure.on_submit(application)
+    _claim_quotas(application, procedure)
     do_transition(user=user, application=application, transition=transition)
     do_transition(user=None, application=application, transition=workflow.TRANSITIONS["route"])
     return application
@@ -389,7 +389,7 @@ def do_transition(*, user: User | None, application: Application, transition: wo
     if to_status in (S.WITHDRAWN, S.REJECTED):
         quota_release(application=application)
     if to_status == S.APPROVED:
-        on_approved = FLOWS[application.rule_id].on_approved
+        on_approved = PROCEDURES[application.rule_id].on_approved
         if on_approved is not None:
             on_approved(application)
     _notify_applicant(application, transition, to_status, comment)

@@ -13,7 +13,7 @@ from django.db.models import F
 from projects.models import Application, QuotaClaim, QuotaPool
 from subsidies.rules.data import PolicyData
 
-from ..flows import QuotaSpec
+from ..procedures import QuotaSpec
 from .errors import QuotaFull
 
 CAPACITY_BELOW_TAKEN = "名额不能少于已占用的{taken}个。"

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class SinglesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class SinglesConfig(app_config.ProjectAppConfig):
     name = "projects.singles"
     label = "singles"
     verbose_name = "嘉缘会"

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class SkillAwardsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class SkillAwardsConfig(app_config.ProjectAppConfig):
     name = "projects.skill_awards"
     label = "skill_awards"
     verbose_name = "技能晋升和专利奖励"

@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class WomensCareConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class WomensCareConfig(app_config.ProjectAppConfig):
     name = "projects.womens_care"
     label = "womens_care"
     verbose_name = "女职工幸福关爱"

@@ -1,7 +1,7 @@
 """Registries of the 2019 §8 “女职工幸福关爱” grants: 爱心妈咪小屋 and 亲子工作室.
 
 A row is created when the district approves the unit's grant application
-(projects.womens_care.services, the flows' on_approved hook); district staff keep
+(projects.womens_care.services, the procedures' on_approved hook); district staff keep
 the descriptive fields current afterwards.
 """
 

@@ -1,4 +1,4 @@
-"""Writes for the women's-care registries. The flows' on_approved hooks create a
+"""Writes for the women's-care registries. The procedures' on_approved hooks create a
 row from the approved grant application; district staff then keep it current."""
 
 from __future__ import annotations

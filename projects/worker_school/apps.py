@@ -1,8 +1,7 @@
-from django.apps import AppConfig
+from projects import app_config
 
 
-class WorkerSchoolConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class WorkerSchoolConfig(app_config.ProjectAppConfig):
     name = "projects.worker_school"
     label = "worker_school"
     verbose_name = "上海职工学堂"

@@ -2,7 +2,7 @@
 
 §2 操作流程（二）: “区总工会对申报贴补的学堂进行实地审核”. District staff record each
 check (SiteCheck); the grant application takes its “实地审核通过” fact from the
-check (the flow's locked_facts), never from the applicant. The approved grant
+check (the procedure's locked_facts), never from the applicant. The approved grant
 creates the WorkerSchool row.
 """
 

@@ -106,7 +106,7 @@ def site_check_correct(*, user: User, check: SiteCheck, school_name: str, addres
     return check
 
 
-# --- hooks of the worker_school_grant flow -----------------------------------------------
+# --- hooks of the worker_school_grant procedure -----------------------------------------------
 
 
 def worker_school_locked_facts(member: Member | None, organisation: Organisation | None,

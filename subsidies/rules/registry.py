@@ -1,41 +1,36 @@
 """Which rule applies to which policy year.
 
-Each family module lists its rule classes per year (RULES_2019, RULES_2021).
-A new policy year adds its data directory (data/<year>/) and a RULES_<year>
-tuple in the modules it touches; earlier years' data and entries stay as they are.
+Each family module (found by walking this package) lists its rule classes per year
+(RULES_2019, RULES_2021); the years are the data directories (data/<year>/). A new
+family is a new module; earlier years' data and entries stay as they are.
 """
 
 from __future__ import annotations
 
+import pkgutil
 from functools import cache
+from importlib import import_module
 
-from . import (
-    culture,
-    flexible_workers,
-    flower_expo,
-    health_points,
-    legal,
-    member_card,
-    micro_wishes,
-    reading_rooms,
-    sanatorium,
-    sanitation,
-    singles,
-    skill_awards,
-    womens_care,
-    worker_school,
-)
 from .base import Rule
+from .data import available_years
 
-FAMILIES = (
-    skill_awards, worker_school, legal, flexible_workers, sanitation, sanatorium, health_points, flower_expo,
-    member_card, womens_care, reading_rooms, singles, culture, micro_wishes,
-)
-YEARS = (2019, 2021)
+# Modules of the rules package that are the machinery, not rule families.
+_MACHINERY = frozenset({"base", "core", "data", "docs", "facts", "pieces", "reference", "registry", "scan",
+                        "vocabulary"})
+
+
+@cache
+def families() -> tuple:
+    """Every rule family module of this package (one per project family), found, not listed."""
+    package = import_module(__package__)
+    return tuple(import_module(f"{__package__}.{info.name}") for info in pkgutil.iter_modules(package.__path__)
+                 if info.name not in _MACHINERY and not info.name.startswith("_"))
 
 
 def registrations() -> dict[int, tuple[type[Rule], ...]]:
-    return {year: tuple(cls for family in FAMILIES for cls in getattr(family, f"RULES_{year}", ())) for year in YEARS}
+    """Each policy year with data (data/<year>/) → the rule classes its families register (RULES_<year>)."""
+    return {year: tuple(cls for family in families() for cls in getattr(family, f"RULES_{year}", ()))
+            for year in available_years()}
 
 
 class UnknownRule(LookupError):

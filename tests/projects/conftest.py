@@ -61,15 +61,15 @@ def in_first_skill_batch():
 
 @contextmanager
 def without_proofs(rule_id: str):
-    """The rule's flow minus its required uploads, for tests about something else than proofs."""
-    from projects import flows
+    """The rule's procedure minus its required uploads, for tests about something else than proofs."""
+    from projects import procedures
 
-    original = flows.FLOWS[rule_id]
-    flows.FLOWS[rule_id] = replace(original, proofs=())
+    original = procedures.PROCEDURES[rule_id]
+    procedures.PROCEDURES[rule_id] = replace(original, proofs=())
     try:
         yield
     finally:
-        flows.FLOWS[rule_id] = original
+        procedures.PROCEDURES[rule_id] = original
 
 
 _certificates = itertools.count(1)

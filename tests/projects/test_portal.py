@@ -192,7 +192,7 @@ def test_legal_aid_application_links_to_its_case_and_the_apply_form_to_the_centr
 
 @pytest.mark.parametrize("code", ["sanatorium", "legal_aid", "outdoor_care", "health_points", "caravan", "counselling"])
 def test_project_pages_link_to_their_apps_public_pages(client, code):
-    from projects.flows import PROJECT_LINKS
+    from projects.procedures import PROJECT_LINKS
 
     html = client.get(reverse("projects:project", args=[code])).content.decode()
     for _, url_name in PROJECT_LINKS[code]:

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 
 from members import services as member_services
-from projects.flows import FLOWS, Applicant
 from projects.models import Application, ApplicationStatus, QuotaClaim, QuotaPool
+from projects.procedures import PROCEDURES, Applicant
 from projects.services.applications import application_submit, application_transition
 from projects.services.errors import QuotaFull, TransitionNotAllowed
 from subsidies.rules import registry
@@ -97,14 +97,14 @@ def test_fifty_concurrent_bookings_for_the_last_five_places(tree, january_2021):
 
 def test_every_rule_has_a_flow_and_every_quota_param_exists():
     rule_ids = {r.rule_id for r in registry.all_rules()}
-    assert rule_ids <= set(FLOWS), sorted(rule_ids - set(FLOWS))
+    assert rule_ids <= set(PROCEDURES), sorted(rule_ids - set(PROCEDURES))
     for rule in registry.all_rules():
-        flow = FLOWS[rule.rule_id]
-        if flow.quotas is None:
+        procedure = PROCEDURES[rule.rule_id]
+        if procedure.quotas is None:
             continue
         for choice_fact in [f for f in rule.schema if f.kind == "choice"]:
             for value, _ in choice_fact.choices:
-                for spec in flow.quotas(Applicant(1, None, rule.policy_year), {choice_fact.name: value}):
+                for spec in procedure.quotas(Applicant(1, None, rule.policy_year), {choice_fact.name: value}):
                     if spec.capacity_param:
                         assert spec.capacity_param in rule.data.params, (rule, spec)
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from members.models import StaffRole, User
-from projects.counselling.flows import CONFIDENTIAL_RULES
 from projects.counselling.models import CounsellingRecord, LectureSchedule
+from projects.counselling.procedures import CONFIDENTIAL_RULES
 from projects.counselling.selectors import counsellors, may_view_confidential
 from projects.counselling.services import (
     ALREADY_SCHEDULED,

@@ -123,9 +123,9 @@ class TestApply:
             submit(staff["grassroots"], tree["unit"])
 
     def test_every_flow_quota_spec_without_an_organisation_needs_no_database(self):
-        from projects.flows import FLOWS, Applicant
+        from projects.procedures import PROCEDURES, Applicant
 
-        assert FLOWS["legal_checkup"].quotas(Applicant(1, None, 2021), {}) == []
+        assert PROCEDURES["legal_checkup"].quotas(Applicant(1, None, 2021), {}) == []
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """How each rule is applied for: review chain, once-only keys, quotas, proofs.
 
 Amounts, conditions and windows come from the rules module; this table says how
-an application moves. Each flow names its source: the policy clause where a
+an application moves. Each procedure names its source: the policy clause where a
 document gives the chain, or "运营约定" (an operational choice) where it does not.
 """
 
@@ -13,7 +13,8 @@ from typing import Any
 
 from subsidies.rules.core import Decision
 
-G, S, D, C = "grassroots", "street", "district", "city"
+# Review levels of a chain (projects.models.ReviewLevel values).
+GRASSROOTS, STREET, DISTRICT, CITY = "grassroots", "street", "district", "city"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _normalise(value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Flow:
+class Procedure:
     rule_id: str
     chain: tuple[str, ...] | ChainFn
     chain_source: str  # the clause (or operational reason) for the chain
@@ -118,42 +119,44 @@ class Flow:
         return self.chain(decision) if callable(self.chain) else self.chain
 
 
-# Each project app declares the flows of its rules in <app>/flows.py.
-FLOW_APPS = (
-    "skill_awards", "worker_school", "legal", "flexible_workers", "sanitation", "sanatorium", "counselling",
-    "health_points", "reading_rooms", "culture", "flower_expo", "member_card", "womens_care", "singles",
-    "micro_wishes", "outdoor_care", "caravan",
-)
+# Filled once the app registry is ready (projects.apps.ProjectsConfig.ready → autodiscover): every
+# installed project app (a projects.apps.ProjectAppConfig) declares the procedures of its rules in
+# <app>/procedures.py. Adding a project app = the app and its INSTALLED_APPS line; nothing else lists it.
+PROCEDURES: dict[str, Procedure] = {}
+# {catalogue code: [(label, URL name)]}, shown on the project page.
+PROJECT_LINKS: dict[str, list[tuple[str, str]]] = {}
+# [(label, URL name)], shown on the member's coverage page.
+MEMBER_LINKS: list[tuple[str, str]] = []
+# [callable(user, today) -> (label, count, url)], on the district dashboard.
+DASHBOARD_ITEMS: list[Callable[..., tuple[str, int, str]]] = []
 
 
-def _collect() -> tuple[dict[str, Flow], dict[str, list], list]:
-    """FLOWS from every app; also its PROJECT_LINKS ({catalogue code: [(label, URL name)]}, shown on
-    the project page), MEMBER_LINKS ([(label, URL name)], shown on the member's coverage page) and
-    DASHBOARD_ITEMS ([callable(user, today) -> (label, count, url)], on the district dashboard)."""
+def autodiscover() -> None:
+    """Import <app>.procedures of every installed project app, as the admin discovers admin.py."""
     from importlib import import_module
 
-    flows: dict[str, Flow] = {}
-    project_links: dict[str, list] = {}
-    member_links: list = []
-    for app in FLOW_APPS:
-        module = import_module(f"projects.{app}.flows")
-        for flow in module.FLOWS:
-            if flow.rule_id in flows:
-                raise ValueError(f"flow for {flow.rule_id} declared twice")
-            flows[flow.rule_id] = flow
+    from django.apps import apps
+
+    from .app_config import ProjectAppConfig
+
+    if PROCEDURES:
+        return
+    for config in apps.get_app_configs():
+        if not isinstance(config, ProjectAppConfig):
+            continue
+        module = import_module(f"{config.name}.procedures")
+        for procedure in module.PROCEDURES:
+            if procedure.rule_id in PROCEDURES:
+                raise ValueError(f"procedure for {procedure.rule_id} declared twice")
+            PROCEDURES[procedure.rule_id] = procedure
         for code, links in getattr(module, "PROJECT_LINKS", {}).items():
-            project_links.setdefault(code, []).extend(links)
-        member_links.extend(getattr(module, "MEMBER_LINKS", ()))
+            PROJECT_LINKS.setdefault(code, []).extend(links)
+        MEMBER_LINKS.extend(getattr(module, "MEMBER_LINKS", ()))
         DASHBOARD_ITEMS.extend(getattr(module, "DASHBOARD_ITEMS", ()))
-    return flows, project_links, member_links
 
 
-DASHBOARD_ITEMS: list[Callable[..., tuple[str, int, str]]] = []
-FLOWS, PROJECT_LINKS, MEMBER_LINKS = _collect()
-
-
-def flow_for(rule_id: str) -> Flow:
+def procedure_for(rule_id: str) -> Procedure:
     try:
-        return FLOWS[rule_id]
+        return PROCEDURES[rule_id]
     except KeyError:
-        raise LookupError(f"no application flow for rule {rule_id}") from None
+        raise LookupError(f"no application procedure for rule {rule_id}") from None
