@@ -58,7 +58,7 @@ def seed_applications(count: int) -> None:
     rng = random.Random(2026)
     now = timezone.now()
     columns = ["id", "reference", "project", "rule_id", "policy_year", "applicant_member_id",
-               "applicant_organisation_id", "organisation_id", "street_id", "session_id", "status", "review_chain",
+               "applicant_organisation_id", "organisation_id", "street_id", "offering_id", "status", "review_chain",
                "facts", "decision", "amount", "payout_due", "dedup_key", "created_by_id", "created_at",
                "submitted_at", "status_changed_at", "decided_at", "paid_at", "updated_at"]
     chunk = 50_000
@@ -74,7 +74,7 @@ def seed_applications(count: int) -> None:
             rows.append({
                 "id": pk, "reference": f"JD{year}{pk:08d}", "project": project, "rule_id": rule_id,
                 "policy_year": year, "applicant_member_id": member_id, "applicant_organisation_id": None,
-                "organisation_id": organisation_id, "street_id": street_id, "session_id": None, "status": status,
+                "organisation_id": organisation_id, "street_id": street_id, "offering_id": None, "status": status,
                 "review_chain": '["grassroots", "district"]', "facts": "{}", "decision": "{}",
                 "amount": f"{rng.choice([0, 1000, 2000, 24, 70, 10800])}.00",
                 "payout_due": (submitted + timedelta(days=90)).date() if status in ("approved", "paid") else None,

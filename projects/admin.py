@@ -30,7 +30,7 @@ from subsidies.rules.data import available_years
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
 from .forms import TransitionForm
-from .models import Application, ApplicationStatus, QuotaPool, Session
+from .models import Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.applications import (
     application_recalculate,
@@ -38,14 +38,14 @@ from .services.applications import (
     application_transition,
 )
 from .services.errors import ApplicationError
-from .services.quotas import check_capacity, quota_capacity_set
-from .services.sessions import (
-    SESSION_EDITABLE,
+from .services.offerings import (
+    OFFERING_EDITABLE,
     check_organiser,
-    may_change_session,
-    session_create,
-    session_update,
+    may_change_offering,
+    offering_create,
+    offering_update,
 )
+from .services.quotas import check_capacity, quota_capacity_set
 
 S = ApplicationStatus
 ROLE_QUEUE = {
@@ -316,11 +316,11 @@ def _fact_rows(application: Application) -> list[tuple[str, object]]:
     return rows
 
 
-class SessionForm(forms.ModelForm):
+class OfferingForm(forms.ModelForm):
     capacity = forms.IntegerField(label=_("名额"), min_value=1)
 
     class Meta:
-        model = Session
+        model = Offering
         fields = ("rule_id", "policy_year", "title", "starts_at", "ends_at", "location", "organiser", "facts",
                   "is_open", "notes")
 
@@ -343,9 +343,9 @@ class SessionForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Session)
-class SessionAdmin(UserFormMixin, ScopedAdmin):
-    form = SessionForm
+@admin.register(Offering)
+class OfferingAdmin(UserFormMixin, ScopedAdmin):
+    form = OfferingForm
     list_display = ("title", "project", "policy_year", "starts_at", "location", "organiser", "places", "is_open")
     list_filter = ("project", "policy_year", "is_open")
     search_fields = ("title", "location")
@@ -358,23 +358,23 @@ class SessionAdmin(UserFormMixin, ScopedAdmin):
         return f"{obj.quota.taken}/{obj.quota.capacity}"
 
     def scope_queryset(self, request, queryset):
-        # Sessions are public offerings: every reviewer sees them; editing is by permission.
+        # Offerings are public offerings: every reviewer sees them; editing is by permission.
         return queryset if request.user.is_staff else queryset.none()
 
     def get_readonly_fields(self, request, obj=None):
-        # What people booked is fixed: the rule, the year, the organiser and the session's facts.
+        # What people booked is fixed: the rule, the year, the organiser and the offering's facts.
         return ("quota", "project", "rule_id", "policy_year", "organiser", "facts") if obj else ("quota", "project")
 
     def has_change_permission(self, request, obj=None):
-        # Every reviewer sees every session; only the organiser's own scope changes one.
-        return super().has_change_permission(request, obj) and (obj is None or may_change_session(request.user, obj))
+        # Every reviewer sees every offering; only the organiser's own scope changes one.
+        return super().has_change_permission(request, obj) and (obj is None or may_change_offering(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         if change:
-            session_update(user=request.user, session=obj, capacity=form.cleaned_data["capacity"],
-                           **{k: form.cleaned_data[k] for k in SESSION_EDITABLE if k in form.cleaned_data})
+            offering_update(user=request.user, offering=obj, capacity=form.cleaned_data["capacity"],
+                           **{k: form.cleaned_data[k] for k in OFFERING_EDITABLE if k in form.cleaned_data})
             return
-        created = session_create(
+        created = offering_create(
             user=request.user, rule_id=obj.rule_id, policy_year=obj.policy_year, title=obj.title,
             starts_at=obj.starts_at, ends_at=obj.ends_at, capacity=form.cleaned_data["capacity"],
             organiser=obj.organiser, location=obj.location, facts=obj.facts, notes=obj.notes,

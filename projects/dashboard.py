@@ -85,7 +85,7 @@ def district_dashboard(*, user=None, today=None) -> Dashboard:
     return Dashboard(
         statuses=[(s, S(s).label) for s in statuses],
         by_project=by_project, by_street=by_street, status_totals=status_totals,
-        quotas=list(QuotaPool.objects.filter(session__isnull=True).order_by("project", "key")),
+        quotas=list(QuotaPool.objects.filter(offering__isnull=True).order_by("project", "key")),
         amounts=amounts,
         overdue_reviews=waiting.count(), overdue_review_days=days, overdue_payouts=late.count(),
         oldest_reviews=list(waiting.select_related(*related).order_by("status_changed_at")[:20]),

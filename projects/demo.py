@@ -1,7 +1,7 @@
-"""Demo data for the service projects: upcoming sessions to book and applications at
+"""Demo data for the service projects: upcoming offerings to book and applications at
 several stages, so members, reviewers and district staff each have something to do.
 
-Deterministic (dates relative to members.demo.DEMO_TODAY) and idempotent (sessions by
+Deterministic (dates relative to members.demo.DEMO_TODAY) and idempotent (offerings by
 title, applications by member and rule)."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from django.db import transaction
 
 from members.demo import DEMO_MEMBER_CARD, DEMO_PASSWORD, DEMO_TODAY
 from members.models import Member, Organisation, User
-from projects.models import Application, Session
+from projects.models import Application, Offering
 from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
-from projects.services.sessions import session_create
+from projects.services.offerings import offering_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SESSIONS = (
+OFFERINGS = (
     # (rule, year, title, days after DEMO_TODAY, hour, place, capacity, fixed facts)
     ("singles_event", 2021, "嘉缘会·冬日读书交友会", 40, 14, "嘉定区工人文化宫", 60, {}),
     ("singles_event", 2021, "嘉缘会·新年户外徒步", 55, 9, "嘉定紫藤园", 40, {}),
@@ -36,12 +36,12 @@ def _at(days: int, hour: int) -> datetime:
     return datetime.combine(DEMO_TODAY + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
 
 
-def seed_sessions(*, district: Organisation, organiser_user: User) -> int:
+def seed_offerings(*, district: Organisation, organiser_user: User) -> int:
     created = 0
-    for rule_id, year, title, days, hour, place, capacity, facts in SESSIONS:
-        if Session.objects.filter(rule_id=rule_id, title=title).exists():
+    for rule_id, year, title, days, hour, place, capacity, facts in OFFERINGS:
+        if Offering.objects.filter(rule_id=rule_id, title=title).exists():
             continue
-        session_create(user=organiser_user, rule_id=rule_id, policy_year=year, title=title,
+        offering_create(user=organiser_user, rule_id=rule_id, policy_year=year, title=title,
                        starts_at=_at(days, hour), capacity=capacity, organiser=district, location=place, facts=facts)
         created += 1
     return created

@@ -57,17 +57,17 @@ class FactsForm(forms.Form):
 
     def __init__(self, *args, rule: Rule, locked: Mapping[str, Any] | None = None,
                  initial_facts: Mapping[str, Any] | None = None, proofs: tuple[str, ...] = (),
-                 sessions=None, session_required: bool = False, **kwargs):
+                 offerings=None, offering_required: bool = False, **kwargs):
         self.rule = rule
-        self.sessions = {str(s.pk): s for s in sessions} if sessions is not None else None
+        self.offerings = {str(s.pk): s for s in offerings} if offerings is not None else None
         self.locked = dict(locked or {})
         self.proofs = proofs
         initial = {name: _display(value) for name, value in {**(initial_facts or {}), **self.locked}.items()}
         super().__init__(*args, initial=initial, **kwargs)
-        if self.sessions is not None:
+        if self.offerings is not None:
             choices = [("", "—")] + [
-                (pk, f"{s}（{s.location}，余{s.quota.remaining}个名额）") for pk, s in self.sessions.items()]
-            self.fields["session"] = forms.ChoiceField(label=_("场次"), choices=choices, required=session_required)
+                (pk, f"{s}（{s.location}，余{s.quota.remaining}个名额）") for pk, s in self.offerings.items()]
+            self.fields["offering"] = forms.ChoiceField(label=_("场次"), choices=choices, required=offering_required)
         for fact in rule.schema:
             field = _field_for(fact, disabled=fact.name in self.locked)
             if fact.required and fact.name not in self.locked:
@@ -80,17 +80,17 @@ class FactsForm(forms.Form):
             )
         self.cleaned_facts: Facts | None = None
 
-    def chosen_session(self):
-        if self.sessions is None:
+    def chosen_offering(self):
+        if self.offerings is None:
             return None
-        return self.sessions.get(self.cleaned_data.get("session") or "")
+        return self.offerings.get(self.cleaned_data.get("offering") or "")
 
     def raw_facts(self) -> dict[str, Any]:
         data = {name: self.cleaned_data.get(name) for name in self.rule.schema.names}
         data.update(self.locked)
-        session = self.chosen_session() if hasattr(self, "cleaned_data") else None
-        if session is not None:
-            data.update(session.facts)
+        offering = self.chosen_offering() if hasattr(self, "cleaned_data") else None
+        if offering is not None:
+            data.update(offering.facts)
         return {k: v for k, v in data.items() if v not in (None, "")}
 
     def clean(self):

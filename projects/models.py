@@ -51,7 +51,7 @@ GRANTED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.BATCHED, Appli
                     ApplicationStatus.CLOSED)
 
 
-class Session(models.Model):
+class Offering(models.Model):
     """A dated offering with places: a sanatorium departure, a singles event, a class,
     a screening, a counselling slot. Its places are a QuotaPool; its facts (e.g. the plan,
     the event date) are fixed for everyone who books it."""
@@ -64,10 +64,10 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     location = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.ForeignKey(
-        Organisation, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="sessions"
+        Organisation, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="offerings"
     )
     quota = models.OneToOneField(
-        "QuotaPool", verbose_name=_("名额"), on_delete=models.PROTECT, related_name="session"
+        "QuotaPool", verbose_name=_("名额"), on_delete=models.PROTECT, related_name="offering"
     )
     facts = models.JSONField(_("固定事实"), default=dict, blank=True,
                              help_text=_("报名者共用的事实，如体检计划、活动日期"))
@@ -82,7 +82,7 @@ class Session(models.Model):
         indexes = [models.Index(fields=["rule_id", "policy_year", "is_open", "starts_at"])]
         constraints = [
             models.CheckConstraint(
-                name="session_ends_after_start",
+                name="offering_ends_after_start",
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
             ),
         ]
@@ -111,8 +111,8 @@ class Application(models.Model):
     street = models.ForeignKey(
         Organisation, verbose_name=_("所属街镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    session = models.ForeignKey(
-        Session, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    offering = models.ForeignKey(
+        Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(_("状态"), max_length=24, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.DRAFT)
@@ -262,7 +262,7 @@ class Attachment(models.Model):
 
 
 class QuotaPool(models.Model):
-    """A number of places (D/E/F check-ups, reading rooms, a session's seats, a street's legal check-ups)."""
+    """A number of places (D/E/F check-ups, reading rooms, a offering's seats, a street's legal check-ups)."""
 
     key = models.CharField(_("名额键"), max_length=120, unique=True)
     project = models.CharField(_("服务项目"), max_length=32)

@@ -33,7 +33,7 @@ class Applicant:
 @dataclass(frozen=True)
 class QuotaSpec:
     """A pool of places. capacity_param names the policy-data param holding the number;
-    pools without one (sessions, per-street allocations) must be created by staff first."""
+    pools without one (offerings, per-street allocations) must be created by staff first."""
 
     key: str
     label: str
@@ -91,9 +91,9 @@ class Procedure:
     quotas: QuotaFn | None = None
     proofs: tuple[str, ...] = ()  # attachment kinds required before review
     applicable: bool = True  # False: a calculator/registry rule nobody applies for
-    # "required": the applicant picks one of the open Sessions (its places, its fixed facts);
-    # "optional": a session may be picked; None: no sessions.
-    session: str | None = None
+    # "required": the applicant picks one of the open Offerings (its places, its fixed facts);
+    # "optional": a offering may be picked; None: no offerings.
+    offering: str | None = None
     places_fact: str | None = None  # the fact holding how many places one application takes
     # Facts taken from records the project app keeps, locked like profile facts:
     # locked_facts(member, organisation, policy_year) -> {fact name: value}.

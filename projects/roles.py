@@ -6,9 +6,9 @@ REVIEW = ["projects.view_application", "projects.change_application", "projects.
 
 # Reviewing is "change" on Application; no role deletes applications (withdrawal and rejection only).
 ROLE_PERMISSIONS = {
-    G: [*REVIEW, "projects.view_session", "projects.view_quotapool"],
-    S: [*REVIEW, "projects.view_session", "projects.add_session", "projects.change_session",
+    G: [*REVIEW, "projects.view_offering", "projects.view_quotapool"],
+    S: [*REVIEW, "projects.view_offering", "projects.add_offering", "projects.change_offering",
         "projects.view_quotapool"],
-    D: [*REVIEW, "projects.view_session", "projects.add_session", "projects.change_session",
+    D: [*REVIEW, "projects.view_offering", "projects.add_offering", "projects.change_offering",
         "projects.view_quotapool", "projects.add_quotapool", "projects.change_quotapool"],
 }

@@ -18,7 +18,7 @@ from subsidies.rules.scan import scan
 from subsidies.selectors import policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
-from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Session
+from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Offering
 from .procedures import PROCEDURES
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
@@ -115,16 +115,16 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
 
 
-def open_sessions(rule_id: str, policy_year: int, now) -> QuerySet[Session]:
-    """Sessions still taking bookings, soonest first, with their places."""
-    return (Session.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
+def open_offerings(rule_id: str, policy_year: int, now) -> QuerySet[Offering]:
+    """Offerings still taking bookings, soonest first, with their places."""
+    return (Offering.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
             .select_related("quota").order_by("starts_at"))
 
 
-def open_sessions_of_project(project: str, now, limit: int = 50) -> list[Session]:
-    """Upcoming sessions of a project still taking bookings. Public: a slot carries no one's
+def open_offerings_of_project(project: str, now, limit: int = 50) -> list[Offering]:
+    """Upcoming offerings of a project still taking bookings. Public: a slot carries no one's
     name (even counselling slots — the bookings are what is confidential)."""
-    return list(Session.objects.filter(project=project, is_open=True, starts_at__gt=now)
+    return list(Offering.objects.filter(project=project, is_open=True, starts_at__gt=now)
                 .select_related("quota").order_by("starts_at")[:limit])
 
 

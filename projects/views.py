@@ -69,9 +69,9 @@ def project_detail(request, code: str):
     if project is None:
         raise Http404
     rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
-    sessions = selectors.open_sessions_of_project(code, timezone.now())
+    offerings = selectors.open_offerings_of_project(code, timezone.now())
     return render(request, "projects/project_detail.html", {
-        "project": project, "rules": rules, "procedures": PROCEDURES, "sessions": sessions,
+        "project": project, "rules": rules, "procedures": PROCEDURES, "offerings": offerings,
         "links": PROJECT_LINKS.get(code, ()),
     })
 
@@ -155,16 +155,16 @@ def apply(request, rule_id: str, year: int):
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=today)
     initial = selectors.member_profile(member, today) if member else {}
     initial = {f.name: initial.get(f.profile) for f in rule.schema if f.profile and initial.get(f.profile) is not None}
-    sessions = list(selectors.open_sessions(rule_id, year, timezone.now())) if procedure.session else None
+    offerings = list(selectors.open_offerings(rule_id, year, timezone.now())) if procedure.offering else None
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
-                     proofs=procedure.proofs, sessions=sessions, session_required=procedure.session == "required")
+                     proofs=procedure.proofs, offerings=offerings, offering_required=procedure.offering == "required")
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
             application = application_submit(
                 user=request.user, rule_id=rule_id, policy_year=year, facts=form.raw_facts(), member=member,
                 organisation=organisation, uploads=uploads, draft="save_draft" in request.POST,
-                session=form.chosen_session(),
+                offering=form.chosen_offering(),
             )
         except FactsError as exc:
             for name, message in exc.errors.items():

@@ -61,7 +61,7 @@ class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
     list_display = ("application", "slot", "member_name", "member_phone", "counsellor", "follow_up_on", "booking")
     list_filter = ("follow_up_on",)
     search_fields = ("=application__reference", "^application__applicant_member__name")
-    list_select_related = ("application", "application__applicant_member", "application__session", "counsellor")
+    list_select_related = ("application", "application__applicant_member", "application__offering", "counsellor")
     readonly_fields = ("application", "slot", "member_name", "member_phone", "booking", "created_at")
     fields = ("application", "slot", "member_name", "member_phone", "booking", "created_at", "counsellor", "notes",
               "follow_up_on")
@@ -89,12 +89,12 @@ class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
 
     # --- display -----------------------------------------------------------------------------
 
-    @admin.display(description=_("咨询时间"), ordering="application__session__starts_at")
+    @admin.display(description=_("咨询时间"), ordering="application__offering__starts_at")
     def slot(self, obj):
-        session = obj.application.session
-        if session is None:
+        offering = obj.application.offering
+        if offering is None:
             return "—"
-        return f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} {session.location}"
+        return f"{timezone.localtime(offering.starts_at):%Y-%m-%d %H:%M} {offering.location}"
 
     @admin.display(description=_("职工姓名"))
     def member_name(self, obj):

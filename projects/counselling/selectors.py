@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from members.models import Organisation, User
 from members.selectors import scope_for
-from projects.models import Application, ApplicationStatus, Session
-from projects.selectors import open_sessions
+from projects.models import Application, ApplicationStatus, Offering
+from projects.selectors import open_offerings
 from subsidies.rules import registry
 
 from .models import APPOINTMENT_RULE, LECTURE_RULE, CounsellingRecord, LectureSchedule
@@ -41,7 +41,7 @@ def may_view_confidential(user: User | None) -> bool:
 
 def counselling_records_visible_to(user: User) -> QuerySet[CounsellingRecord]:
     records = CounsellingRecord.objects.select_related(
-        "application", "application__applicant_member", "application__session", "counsellor")
+        "application", "application__applicant_member", "application__offering", "counsellor")
     return records if may_view_confidential(user) else records.none()
 
 
@@ -56,9 +56,9 @@ def counsellors() -> QuerySet[User]:
     ).distinct().order_by("username")
 
 
-def session_date(application: Application) -> date | None:
+def offering_date(application: Application) -> date | None:
     """The local date of the booked counselling slot."""
-    return timezone.localtime(application.session.starts_at).date() if application.session_id else None
+    return timezone.localtime(application.offering.starts_at).date() if application.offering_id else None
 
 
 # --- lectures ---------------------------------------------------------------------------------
@@ -89,6 +89,6 @@ def appointment_rule_year(on_year: int) -> int:
     return registry.latest(APPOINTMENT_RULE, on_year).policy_year
 
 
-def open_counselling_slots(now: datetime) -> QuerySet[Session]:
+def open_counselling_slots(now: datetime) -> QuerySet[Offering]:
     """Counselling slots still taking bookings (title, time, place, places left — nothing about who booked)."""
-    return open_sessions(APPOINTMENT_RULE, appointment_rule_year(timezone.localdate(now).year), now)
+    return open_offerings(APPOINTMENT_RULE, appointment_rule_year(timezone.localdate(now).year), now)

@@ -19,7 +19,7 @@ from projects.services.errors import ApplicationError
 from projects.services.notifications import applicant_users, notify
 
 from .models import LECTURE_RULE, CounsellingRecord, LectureSchedule
-from .selectors import may_view_confidential, session_date
+from .selectors import may_view_confidential, offering_date
 
 NOT_COUNSELLOR = "只有获授权的心理咨询师可以查看和填写个案心理咨询记录。"
 COUNSELLOR_NOT_AUTHORISED = "所选咨询师未获授权查看保密的咨询记录。"
@@ -63,7 +63,7 @@ def check_record_update(*, user: User, record: CounsellingRecord, counsellor: Us
         raise ApplicationError(COUNSELLOR_NOT_AUTHORISED, field="counsellor")
     if record.application.status == ApplicationStatus.WITHDRAWN:
         raise ApplicationError(BOOKING_CANCELLED)
-    held_on = session_date(record.application)
+    held_on = offering_date(record.application)
     if follow_up_on is not None and held_on is not None and follow_up_on < held_on:
         raise ApplicationError(FOLLOW_UP_TOO_EARLY.format(date=f"{held_on:%Y-%m-%d}"), field="follow_up_on")
 
@@ -71,7 +71,7 @@ def check_record_update(*, user: User, record: CounsellingRecord, counsellor: Us
 @transaction.atomic
 def counselling_record_update(*, user: User, record: CounsellingRecord, counsellor: User | None, notes: str,
                               follow_up_on: date | None) -> CounsellingRecord:
-    locked = CounsellingRecord.objects.select_for_update(of=("self",)).select_related("application__session").get(pk=record.pk)
+    locked = CounsellingRecord.objects.select_for_update(of=("self",)).select_related("application__offering").get(pk=record.pk)
     check_record_update(user=user, record=locked, counsellor=counsellor, follow_up_on=follow_up_on)
     locked.counsellor, locked.notes, locked.follow_up_on = counsellor, notes.strip(), follow_up_on
     locked.full_clean()

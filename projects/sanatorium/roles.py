@@ -1,2 +1,2 @@
-# No records of its own: sessions (departures) and quotas are projects.Session / QuotaPool (projects/roles.py).
+# No records of its own: offerings (departures) and quotas are projects.Offering / QuotaPool (projects/roles.py).
 ROLE_PERMISSIONS: dict = {}

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from projects.models import Session
+from projects.models import Offering
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Clause
@@ -157,7 +157,7 @@ def plan_years() -> list[YearPlans]:
     return [plans_of_year(year) for year in years]
 
 
-def open_departures(now: datetime) -> QuerySet[Session]:
-    """Sanatorium and check-up sessions still taking bookings, soonest first, with their places."""
-    return (Session.objects.filter(project=PROJECT, is_open=True, starts_at__gt=now)
+def open_departures(now: datetime) -> QuerySet[Offering]:
+    """Sanatorium and check-up offerings still taking bookings, soonest first, with their places."""
+    return (Offering.objects.filter(project=PROJECT, is_open=True, starts_at__gt=now)
             .select_related("quota").order_by("starts_at"))

@@ -27,7 +27,7 @@ from projects.models import (
     ApplicationStatus,
     Attachment,
     AttachmentKind,
-    Session,
+    Offering,
 )
 from projects.procedures import PROCEDURES, Applicant, Procedure, procedure_for
 from projects.selectors import LOCKED_PROFILE_FACTS, member_profile, organisation_profile
@@ -39,8 +39,8 @@ from subsidies.selectors import policy_data, reference_data
 from .attachments import AttachmentUpload, StoredFiles, store_attachments
 from .errors import ApplicationError, TransitionNotAllowed
 from .notifications import applicant_users, notify
+from .offerings import check_offering
 from .quotas import quota_claim, quota_pool_for, quota_release
-from .sessions import check_session
 
 S = ApplicationStatus
 
@@ -181,8 +181,8 @@ def _save_shares(application: Application) -> None:
 def _claim_quotas(application: Application, procedure: Procedure) -> None:
     held = set(application.quota_claims.values_list("pool_id", flat=True))  # a resubmission keeps its places
     places = int(application.facts.get(procedure.places_fact) or 1) if procedure.places_fact else 1
-    if application.session_id is not None and application.session.quota_id not in held:
-        quota_claim(pool=application.session.quota, application=application, places=places)
+    if application.offering_id is not None and application.offering.quota_id not in held:
+        quota_claim(pool=application.offering.quota, application=application, places=places)
     if procedure.quotas is None:
         return
     applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
@@ -215,7 +215,7 @@ def application_submit(
     uploads: Sequence[AttachmentUpload] = (),
     draft: bool = False,
     strict: bool = False,
-    session: Session | None = None,
+    offering: Offering | None = None,
 ) -> Application:
     """Create an application (a draft, or submitted and routed to its first review level).
 
@@ -226,7 +226,7 @@ def application_submit(
     with StoredFiles() as files, transaction.atomic():
         return _application_submit(user=user, rule_id=rule_id, policy_year=policy_year, facts=facts, member=member,
                                    organisation=organisation, uploads=uploads, draft=draft, strict=strict,
-                                   session=session, files=files)
+                                   offering=offering, files=files)
 
 
 EARLIER_APPLICATION = "{message}（已有申请：{reference}，{status}）"
@@ -243,18 +243,18 @@ def _duplicate_message(procedure: Procedure, application: Application) -> str:
 
 
 def _application_submit(*, user, rule_id, policy_year, facts, member, organisation, uploads, draft, strict,
-                        session, files: StoredFiles) -> Application:
+                        offering, files: StoredFiles) -> Application:
     try:
         rule = registry.get(rule_id, policy_year)
     except registry.UnknownRule as exc:
         raise ApplicationError(str(exc)) from None
     procedure = procedure_for(rule_id)
     _check_applicant(rule, procedure, user, member, organisation)
-    check_session(session=session, rule_id=rule_id, policy_year=policy_year, required=procedure.session == "required",
+    check_offering(offering=offering, rule_id=rule_id, policy_year=policy_year, required=procedure.offering == "required",
                   now=timezone.now())
     locked = authoritative_facts(rule, member=member, organisation=organisation, today=timezone.localdate())
-    if session is not None:
-        locked.update(session.facts)  # the session fixes its plan, date, … for everyone who books it
+    if offering is not None:
+        locked.update(offering.facts)  # the offering fixes its plan, date, … for everyone who books it
     rule, parsed, decision = _decide(rule_id, policy_year, facts, strict=strict, locked=locked, partial=draft)
     if not draft:
         _refuse_unless_eligible(decision)
@@ -262,14 +262,15 @@ def _application_submit(*, user, rule_id, policy_year, facts, member, organisati
     application = Application(
         project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
         applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT, created_by=user,
-        session=session,
+        offering=offering,
     )
     _freeze(application, parsed, decision, procedure)
     applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
     if procedure.dedup is not None:
         application.dedup_key = procedure.dedup(applicant, application.facts)
-    elif session is not None:
-        application.dedup_key = f"{applicant.key}:session:{session.pk}"  # one booking per session
+    elif offering is not None:
+        # One booking per offering (the key keeps its original spelling: stored keys must keep matching).
+        application.dedup_key = f"{applicant.key}:session:{offering.pk}"
     try:
         with transaction.atomic():
             application.save()
@@ -309,8 +310,8 @@ def _application_resubmit(*, user, application, facts, uploads, files: StoredFil
     rule = registry.get(application.rule_id, application.policy_year)
     locked = authoritative_facts(rule, member=application.applicant_member,
                                  organisation=application.applicant_organisation, today=timezone.localdate())
-    if application.session_id is not None:
-        locked.update(application.session.facts)
+    if application.offering_id is not None:
+        locked.update(application.offering.facts)
     rule, parsed, decision = _decide(application.rule_id, application.policy_year, facts, strict=False, locked=locked)
     _refuse_unless_eligible(decision)
     procedure = procedure_for(application.rule_id)

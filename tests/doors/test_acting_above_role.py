@@ -1,5 +1,5 @@
 """Finding 9.6: nobody changes the credentials or status of an account at or above their own
-authority, and street staff change only their own street's sessions."""
+authority, and street staff change only their own street's offerings."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from members.models import User
-from projects.models import QuotaPool, Session
-from projects.services.sessions import session_create
+from projects.models import Offering, QuotaPool
+from projects.services.offerings import offering_create
 from tests.factories import StaffUserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -74,41 +74,41 @@ def test_district_staff_cannot_create_a_district_account(client, staff, tree):
 
 
 @pytest.fixture
-def far_session(tree, staff):
+def far_offering(tree, staff):
     with time_machine.travel("2021-04-01 09:00 +0800", tick=False):
-        return session_create(user=staff["other_street"], rule_id="singles_event", policy_year=2021,
+        return offering_create(user=staff["other_street"], rule_id="singles_event", policy_year=2021,
                               title="外街镇交友", starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI), capacity=30,
                               organiser=tree["other_street"], facts={"event_date": "2021-05-01"})
 
 
-def test_street_staff_cannot_close_cut_or_inject_facts_into_another_streets_session(client, staff, far_session):
+def test_street_staff_cannot_close_cut_or_inject_facts_into_another_streets_offering(client, staff, far_offering):
     client.force_login(staff["street"])
-    url = reverse("admin:projects_session_change", args=[far_session.pk])
-    assert client.get(url).status_code == 200  # sessions are public offerings: visible
+    url = reverse("admin:projects_offering_change", args=[far_offering.pk])
+    assert client.get(url).status_code == 200  # offerings are public offerings: visible
     client.post(url, {"title": "已关闭", "starts_at_0": "2021-05-01", "starts_at_1": "14:00", "capacity": "1",
                       "facts": '{"event_date": "2030-01-01"}', "is_open": ""})
-    stored = Session.objects.get(pk=far_session.pk)
+    stored = Offering.objects.get(pk=far_offering.pk)
     assert (stored.title, stored.is_open, stored.facts) == ("外街镇交友", True, {"event_date": "2021-05-01"})
     assert QuotaPool.objects.get(pk=stored.quota_id).capacity == 30
 
 
-def test_street_staff_cannot_publish_a_session_in_another_streets_name(staff, tree):
+def test_street_staff_cannot_publish_a_offering_in_another_streets_name(staff, tree):
     from projects.services.errors import ApplicationError
-    from projects.services.sessions import NOT_YOUR_SESSION
+    from projects.services.offerings import NOT_YOUR_OFFERING
 
-    with pytest.raises(ApplicationError, match=NOT_YOUR_SESSION), \
+    with pytest.raises(ApplicationError, match=NOT_YOUR_OFFERING), \
             time_machine.travel("2021-04-01 09:00 +0800", tick=False):
-        session_create(user=staff["street"], rule_id="singles_event", policy_year=2021, title="x",
+        offering_create(user=staff["street"], rule_id="singles_event", policy_year=2021, title="x",
                        starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI), capacity=3, organiser=tree["other_street"])
 
 
-def test_the_organisers_street_edits_its_own_session_but_not_its_facts(client, staff, far_session):
+def test_the_organisers_street_edits_its_own_offering_but_not_its_facts(client, staff, far_offering):
     client.force_login(staff["other_street"])
-    url = reverse("admin:projects_session_change", args=[far_session.pk])
+    url = reverse("admin:projects_offering_change", args=[far_offering.pk])
     response = client.post(url, {"title": "改名", "starts_at_0": "2021-05-01", "starts_at_1": "14:00",
                                  "capacity": "40", "facts": '{"event_date": "2030-01-01"}', "is_open": "on",
                                  "location": "", "notes": "", "ends_at_0": "", "ends_at_1": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
-    stored = Session.objects.get(pk=far_session.pk)
+    stored = Offering.objects.get(pk=far_offering.pk)
     assert (stored.title, stored.facts) == ("改名", {"event_date": "2021-05-01"})
     assert QuotaPool.objects.get(pk=stored.quota_id).capacity == 40

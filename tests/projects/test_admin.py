@@ -242,10 +242,10 @@ class TestConfidentialCounselling:
         from datetime import datetime
         from zoneinfo import ZoneInfo
 
-        from projects.services.sessions import session_create
+        from projects.services.offerings import offering_create
 
         with time_machine.travel("2019-05-01 09:00 +0800", tick=False):
-            slot = session_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
+            slot = offering_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
                                   title="个案咨询", starts_at=datetime(2019, 5, 8, 14, tzinfo=ZoneInfo("Asia/Shanghai")),
                                   capacity=1, organiser=tree["district"])
             from subsidies.rules import registry
@@ -253,7 +253,7 @@ class TestConfidentialCounselling:
             schema = registry.get("counselling_appointment", 2019).schema
             facts = {f.name: True for f in schema if f.kind == "bool" and f.required}
             return application_submit(user=member.user, rule_id="counselling_appointment", policy_year=2019,
-                                      facts=facts, member=member, session=slot)
+                                      facts=facts, member=member, offering=slot)
 
     @pytest.mark.parametrize("who", ["grassroots", "street", "district"])
     def test_union_staff_do_not_see_appointments(self, client, booking, staff, who):

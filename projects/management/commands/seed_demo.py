@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.demo import DISTRICT_CODE, seed_demo
 from members.models import Organisation, User
-from projects.demo import seed_applications, seed_sessions
+from projects.demo import seed_applications, seed_offerings
 
 
 class Command(BaseCommand):
@@ -27,13 +27,13 @@ class Command(BaseCommand):
         report, logins = seed_demo(members=members, seed=seed, progress=progress if members >= 50000 else None)
         district = Organisation.objects.get(code=DISTRICT_CODE)
         reviewers = {u.username: u for u in User.objects.filter(username__in=("district", "street", "grassroots"))}
-        sessions = seed_sessions(district=district, organiser_user=reviewers["district"])
+        offerings = seed_offerings(district=district, organiser_user=reviewers["district"])
         applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪（{elapsed:.1f}s）：新增单位 {report.units_created}，新增会员 {report.members_created}"
             f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}，"
-            f"新增场次 {sessions}，新增申请 {applications}。"
+            f"新增场次 {offerings}，新增申请 {applications}。"
         ))
         self.stdout.write("演示账号（密码相同）：")
         for login in logins:

@@ -28,7 +28,7 @@ from projects.counselling.services import (
 from projects.models import Notification
 from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
-from projects.services.sessions import session_create
+from projects.services.offerings import offering_create
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +44,14 @@ def in_june_2019():
 
 @pytest.fixture
 def slot(tree, staff):
-    return session_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
+    return offering_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
                           title="个案咨询（周一上午）", starts_at=datetime(2019, 6, 10, 9, tzinfo=SHANGHAI), capacity=3,
                           organiser=tree["district"], location="嘉定工会职工心理咨询室")
 
 
 def book(member, slot, **facts):
     return application_submit(user=member.user, rule_id="counselling_appointment", policy_year=2019,
-                              facts={"in_service": True, "channel": "wechat", **facts}, member=member, session=slot)
+                              facts={"in_service": True, "channel": "wechat", **facts}, member=member, offering=slot)
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ class TestRecords:
                                                                          date(2019, 6, 24))
         assert record.history.count() == 2
 
-    def test_a_follow_up_is_not_before_the_session(self, counsellor, record):
+    def test_a_follow_up_is_not_before_the_offering(self, counsellor, record):
         with pytest.raises(ApplicationError) as excinfo:
             counselling_record_update(user=counsellor, record=record, counsellor=counsellor, notes="",
                                       follow_up_on=date(2019, 6, 9))

@@ -246,7 +246,7 @@ class TestAdmin:
         assert LegalCheckupRecord.objects.get().completed_at is None  # still in training
         with time_machine.travel("2021-11-20 10:00 +0800", tick=False):
             update(staff["district"], listed, CheckupPhase.EVALUATION, findings="已完成评估")
-            client.force_login(staff["district"])  # the February session has expired by November
+            client.force_login(staff["district"])  # the February offering has expired by November
             response = client.post(changelist, {"action": "complete_selected", "_selected_action": [listed.pk]})
         assert response.status_code == 302
         assert LegalCheckupRecord.objects.get().completed_at is not None

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from members.models import StaffRole
 from projects.sanatorium.selectors import plan_years
-from projects.services.sessions import session_create
+from projects.services.offerings import offering_create
 from subsidies import services as policy_services
 from tests.factories import DistrictFactory, StaffUserFactory
 
@@ -83,7 +83,7 @@ def test_district_edits_show_on_the_page(client):
 
 def test_open_departures_with_their_places(client):
     district = StaffUserFactory(role=StaffRole.DISTRICT, organisation=DistrictFactory())
-    session_create(user=district, rule_id="sanatorium_plan", policy_year=2019, title="扬州三天二夜第一批",
+    offering_create(user=district, rule_id="sanatorium_plan", policy_year=2019, title="扬州三天二夜第一批",
                    starts_at=timezone.now() + timedelta(days=10), capacity=40, organiser=district.organisation,
                    location="江苏扬州工人疗养院", facts={"plan": "J2"})
     html = page(client)
