@@ -18,7 +18,7 @@ from members.models import User
 from members.selectors import is_district_staff
 from projects.models import Application, ApplicationStatus
 from projects.selectors import payable_applications
-from projects.services.applications import application_payout_step
+from projects.services.transitions import application_payout_step
 
 from .models import PayoutBatch, PayoutBatchStatus, PayoutItem
 

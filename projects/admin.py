@@ -1,6 +1,6 @@
 """Staff review in the admin: scoped queues, review actions, the detail a reviewer needs.
 
-Every action calls projects.services.applications, so the admin behaves exactly
+Every action calls projects.services, so the admin behaves exactly
 like the portal, the API and the tasks. Status is never a form field.
 """
 
@@ -32,11 +32,6 @@ from .catalogue import SERVICE_PROJECTS
 from .forms import TransitionForm
 from .models import Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
-from .services.applications import (
-    application_recalculate,
-    application_recalculation_preview,
-    application_transition,
-)
 from .services.errors import ApplicationError
 from .services.offerings import (
     OFFERING_EDITABLE,
@@ -46,6 +41,8 @@ from .services.offerings import (
     offering_update,
 )
 from .services.quotas import check_capacity, quota_capacity_set
+from .services.recalculation import application_recalculate, application_recalculation_preview
+from .services.transitions import application_transition
 
 S = ApplicationStatus
 ROLE_QUEUE = {

@@ -15,9 +15,10 @@ from django.db import transaction
 from members.demo import DEMO_MEMBER_CARD, DEMO_PASSWORD, DEMO_TODAY
 from members.models import Member, Organisation, User
 from projects.models import Application, Offering
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
 from projects.services.offerings import offering_create
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFERINGS = (

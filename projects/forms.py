@@ -1,8 +1,10 @@
 """Forms generated from a rule's facts schema.
 
-The form only collects and displays; the schema parses and names every bad
-field (the same messages as the API and the CLI). Locked facts (today's date,
-what the member record says) are shown read-only and taken from the record.
+The form only collects and displays: parsing and deciding happen in one place
+(subsidies.selectors.decide, called by the submission service or the calculator
+view), whose FactsError names every bad field — shown here by add_fact_errors.
+Locked facts (today's date, what the member record says) are shown read-only and
+taken from the record, never from the form.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from subsidies.rules.base import Rule
-from subsidies.rules.facts import Fact, Facts, FactsError
+from subsidies.rules.facts import Fact, FactsError
 
 from .models import AttachmentKind
 
@@ -53,7 +55,7 @@ def _display(value: Any) -> Any:
 
 
 class FactsForm(forms.Form):
-    """Fields named after the rule's facts; `cleaned_facts` holds the schema-parsed Facts."""
+    """Fields named after the rule's facts; raw_facts() hands what was typed to the service."""
 
     def __init__(self, *args, rule: Rule, locked: Mapping[str, Any] | None = None,
                  initial_facts: Mapping[str, Any] | None = None, proofs: tuple[str, ...] = (),
@@ -78,7 +80,6 @@ class FactsForm(forms.Form):
                 label=_("上传材料：%(kind)s") % {"kind": AttachmentKind(kind).label}, required=False,
                 help_text=_("PDF、JPG、PNG 或 Excel，10 MB 以内"),
             )
-        self.cleaned_facts: Facts | None = None
 
     def chosen_offering(self):
         if self.offerings is None:
@@ -93,14 +94,10 @@ class FactsForm(forms.Form):
             data.update(offering.facts)
         return {k: v for k, v in data.items() if v not in (None, "")}
 
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            self.cleaned_facts = self.rule.schema.parse(self.raw_facts(), strict=False)
-        except FactsError as exc:
-            for name, message in exc.errors.items():
-                self.add_error(name if name in self.fields else None, message)
-        return cleaned
+    def add_fact_errors(self, exc: FactsError) -> None:
+        """The decision's refusal of bad facts, each at its field."""
+        for name, message in exc.errors.items():
+            self.add_error(name if name in self.fields else None, message)
 
     def uploads(self) -> list[tuple[str, Any]]:
         return [(kind, self.cleaned_data[f"proof_{kind}"]) for kind in self.proofs
@@ -108,16 +105,7 @@ class FactsForm(forms.Form):
 
 
 class CalculatorForm(FactsForm):
-    """The public calculator: every fact editable, partial facts allowed."""
-
-    def clean(self):
-        cleaned = forms.Form.clean(self)
-        try:
-            self.cleaned_facts = self.rule.schema.parse(self.raw_facts(), strict=False, partial=True)
-        except FactsError as exc:
-            for name, message in exc.errors.items():
-                self.add_error(name if name in self.fields else None, message)
-        return cleaned
+    """The public calculator: every fact editable, partial facts allowed (see the calculator view)."""
 
 
 class TransitionForm(forms.Form):

@@ -14,8 +14,7 @@ from members.selectors import scope_for
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision, Outcome
-from subsidies.rules.scan import scan
-from subsidies.selectors import policy_data, reference_data
+from subsidies.selectors import decide, policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
 from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Offering
@@ -66,6 +65,36 @@ def organisation_profile(organisation) -> dict[str, Any]:
     }
 
 
+def applicant_profile(*, member: Member | None, organisation, today: date) -> dict[str, Any]:
+    return member_profile(member, today) if member is not None else organisation_profile(organisation)
+
+
+def locked_facts(rule: Rule, *, member: Member | None, organisation, today: date,
+                 profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Facts the applicant may not choose: today's date, what the member or organisation record
+    says (LOCKED_PROFILE_FACTS), and what the project app's records say (Procedure.locked_facts).
+    The same for the apply form, the submission and the entitlement scan."""
+    if profile is None:
+        profile = applicant_profile(member=member, organisation=organisation, today=today)
+    locked = {}
+    for fact in rule.schema:
+        if fact.profile == "today":
+            locked[fact.name] = today
+        elif fact.profile in LOCKED_PROFILE_FACTS and profile.get(fact.profile) is not None:
+            locked[fact.name] = profile[fact.profile]
+    procedure = PROCEDURES.get(rule.rule_id)
+    if procedure is not None and procedure.locked_facts is not None:
+        extra = procedure.locked_facts(member, organisation, rule.policy_year)
+        locked.update({name: value for name, value in extra.items() if name in rule.schema and value is not None})
+    return locked
+
+
+def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
+    """Profile facts shown already filled in that the applicant may still correct (income, marital status)."""
+    return {f.name: profile[f.profile] for f in rule.schema
+            if f.profile and f.profile not in LOCKED_PROFILE_FACTS and profile.get(f.profile) is not None}
+
+
 class EntitlementState:
     ELIGIBLE = "eligible"  # 现在可以申请
     NOT_YET_OPEN = "not_yet_open"  # 申报期未到
@@ -104,11 +133,18 @@ def member_rules(on_year: int) -> list[Rule]:
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
-    """Every rule a member could apply for, run on the member's profile."""
+    """Every rule a member could apply for, decided on the member's record exactly as a submission
+    would be (the same locked facts; what only the applicant knows stays unknown)."""
     profile = member_profile(member, today)
     rules = member_rules(today.year)
     data = {year: policy_data(year) for year in {r.policy_year for r in rules}}
-    results = scan(rules, profile, today, refs=reference_data(), data=data)
+    refs = reference_data()
+    results = []
+    for rule in rules:
+        locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
+        decided = decide(rule_id=rule.rule_id, year=rule.policy_year, facts=prefilled_facts(rule, profile),
+                         locked=locked, partial=True, strict=False, data=data[rule.policy_year], refs=refs)
+        results.append((rule, decided.decision))
     order = {EntitlementState.ELIGIBLE: 0, EntitlementState.NOT_YET_OPEN: 1,
              EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]

@@ -15,21 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.selectors import member_for_user
 from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import policy_data, reference_data
+from subsidies.selectors import decide
 
 from . import selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
-from .services.applications import (
-    application_resubmit,
-    application_submit,
-    application_transition,
-    attachment_add,
-    authoritative_facts,
-)
 from .services.attachments import AttachmentUpload
 from .services.errors import ApplicationError
+from .services.submission import application_resubmit, application_submit, attachment_add
+from .services.transitions import application_transition
 
 ONLY_MEMBERS = "此页面仅供会员使用：请使用会员服务卡号或手机号登录。"
 
@@ -88,7 +83,10 @@ def calculator(request, rule_id: str, year: int):
     decision = None
     form = CalculatorForm(request.GET or None, rule=rule)
     if request.GET and form.is_valid():
-        decision = rule.decide(form.cleaned_facts, rule.context(policy_data(year), reference_data()))
+        try:
+            decision = decide(rule_id=rule_id, year=year, facts=form.raw_facts(), partial=True, strict=False).decision
+        except FactsError as exc:
+            form.add_fact_errors(exc)
     return render(request, "projects/calculator.html", {
         "rule": rule, "form": form, "decision": decision,
         "project": selectors.PROJECTS_BY_CODE[rule.project],
@@ -152,9 +150,9 @@ def apply(request, rule_id: str, year: int):
     if member is None and organisation is None:
         raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else "此项目由单位或工会组织申请。")
     today = timezone.localdate()
-    locked = authoritative_facts(rule, member=member, organisation=organisation, today=today)
-    initial = selectors.member_profile(member, today) if member else {}
-    initial = {f.name: initial.get(f.profile) for f in rule.schema if f.profile and initial.get(f.profile) is not None}
+    profile = selectors.applicant_profile(member=member, organisation=organisation, today=today)
+    locked = selectors.locked_facts(rule, member=member, organisation=organisation, today=today, profile=profile)
+    initial = selectors.prefilled_facts(rule, profile)
     offerings = list(selectors.open_offerings(rule_id, year, timezone.now())) if procedure.offering else None
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
                      proofs=procedure.proofs, offerings=offerings, offering_required=procedure.offering == "required")
@@ -164,11 +162,10 @@ def apply(request, rule_id: str, year: int):
             application = application_submit(
                 user=request.user, rule_id=rule_id, policy_year=year, facts=form.raw_facts(), member=member,
                 organisation=organisation, uploads=uploads, draft="save_draft" in request.POST,
-                offering=form.chosen_offering(),
+                offering=form.chosen_offering(), profile=profile,
             )
         except FactsError as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            form.add_fact_errors(exc)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -187,7 +184,7 @@ def my_application_edit(request, member, reference: str):
     application = _own_application_or_404(member, reference)
     rule = _rule_or_404(application.rule_id, application.policy_year)
     procedure = PROCEDURES[application.rule_id]
-    locked = authoritative_facts(rule, member=member, organisation=None, today=timezone.localdate())
+    locked = selectors.locked_facts(rule, member=member, organisation=None, today=timezone.localdate())
     form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked,
                      initial_facts=application.facts, proofs=procedure.proofs)
     if request.method == "POST" and form.is_valid():
@@ -195,8 +192,7 @@ def my_application_edit(request, member, reference: str):
         try:
             application_resubmit(user=request.user, application=application, facts=form.raw_facts(), uploads=uploads)
         except FactsError as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            form.add_fact_errors(exc)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

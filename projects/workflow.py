@@ -1,6 +1,6 @@
 """The one transition table, and who may perform each transition.
 
-Portal, admin, API and tasks all go through projects.services.applications,
+Portal, admin, API and tasks all go through projects.services.transitions,
 which asks this module; nothing else changes an application's status.
 
     draft ──submit──▶ submitted ──route──▶ first review level of the project's chain

@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Count, Max
 
 from subsidies.rules import registry
+from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision
 from subsidies.rules.data import PolicyData, PolicyDataError, load_policy_data
+from subsidies.rules.facts import Facts
 from subsidies.rules.reference import ReferenceData, load_reference_data
 
 from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
@@ -120,10 +122,25 @@ def policy_entries(year: int) -> list[PolicyEntry]:
     return sorted(entries, key=lambda e: (e.kind, e.name))
 
 
-def rule_decision(*, rule_id: str, year: int, facts: Mapping[str, Any], partial: bool = False,
-                  strict: bool = True, refs: ReferenceData | None = None) -> Decision:
-    """Evaluate one rule with the current policy data. Raises FactsError on bad facts,
-    registry.UnknownRule on an unknown rule/year."""
+@dataclass(frozen=True)
+class Decided:
+    """A rule's Decision with the typed facts it was made on."""
+
+    rule: Rule
+    facts: Facts
+    decision: Decision
+
+
+def decide(*, rule_id: str, year: int, facts: Mapping[str, Any], locked: Mapping[str, Any] | None = None,
+           partial: bool = False, strict: bool = True, data: PolicyData | None = None,
+           refs: ReferenceData | None = None) -> Decided:
+    """The one place a rule is decided, for every door (portal submission, calculator, entitlement
+    scan, recalculation, CLI, API): parse the facts — `locked` ones (the record's, today's) over
+    whatever was typed — and decide with the year's current policy data.
+
+    Raises FactsError naming each bad field, or registry.UnknownRule. Pass `data`/`refs` when
+    deciding many rules at once (they are read once per request, not per rule)."""
     rule = registry.get(rule_id, year)
-    parsed = rule.schema.parse(facts, partial=partial, strict=strict)  # bad input never reaches the database
-    return rule.decide(parsed, rule.context(policy_data(year), refs or reference_data()))
+    parsed = rule.schema.parse({**facts, **(locked or {})}, partial=partial, strict=strict)
+    decision = rule.decide(parsed, rule.context(data or policy_data(year), refs or reference_data()))
+    return Decided(rule, parsed, decision)

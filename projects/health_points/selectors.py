@@ -14,7 +14,7 @@ from members.models import Organisation, User
 from members.selectors import scope_for
 from subsidies.rules import registry
 from subsidies.rules.core import Decision
-from subsidies.selectors import policy_data, rule_decision
+from subsidies.selectors import decide, policy_data
 
 from .models import NOTICED_KINDS, EventKind, HealthServicePoint, ServiceEvent
 
@@ -34,9 +34,9 @@ def rule_year(on: date) -> int:
 def notice_decision(*, kind: str, event_date: date, notice_posted_on: date | None = None) -> Decision:
     """The rule on one patrol or lecture: its notice window (dates notice_from / notice_by) and,
     when the notice was posted, whether it was posted inside the window (reason "notice.ahead")."""
-    return rule_decision(rule_id=RULE_ID, year=rule_year(event_date), partial=True, facts={
+    return decide(rule_id=RULE_ID, year=rule_year(event_date), partial=True, facts={
         "event_kind": kind, "event_date": event_date, "notice_posted_on": notice_posted_on,
-    })
+    }).decision
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def point_standard_check(point: HealthServicePoint, *, on: date) -> StandardChec
     """The point's record and its schedule (consultations in the week, patrols in the month and
     lectures in the year of `on`, scheduled or held) checked by the rule health_service_point."""
     facts, week, counts = point_facts(point, on)
-    decision = rule_decision(rule_id=RULE_ID, year=rule_year(on), facts=facts)
+    decision = decide(rule_id=RULE_ID, year=rule_year(on), facts=facts).decision
     return StandardCheck(decision, week, counts["consultations"], counts["patrols"], counts["lectures"])
 
 

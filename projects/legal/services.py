@@ -160,7 +160,7 @@ def check_legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str) 
 @transaction.atomic
 def legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str, notes: str = "") -> LegalAidCase:
     """结案: record the outcome and move the application to closed (办结)."""
-    from projects.services.applications import application_transition  # imports projects.procedures
+    from projects.services.transitions import application_transition
 
     case = LegalAidCase.objects.select_for_update(of=("self",)).select_related("application").get(pk=case.pk)
     check_legal_aid_case_close(user=user, case=case, outcome=outcome)
@@ -333,7 +333,7 @@ def check_legal_checkup_record_complete(*, user: User, record: LegalCheckupRecor
 @transaction.atomic
 def legal_checkup_record_complete(*, user: User, record: LegalCheckupRecord) -> LegalCheckupRecord:
     """After the evaluation: the record is completed and the application closed (办结)."""
-    from projects.services.applications import application_transition  # imports projects.procedures
+    from projects.services.transitions import application_transition
 
     record = LegalCheckupRecord.objects.select_for_update(of=("self",)).select_related("application").get(pk=record.pk)
     check_legal_checkup_record_complete(user=user, record=record)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from members.models import Member
 from projects.models import Application, QuotaPool
-from projects.services.applications import application_transition
+from projects.services.transitions import application_transition
 from tests.projects.conftest import submit_promotion
 
 

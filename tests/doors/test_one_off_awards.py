@@ -6,8 +6,8 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from projects.models import Application
-from projects.services.applications import application_submit
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
 from tests.projects.conftest import _member, without_proofs
 
 PROMOTION = {"level_reached": "technician", "certificate_issued_on": "2018-06-01",

@@ -11,8 +11,9 @@ from django.urls import reverse
 from payouts.models import PayoutBatch, PayoutItem
 from payouts.services import ITEMS_CHANGED, payout_batch_confirm, payout_batch_prepare
 from projects.models import Application
-from projects.services.applications import application_recalculate, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.recalculation import application_recalculate
+from projects.services.transitions import application_transition
 from tests.projects.conftest import _member, submit_promotion
 
 

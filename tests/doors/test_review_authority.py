@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from projects.legal import services as legal_services
 from projects.models import Application, ApplicationStatus
-from projects.services.applications import application_resubmit, application_submit, application_transition
 from projects.services.errors import TransitionNotAllowed
+from projects.services.submission import application_resubmit, application_submit
+from projects.services.transitions import application_transition
 from projects.workflow import OWN_APPLICATION
 from tests.projects.conftest import submit_promotion, without_proofs
 

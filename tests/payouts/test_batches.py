@@ -16,7 +16,7 @@ from payouts.services import (
     payout_batch_prepare,
 )
 from projects.models import Application
-from projects.services.applications import application_transition
+from projects.services.transitions import application_transition
 from tests.projects.conftest import _member, submit_promotion
 
 

@@ -82,7 +82,7 @@ def certificate_number() -> str:
 
 def submit_promotion(member, **facts):
     """A technician's promotion award, submitted on 2019-03-20 (first batch), proofs not required."""
-    from projects.services.applications import application_submit
+    from projects.services.submission import application_submit
 
     with without_proofs("skill_promotion_award"), time_machine.travel("2019-03-20 09:00 +0800", tick=False):
         return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,

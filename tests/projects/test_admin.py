@@ -10,7 +10,8 @@ from django.urls import reverse
 from members.models import Member
 from projects.dashboard import district_dashboard
 from projects.models import Application, ApplicationShare
-from projects.services.applications import application_submit, application_transition
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.projects.conftest import _member, submit_promotion
 
 REVIEWERS = ("grassroots", "other_grassroots", "street", "other_street", "district")

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 
 from projects.models import QuotaPool
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError, QuotaFull
 from projects.services.offerings import OFFERING_NOT_OPEN, OFFERING_REQUIRED, offering_create
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.projects.conftest import _member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

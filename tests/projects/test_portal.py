@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from projects.models import Application, Attachment
 from projects.selectors import entitlements, member_profile, member_rules
-from projects.services.applications import application_submit, attachment_add
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit, attachment_add
 from subsidies.rules.scan import scan
 from tests.projects.conftest import PASSWORD
 
@@ -135,7 +135,7 @@ class TestPagesAndQueries:
         for _ in range(3):
             attachment_add(user=member.user, application=application,
                            upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)))
-        from projects.services.applications import application_transition
+        from projects.services.transitions import application_transition
 
         application_transition(user=staff["district"], application=application, action="return", comment="补材料")
         assert self._count(client, url) == before

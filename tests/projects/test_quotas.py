@@ -6,8 +6,9 @@ import time_machine
 from members import services as member_services
 from projects.models import Application, ApplicationStatus, QuotaClaim, QuotaPool
 from projects.procedures import PROCEDURES, Applicant
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import QuotaFull, TransitionNotAllowed
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from subsidies.rules import registry
 from subsidies.rules.data import load_policy_data
 from tests.factories import MemberFactory
@@ -68,7 +69,7 @@ def test_cancelling_a_booking_gives_the_place_back_once(tree, member, january_20
 
 
 def test_reviewed_applications_cannot_be_cancelled_once_approved(tree, member, staff):
-    from projects.services.applications import application_submit as submit
+    from projects.services.submission import application_submit as submit
 
     with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
         application = submit(user=member.user, rule_id="legal_aid", policy_year=2019,

@@ -6,14 +6,10 @@ import pytest
 import time_machine
 
 from projects.models import Application, ApplicationEvent, ApplicationStatus, Notification
-from projects.services.applications import (
-    application_recalculate,
-    application_recalculation_preview,
-    application_resubmit,
-    application_submit,
-    application_transition,
-)
 from projects.services.errors import ApplicationError, TransitionNotAllowed
+from projects.services.recalculation import application_recalculate, application_recalculation_preview
+from projects.services.submission import application_resubmit, application_submit
+from projects.services.transitions import application_transition
 from projects.workflow import REASON_REQUIRED, SAME_REVIEWER
 from subsidies.rules.facts import FactsError
 from tests.projects.conftest import without_proofs
@@ -201,7 +197,7 @@ class TestRecalculation:
             {"level": "technician", "label": "技师（国家职业资格二级）", "amount": "1200"},
             {"level": "senior_technician", "label": "高级技师（国家职业资格一级）", "amount": "2000"},
         ]})
-        monkeypatch.setattr("projects.services.applications.policy_data", lambda year: raised)
+        monkeypatch.setattr("subsidies.selectors.policy_data", lambda year: raised)
         preview = application_recalculation_preview(application=application)
         assert preview.changes["amount"] == ("1000.00", "1200.00")
         application.refresh_from_db()

@@ -10,7 +10,7 @@ from members.models import StaffRole
 from subsidies import services
 from subsidies.models import PolicyOverride
 from subsidies.rules.data import load_policy_data
-from subsidies.selectors import policy_data, rule_decision
+from subsidies.selectors import decide, policy_data
 from tests.factories import DistrictFactory, StaffUserFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +34,10 @@ def street_user():
 
 
 def test_an_edited_table_is_what_new_decisions_use(district_user):
-    assert rule_decision(rule_id="skill_promotion_award", year=2019, facts=FACTS).amount == Decimal("1000.00")
+    assert decide(rule_id="skill_promotion_award", year=2019, facts=FACTS).decision.amount == Decimal("1000.00")
     services.policy_override_set(user=district_user, year=2019, kind="table", name="skill_promotion_amounts",
                                  value=AMOUNTS, reason="市总工会2019年补充通知")
-    assert rule_decision(rule_id="skill_promotion_award", year=2019, facts=FACTS).amount == Decimal("1200.00")
+    assert decide(rule_id="skill_promotion_award", year=2019, facts=FACTS).decision.amount == Decimal("1200.00")
     # The shipped data file is untouched.
     assert load_policy_data(2019).table("skill_promotion_amounts").get("technician")["amount"] == Decimal("1000.00")
 

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from subsidies.rules import registry
 from subsidies.rules.docs import render_rules_markdown
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import rule_decision
+from subsidies.selectors import decide
 
 DOCS_PATH = Path(settings.BASE_DIR) / "docs" / "rules.md"
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if not isinstance(raw, dict):
             raise CommandError("--facts 必须是 JSON 对象（键为事实字段名）。", returncode=2)
         try:
-            decision = rule_decision(rule_id=rule_id, year=year, facts=raw, partial=partial)
+            decision = decide(rule_id=rule_id, year=year, facts=raw, partial=partial).decision
         except registry.UnknownRule as exc:
             raise CommandError(str(exc), returncode=2) from None
         except FactsError as exc:

@@ -20,8 +20,9 @@ from projects.caravan.services import (
     caravan_visit_schedule,
 )
 from projects.models import Notification
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 
 pytestmark = pytest.mark.django_db
 

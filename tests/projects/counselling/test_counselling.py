@@ -26,9 +26,10 @@ from projects.counselling.services import (
     lecture_schedule_create,
 )
 from projects.models import Notification
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
 from projects.services.offerings import offering_create
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db

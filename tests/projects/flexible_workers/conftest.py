@@ -5,7 +5,8 @@ import time_machine
 
 from members import services as member_services
 from members.roles import group_for
-from projects.services.applications import application_submit, application_transition
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.factories import DuesRecordFactory, MemberFactory
 from tests.projects.conftest import PASSWORD
 

@@ -13,8 +13,9 @@ from projects.flower_expo import services
 from projects.flower_expo.models import ExpoTrip
 from projects.flower_expo.selectors import expo_progress, expo_visits_total
 from projects.models import ApplicationStatus
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 
 OUTING = {"visits_in_trip": 45, "organised_as": "spring_autumn_outing", "same_day_return": "true",
           "entrusted_to_travel_agency": "true", "agency_agreement_signed": "true"}

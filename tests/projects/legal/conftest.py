@@ -2,7 +2,8 @@ import pytest
 import time_machine
 
 from projects.legal.models import CentreKind, Lawyer, LegalAidCentre
-from projects.services.applications import application_submit, application_transition
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 
 
 @pytest.fixture

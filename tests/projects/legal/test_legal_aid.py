@@ -12,8 +12,8 @@ from django.utils import timezone
 from projects.legal import selectors, services
 from projects.legal.models import CaseOutcome, CaseStatus, CentreKind, Lawyer, LegalAidCase, LegalAidCentre
 from projects.models import ApplicationStatus, Notification
-from projects.services.applications import application_transition
 from projects.services.errors import ApplicationError
+from projects.services.transitions import application_transition
 
 from .conftest import approve, submit_legal_aid
 

@@ -10,8 +10,9 @@ from members.models import StaffRole
 from projects.legal import selectors, services
 from projects.legal.models import CheckupPhase, LegalCheckupRecord
 from projects.models import Application, ApplicationStatus, QuotaClaim, QuotaPool
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError, QuotaFull
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.factories import StaffUserFactory, StreetFactory, UnitFactory
 from tests.race import run_concurrently
 

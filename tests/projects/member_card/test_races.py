@@ -6,7 +6,7 @@ from members import services as member_services
 from projects.member_card import services
 from projects.member_card.models import UnitCoverageClass
 from projects.models import Application, ApplicationStatus
-from projects.services.applications import application_submit
+from projects.services.submission import application_submit
 from tests.factories import MemberFactory
 from tests.projects.conftest import PASSWORD
 from tests.race import run_concurrently

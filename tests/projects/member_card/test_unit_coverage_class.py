@@ -13,8 +13,9 @@ from members.roles import group_for
 from projects.member_card import services
 from projects.member_card.models import UnitCoverageClass
 from projects.member_card.selectors import unit_coverage_classes_visible_to
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.projects.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from members.models import Member
 from projects.micro_wishes import services
 from projects.micro_wishes.models import MicroWish
 from projects.models import Notification
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from tests.projects.conftest import PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

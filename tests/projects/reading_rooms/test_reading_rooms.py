@@ -12,8 +12,9 @@ from django.urls import reverse
 from projects.models import QuotaPool
 from projects.reading_rooms import services
 from projects.reading_rooms.models import ReadingRoom
-from projects.services.applications import application_submit, application_transition
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 
 DEMO = {"point_type": "demo", "books": 2300, "periodicals": 12, "audio_video": 60}
 

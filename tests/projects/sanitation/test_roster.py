@@ -15,9 +15,10 @@ from members.models import StaffRole
 from projects.models import Application, ApplicationStatus
 from projects.sanitation import roster, services
 from projects.sanitation.models import RosterEntry
-from projects.services.applications import application_resubmit, application_submit, application_transition
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_resubmit, application_submit
+from projects.services.transitions import application_transition
 from tests.factories import StaffUserFactory, UnitFactory, make_id_number
 
 IDS = [make_id_number(date(1975, 3, 1), n) for n in range(1, 8)]

@@ -9,9 +9,10 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from projects.models import ApplicationStatus
-from projects.services.applications import application_submit, application_transition
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_submit
+from projects.services.transitions import application_transition
 from projects.womens_care import services
 from projects.womens_care.models import MommyRoom, ParentChildStudio
 from projects.womens_care.selectors import open_mommy_rooms

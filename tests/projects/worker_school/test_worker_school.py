@@ -12,14 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import Application, ApplicationStatus
-from projects.services.applications import (
-    application_resubmit,
-    application_submit,
-    application_transition,
-    authoritative_facts,
-)
+from projects.selectors import locked_facts
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
+from projects.services.submission import application_resubmit, application_submit
+from projects.services.transitions import application_transition
 from projects.worker_school import services
 from projects.worker_school.models import SiteCheck, WorkerSchool
 from subsidies.rules import registry
@@ -73,7 +70,7 @@ class TestWithACheck:
     def test_the_check_is_the_locked_fact(self, tree, staff):
         record(staff["district"], tree["street"])
         rule = registry.get("worker_school_grant", 2019)
-        locked = authoritative_facts(rule, member=None, organisation=tree["street"],
+        locked = locked_facts(rule, member=None, organisation=tree["street"],
                                      today=datetime(2019, 8, 1).date())
         assert locked["on_site_check_passed"] is True and locked["is_street_town_union"] is True
 

@@ -1,0 +1,296 @@
+"""Submitting an application: one sequence for a new application and for a corrected one.
+
+The sequence: check the applicant and the offering, lock what the applicant may not choose
+(projects.selectors.locked_facts), decide (subsidies.selectors.decide — the only place a
+rule is decided), refuse unless eligible, freeze facts + Decision + split by payer, store the
+proofs, require the procedure's proofs, run its on_submit hook, claim its quotas, and move
+draft/returned → submitted → the first review level (projects.services.transitions).
+Nothing is saved on error, neither rows nor uploaded files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.models import Member, Organisation, User
+from members.services import organisation_street
+from projects import workflow
+from projects.models import (
+    INACTIVE_STATUSES,
+    Application,
+    ApplicationShare,
+    ApplicationStatus,
+    Attachment,
+    AttachmentKind,
+    Offering,
+)
+from projects.procedures import Applicant, Procedure, procedure_for
+from projects.selectors import locked_facts
+from subsidies.rules import registry
+from subsidies.rules.core import Decision, Outcome
+from subsidies.rules.facts import Facts
+from subsidies.selectors import Decided, decide, policy_data
+
+from .attachments import AttachmentUpload, StoredFiles, store_attachments
+from .errors import ApplicationError, TransitionNotAllowed
+from .offerings import check_offering
+from .quotas import quota_claim, quota_pool_for
+from .transitions import TRANSITIONS, check_transition, do_transition, record_event
+
+S = ApplicationStatus
+
+NOT_APPLICABLE = "“{title}”无需在线申请。"
+MEMBER_ONLY = "“{title}”由会员本人申请。"
+ORGANISATION_ONLY = "“{title}”由单位或工会组织申请。"
+NOT_YOUR_ORGANISATION = "您只能为本人所在的组织申请。"
+NOT_ELIGIBLE = "不符合申请条件：{reasons}"
+NOT_YET_OPEN = "尚未开始受理。{window}"
+INCOMPLETE = "还需补充：{reasons}"
+PROOFS_MISSING = "请上传以下材料：{kinds}。"
+NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
+ATTACH_CLOSED = "已审结的申请不能再上传材料。"
+
+
+def facts_to_json(facts: Facts | Mapping[str, Any]) -> dict[str, Any]:
+    plain = {}
+    for name, value in facts.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        plain[name] = value
+    return plain
+
+
+def _refuse_unless_eligible(decision: Decision) -> None:
+    if decision.outcome is Outcome.ELIGIBLE:
+        return
+    failed = [r.message for r in decision.failed]
+    if decision.outcome is Outcome.NOT_YET_OPEN:
+        window = decision.window.describe() if decision.window else ""
+        raise ApplicationError(NOT_YET_OPEN.format(window=window), reasons=failed)
+    if decision.outcome is Outcome.INCOMPLETE:
+        unknown = [r.message for r in decision.unknown]
+        raise ApplicationError(INCOMPLETE.format(reasons="；".join(unknown)), reasons=unknown)
+    raise ApplicationError(NOT_ELIGIBLE.format(reasons="；".join(failed)), reasons=failed)
+
+
+def _check_applicant(rule, procedure: Procedure, user: User, member: Member | None, organisation: Organisation | None) -> None:
+    if not procedure.applicable:
+        raise ApplicationError(NOT_APPLICABLE.format(title=rule.title))
+    if rule.applicant == "member":
+        if member is None or organisation is not None:
+            raise ApplicationError(MEMBER_ONLY.format(title=rule.title))
+        if member.user_id != user.pk or not member.is_active:
+            raise ApplicationError(NOT_YOUR_ORGANISATION)
+    else:
+        if organisation is None or member is not None:
+            raise ApplicationError(ORGANISATION_ONLY.format(title=rule.title))
+        # A unit applies through its own staff; a street union may apply for its units (e.g. legal check-ups).
+        own = user.is_staff and user.organisation_id == organisation.pk
+        street_for_unit = user.is_staff and user.role == "street" and organisation.street_id == user.organisation_id
+        if not (own or street_for_unit or user.is_superuser):
+            raise ApplicationError(NOT_YOUR_ORGANISATION)
+
+
+def _scope_of(member: Member | None, organisation: Organisation | None) -> tuple[Organisation, Organisation | None]:
+    if member is not None:
+        return member.organisation, member.street
+    return organisation, organisation_street(organisation)
+
+
+# The amount column holds 12 digits (10 before the point): larger is refused, never a 500.
+AMOUNT_LIMIT = Decimal("9999999999.99")
+AMOUNT_TOO_LARGE = "计算金额超出系统上限，请核对填写的数量。"
+
+
+def auto_approve_ceiling(procedure: Procedure, policy_year: int) -> Decimal:
+    if procedure.auto_approve_ceiling is None:
+        return Decimal("0.00")
+    return policy_data(policy_year).value(procedure.auto_approve_ceiling)
+
+
+def review_chain_for(procedure: Procedure, decision: Decision, policy_year: int) -> list[str]:
+    """The procedure's chain; a booking above its auto-approve ceiling is reviewed by the district first."""
+    chain = list(procedure.review_chain(decision))
+    if not chain and decision.amount > auto_approve_ceiling(procedure, policy_year):
+        chain = [workflow.ReviewLevel.DISTRICT.value]
+    return chain
+
+
+def _freeze(application: Application, decided: Decided, procedure: Procedure) -> None:
+    facts, decision = decided.facts, decided.decision
+    if decision.amount > AMOUNT_LIMIT:
+        raise ApplicationError(AMOUNT_TOO_LARGE)
+    application.facts = facts_to_json(facts)
+    application.decision = decision.to_dict()
+    application.amount = decision.amount
+    application.review_chain = review_chain_for(procedure, decision, application.policy_year)
+    application.payout_due = decision.date("payout_due")
+
+
+def save_shares(application: Application) -> None:
+    """Mirror the frozen split into ApplicationShare rows (totals by payer without reading JSON)."""
+    application.shares.all().delete()
+    ApplicationShare.objects.bulk_create([
+        ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
+        for share in application.decision.get("split", ())
+    ])
+
+
+def _claim_quotas(application: Application, procedure: Procedure) -> None:
+    held = set(application.quota_claims.values_list("pool_id", flat=True))  # a resubmission keeps its places
+    places = int(application.facts.get(procedure.places_fact) or 1) if procedure.places_fact else 1
+    if application.offering_id is not None and application.offering.quota_id not in held:
+        quota_claim(pool=application.offering.quota, application=application, places=places)
+    if procedure.quotas is None:
+        return
+    applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
+                          application.policy_year)
+    data = policy_data(application.policy_year)
+    for spec in procedure.quotas(applicant, application.facts):
+        pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
+        if pool.pk not in held:
+            quota_claim(pool=pool, application=application)
+
+
+def _require_proofs(application: Application, procedure: Procedure) -> None:
+    if not procedure.proofs:
+        return
+    present = set(application.attachments.values_list("kind", flat=True))
+    missing = [kind for kind in procedure.proofs if kind not in present]
+    if missing:
+        labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
+        raise ApplicationError(PROOFS_MISSING.format(kinds=labels), field="attachments")
+
+
+EARLIER_APPLICATION = "{message}（已有申请：{reference}，{status}）"
+
+
+def _duplicate_message(procedure: Procedure, application: Application) -> str:
+    """The procedure's refusal, naming the earlier application that holds the key."""
+    earlier = (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
+               .exclude(status__in=INACTIVE_STATUSES).exclude(pk=application.pk).first())
+    if earlier is None or earlier.reference is None:
+        return procedure.dedup_message
+    return EARLIER_APPLICATION.format(message=procedure.dedup_message, reference=earlier.reference,
+                                      status=earlier.get_status_display())
+
+
+def application_submit(
+    *,
+    user: User,
+    rule_id: str,
+    policy_year: int,
+    facts: Mapping[str, Any],
+    member: Member | None = None,
+    organisation: Organisation | None = None,
+    uploads: Sequence[AttachmentUpload] = (),
+    draft: bool = False,
+    strict: bool = False,
+    offering: Offering | None = None,
+    profile: dict[str, Any] | None = None,
+) -> Application:
+    """Create an application: a draft, or submitted and routed to its first review level.
+
+    `profile` is the applicant's record as projects.selectors.applicant_profile read it (pass it
+    when the caller already has it; it is read from the database otherwise). Raises FactsError
+    (bad facts, by field), ApplicationError (not eligible, not open, duplicate, proofs missing)
+    or QuotaFull.
+    """
+    with StoredFiles() as files, transaction.atomic():
+        try:
+            rule = registry.get(rule_id, policy_year)
+        except registry.UnknownRule as exc:
+            raise ApplicationError(str(exc)) from None
+        procedure = procedure_for(rule_id)
+        _check_applicant(rule, procedure, user, member, organisation)
+        check_offering(offering=offering, rule_id=rule_id, policy_year=policy_year,
+                       required=procedure.offering == "required", now=timezone.now())
+        decided = _decide(rule, facts, member=member, organisation=organisation, offering=offering,
+                          profile=profile, strict=strict, partial=draft)
+        if not draft:
+            _refuse_unless_eligible(decided.decision)
+        scope_org, street = _scope_of(member, organisation)
+        application = Application(
+            project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
+            applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT,
+            created_by=user, offering=offering,
+        )
+        _freeze(application, decided, procedure)
+        applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
+        if procedure.dedup is not None:
+            application.dedup_key = procedure.dedup(applicant, application.facts)
+        elif offering is not None:
+            # One booking per offering (the key keeps its original spelling: stored keys must keep matching).
+            application.dedup_key = f"{applicant.key}:session:{offering.pk}"
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            raise ApplicationError(_duplicate_message(procedure, application)) from None
+        application.reference = f"JD{policy_year}{application.pk:08d}"
+        application.save(update_fields=["reference"])
+        save_shares(application)
+        record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
+                     data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)})
+        store_attachments(application=application, user=user, uploads=uploads, files=files)
+        if not draft:
+            _submit(application, procedure, user, TRANSITIONS["submit"])
+        return application
+
+
+def application_resubmit(*, user: User, application: Application, facts: Mapping[str, Any],
+                         uploads: Sequence[AttachmentUpload] = ()) -> Application:
+    """A draft or a returned application, corrected by the applicant and submitted again."""
+    with StoredFiles() as files, transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        transition = check_transition(user=user, application=application, action="submit")
+        rule = registry.get(application.rule_id, application.policy_year)
+        decided = _decide(rule, facts, member=application.applicant_member,
+                          organisation=application.applicant_organisation, offering=application.offering)
+        _refuse_unless_eligible(decided.decision)
+        procedure = procedure_for(application.rule_id)
+        _freeze(application, decided, procedure)
+        application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "updated_at"])
+        save_shares(application)
+        store_attachments(application=application, user=user, uploads=uploads, files=files)
+        _submit(application, procedure, user, transition)
+        return application
+
+
+def _decide(rule, facts: Mapping[str, Any], *, member, organisation, offering, profile=None, strict=False,
+            partial=False) -> Decided:
+    locked = locked_facts(rule, member=member, organisation=organisation, today=timezone.localdate(),
+                          profile=profile)
+    if offering is not None:
+        locked.update(offering.facts)  # the offering fixes its plan, date, … for everyone who books it
+    return decide(rule_id=rule.rule_id, year=rule.policy_year, facts=facts, locked=locked, strict=strict,
+                  partial=partial)
+
+
+def _submit(application: Application, procedure: Procedure, user: User, transition) -> None:
+    """The steps every submission shares, after the decision is frozen and the proofs stored."""
+    _require_proofs(application, procedure)
+    if procedure.on_submit is not None:
+        procedure.on_submit(application)
+    _claim_quotas(application, procedure)
+    do_transition(user=user, application=application, transition=transition)
+    do_transition(user=None, application=application, transition=TRANSITIONS["route"])
+
+
+def attachment_add(*, user: User, application: Application, upload: AttachmentUpload) -> Attachment:
+    """A proof added by the applicant while the application is still open."""
+    with StoredFiles() as files, transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not workflow.is_applicant(user, application):
+            raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="上传材料"))
+        if application.status not in (S.DRAFT, S.RETURNED, S.SUBMITTED, *workflow.REVIEW_STATUSES):
+            raise ApplicationError(ATTACH_CLOSED)
+        return store_attachments(application=application, user=user, uploads=[upload], files=files)[0]

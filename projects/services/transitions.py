@@ -1,0 +1,155 @@
+"""Moving an application through the transition table (projects.workflow).
+
+Every status change is `check_transition` (permissions, state, reasons — raises with a Chinese
+message) followed by `do_transition` (write, record the event, release quotas, run the
+procedure's on_approved hook, notify) on a row locked with SELECT … FOR UPDATE. Portal, admin,
+payouts and tasks all come through here.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import User
+from projects import workflow
+from projects.models import Application, ApplicationEvent, ApplicationStatus
+from projects.procedures import PROCEDURES
+
+from .errors import TransitionNotAllowed
+from .notifications import applicant_users, notify
+from .quotas import quota_release
+
+S = ApplicationStatus
+TRANSITIONS = workflow.TRANSITIONS
+
+
+def record_event(application: Application, *, action: str, from_status: str, to_status: str, actor: User | None,
+                 comment: str = "", level: str = "", data: dict | None = None) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application, action=action, from_status=from_status, to_status=to_status, actor=actor,
+        comment=comment, level=level, data=data or {},
+    )
+
+
+def check_transition(*, user: User | None, application: Application, action: str, comment: str = ""
+                     ) -> workflow.Transition:
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionNotAllowed(f"未知操作：{action}")
+    if application.status not in transition.sources:
+        raise TransitionNotAllowed(workflow.NOT_ALLOWED_FROM.format(
+            status=ApplicationStatus(application.status).label, action=transition.label))
+    if (transition.actor == workflow.REVIEWER and user is not None and user.is_authenticated
+            and workflow.on_applicant_side(user, application)):
+        raise TransitionNotAllowed(workflow.OWN_APPLICATION)
+    if not workflow.may_perform(user, application, transition):
+        raise TransitionNotAllowed(workflow.NOT_YOURS.format(action=transition.label))
+    if transition.needs_reason and not comment.strip():
+        raise TransitionNotAllowed(workflow.REASON_REQUIRED.format(action=transition.label), field="comment")
+    if transition.action == "approve":
+        _check_segregation(user, application)
+    return transition
+
+
+def _check_segregation(user: User, application: Application) -> None:
+    """Whoever approved at one level may not approve at the next level of the same round. A return
+    and resubmission starts a new round: the same reviewer may approve their level again."""
+    previous = workflow.previous_level(application)
+    if previous is None:
+        return
+    round_start = (application.events.filter(action="submit").order_by("-pk").values_list("pk", flat=True).first()
+                   or 0)
+    if application.events.filter(action="approve", actor=user, level=previous, pk__gt=round_start).exists():
+        raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(previous).label))
+
+
+def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
+                  comment: str = "", data: dict | None = None) -> Application:
+    """Write a transition that check_transition allowed. The caller holds the row lock."""
+    from_status = application.status
+    level = workflow.current_level(application)
+    to_status = workflow.target_status(transition, application)
+    application.status = to_status
+    application._history_user = user  # the audit names the actor, in a request or in a task
+    now = timezone.now()
+    application.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    if transition.action == "submit":
+        application.submitted_at = now
+        fields.append("submitted_at")
+    if to_status in (S.APPROVED, S.REJECTED):
+        application.decided_at = now
+        fields.append("decided_at")
+    if to_status == S.PAID:
+        application.paid_at = now
+        fields.append("paid_at")
+    application.save(update_fields=fields)
+    if transition.action == "route" and workflow.skipped_levels(application):
+        skipped = [str(workflow.ReviewLevel(lv).label) for lv in workflow.skipped_levels(application)]
+        data = {**(data or {}), "skipped_levels": workflow.skipped_levels(application)}
+        comment = comment or f"申请方为{'、'.join(skipped)}，本级不审核自己提出的申请"
+    record_event(application, action=transition.action, from_status=from_status, to_status=to_status, actor=user,
+            comment=comment.strip(), level=level.value if level else "", data=data)
+    if to_status in (S.WITHDRAWN, S.REJECTED):
+        quota_release(application=application)
+    if to_status == S.APPROVED:
+        on_approved = PROCEDURES[application.rule_id].on_approved
+        if on_approved is not None:
+            on_approved(application)
+    _notify_applicant(application, transition, to_status, comment)
+    return application
+
+
+_NOTIFY_ON = {
+    "route": "您的申请 {ref} 已提交，{status}。",
+    "approve": "您的申请 {ref} 已通过{level}审核，{status}。",
+    "return": "您的申请 {ref} 被退回补正。",
+    "reject": "您的申请 {ref} 未通过审核。",
+    "mark_paid": "您的申请 {ref} 已给付。",
+}
+
+
+def _notify_applicant(application: Application, transition: workflow.Transition, to_status: str, comment: str) -> None:
+    template = _NOTIFY_ON.get(transition.action)
+    if template is None:
+        return
+    level = ""
+    if transition.action == "approve":
+        last = application.events.filter(action="approve").order_by("-pk").first()
+        level = workflow.ReviewLevel(last.level).label if last and last.level else ""
+    title = template.format(ref=application.reference, status=ApplicationStatus(to_status).label, level=level)
+    notify(recipients=applicant_users(application), title=title, body=comment, application=application)
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related(
+        "applicant_member", "applicant_member__user", "created_by").get(pk=application.pk)
+
+
+@transaction.atomic
+def application_transition(*, user: User, application: Application, action: str, comment: str = "") -> Application:
+    """Check and perform one transition (approve, return, reject, withdraw, cancel, close).
+
+    The payout steps (batch, unbatch, mark_paid) are not doors of one application: they go
+    through payout batches (application_payout_step), one person preparing, another confirming."""
+    if action in ("submit", "route"):
+        raise TransitionNotAllowed("请使用提交申请功能。")
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is not None and transition.actor == workflow.PAYOUTS:
+        raise TransitionNotAllowed(workflow.PAYOUTS_ONLY.format(action=transition.label))
+    locked = _lock(application)
+    transition = check_transition(user=user, application=locked, action=action, comment=comment)
+    return do_transition(user=user, application=locked, transition=transition, comment=comment)
+
+
+def application_payout_step(*, user: User, application: Application, action: str, comment: str = "",
+                            data: dict | None = None) -> Application:
+    """batch / unbatch / mark_paid, for the payouts app alone (inside its batch's transaction,
+    after its own maker-checker checks)."""
+    transition = workflow.TRANSITIONS[action]
+    if transition.actor != workflow.PAYOUTS:
+        raise TransitionNotAllowed(f"未知操作：{action}")
+    locked = _lock(application)
+    check_transition(user=user, application=locked, action=action, comment=comment)
+    return do_transition(user=user, application=locked, transition=transition, comment=comment, data=data)
