@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
@@ -65,6 +65,14 @@ class StreetChoicesMixin:
 
 
 is_district = is_district_staff
+
+
+def error_text(exc: Exception) -> str:
+    """A service's refusal as one line for a message: a ValidationError's messages, an
+    ApplicationError's message, or the text of anything else (PermissionDenied)."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
 
 
 class AuditedAdmin(SimpleHistoryAdmin):

@@ -14,7 +14,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, is_district
+from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, error_text, is_district
 
 from . import services
 from .models import DuesRecord, Member, Organisation, StaffRole, User
@@ -136,7 +136,7 @@ class MemberAdmin(ScopedAdmin):
                 created = services.member_create(**{k: v for k, v in data.items() if k not in ("is_active",)})
                 obj.pk = created.pk
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
             raise
 
     def get_search_results(self, request, queryset, search_term):

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import DistrictManagedAdmin, is_district
+from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.selectors import payable_applications
 
@@ -33,10 +33,6 @@ class PayoutItemInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _errors(exc: Exception) -> str:
-    return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
 @admin.register(PayoutBatch)
@@ -77,7 +73,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 batch = services.payout_batch_prepare(user=request.user, applications=payable_applications().filter(
                     pk__in=ids), note=request.POST.get("note", "")[:300])
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _errors(exc))
+                messages.error(request, error_text(exc))
                 return HttpResponseRedirect(request.get_full_path())
             messages.success(request, _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
                              % {"ref": batch.reference, "n": batch.items.count(), "total": batch.total})
@@ -103,7 +99,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
             service(user=request.user, batch=batch)
             messages.success(request, f"{batch.reference}：{done}")
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{batch.reference}：{_errors(exc)}")
+            messages.error(request, f"{batch.reference}：{error_text(exc)}")
         return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
 
     def confirm_view(self, request, pk):
@@ -118,7 +114,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 service(user=request.user, batch=batch)
                 messages.success(request, f"{batch.reference}：{label}")
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, f"{batch.reference}：{_errors(exc)}")
+                messages.error(request, f"{batch.reference}：{error_text(exc)}")
 
     @admin.action(description=_("复核并确认给付所选批次"), permissions=["change"])
     def confirm_selected(self, request, queryset):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jiading_union.admin import ScopedAdmin
+from jiading_union.admin import ScopedAdmin, error_text
 from projects.services.errors import ApplicationError
 
 from . import services
@@ -30,12 +30,6 @@ class ReleaseForm(forms.Form):
 class FulfilForm(forms.Form):
     fulfilled_on = forms.DateField(label=_("实现日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    return "；".join(exc.messages)
 
 
 @admin.register(MicroWish)
@@ -89,7 +83,7 @@ class MicroWishAdmin(ScopedAdmin):
                     perform(wish, form.cleaned_data)
                     done += 1
                 except (ApplicationError, ValidationError) as exc:
-                    self.message_user(request, f"{wish.application.reference}：{_message(exc)}", messages.ERROR)
+                    self.message_user(request, f"{wish.application.reference}：{error_text(exc)}", messages.ERROR)
             if done:
                 self.message_user(request, _("%(title)s：已处理 %(n)d 条。") % {"title": title, "n": done},
                                   messages.SUCCESS)
