@@ -26,10 +26,11 @@ from members.models import Member, Organisation, OrganisationLevel, StaffRole
 from members.selectors import member_search, organisations_visible_to
 from subsidies.rules import registry
 from subsidies.rules.data import available_years
+from subsidies.rules.facts import FactsError
 
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
-from .forms import TransitionForm
+from .forms import ReviewerFactsForm, TransitionForm
 from .models import Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.errors import ApplicationError
@@ -42,7 +43,8 @@ from .services.offerings import (
 )
 from .services.quotas import check_capacity, quota_capacity_set
 from .services.recalculation import application_recalculate, application_recalculation_preview
-from .services.transitions import application_transition
+from .services.review_facts import application_supplied_facts_preview, application_supply_facts
+from .services.transitions import application_transition, facts_due, reviewer_facts
 
 S = ApplicationStatus
 ROLE_QUEUE = {
@@ -230,6 +232,8 @@ class ApplicationAdmin(ScopedAdmin):
                  name="projects_application_transition"),
             path("<path:object_id>/recalculate/", self.admin_site.admin_view(self.recalculate_view),
                  name="projects_application_recalculate"),
+            path("<path:object_id>/review-facts/", self.admin_site.admin_view(self.review_facts_view),
+                 name="projects_application_review_facts"),
         ]
         return custom + urls
 
@@ -244,6 +248,7 @@ class ApplicationAdmin(ScopedAdmin):
             "transition_form": TransitionForm(),
             "project_title": PROJECT_TITLES.get(application.project, application.project),
             "fact_rows": _fact_rows(application),
+            "facts_due": facts_due(application) if workflow.may_review(request.user, application) else [],
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
@@ -262,6 +267,34 @@ class ApplicationAdmin(ScopedAdmin):
             messages.success(request, _("%(ref)s：%(label)s") % {
                 "ref": application.reference, "label": workflow.TRANSITIONS[action].label})
         return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
+
+    def review_facts_view(self, request, object_id):
+        """The current level's reviewer facts: fill in, see the recomputed decision, confirm."""
+        application = self.get_object(request, object_id)
+        if not workflow.may_review(request.user, application):
+            raise PermissionDenied
+        level = workflow.current_level(application)
+        form = ReviewerFactsForm(request.POST or None, facts=reviewer_facts(application, level.value),
+                                 initial_facts=application.facts)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                if "confirm" in request.POST:
+                    application_supply_facts(user=request.user, application=application, facts=form.raw_facts(),
+                                             comment=form.cleaned_data.get("comment", ""))
+                    messages.success(request, _("审核事实已填写，判定已按其重新计算并记入进度。"))
+                    return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
+                preview = application_supplied_facts_preview(user=request.user, application=application,
+                                                             facts=form.raw_facts())
+            except FactsError as exc:
+                for name, message in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, message)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+        return TemplateResponse(request, "admin/projects/application/review_facts.html", {
+            **self.admin_site.each_context(request), "title": _("填写审核事实"), "application": application,
+            "form": form, "preview": preview, "opts": self.model._meta,
+        })
 
     def recalculate_view(self, request, object_id):
         application = self.get_object(request, object_id)

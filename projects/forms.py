@@ -108,6 +108,23 @@ class CalculatorForm(FactsForm):
     """The public calculator: every fact editable, partial facts allowed (see the calculator view)."""
 
 
+class ReviewerFactsForm(forms.Form):
+    """The facts the current review level establishes (Fact.source == "reviewer"), nothing else."""
+
+    def __init__(self, *args, facts, initial_facts: Mapping[str, Any] | None = None, **kwargs):
+        self.facts = list(facts)
+        super().__init__(*args, initial={f.name: _display((initial_facts or {}).get(f.name)) for f in self.facts},
+                         **kwargs)
+        for fact in self.facts:
+            self.fields[fact.name] = _field_for(fact, disabled=False)
+        self.fields["comment"] = forms.CharField(label=_("说明"), required=False,
+                                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def raw_facts(self) -> dict[str, Any]:
+        return {f.name: self.cleaned_data.get(f.name) for f in self.facts
+                if self.cleaned_data.get(f.name) not in (None, "")}
+
+
 class TransitionForm(forms.Form):
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -119,6 +119,8 @@ class Application(models.Model):
     review_chain = models.JSONField(_("审核流程"), default=list)
     facts = models.JSONField(_("申请事实"), default=dict)
     decision = models.JSONField(_("规则判定"), default=dict)
+    # Who established each fact: {"name": {"source": "record" | "applicant" | "reviewer", "level", "by", "at"}}.
+    fact_sources = models.JSONField(_("事实来源"), default=dict, blank=True)
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, default=0)
     payout_due = models.DateField(_("给付期限"), null=True, blank=True)
     # "once a year", "one share per period": unique among applications still holding their place.

@@ -96,7 +96,8 @@ class Procedure:
     offering: str | None = None
     places_fact: str | None = None  # the fact holding how many places one application takes
     # Facts taken from records the project app keeps, locked like profile facts:
-    # locked_facts(member, organisation, policy_year) -> {fact name: value}.
+    # locked_facts(member, organisation, policy_year, typed) -> {record fact name: value}; `typed` is
+    # what the applicant stated, to pick the record (e.g. the coverage holding the event date).
     locked_facts: Callable[..., dict[str, Any]] | None = None
     # Steps of the project app, run inside the transition's transaction. on_submit may
     # refuse with ApplicationError (e.g. a roster that does not match); on_approved

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +19,15 @@ from subsidies.rules.core import Decision, Outcome
 from subsidies.selectors import decide, policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
-from .models import GRANTED_STATUSES, Application, ApplicationEvent, ApplicationStatus, Notification, Offering
+from .models import (
+    GRANTED_STATUSES,
+    INACTIVE_STATUSES,
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Notification,
+    Offering,
+)
 from .procedures import PROCEDURES
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
@@ -27,7 +37,7 @@ def member_profile(member: Member, today: date) -> dict[str, Any]:
     """The facts about a member the rules can take without asking (Fact.profile names)."""
     organisation = member.organisation
     is_unit = organisation.level == OrganisationLevel.GRASSROOTS
-    paid_in_one_go = DuesRecord.objects.filter(member=member, year=today.year, paid_in_one_go=True).exists()
+    dues = list(DuesRecord.objects.filter(member=member, year=today.year).values_list("paid_in_one_go", flat=True))
     return {
         "birth_date": member.birth_date,
         "sex": member.sex,
@@ -38,22 +48,14 @@ def member_profile(member: Member, today: date) -> dict[str, Any]:
         "employment_type": member.employment_type,
         "flexible_industry": member.flexible_industry or None,
         "has_city_medical_insurance": member.has_city_medical_insurance,
-        "paid_full_dues_in_one_go": paid_in_one_go,
+        "paid_full_dues_in_one_go": any(dues),
+        "paid_dues_this_year": member.is_active and bool(dues),
         "marital_status": member.marital_status,
         "is_hardship_member": member.is_hardship,
         "unit_union_established": organisation.union_established if is_unit else None,
         "unit_type": organisation.unit_type or None if is_unit else None,
         "unit_employee_count": organisation.employee_count if is_unit else None,
     }
-
-
-# Profile facts taken from the record, never from the applicant's form.
-# (monthly_income and marital_status are prefilled but the applicant may correct them, with proof.)
-LOCKED_PROFILE_FACTS = frozenset({
-    "birth_date", "sex", "is_district_member", "has_valid_member_card", "card_made_on", "employment_type",
-    "flexible_industry", "has_city_medical_insurance", "paid_full_dues_in_one_go", "is_hardship_member",
-    "unit_union_established", "unit_type", "unit_employee_count",
-})
 
 
 def organisation_profile(organisation) -> dict[str, Any]:
@@ -70,21 +72,24 @@ def applicant_profile(*, member: Member | None, organisation, today: date) -> di
 
 
 def locked_facts(rule: Rule, *, member: Member | None, organisation, today: date,
-                 profile: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Facts the applicant may not choose: today's date, what the member or organisation record
-    says (LOCKED_PROFILE_FACTS), and what the project app's records say (Procedure.locked_facts).
-    The same for the apply form, the submission and the entitlement scan."""
+                 profile: dict[str, Any] | None = None, typed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The record facts (Fact.source == "record"): today's date, what the member's or unit's record
+    says, and what the project app's records say (Procedure.locked_facts). The same for the apply
+    form, the submission and the entitlement scan; a record fact the records cannot answer stays
+    unknown — it is never taken from the applicant."""
     if profile is None:
         profile = applicant_profile(member=member, organisation=organisation, today=today)
     locked = {}
     for fact in rule.schema:
         if fact.profile == "today":
             locked[fact.name] = today
-        elif fact.profile in LOCKED_PROFILE_FACTS and profile.get(fact.profile) is not None:
+        elif fact.source == "record" and fact.profile and profile.get(fact.profile) is not None:
             locked[fact.name] = profile[fact.profile]
     procedure = PROCEDURES.get(rule.rule_id)
     if procedure is not None and procedure.locked_facts is not None:
-        extra = procedure.locked_facts(member, organisation, rule.policy_year)
+        # `typed` (what the applicant stated) only picks which record answers, e.g. the coverage
+        # that holds the event date; the values themselves come from the records.
+        extra = procedure.locked_facts(member, organisation, rule.policy_year, dict(typed or {}))
         locked.update({name: value for name, value in extra.items() if name in rule.schema and value is not None})
     return locked
 
@@ -92,7 +97,7 @@ def locked_facts(rule: Rule, *, member: Member | None, organisation, today: date
 def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     """Profile facts shown already filled in that the applicant may still correct (income, marital status)."""
     return {f.name: profile[f.profile] for f in rule.schema
-            if f.profile and f.profile not in LOCKED_PROFILE_FACTS and profile.get(f.profile) is not None}
+            if f.profile and f.source == "applicant" and profile.get(f.profile) is not None}
 
 
 class EntitlementState:
@@ -104,6 +109,7 @@ class EntitlementState:
 
 _STATE_OF = {
     Outcome.ELIGIBLE: EntitlementState.ELIGIBLE,
+    Outcome.PENDING_REVIEW: EntitlementState.ELIGIBLE,  # apply now; a reviewer establishes the rest
     Outcome.NOT_YET_OPEN: EntitlementState.NOT_YET_OPEN,
     Outcome.INCOMPLETE: EntitlementState.NEEDS_INFORMATION,
     Outcome.INELIGIBLE: EntitlementState.NOT_ELIGIBLE,
@@ -140,11 +146,12 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     data = {year: policy_data(year) for year in {r.policy_year for r in rules}}
     refs = reference_data()
     results = []
-    for rule in rules:
-        locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
-        decided = decide(rule_id=rule.rule_id, year=rule.policy_year, facts=prefilled_facts(rule, profile),
-                         locked=locked, partial=True, strict=False, data=data[rule.policy_year], refs=refs)
-        results.append((rule, decided.decision))
+    with member_records_primed(member):
+        for rule in rules:
+            locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
+            decided = decide(rule_id=rule.rule_id, year=rule.policy_year, facts=prefilled_facts(rule, profile),
+                             locked=locked, partial=True, strict=False, data=data[rule.policy_year], refs=refs)
+            results.append((rule, decided.decision))
     order = {EntitlementState.ELIGIBLE: 0, EntitlementState.NOT_YET_OPEN: 1,
              EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
@@ -245,6 +252,91 @@ def may_see_application(user: User, application: Application) -> bool:
     if workflow.is_applicant(user, application):
         return True
     return workflow.in_scope(user, application) and application.rule_id not in hidden_rule_ids(user)
+
+
+def typed_date(typed: Mapping[str, Any], *names: str) -> date | None:
+    """The first of these applicant-stated dates that parses (used only to pick a record)."""
+    for name in names:
+        value = typed.get(name)
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip()) if value else None
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class CoverageRecord:
+    """A coverage the member holds (an approved coverage application's frozen period)."""
+
+    application: Application
+    start: date | None
+    end: date | None
+
+    def holds(self, on: date | None) -> bool:
+        return on is not None and self.start is not None and self.end is not None and self.start <= on <= self.end
+
+
+_PRIMED = "_primed_applications"
+
+
+@contextmanager
+def member_records_primed(member: Member):
+    """Within the block, the record lookups of every rule read the member's applications from one
+    query (the entitlement scan decides some twenty rules per page view); outside it, each lookup
+    reads the database afresh, so a submission never decides on a stale list."""
+    setattr(member, _PRIMED, list(Application.objects.filter(applicant_member=member)
+                                  .select_related("organisation").order_by("-policy_year", "-pk")))
+    try:
+        yield
+    finally:
+        delattr(member, _PRIMED)
+
+
+def member_applications(member: Member, rule_ids: tuple[str, ...], statuses=None) -> list[Application]:
+    """The member's applications of these rules (newest first), from the primed list if any."""
+    primed = getattr(member, _PRIMED, None)
+    if primed is None:
+        rows = Application.objects.filter(applicant_member=member, rule_id__in=rule_ids)
+        if statuses is not None:
+            rows = rows.filter(status__in=statuses)
+        return list(rows.select_related("organisation").order_by("-policy_year", "-pk"))
+    return [a for a in primed if a.rule_id in rule_ids and (statuses is None or a.status in statuses)]
+
+
+HOLDING = tuple(s for s in ApplicationStatus.values if s not in (ApplicationStatus.DRAFT, *INACTIVE_STATUSES))
+
+
+def coverage_records(member: Member, rule_ids: tuple[str, ...]) -> list[CoverageRecord]:
+    rows = member_applications(member, rule_ids, GRANTED_STATUSES)
+    records = []
+    for application in rows:
+        dates = application.decision.get("dates", {})
+        start, end = dates.get("coverage_start"), dates.get("coverage_end")
+        records.append(CoverageRecord(application, date.fromisoformat(start) if start else None,
+                                      date.fromisoformat(end) if end else None))
+    return records
+
+
+def coverage_for_claim(member: Member, rule_ids: tuple[str, ...], on: date | None) -> CoverageRecord | None:
+    """The coverage a claim is made against: the one whose period holds the event date, else the
+    latest one (the rule then says the event is outside it); None when the member holds none."""
+    records = coverage_records(member, rule_ids)
+    return next((r for r in records if r.holds(on)), records[0] if records else None)
+
+
+def claims_against(coverage: CoverageRecord, rule_id: str) -> list[Application]:
+    """Claims of the member already made against this coverage and still holding (granted or in review)."""
+    start = coverage.start.isoformat() if coverage.start else None
+    return [a for a in member_applications(coverage.application.applicant_member, (rule_id,), HOLDING)
+            if a.facts.get("coverage_start") == start]
+
+
+def holds_application(member: Member, rule_id: str, policy_year: int) -> bool:
+    """An application of this rule and year that still holds its place (submitted, in review, granted)."""
+    return any(a.policy_year == policy_year for a in member_applications(member, (rule_id,), HOLDING))
 
 
 def payable_applications() -> QuerySet[Application]:

@@ -37,7 +37,7 @@ LECTURE_RESCHEDULED = "您单位的心理健康讲座安排有变更：{date} {v
 # --- procedure hooks (projects.counselling.procedures) -----------------------------------------------------
 
 
-def unit_facts(member: Member | None, organisation: Organisation | None, policy_year: int) -> dict[str, Any]:
+def unit_facts(member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """Procedure.locked_facts: a grassroots unit registered with the district union is a unit of the district
     (“本区…企事业单位”), so the applicant does not answer that question."""
     unit = member.organisation if member is not None else organisation

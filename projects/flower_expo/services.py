@@ -30,7 +30,7 @@ DATE_REQUIRED = "请填写参观日期。"
 
 
 def flower_expo_locked_facts(member: Member | None, organisation: Organisation | None,
-                             policy_year: int) -> dict[str, Any]:
+                             policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """The rule's “本次之前全区已累计参观人次”: the running total, never the applicant's figure."""
     return {"visits_so_far": expo_visits_total(policy_year)}
 

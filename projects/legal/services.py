@@ -265,7 +265,7 @@ def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any]) -> list
 
 
 def legal_checkup_locked_facts(member: Member | None, organisation: Organisation | None,
-                               policy_year: int) -> dict[str, Any]:
+                               policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """Procedure.locked_facts: the street's quota and the places taken come from the pools, not the form
     (the rule's street_quota / street_places_taken / district_places_taken, excluding this enterprise)."""
     if organisation is None or organisation.street_id is None:

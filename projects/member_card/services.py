@@ -7,6 +7,7 @@ can never change under an enrolment, nor an enrolment slip in under a new class.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from members.models import Member, Organisation, OrganisationLevel, User
 from members.selectors import scope_for
 from projects.models import Application
+from projects.selectors import claims_against, coverage_for_claim, holds_application, typed_date
 from projects.services.errors import ApplicationError
 from subsidies.rules import registry
 from subsidies.selectors import policy_data
@@ -100,13 +102,63 @@ def unit_coverage_class_choose(*, user: User, unit: Organisation, policy_year: i
 
 
 def basic_coverage_locked_facts(member: Member | None, organisation: Organisation | None,
-                                policy_year: int) -> dict[str, Any]:
+                                policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """The unit's chosen class, locked: 2021's unit_class fact and the member's plan_class
-    (a member enrols in the class the unit chose, never another)."""
-    if member is None or member.organisation.level != OrganisationLevel.GRASSROOTS:
+    (a member enrols in the class the unit chose, never another); and whether the member already
+    holds a share this year (from the applications, not the form)."""
+    if member is None:
         return {}
-    chosen = unit_coverage_class_of(unit_id=member.organisation_id, policy_year=policy_year)
-    return {"unit_class": chosen, "plan_class": chosen} if chosen else {}
+    facts: dict[str, Any] = {"already_has_share": holds_application(member, BASIC_COVERAGE, policy_year)}
+    if member.organisation.level == OrganisationLevel.GRASSROOTS:
+        chosen = unit_coverage_class_of(unit_id=member.organisation_id, policy_year=policy_year)
+        if chosen:
+            facts.update(unit_class=chosen, plan_class=chosen)
+    return facts
+
+
+def _coverage_facts(coverage) -> dict[str, Any]:
+    if coverage is None:
+        return {}
+    return {"coverage_start": coverage.start, "coverage_end": coverage.end,
+            "plan_class": coverage.application.facts.get("plan_class"),
+            # 单位统一参保 when the coverage was enrolled through a unit's grassroots union.
+            "enrolment": "unit" if coverage.application.organisation.level == OrganisationLevel.GRASSROOTS
+            else "individual"}
+
+
+def city_condolence_locked_facts(member: Member | None, organisation: Organisation | None,
+                                 policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+    """The basic coverage the member holds on the diagnosis date, and whether this year's
+    condolence was already claimed — from the records, never typed."""
+    if member is None:
+        return {}
+    coverage = coverage_for_claim(member, (BASIC_COVERAGE,), typed_date(typed or {}, "diagnosis_date"))
+    facts = {"has_basic_coverage": coverage is not None,
+             "already_paid_this_year": holds_application(member, "city_condolence_payment", policy_year)}
+    if coverage is not None:
+        facts.update(coverage_start=coverage.start, coverage_end=coverage.end)
+    return facts
+
+
+def district_condolence_locked_facts(member: Member | None, organisation: Organisation | None,
+                                     policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+    if member is None:
+        return {}
+    return {"already_paid_this_year": holds_application(member, "district_condolence_payment", policy_year)}
+
+
+def coverage_benefit_locked_facts(member: Member | None, organisation: Organisation | None,
+                                  policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+    """A basic-coverage claim: the coverage holding the event date (class, period, how enrolled)
+    and the hospital money already paid in that period."""
+    if member is None:
+        return {}
+    coverage = coverage_for_claim(member, (BASIC_COVERAGE,), typed_date(typed or {}, "event_date"))
+    facts = _coverage_facts(coverage)
+    if coverage is not None:
+        paid = [a for a in claims_against(coverage, "member_coverage_benefit") if a.facts.get("event") == "hospital"]
+        facts["hospital_paid_in_period"] = sum((a.amount for a in paid), Decimal("0.00"))
+    return facts
 
 
 def basic_coverage_on_submit(application: Application) -> None:

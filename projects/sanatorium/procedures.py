@@ -7,7 +7,7 @@ PROCEDURES = (
          places_fact="participants"),
     Procedure("resort_room_subsidy", (), "2019 §6 会员休疗养度假房价补贴：持卡会员直接预订",
          auto_approve_ceiling="resort_room_auto_approve_ceiling"),
-    Procedure("health_checkup", (), "2021「疗休养、健康体检」：直通预约，DISTRICT、E、F计划先到先得", offering="optional",
+    Procedure("health_checkup", (), "2021「疗休养、健康体检」：直通预约，D、E、F计划先到先得", offering="optional",
          auto_approve_ceiling="health_checkup_auto_approve_ceiling",
          places_fact="persons",
          quotas=lambda a, f: [QuotaSpec(f"health_checkup:{a.policy_year}:DEF", "D、E、F体检计划全区名额",

@@ -31,7 +31,7 @@ ROSTER_INVALID = "参保名册有{count}处问题：{errors}"
 
 
 def sanitation_locked_facts(member: Member | None, organisation: Organisation | None,
-                            policy_year: int) -> dict[str, Any]:
+                            policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """Procedure.locked_facts: whether the unit is a sanitation operator comes from its organisation record."""
     if organisation is None:
         return {}

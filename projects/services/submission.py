@@ -55,6 +55,7 @@ INCOMPLETE = "还需补充：{reasons}"
 PROOFS_MISSING = "请上传以下材料：{kinds}。"
 NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
 ATTACH_CLOSED = "已审结的申请不能再上传材料。"
+RECORD_MISSING = "系统中没有您的{labels}记录，暂不能受理。如有疑问，请联系所在工会。"
 
 
 def facts_to_json(facts: Facts | Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +70,8 @@ def facts_to_json(facts: Facts | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _refuse_unless_eligible(decision: Decision) -> None:
-    if decision.outcome is Outcome.ELIGIBLE:
+    """Eligible, or eligible so far with only reviewer facts to come (PENDING_REVIEW)."""
+    if decision.outcome.may_apply:
         return
     failed = [r.message for r in decision.failed]
     if decision.outcome is Outcome.NOT_YET_OPEN:
@@ -124,14 +126,20 @@ def review_chain_for(procedure: Procedure, decision: Decision, policy_year: int)
     return chain
 
 
-def _freeze(application: Application, decided: Decided, procedure: Procedure) -> None:
+def freeze(application: Application, decided: Decided, procedure: Procedure | None) -> None:
+    """Facts, Decision and amount onto the application (the review chain too, at submission; a
+    reviewer supplying facts later passes procedure=None and keeps the chain)."""
     facts, decision = decided.facts, decided.decision
     if decision.amount > AMOUNT_LIMIT:
         raise ApplicationError(AMOUNT_TOO_LARGE)
     application.facts = facts_to_json(facts)
     application.decision = decision.to_dict()
     application.amount = decision.amount
-    application.review_chain = review_chain_for(procedure, decision, application.policy_year)
+    if procedure is not None:
+        application.review_chain = review_chain_for(procedure, decision, application.policy_year)
+        # Who established each fact: the union's records, or the applicant.
+        application.fact_sources = {f.name: {"source": f.source} for f in decided.rule.schema
+                                    if facts.get(f.name) is not None and f.source != "reviewer"}
     application.payout_due = decision.date("payout_due")
 
 
@@ -223,7 +231,7 @@ def application_submit(
             applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT,
             created_by=user, offering=offering,
         )
-        _freeze(application, decided, procedure)
+        freeze(application, decided, procedure)
         applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
         if procedure.dedup is not None:
             application.dedup_key = procedure.dedup(applicant, application.facts)
@@ -257,8 +265,9 @@ def application_resubmit(*, user: User, application: Application, facts: Mapping
                           organisation=application.applicant_organisation, offering=application.offering)
         _refuse_unless_eligible(decided.decision)
         procedure = procedure_for(application.rule_id)
-        _freeze(application, decided, procedure)
-        application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "updated_at"])
+        freeze(application, decided, procedure)
+        application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "fact_sources",
+                                        "updated_at"])
         save_shares(application)
         store_attachments(application=application, user=user, uploads=uploads, files=files)
         _submit(application, procedure, user, transition)
@@ -267,11 +276,19 @@ def application_resubmit(*, user: User, application: Application, facts: Mapping
 
 def _decide(rule, facts: Mapping[str, Any], *, member, organisation, offering, profile=None, strict=False,
             partial=False) -> Decided:
+    """Decide on what the applicant alone may state plus the record facts. A record or reviewer
+    fact typed by the applicant is dropped; a record fact the records cannot answer is refused
+    with a message, never asked of the applicant."""
+    typed = rule.schema.typed_by_applicant(facts)
     locked = locked_facts(rule, member=member, organisation=organisation, today=timezone.localdate(),
-                          profile=profile)
+                          profile=profile, typed=typed)
     if offering is not None:
         locked.update(offering.facts)  # the offering fixes its plan, date, … for everyone who books it
-    return decide(rule_id=rule.rule_id, year=rule.policy_year, facts=facts, locked=locked, strict=strict,
+    if not partial:
+        missing = [f.label for f in rule.schema.of_source("record") if f.required and locked.get(f.name) is None]
+        if missing:
+            raise ApplicationError(RECORD_MISSING.format(labels="、".join(missing)))
+    return decide(rule_id=rule.rule_id, year=rule.policy_year, facts=typed, locked=locked, strict=strict,
                   partial=partial)
 
 

@@ -15,6 +15,8 @@ from members.models import User
 from projects import workflow
 from projects.models import Application, ApplicationEvent, ApplicationStatus
 from projects.procedures import PROCEDURES
+from subsidies.rules import registry
+from subsidies.rules.facts import Fact
 
 from .errors import TransitionNotAllowed
 from .notifications import applicant_users, notify
@@ -22,6 +24,8 @@ from .quotas import quota_release
 
 S = ApplicationStatus
 TRANSITIONS = workflow.TRANSITIONS
+FACTS_REQUIRED = "请先填写：{labels}。"
+DECIDED_INELIGIBLE = "按已确定的事实判定为不符合条件，不能审核通过：请退回补正或不予通过。"
 
 
 def record_event(application: Application, *, action: str, from_status: str, to_status: str, actor: User | None,
@@ -49,6 +53,9 @@ def check_transition(*, user: User | None, application: Application, action: str
         raise TransitionNotAllowed(workflow.REASON_REQUIRED.format(action=transition.label), field="comment")
     if transition.action == "approve":
         _check_segregation(user, application)
+        check_facts_supplied(application)
+        if application.decision.get("outcome") == "ineligible":
+            raise TransitionNotAllowed(DECIDED_INELIGIBLE)
     return transition
 
 
@@ -153,3 +160,35 @@ def application_payout_step(*, user: User, application: Application, action: str
     locked = _lock(application)
     check_transition(user=user, application=locked, action=action, comment=comment)
     return do_transition(user=user, application=locked, transition=transition, comment=comment, data=data)
+
+
+# --- reviewer facts (projects.services.review_facts supplies them) -----------------------
+
+
+def reviewer_facts(application: Application, level: str | None = None) -> list[Fact]:
+    """The reviewer facts of the application's rule (for one level, or all)."""
+    try:
+        schema = registry.get(application.rule_id, application.policy_year).schema
+    except registry.UnknownRule:
+        return []
+    return [f for f in schema.of_source("reviewer") if level is None or f.reviewer == level]
+
+
+def facts_due(application: Application) -> list[Fact]:
+    """Reviewer facts the current level must supply before it approves."""
+    level = workflow.current_level(application)
+    if level is None:
+        return []
+    return [f for f in reviewer_facts(application, level.value) if application.facts.get(f.name) in (None, "")]
+
+
+def check_facts_supplied(application: Application) -> None:
+    """Raised by approval: the current level's reviewer facts are not all filled in yet."""
+    due = [f for f in facts_due(application) if f.required or _pending_on(application, f)]
+    if due:
+        raise TransitionNotAllowed(FACTS_REQUIRED.format(labels="、".join(f.label for f in due)), field="facts")
+
+
+def _pending_on(application: Application, fact: Fact) -> bool:
+    reasons = application.decision.get("reasons", ())
+    return any(r.get("ok") is None and r.get("reviewer") == fact.reviewer for r in reasons)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from members.models import Member, Organisation, OrganisationLevel, StreetKind, User
 from members.selectors import is_district_staff
-from projects.models import GRANTED_STATUSES, Application
+from projects.models import GRANTED_STATUSES, Application, ApplicationStatus
 from projects.services.errors import ApplicationError
 from projects.workflow import approver_of
 
@@ -85,7 +85,25 @@ def site_check_record(*, user: User, street_union: Organisation, policy_year: in
     check.full_clean(exclude=["application"])
     check._history_user = user
     check.save()
+    _supply_to_waiting_application(user, check)
     return check
+
+
+def _supply_to_waiting_application(user: User, check: SiteCheck) -> None:
+    """A check recorded after the school applied is the district reviewer's fact for that application:
+    supplied through the one reviewer-facts service (the decision is recomputed, who supplied it kept)."""
+    from projects.services.review_facts import application_supply_facts
+
+    waiting = (Application.objects.filter(rule_id="worker_school_grant", policy_year=check.policy_year,
+                                          applicant_organisation=check.street_union,
+                                          status=ApplicationStatus.DISTRICT_REVIEW)
+               .order_by("-pk").first())
+    if waiting is None:
+        return
+    application_supply_facts(user=user, application=waiting, facts={"on_site_check_passed": check.passed},
+                             comment=f"实地审核记录：{check.school_name}")
+    check.application = waiting
+    check.save(update_fields=["application"])
 
 
 @transaction.atomic
@@ -110,7 +128,7 @@ def site_check_correct(*, user: User, check: SiteCheck, school_name: str, addres
 
 
 def worker_school_locked_facts(member: Member | None, organisation: Organisation | None,
-                               policy_year: int) -> dict[str, Any]:
+                               policy_year: int, typed: dict | None = None) -> dict[str, Any]:
     """Facts the applicant may not choose: whether it is a 街镇总工会, and the on-site check result."""
     if organisation is None:
         return {}
@@ -122,11 +140,12 @@ def worker_school_locked_facts(member: Member | None, organisation: Organisation
 
 
 def on_worker_school_submit(application: Application) -> None:
-    """Tie the check the application was judged on to it; refuse if no check is recorded."""
+    """Tie an on-site check already recorded to the application it was judged on. Without one the
+    application waits for the district's check at review (a reviewer fact, "待区总工会实地审核")."""
     check = current_site_check(street_union=application.applicant_organisation,
                                policy_year=application.policy_year, for_update=True)
     if check is None:
-        raise ApplicationError(SITE_CHECK_MISSING, field="on_site_check_passed")
+        return
     if application.facts.get("on_site_check_passed") is not check.passed:
         raise ApplicationError(SITE_CHECK_CHANGED)
     if check.application_id == application.pk:

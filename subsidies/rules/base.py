@@ -48,13 +48,14 @@ class Context:
 class Checks:
     """Collects Reasons while a rule decides; works out the Outcome."""
 
-    __slots__ = ("reasons", "_failed", "_unknown", "_not_yet_open")
+    __slots__ = ("reasons", "_failed", "_unknown", "_not_yet_open", "_pending")
 
     def __init__(self) -> None:
         self.reasons: list[Reason] = []
         self._failed = False  # a hard failure: a condition not met, or a window already closed
         self._unknown = False
         self._not_yet_open = False
+        self._pending = False  # a reviewer fact not supplied yet
 
     def need(self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str,
              unknown: str | None = None) -> bool | None:
@@ -68,6 +69,16 @@ class Checks:
             self._failed = True
             self.reasons.append(Reason(code, unmet, clause, False))
         return ok
+
+    def reviewed(self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str, *, reviewer: str,
+                 pending: str) -> bool | None:
+        """A condition a reviewer establishes after the application (a reviewer fact): while its
+        fact is missing it is pending — "待区总工会实地审核" — not unknown and not failed."""
+        if ok is None:
+            self._pending = True
+            self.reasons.append(Reason(code, pending, clause, None, reviewer))
+            return None
+        return self.need(code, ok, clause, met, unmet)
 
     def any_of(self, code: str, options: list[tuple[str, bool | None, Clause, str]], unmet: str,
                clause: Clause) -> bool | None:
@@ -137,6 +148,8 @@ class Checks:
             return Outcome.NOT_YET_OPEN
         if self._unknown:
             return Outcome.INCOMPLETE
+        if self._pending:
+            return Outcome.PENDING_REVIEW
         return Outcome.ELIGIBLE
 
     def decision(self, rule: Rule, *, amount: Decimal = ZERO, split: tuple[Share, ...] = (),

@@ -87,11 +87,18 @@ class Outcome(StrEnum):
     INELIGIBLE = "ineligible"  # 不符合条件（含申报期已过）
     NOT_YET_OPEN = "not_yet_open"  # 条件符合，申报期未到
     INCOMPLETE = "incomplete"  # 缺少事实，暂无法判断
+    # Everything the applicant and the records can answer holds; a reviewer has yet to establish
+    # the rest (an on-site check, an assessed amount): the application may be made, not yet approved.
+    PENDING_REVIEW = "pending_review"  # 待审核确认
 
     @property
     def label(self) -> str:
         return {"eligible": "符合条件", "ineligible": "不符合条件", "not_yet_open": "申报期未到",
-                "incomplete": "需补充信息"}[self.value]
+                "incomplete": "需补充信息", "pending_review": "待审核确认"}[self.value]
+
+    @property
+    def may_apply(self) -> bool:
+        return self in (Outcome.ELIGIBLE, Outcome.PENDING_REVIEW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +120,18 @@ class Clause:
 
 class Reason(NamedTuple):
     """One condition or computation, explained. ok: True met, False not met, None unknown.
+    `reviewer` names the review level that will establish an unknown (a reviewer fact).
     (A NamedTuple: immutable, and cheap to build several times per evaluation.)"""
 
     code: str
     message: str
     clause: Clause
     ok: bool | None = True
+    reviewer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "ok": self.ok, "clause": self.clause.to_dict()}
+        return {"code": self.code, "message": self.message, "ok": self.ok, "clause": self.clause.to_dict(),
+                "reviewer": self.reviewer}
 
 
 class Share(NamedTuple):
@@ -218,7 +228,12 @@ class Decision:
 
     @property
     def unknown(self) -> tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.ok is None)
+        return tuple(r for r in self.reasons if r.ok is None and r.reviewer is None)
+
+    @property
+    def pending(self) -> tuple[Reason, ...]:
+        """Conditions a reviewer has yet to establish (reviewer facts not supplied yet)."""
+        return tuple(r for r in self.reasons if r.ok is None and r.reviewer is not None)
 
     def to_dict(self) -> dict[str, Any]:
         return {

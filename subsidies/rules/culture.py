@@ -16,7 +16,7 @@ from .vocabulary import UNIT_TYPES
 ENTERPRISE_OR_INSTITUTION = frozenset({"enterprise", "institution"})
 UNIT_TYPE_CHOICES = tuple(UNIT_TYPES.items())
 
-UNIT_IN_DISTRICT = Fact("unit_in_district", "bool", "所在单位位于本区")
+UNIT_IN_DISTRICT = Fact("unit_in_district", "bool", "所在单位位于本区", source="record")
 UNIT_TYPE = Fact("unit_type", "choice", "单位性质", choices=UNIT_TYPE_CHOICES, profile="unit_type")
 UNIT_UNION = Fact("unit_union_established", "bool", "单位已建立工会组织", profile="unit_union_established")
 
@@ -247,7 +247,7 @@ def _booking_schema(programmes: tuple[tuple[str, str], ...]) -> FactsSchema:
         Fact("organisation_kind", "choice", "预约单位性质", choices=ORGANISATION_KINDS, required=False,
              help="单位预约需要"),
         Fact("form_completed", "bool", "已填写申请表", required=False, help="单位预约需要"),
-        Fact("organisation_bookings_this_year", "int", "本单位本年度（自然年）已预约次数", required=False, minimum=0, maximum=366,
+        Fact("organisation_bookings_this_year", "int", "本单位本年度（自然年）已预约次数", source="record", required=False, minimum=0, maximum=366,
              help="单位预约需要"),
         Fact("programme", "choice", "项目", choices=programmes, required=False),
     ))

@@ -17,6 +17,20 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+LEVEL_LABELS = {"grassroots": "基层工会", "street": "街镇工会", "district": "区总工会", "city": "市总工会"}
+
+
+def source_label(fact) -> str:
+    """Where a fact comes from, in words (申请人填写 / 系统记录 / 审核人确定)."""
+    if fact.source == "record":
+        if fact.profile == "today":
+            return "系统记录（当天日期）"
+        return f"系统记录（{'会员或单位档案：`' + fact.profile + '`' if fact.profile else '本项目记录'}）"
+    if fact.source == "reviewer":
+        return f"审核人确定（{LEVEL_LABELS.get(fact.reviewer, fact.reviewer)}）"
+    return "申请人填写"
+
+
 def _render_rule(rule: Rule) -> list[str]:
     lines = [
         f"### {rule.title} — `{rule.rule_id}` ({rule.policy_year})",
@@ -25,8 +39,8 @@ def _render_rule(rule: Rule) -> list[str]:
         "",
         f"- 项目：`{rule.project}`；申请人：{'会员' if rule.applicant == 'member' else '组织'}",
         "",
-        "| 事实 | 类型 | 说明 | 必填 | 取值 |",
-        "|---|---|---|---|---|",
+        "| 事实 | 类型 | 说明 | 来源 | 必填 | 取值 |",
+        "|---|---|---|---|---|---|",
     ]
     for fact in rule.schema:
         values = "、".join(f"`{v}` {label}" for v, label in fact.choices)
@@ -37,7 +51,8 @@ def _render_rule(rule: Rule) -> list[str]:
             bounds.append(f"≤ {fact.maximum}")
         detail = "；".join(x for x in (values, " ".join(bounds), fact.help) if x)
         lines.append(
-            f"| `{fact.name}` | {KIND_LABELS[fact.kind]} | {_cell(fact.label)} | {'是' if fact.required else '否'} "
+            f"| `{fact.name}` | {KIND_LABELS[fact.kind]} | {_cell(fact.label)} | {source_label(fact)} "
+            f"| {'是' if fact.required else '否'} "
             f"| {_cell(detail)} |"
         )
     lines += ["", "条款出处：", ""]

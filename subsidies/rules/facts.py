@@ -15,6 +15,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 FactKind = Literal["bool", "int", "decimal", "date", "choice", "str"]
+# Where a fact comes from. "record": what the union already holds (the member's or unit's record,
+# the project's own records, today's date) — locked, never typed by the applicant. "applicant":
+# what only the applicant knows. "reviewer": established after the application by the reviewer
+# at a named level (an on-site check, an assessed amount, a certification).
+FactSource = Literal["applicant", "record", "reviewer"]
+SOURCES = ("applicant", "record", "reviewer")
 
 _TRUE = {"true", "1", "yes", "y", "on", "是", "t"}
 _FALSE = {"false", "0", "no", "n", "off", "否", "f", ""}
@@ -44,9 +50,14 @@ class Fact:
     help: str = ""
     minimum: int | Decimal | None = None
     maximum: int | Decimal | None = None
-    # A member-profile attribute that prefills this fact in the portal (see
-    # projects' profile selector), e.g. "birth_date" or "monthly_income".
+    # A member- or unit-profile attribute (projects.selectors.member_profile), e.g. "birth_date":
+    # a record fact is taken from it; an applicant fact is only prefilled with it (monthly_income).
     profile: str | None = None
+    # Default: "record" when `profile` names a record attribute, else "applicant". A record fact
+    # without `profile` comes from the project's own records (Procedure.locked_facts).
+    source: FactSource | None = None
+    # For source="reviewer": the review level whose reviewer supplies it ("street", "district").
+    reviewer: str | None = None
     # Decimal places a decimal fact may carry (money: fen); longer text is refused.
     places: int = 2
     max_length: int = 200
@@ -56,6 +67,12 @@ class Fact:
     def __post_init__(self):
         if self.kind not in ("bool", "int", "decimal", "date", "choice", "str"):
             raise ValueError(f"unknown fact kind {self.kind}")
+        source = self.source or ("record" if self.profile else "applicant")
+        if source not in SOURCES:
+            raise ValueError(f"fact {self.name}: unknown source {source}")
+        object.__setattr__(self, "source", source)
+        if (source == "reviewer") != (self.reviewer is not None):
+            raise ValueError(f"fact {self.name}: a reviewer fact names its review level, and only it")
         if self.kind in ("int", "decimal") and (self.minimum is None or self.maximum is None):
             # Every number a person types has plausible bounds: 99999 nights × 99999 rooms must be
             # refused at the field, never computed into an amount or overflow a column.
@@ -84,6 +101,8 @@ class Fact:
             "minimum": str(self.minimum) if self.minimum is not None else None,
             "maximum": str(self.maximum) if self.maximum is not None else None,
             "profile": self.profile,
+            "source": self.source,
+            "reviewer": self.reviewer,
         }
 
     def _message(self, template: str, **extra) -> str:
@@ -245,6 +264,16 @@ class FactsSchema:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.facts)
+
+    def of_source(self, source: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.source == source)
+
+    def typed_by_applicant(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Only the facts the applicant may state: a record or reviewer fact typed into a form or
+        an API body is dropped, whatever it says (names the schema does not know are kept, so a
+        strict parse still reports them)."""
+        by_name = self._by_name  # type: ignore[attr-defined]
+        return {k: v for k, v in raw.items() if k not in by_name or by_name[k].source == "applicant"}
 
     def parse(self, raw: Mapping[str, Any], *, partial: bool = False, strict: bool = True) -> Facts:
         """Typed Facts from raw values.

@@ -129,10 +129,10 @@ class FlexibleWorkerCoverage(Rule):
         BIRTH_DATE,
         INDUSTRY,
         Fact("has_city_medical_insurance", "bool", "享受上海市职工基本医疗保险待遇", profile="has_city_medical_insurance"),
-        Fact("voluntary_member_paying_dues", "bool", "自愿加入工会，按规定缴纳会费"),
+        Fact("voluntary_member_paying_dues", "bool", "自愿加入工会，按规定缴纳会费", profile="paid_dues_this_year"),
         PAID_FULL_DUES,
-        Fact("already_enrolled_in_period", "bool", "本保障期内已参加一份《灵活就业会员专享保障》"),
-        Fact("uploaded_on", "date", "工会将会员信息上传至“申工通”工作平台的日期", required=False,
+        Fact("already_enrolled_in_period", "bool", "本保障期内已参加一份《灵活就业会员专享保障》", source="record"),
+        Fact("uploaded_on", "date", "工会将会员信息上传至“申工通”工作平台的日期", source="record", required=False,
              help="一次缴满120元年度会费的会员填写"),
         Fact("application_date", "date", "向服务处提交参保申请的日期", required=False, profile="today",
              help="其他会员（非一次缴满120元）填写"),
@@ -288,18 +288,18 @@ class FlexibleWorkerBenefit(Rule):
     )
     schema = FactsSchema((
         Fact("benefit", "choice", "申请的保障金", choices=BENEFITS),
-        Fact("coverage_start", "date", "起保日"),
-        Fact("coverage_end", "date", "保障期满日"),
+        Fact("coverage_start", "date", "起保日", source="record"),
+        Fact("coverage_end", "date", "保障期满日", source="record"),
         Fact("event_date", "date", "入院、确诊或身故日期", required=False,
              help="住院天数补助金填入院日期，特种重病填确诊日期，疾病身故填身故日期"),
         Fact("accident_date", "date", "意外伤害发生日期", required=False, help="意外伤残、全残、身故填写"),
         Fact("outcome_date", "date", "伤残、全残或身故日期", required=False, help="意外伤残、全残、身故填写"),
         Fact("hospital_days", "int", "住院天数", required=False, minimum=1, maximum=366, help="住院天数补助金填写"),
-        Fact("hospital_paid_in_period", "decimal", "本保障期内已给付的住院天数补助金（元）", required=False,
+        Fact("hospital_paid_in_period", "decimal", "本保障期内已给付的住院天数补助金（元）", source="record", required=False,
              minimum=Decimal("0"), maximum=Decimal("1000000"), help="不填视为0"),
-        Fact("assessed_amount", "decimal", "市职保会核定的伤残、全残保障金（元）", required=False,
+        Fact("assessed_amount", "decimal", "市职保会核定的伤残、全残保障金（元）", source="reviewer", reviewer="district", required=False,
              minimum=Decimal("0.01"), maximum=Decimal("1000000"), help="意外伤残、全残填写"),
-        Fact("disability_paid_before", "bool", "已领取过伤残、全残保障金", required=False, help="意外身故填写"),
+        Fact("disability_paid_before", "bool", "已领取过伤残、全残保障金", source="record", required=False, help="意外身故填写"),
         Fact("claim_date", "date", "提交给付申请日期", profile="today"),
     ))
 
@@ -392,8 +392,8 @@ class FlexibleWorkerBenefit(Rule):
             name = DISABILITY_CAPS[benefit]
             cap = ctx.value(name)
             if f.assessed_amount is None:
-                checks.need("amount.assessed", None, ctx.clause(name), "", "",
-                            f"待确认市职保会核定的{BENEFIT_LABELS[benefit]}金额（最高{yuan(cap)}）")
+                checks.reviewed("amount.assessed", None, ctx.clause(name), "", "", reviewer="district",
+                                pending=f"待区总工会录入市职保会核定的{BENEFIT_LABELS[benefit]}金额（最高{yuan(cap)}）")
                 return ZERO
             assessed = money(f.assessed_amount)
             amount = min(assessed, cap)

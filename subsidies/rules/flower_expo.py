@@ -34,7 +34,7 @@ class FlowerExpoVisit(Rule):
         ("累计目标是全区工作目标，不是单次活动的条件：未达到目标不影响本次活动符合条件。", "flower_expo_target_visits"),
     )
     schema = FactsSchema((
-        Fact("visits_so_far", "int", "本次之前全区已累计参观人次", minimum=0, maximum=100000000),
+        Fact("visits_so_far", "int", "本次之前全区已累计参观人次", source="record", minimum=0, maximum=100000000),
         Fact("visits_in_trip", "int", "本次组织参观人次", minimum=1, maximum=100000),
         Fact("organised_as", "choice", "组织方式", choices=ORGANISED_AS),
         Fact("same_day_return", "bool", "当日往返", required=False, help="春秋游方式需要"),

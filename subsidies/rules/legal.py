@@ -50,10 +50,11 @@ class LegalAid(Rule):
     )
     schema = FactsSchema((
         Fact("application_date", "date", "申请日期", profile="today"),
-        Fact("household_low_income_certified", "bool", "本人及家庭已认定为低收入（法律援助经济困难）家庭",
+        Fact("household_low_income_certified", "bool", "本人及家庭已认定为低收入（法律援助经济困难）家庭", source="reviewer", reviewer="district",
              required=False),
         Fact("household_income_per_capita", "decimal", "家庭人均月可支配收入（元）", required=False, minimum=0, maximum=Decimal("10000000")),
-        Fact("monthly_income", "decimal", "本人月平均收入（元）", required=False, minimum=0, maximum=Decimal("10000000"), profile="monthly_income"),
+        Fact("monthly_income", "decimal", "本人月平均收入（元）", required=False, minimum=0, maximum=Decimal("10000000"), profile="monthly_income",
+             source="applicant"),
         Fact("has_valid_member_card", "bool", "持有本市有效工会会员服务卡", required=False,
              profile="has_valid_member_card"),
         Fact("employment_type", "choice", "用工身份", required=False, choices=tuple(EMPLOYMENT_TYPES.items()),
@@ -181,10 +182,10 @@ class LegalCheckup(Rule):
         Fact("exception_reason", "str", "街镇总工会说明的例外理由（不足80人时）", required=False),
         Fact("union_established", "bool", "企业已建立工会", profile="unit_union_established"),
         Fact("three_basic_works_ready", "bool", "具有推动建立健全工会三项基础工作条件", required=False),
-        Fact("on_street_list", "bool", "已列入街镇总工会确定的“法律体检”企业名单", required=False),
-        Fact("street_quota", "int", "区总工会分配给本街镇的名额", required=False, minimum=0, maximum=100000),
-        Fact("street_places_taken", "int", "本街镇已确定的体检企业数（不含本企业）", required=False, minimum=0, maximum=100000),
-        Fact("district_places_taken", "int", "全区已确定的体检企业数（不含本企业）", required=False, minimum=0, maximum=10000000),
+        Fact("on_street_list", "bool", "已列入街镇总工会确定的“法律体检”企业名单", source="reviewer", reviewer="street", required=False),
+        Fact("street_quota", "int", "区总工会分配给本街镇的名额", source="record", required=False, minimum=0, maximum=100000),
+        Fact("street_places_taken", "int", "本街镇已确定的体检企业数（不含本企业）", source="record", required=False, minimum=0, maximum=100000),
+        Fact("district_places_taken", "int", "全区已确定的体检企业数（不含本企业）", source="record", required=False, minimum=0, maximum=10000000),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -207,8 +208,9 @@ class LegalCheckup(Rule):
             ("union.three_basic_works", f.three_basic_works_ready, union, "企业具有推动建立健全工会三项基础工作条件"),
         ], "企业须已建立工会，或具有推动建立健全工会三项基础工作条件", union)
         listing = ctx.clause("legal_checkup_street_list")
-        checks.need("street.list", f.on_street_list, listing, "已列入街镇总工会确定的“法律体检”企业名单",
-                    "未列入街镇总工会确定的“法律体检”企业名单", "待街镇总工会按“广泛宣传、自愿申报”原则确定企业名单")
+        checks.reviewed("street.list", f.on_street_list, listing, "已列入街镇总工会确定的“法律体检”企业名单",
+                        "未列入街镇总工会确定的“法律体检”企业名单", reviewer="street",
+                        pending="待街镇总工会按“广泛宣传、自愿申报”原则确定企业名单")
         if f.street_quota is not None and f.street_places_taken is not None:
             checks.need("quota.street_full", f.street_places_taken < f.street_quota, listing,
                         f"本街镇名额 {f.street_quota} 家，已确定 {f.street_places_taken} 家，尚有名额",

@@ -40,7 +40,7 @@ ENROLMENTS = (("unit", "单位统一参保"), ("individual", "会员个人参保
 
 APPLICATION_DATE = Fact("application_date", "date", "申请日期", profile="today")
 VALID_CARD = Fact("has_valid_member_card", "bool", "持有有效上海工会会员服务卡", profile="has_valid_member_card")
-ALREADY_PAID = Fact("already_paid_this_year", "bool", "本年度已领取过该项大病慰问金")
+ALREADY_PAID = Fact("already_paid_this_year", "bool", "本年度已领取过该项大病慰问金", source="record")
 
 
 def _all(*oks: bool | None) -> bool | None:
@@ -216,9 +216,9 @@ class MemberBasicCoverage2021(_MemberCardRule):
     schema = FactsSchema((
         VALID_CARD,
         Fact("plan_class", "choice", "保障类别", choices=PLANS_2021),
-        Fact("unit_class", "choice", "本单位本年度已选定的保障类别", choices=PLANS_2021, required=False,
+        Fact("unit_class", "choice", "本单位本年度已选定的保障类别", source="record", choices=PLANS_2021, required=False,
              help="本单位尚未选定的不填"),
-        Fact("already_has_share", "bool", "保障有效期内已享有一份会员专享基本保障"),
+        Fact("already_has_share", "bool", "保障有效期内已享有一份会员专享基本保障", source="record"),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -285,11 +285,11 @@ class MemberCoverageBenefit2019(_CoverageBenefit):
         ("事故发生或确诊日期须在保障期内（两端日期均在内）。", "member_card_benefit_in_coverage"),
     )
     schema = FactsSchema((
-        Fact("plan_class", "choice", "参保的保障类别", choices=PLANS_2019),
+        Fact("plan_class", "choice", "参保的保障类别", source="record", choices=PLANS_2019),
         Fact("event", "choice", "保障事项", choices=EVENTS_2019),
         Fact("event_date", "date", "事故发生/确诊日期"),
-        Fact("coverage_start", "date", "保障期起始日"),
-        Fact("coverage_end", "date", "保障期截止日"),
+        Fact("coverage_start", "date", "保障期起始日", source="record"),
+        Fact("coverage_end", "date", "保障期截止日", source="record"),
         Fact("illness_in_plan", "bool", "所患疾病属于所参保类别的重大疾病病种", required=False,
              help="保障事项为重大疾病时需要"),
     ))
@@ -335,18 +335,18 @@ class MemberCoverageBenefit2021(_CoverageBenefit):
          "member_card_illness_in_plan"),
     )
     schema = FactsSchema((
-        Fact("plan_class", "choice", "参保的保障类别", choices=PLANS_2021),
+        Fact("plan_class", "choice", "参保的保障类别", source="record", choices=PLANS_2021),
         Fact("event", "choice", "保障事项", choices=EVENTS_2021),
         Fact("event_date", "date", "事故发生/确诊/入院日期"),
-        Fact("coverage_start", "date", "保障期起始日"),
-        Fact("coverage_end", "date", "保障期截止日"),
-        Fact("enrolment", "choice", "参保方式", choices=ENROLMENTS),
+        Fact("coverage_start", "date", "保障期起始日", source="record"),
+        Fact("coverage_end", "date", "保障期截止日", source="record"),
+        Fact("enrolment", "choice", "参保方式", source="record", choices=ENROLMENTS),
         Fact("illness_in_plan", "bool", "所患疾病属于所参保类别的重大疾病病种（含原位癌）", required=False,
              help="保障事项为重大疾病时需要"),
         Fact("hospital_days", "int", "住院天数", required=False, minimum=1, maximum=366, help="保障事项为住院时需要"),
-        Fact("hospital_paid_in_period", "decimal", "本保障期内已给付的住院保障金（元）", required=False,
+        Fact("hospital_paid_in_period", "decimal", "本保障期内已给付的住院保障金（元）", source="record", required=False,
              minimum=Decimal(0), maximum=Decimal("1000000"), help="不填视为0"),
-        Fact("materials_complete_on", "date", "市职工服务中心收到齐全申请材料的日期", required=False),
+        Fact("materials_complete_on", "date", "市职工服务中心收到齐全申请材料的日期", source="reviewer", reviewer="district", required=False),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -441,9 +441,9 @@ class CityCondolencePayment(_MemberCardRule):
     )
     schema = FactsSchema((
         VALID_CARD,
-        Fact("has_basic_coverage", "bool", "享有工会会员专享基本保障"),
-        Fact("coverage_start", "date", "保障期起始日"),
-        Fact("coverage_end", "date", "保障期截止日"),
+        Fact("has_basic_coverage", "bool", "享有工会会员专享基本保障", source="record"),
+        Fact("coverage_start", "date", "保障期起始日", source="record"),
+        Fact("coverage_end", "date", "保障期截止日", source="record"),
         Fact("diagnosis_date", "date", "确诊日期"),
         Fact("first_diagnosis", "bool", "本次为首次确诊"),
         Fact("hospital_level", "choice", "确诊医院", choices=HOSPITALS),

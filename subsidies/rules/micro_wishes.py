@@ -37,7 +37,7 @@ class MicroWish(Rule):
         Fact("is_district_member", "bool", "本区工会会员", profile="is_district_member"),
         Fact("is_hardship_member", "bool", "经各级工会认定的困难职工", profile="is_hardship_member"),
         Fact("in_service", "bool", "在职（未退休）", required=False, help="困难职工需要"),
-        Fact("is_special_vulnerable", "bool", "经各级工会认定的特殊弱势群体职工", required=False),
+        Fact("is_special_vulnerable", "bool", "经各级工会认定的特殊弱势群体职工", source="reviewer", reviewer="street", required=False),
         Fact("channel", "choice", "发布方式", choices=CHANNELS),
         Fact("category", "choice", "心愿类别", choices=CATEGORIES),
     ))
@@ -54,10 +54,16 @@ class MicroWish(Rule):
             hardship_ok = False
         else:
             hardship_ok = f.in_service
-        checks.any_of("target", [
-            ("target.hardship", hardship_ok, target, "经工会认定的在职困难职工"),
-            ("target.vulnerable", f.is_special_vulnerable, target, "经工会认定的特殊弱势群体职工"),
-        ], "须为各级工会认定的在职困难职工或特殊弱势群体职工", target)
+        if hardship_ok or f.is_special_vulnerable is not None:
+            checks.any_of("target", [
+                ("target.hardship", hardship_ok, target, "经工会认定的在职困难职工"),
+                ("target.vulnerable", f.is_special_vulnerable, target, "经工会认定的特殊弱势群体职工"),
+            ], "须为各级工会认定的在职困难职工或特殊弱势群体职工", target)
+        else:
+            # Not a certified hardship member: whether the member is a 特殊弱势群体职工 is for the
+            # street union to establish after the application.
+            checks.reviewed("target.vulnerable", None, target, "", "", reviewer="street",
+                            pending="待街镇工会认定是否为特殊弱势群体职工")
         channel = f.channel
         if channel == "personal":
             checks.note("channel.personal", "个人在“申工社”点击“微心愿”小程序申请，平台全年开放",

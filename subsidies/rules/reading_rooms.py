@@ -45,7 +45,7 @@ class ReadingRoom(Rule):
         Fact("audio_video", "int", "电子音像制品（种/张）", minimum=0, maximum=1000000),
         Fact("site_kind", "choice", "书屋所在单位类型", required=False, choices=SITE_KINDS),
         Fact("frontline_concentrated", "bool", "一线职工特别是农民工工作和居住相对集中", required=False),
-        Fact("places_taken", "int", "本类型已确定的书屋数", required=False, minimum=0, maximum=100000,
+        Fact("places_taken", "int", "本类型已确定的书屋数", source="record", required=False, minimum=0, maximum=100000,
              help="不含本单位；达到目标数即名额已满"),
     ))
 

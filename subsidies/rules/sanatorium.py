@@ -378,9 +378,9 @@ class HealthCheckup2021(Rule):
     schema = FactsSchema((
         Fact("plan", "choice", "体检计划", choices=_plan_choices(CHECKUP_PLANS)),
         Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在1—2月开展"),
-        Fact("district_places_taken", "int", "全区D、E、F计划已预约人数", required=False, minimum=0, maximum=10000000,
+        Fact("district_places_taken", "int", "全区D、E、F计划已预约人数", source="record", required=False, minimum=0, maximum=10000000,
              help="D、E、F计划：市总对全区开放6000人名额"),
-        Fact("plan_full", "bool", "该计划预约已满", required=False, help="直通预约计划：额满为止"),
+        Fact("plan_full", "bool", "该计划预约已满", source="record", required=False, help="直通预约计划：额满为止"),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:

@@ -32,7 +32,7 @@ class SanitationWorkerInsurance(Rule):
          "（all_paying_social_insurance），名单中有不符合的应先剔除后再申报。", "sanitation_workers"),
     )
     schema = FactsSchema((
-        Fact("is_sanitation_operator", "bool", "本区环卫作业企业"),
+        Fact("is_sanitation_operator", "bool", "本区环卫作业企业", profile="is_sanitation_operator"),
         Fact("unit_union_established", "bool", "单位已建立工会组织", profile="unit_union_established"),
         Fact("insured_workers", "int", "参保职工人数", minimum=1, maximum=100000),
         Fact("all_paying_social_insurance", "bool", "参保职工均为正常缴纳社保的在职职工"),

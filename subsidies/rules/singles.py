@@ -31,9 +31,9 @@ CHANNEL_CLAUSES = {
     "union_event": "singles_union_event",
 }
 
-SHANGHAI_MEMBER = Fact("is_shanghai_member", "bool", "上海工会会员")
+SHANGHAI_MEMBER = Fact("is_shanghai_member", "bool", "上海工会会员", profile="is_district_member")
 MARITAL_STATUS = Fact("marital_status", "choice", "婚姻状况", choices=tuple(MARITAL_STATUSES.items()),
-                      profile="marital_status", help="未婚、离异、丧偶视为单身")
+                      profile="marital_status", source="applicant", help="未婚、离异、丧偶视为单身")
 BIRTH_DATE = Fact("birth_date", "date", "出生日期", profile="birth_date")
 APPLICATION_DATE = Fact("application_date", "date", "报名日期", profile="today")
 EVENT_DATE = Fact("event_date", "date", "活动日期", required=False, help="填写后按活动日期计算年龄，否则按报名日期")
@@ -41,7 +41,7 @@ MEMBER_CARD = Fact("has_valid_member_card", "bool", "持有有效上海工会会
                    profile="has_valid_member_card", help="线上平台登记和“申工社”报名需要")
 BOUND = Fact("bound_to_shengongshe", "bool", "会员服务卡已绑定“申工社”", required=False,
              help="通过“申工社”报名线下活动需要")
-PLACES_LEFT = Fact("places_left", "int", "活动剩余名额", required=False, minimum=0, maximum=100000,
+PLACES_LEFT = Fact("places_left", "int", "活动剩余名额", source="record", required=False, minimum=0, maximum=100000,
                    help="线下活动名额；为0时名额已满")
 
 

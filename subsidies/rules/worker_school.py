@@ -43,12 +43,12 @@ class WorkerSchoolGrant(Rule):
          "worker_school_claim_documents"),
     )
     schema = FactsSchema((
-        Fact("is_street_town_union", "bool", "申请单位为街镇总工会"),
+        Fact("is_street_town_union", "bool", "申请单位为街镇总工会", source="record"),
         Fact("built_on", "date", "职工学堂建立日期"),
         Fact("asset_spend", "decimal", "购置固定资产及物品金额（元）", minimum=0, maximum=Decimal("100000000"),
              help="课桌椅、电脑、投影仪、大型教具、多媒体教学设备等"),
         Fact("application_date", "date", "申报贴补申请日期", profile="today"),
-        Fact("on_site_check_passed", "bool", "区总工会实地审核通过", required=False, help="实地审核前不填"),
+        Fact("on_site_check_passed", "bool", "区总工会实地审核通过", source="reviewer", reviewer="district", required=False, help="实地审核前不填"),
         Fact("claim_date", "date", "申领补贴日期", required=False, help="申领时填写"),
         Fact("claim_form_submitted", "bool", "已提交《“上海职工学堂”贴补资金申领汇总表》", required=False),
         Fact("receipt_submitted", "bool", "已提交工会开具的《上海市行政事业单位资金往来结算票据》", required=False),
@@ -75,9 +75,9 @@ class WorkerSchoolGrant(Rule):
                         f"申请日期 {applied} 在 {apply_by} 前（含当日）", "",
                         f"待确认申请日期；须于 {apply_by} 前（含当日）申报")
 
-        checks.need("site_check", f.on_site_check_passed, ctx.clause("worker_school_site_check"),
-                    "区总工会实地审核通过", "区总工会实地审核未通过",
-                    "待区总工会对学堂进行实地审核")
+        checks.reviewed("site_check", f.on_site_check_passed, ctx.clause("worker_school_site_check"),
+                        "区总工会实地审核通过", "区总工会实地审核未通过", reviewer="district",
+                        pending="待区总工会对学堂进行实地审核")
 
         claim_by = ctx.value("worker_school_claim_by")
         if f.claim_date is None:

@@ -14,7 +14,6 @@ from projects.selectors import entitlements, member_profile, member_rules
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
 from projects.services.submission import application_submit, attachment_add
-from subsidies.rules.scan import scan
 from tests.projects.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -165,15 +164,25 @@ class TestPagesAndQueries:
 
 
 class TestEntitlements:
-    def test_scan_equals_the_rules_engine_run_on_the_profile(self, member):
+    def test_scan_decides_each_rule_as_submission_would(self, member):
+        """Each entitlement is the decision a submission would make on the same record facts
+        (the member's profile and the project records: here, no basic coverage held)."""
+        from projects.selectors import locked_facts, prefilled_facts
+        from subsidies.selectors import decide
+
         with time_machine.travel("2021-01-10 09:00 +0800", tick=False):
             from django.utils import timezone
 
             today = timezone.localdate()
             rows = entitlements(member, today)
-            expected = scan(member_rules(today.year), member_profile(member, today), today)
-        assert {(e.rule.rule_id, e.decision.outcome, e.decision.amount) for e in rows} == {
-            (r.rule_id, d.outcome, d.amount) for r, d in expected}
+            profile = member_profile(member, today)
+            expected = {(r.rule_id, decide(rule_id=r.rule_id, year=r.policy_year, facts=prefilled_facts(r, profile),
+                                           locked=locked_facts(r, member=member, organisation=None, today=today),
+                                           partial=True, strict=False).decision.outcome)
+                        for r in member_rules(today.year)}
+        assert {(e.rule.rule_id, e.decision.outcome) for e in rows} == expected
+        condolence = next(e for e in rows if e.rule.rule_id == "city_condolence_payment")
+        assert condolence.decision.outcome.value == "ineligible"  # no basic coverage in the records
         assert all(e.rule.applicant == "member" for e in rows)
 
     def test_page_groups_by_state(self, client, member):

@@ -257,9 +257,11 @@ class TestBenefitAmounts:
         """Interpretation: the assessed amount is paid, capped at 15,000 (partial) / 60,000 (total)."""
         assert_eligible(benefit(ACCIDENT, benefit=kind, assessed_amount=assessed), amount)
 
-    def test_disability_without_assessed_amount_is_incomplete(self):
+    def test_disability_without_assessed_amount_waits_for_the_district(self):
+        """The 市职保会's assessed amount is a reviewer fact: pending (the district enters it), not unknown."""
         decision = benefit(ACCIDENT, benefit="accident_disability")
-        assert decision.outcome is Outcome.INCOMPLETE and "amount.assessed" in codes(decision, None)
+        assert decision.outcome is Outcome.PENDING_REVIEW and "amount.assessed" in codes(decision, None)
+        assert [r.reviewer for r in decision.pending] == ["district"]
 
     def test_accident_death_60000_when_no_disability_paid(self):
         assert_eligible(benefit(ACCIDENT, benefit="accident_death", disability_paid_before=False), "60000.00")

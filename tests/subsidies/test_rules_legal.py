@@ -167,7 +167,7 @@ class TestLegalCheckup:
         assert_ineligible(checkup(unit_type=unit_type), "unit.enterprise")
 
     def test_street_union_decides_the_list(self):
-        assert checkup(on_street_list=None).outcome is Outcome.INCOMPLETE
+        assert checkup(on_street_list=None).outcome is Outcome.PENDING_REVIEW  # the street reviewer's fact
         assert_ineligible(checkup(on_street_list=False), "street.list")
 
     @pytest.mark.parametrize("taken, ok", [(2, True), (3, False)])

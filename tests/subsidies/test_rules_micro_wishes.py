@@ -46,9 +46,9 @@ def test_interpretation_both_groups_must_be_certified_by_a_union():
     assert labels["is_special_vulnerable"].startswith("经各级工会认定")
 
 
-def test_unknown_vulnerable_status_is_incomplete():
+def test_an_uncertified_member_waits_for_the_street_to_certify():
     decision = decide("micro_wish", 2021, HARDSHIP, is_hardship_member=False)
-    assert decision.outcome is Outcome.INCOMPLETE
+    assert decision.outcome is Outcome.PENDING_REVIEW and [r.reviewer for r in decision.pending] == ["street"]
 
 
 @pytest.mark.parametrize("category, label", [("item", "实物类"), ("service", "服务类"),

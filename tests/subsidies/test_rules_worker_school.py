@@ -80,9 +80,9 @@ def test_only_street_town_unions():
 
 
 class TestOnSiteCheck:
-    def test_unknown_until_the_district_checks(self):
+    def test_pending_until_the_district_checks(self):
         decision = decide("worker_school_grant", 2019, SCHOOL, on_site_check_passed=None)
-        assert decision.outcome is Outcome.INCOMPLETE
+        assert decision.outcome is Outcome.PENDING_REVIEW
         assert "site_check" in codes(decision, None)
         assert decision.amount == Decimal("100000.00")  # what the school will get if it passes
 

@@ -134,9 +134,17 @@ def listed(tree, staff, february_2021):
     """An enterprise approved by its street and the district in February 2021 (the training phase)."""
     allocate(staff["district"], tree["street"], 2)
     application = submit(staff["grassroots"], tree["unit"])
-    application_transition(user=staff["street"], application=application, action="approve")
+    street_lists_and_approves(staff["street"], application)
     application_transition(user=staff["district"], application=application, action="approve")
     return LegalCheckupRecord.objects.get(application=application)
+
+
+def street_lists_and_approves(user, application):
+    """The street union puts the enterprise on its list (the street reviewer's fact), then approves."""
+    from projects.services.review_facts import application_supply_facts
+
+    application_supply_facts(user=user, application=application, facts={"on_street_list": "true"})
+    application_transition(user=user, application=application, action="approve")
 
 
 def update(user, record, phase, findings=""):
@@ -153,7 +161,7 @@ class TestRecord:
         with time_machine.travel("2021-05-10 09:00 +0800", tick=False):
             allocate(staff["district"], tree["street"], 1)
             application = submit(staff["grassroots"], tree["unit"])
-            application_transition(user=staff["street"], application=application, action="approve")
+            street_lists_and_approves(staff["street"], application)
             application_transition(user=staff["district"], application=application, action="approve")
         assert LegalCheckupRecord.objects.get().phase == CheckupPhase.IMPLEMENTATION
 

@@ -64,9 +64,19 @@ class TestPublishing:
         application_transition(user=staff["street"], application=application, action="approve")
         assert not MicroWish.objects.exists()
 
-    def test_members_who_are_not_hardship_certified_are_refused(self, member):
-        with pytest.raises(ApplicationError, match="不符合申请条件"):
-            submit_wish(member, is_special_vulnerable="false")
+    def test_members_not_certified_wait_for_the_street_and_are_refused_if_it_does_not_certify(self, member, staff):
+        from projects.services.review_facts import application_supply_facts
+        from projects.services.transitions import DECIDED_INELIGIBLE
+
+        application = submit_wish(member, is_special_vulnerable="true")  # the member cannot certify themselves
+        assert application.facts["is_special_vulnerable"] is None
+        assert application.decision["outcome"] == "pending_review"
+        application_supply_facts(user=staff["street"], application=application,
+                                 facts={"is_special_vulnerable": "false"})
+        application.refresh_from_db()
+        assert application.decision["outcome"] == "ineligible"
+        with pytest.raises(ApplicationError, match=DECIDED_INELIGIBLE):
+            application_transition(user=staff["street"], application=application, action="approve")
 
 
 class TestMoves:

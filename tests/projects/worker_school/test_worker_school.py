@@ -50,17 +50,34 @@ def record(user, street_union, passed=True, note="", **kwargs):
 
 
 class TestWithoutACheck:
-    def test_submission_waits_for_the_on_site_check(self, tree, staff):
-        with pytest.raises(ApplicationError) as excinfo:
-            submit(staff["street"], tree["street"])
-        assert "待区总工会对学堂进行实地审核" in excinfo.value.message
-        assert not Application.objects.exists()
+    """The on-site check comes after the application (2019 §2 操作流程（二）: the school applies by
+    15 August, then the district checks on site): the district reviewer supplies it."""
+
+    def test_the_application_is_accepted_and_waits_for_the_district_check(self, tree, staff):
+        application = submit(staff["street"], tree["street"])
+        assert application.status == ApplicationStatus.DISTRICT_REVIEW
+        assert application.decision["outcome"] == "pending_review"
+        pending = [r["message"] for r in application.decision["reasons"] if r["reviewer"] == "district"]
+        assert pending == ["待区总工会对学堂进行实地审核"]
 
     def test_the_applicant_cannot_declare_the_check_passed(self, tree, staff):
-        with pytest.raises(ApplicationError) as excinfo:
-            submit(staff["street"], tree["street"], on_site_check_passed="true")
-        assert excinfo.value.message == services.SITE_CHECK_MISSING
-        assert not Application.objects.exists()
+        application = submit(staff["street"], tree["street"], on_site_check_passed="true")
+        assert application.facts["on_site_check_passed"] is None
+        assert application.decision["outcome"] == "pending_review"
+
+    def test_the_district_cannot_approve_before_the_check_then_the_recorded_check_decides(self, tree, staff):
+        from projects.services.errors import TransitionNotAllowed
+
+        application = submit(staff["street"], tree["street"])
+        with pytest.raises(TransitionNotAllowed, match="请先填写：区总工会实地审核通过"):
+            application_transition(user=staff["district"], application=application, action="approve")
+        record(staff["district"], tree["street"])  # the check, recorded after the application
+        application.refresh_from_db()
+        assert application.facts["on_site_check_passed"] is True and application.decision["outcome"] == "eligible"
+        assert application.fact_sources["on_site_check_passed"]["by"] == staff["district"].pk
+        assert application.events.filter(action="supply_facts").exists()
+        application_transition(user=staff["district2"], application=application, action="approve")
+        assert Application.objects.get(pk=application.pk).status == ApplicationStatus.APPROVED
 
     def test_a_draft_can_be_saved_before_the_check(self, tree, staff):
         assert submit(staff["street"], tree["street"], draft=True).status == ApplicationStatus.DRAFT
@@ -96,11 +113,12 @@ class TestWithACheck:
         assert draft.status == ApplicationStatus.DISTRICT_REVIEW and draft.facts["on_site_check_passed"] is True
 
     def test_a_check_serves_one_application(self, tree, staff):
-        record(staff["district"], tree["street"])
-        submit(staff["street"], tree["street"])
-        with pytest.raises(ApplicationError) as excinfo:
-            submit(staff["street"], tree["street"], on_site_check_passed="true")
-        assert excinfo.value.message == services.SITE_CHECK_MISSING
+        check = record(staff["district"], tree["street"])
+        first = submit(staff["street"], tree["street"])
+        second = submit(staff["street"], tree["street"], on_site_check_passed="true")
+        check.refresh_from_db()
+        assert check.application == first
+        assert second.facts["on_site_check_passed"] is None  # waits for its own check
 
     def test_a_withdrawn_applications_check_can_be_used_again(self, tree, staff):
         check = record(staff["district"], tree["street"])
