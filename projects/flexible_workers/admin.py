@@ -22,8 +22,8 @@ from projects.models import Application
 from projects.services.errors import ApplicationError
 from subsidies.rules import registry
 
-from . import selectors, services
-from .models import CARE_RULE, ServiceDelivery
+from . import registration, selectors, services
+from .models import CARE_RULE, RealNameRegistration, ServiceDelivery
 
 
 class ServiceDeliveryForm(forms.ModelForm):
@@ -117,3 +117,46 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+class RealNameRegistrationForm(forms.ModelForm):
+    user = None  # set per request (UserFormMixin)
+
+    class Meta:
+        model = RealNameRegistration
+        fields = ("member", "uploaded_on")
+        help_texts = {"uploaded_on": _("上传“申工通”平台的日期；起保日为其次月1日")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("member") is not None and cleaned.get("uploaded_on") is not None:
+            try:
+                registration.check_registration(user=self.user, member=cleaned["member"],
+                                                uploaded_on=cleaned["uploaded_on"])
+            except ApplicationError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return cleaned
+
+
+@admin.register(RealNameRegistration)
+class RealNameRegistrationAdmin(UserFormMixin, ScopedAdmin):
+    """Street (park, industry) staff register members who paid the 120 yuan dues in one go; the
+    coverage follows from the registration (registration.flexible_worker_register). A registration
+    is a record: it is not edited afterwards."""
+
+    form = RealNameRegistrationForm
+    scope_organisation = "union"
+    list_display = ("member", "union", "uploaded_on", "coverage", "registered_by", "created_at")
+    list_filter = (("street", admin.RelatedOnlyFieldListFilter),)
+    date_hierarchy = "uploaded_on"
+    search_fields = ("=member__card_number", "^member__name")
+    raw_id_fields = ("member",)
+    list_select_related = ("member", "union", "coverage", "registered_by")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        created = registration.flexible_worker_register(user=request.user, member=form.cleaned_data["member"],
+                                                        uploaded_on=form.cleaned_data["uploaded_on"])
+        obj.pk = created.pk

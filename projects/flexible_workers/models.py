@@ -103,3 +103,33 @@ class ServiceDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.delivered_on:%Y-%m-%d}"
+
+
+class RealNameRegistration(models.Model):
+    """2019 §4 参保方式（一）: a flexible worker who paid the 120 yuan dues in one go needs no enrolment —
+    the industry or street (park) union registers the member on the 申工通 platform (name, ID number,
+    phone, union organisation, industry) and coverage starts on the 1st of the month after the upload.
+    The coverage application is created from this registration, never applied for by the member."""
+
+    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT,
+                               related_name="real_name_registrations")
+    union = models.ForeignKey(Organisation, verbose_name=_("登记工会"), on_delete=models.PROTECT, related_name="+")
+    # Scope: the member's street/town, like the member's own records.
+    street = models.ForeignKey(Organisation, verbose_name=_("所属街镇"), on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+    uploaded_on = models.DateField(_("上传“申工通”平台日期"))
+    coverage = models.OneToOneField(Application, verbose_name=_("专享保障"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="real_name_registration", editable=False)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                      related_name="+", editable=False)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
+    history = HistoricalRecords(verbose_name=_("实名登记变更记录"))
+
+    class Meta:
+        verbose_name = _("灵活就业会员实名登记")
+        verbose_name_plural = _("灵活就业会员实名登记")
+        ordering = ["-uploaded_on", "-pk"]
+        indexes = [models.Index(fields=["street", "-uploaded_on"])]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.uploaded_on:%Y-%m-%d}）"

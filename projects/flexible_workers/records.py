@@ -12,6 +12,8 @@ from typing import Any
 from members.models import Member, Organisation
 from projects.selectors import claims_against, coverage_for_claim, holds_application, typed_date
 
+from .models import RealNameRegistration
+
 COVERAGE_RULE = "flexible_worker_coverage"
 BENEFIT_RULE = "flexible_worker_benefit"
 DISABILITY_BENEFITS = ("accident_disability", "accident_total_disability")
@@ -19,10 +21,16 @@ DISABILITY_BENEFITS = ("accident_disability", "accident_total_disability")
 
 def coverage_locked_facts(member: Member | None, organisation: Organisation | None, policy_year: int,
                           typed: dict | None = None) -> dict[str, Any]:
-    """Enrolment: a share already held in the period (dues paid come from the member's profile)."""
+    """Enrolment: a share already held in the period (dues paid come from the member's profile), and
+    the date the union uploaded the member's real-name registration (the paid-in-one-go route)."""
     if member is None:
         return {}
-    return {"already_enrolled_in_period": holds_application(member, COVERAGE_RULE, policy_year)}
+    uploaded_on = None
+    if member.employment_type == "flexible_worker":  # only they are registered
+        uploaded_on = (RealNameRegistration.objects.filter(member=member, coverage__isnull=True)
+                       .order_by("-uploaded_on").values_list("uploaded_on", flat=True).first())
+    return {"already_enrolled_in_period": holds_application(member, COVERAGE_RULE, policy_year),
+            "uploaded_on": uploaded_on}
 
 
 def benefit_locked_facts(member: Member | None, organisation: Organisation | None, policy_year: int,

@@ -254,6 +254,47 @@ def application_submit(
         return application
 
 
+GRANTED_WITHOUT_APPLICATION = "免申即享：{reason}"
+
+
+def application_grant(*, rule_id: str, policy_year: int, member: Member, created_by: User | None,
+                      reason: str) -> Application:
+    """A benefit the documents give without an application (免申即享): decided on the records alone,
+    frozen, and approved through the workflow as the system, with the clause in its timeline. Refused
+    (ApplicationError) unless eligible; never created twice (the procedure's once-only key)."""
+    with transaction.atomic():
+        rule = registry.get(rule_id, policy_year)
+        procedure = procedure_for(rule_id)
+        decided = _decide(rule, {}, member=member, organisation=None, offering=None)
+        if decided.decision.outcome is not Outcome.ELIGIBLE:
+            _refuse_unless_eligible(decided.decision)
+            raise ApplicationError(INCOMPLETE.format(reasons="；".join(r.message for r in decided.decision.pending)))
+        scope_org, street = _scope_of(member, None)
+        application = Application(project=rule.project, rule_id=rule_id, policy_year=policy_year,
+                                  applicant_member=member, organisation=scope_org, street=street, status=S.DRAFT,
+                                  created_by=created_by)
+        freeze(application, decided, procedure)
+        application.review_chain = []  # nothing to review: the document grants it
+        applicant = Applicant(member.pk, None, policy_year)
+        if procedure.dedup is not None:
+            application.dedup_key = procedure.dedup(applicant, application.facts)
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            raise ApplicationError(_duplicate_message(procedure, application)) from None
+        application.reference = f"JD{policy_year}{application.pk:08d}"
+        application.save(update_fields=["reference"])
+        save_shares(application)
+        record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=None,
+                     comment=GRANTED_WITHOUT_APPLICATION.format(reason=reason),
+                     data={"granted_without_application": True, "recorded_by": created_by.pk if created_by else None})
+        _claim_quotas(application, procedure)
+        do_transition(user=None, application=application, transition=TRANSITIONS["submit"])
+        do_transition(user=None, application=application, transition=TRANSITIONS["route"])
+        return application
+
+
 def application_resubmit(*, user: User, application: Application, facts: Mapping[str, Any],
                          uploads: Sequence[AttachmentUpload] = ()) -> Application:
     """A draft or a returned application, corrected by the applicant and submitted again."""

@@ -181,7 +181,8 @@ class FlexibleWorkerCoverage(Rule):
             checks.note("fee.project_fund", fund_note, ctx.clause("flexible_full_dues_fee"))
             if f.uploaded_on is None:
                 checks.need("coverage.start", None, ctx.clause("flexible_full_dues_start"), "", "",
-                            "待确认工会将会员信息上传“申工通”工作平台的日期（起保日为其次月1日）")
+                            "一次缴满年度会费的会员无需办理参保手续：所在行业工会或街镇（园区）工会在“申工通”"
+                            "平台实名登记后，次月1日起保")
             else:
                 start = first_of_next_month(f.uploaded_on)
                 checks.note("coverage.start", f"信息于{f.uploaded_on}上传“申工通”平台，起保日为次月1日：{start}",
@@ -251,6 +252,10 @@ BENEFITS = (
     ("illness_death", "疾病身故保障金"),
 )
 BENEFIT_LABELS = dict(BENEFITS)
+# 2019 §4 申请方式: "通过各行业工会或街镇（园区）工会向各区服务处提交给付申请，也可自行就近前往各区服务处提交".
+CLAIM_CHANNELS = (("union", "通过所在行业工会或街镇（园区）工会提交"), ("district_office", "自行前往区服务处提交"))
+CLAIM_CHANNEL_NOTES = {"union": "通过所在行业工会或街镇（园区）工会向区服务处提交给付申请",
+                       "district_office": "自行就近前往区服务处提交给付申请"}
 ACCIDENT_OUTCOMES = {"accident_disability": "伤残", "accident_total_disability": "全残", "accident_death": "身故"}
 EVENT_LABELS = {"hospital_days": "入院日期", "special_serious_illness": "确诊日期", "illness_death": "身故日期"}
 FIXED_AMOUNTS = {"special_serious_illness": "flexible_serious_illness_amount",
@@ -301,6 +306,8 @@ class FlexibleWorkerBenefit(Rule):
              minimum=Decimal("0.01"), maximum=Decimal("1000000"), help="意外伤残、全残填写"),
         Fact("disability_paid_before", "bool", "已领取过伤残、全残保障金", source="record", required=False, help="意外身故填写"),
         Fact("claim_date", "date", "提交给付申请日期", profile="today"),
+        Fact("claim_channel", "choice", "提交方式", choices=CLAIM_CHANNELS, required=False,
+             help="不填视为通过所在工会提交"),
     ))
 
     def decide(self, f: Facts, ctx: Context) -> Decision:
@@ -344,12 +351,13 @@ class FlexibleWorkerBenefit(Rule):
                         f"给付申请日期 {claim} 未超过截止日 {deadline}（{row['quote']}）" if on_time else "",
                         f"给付申请已逾期，不予受理：{row['label']}须于{row['quote']}提交（截止 {deadline}），"
                         f"申请日期为 {claim}" if on_time is False else "", f"待确认给付申请日期：{row['quote']}")
-        checks.note("claim.channel", "通过所在行业工会或街镇（园区）工会向区服务处提交，或自行前往区服务处提交",
-                    ctx.clause("flexible_claim_channel"))
+        channel = f.claim_channel or "union"
+        checks.note("claim.channel", CLAIM_CHANNEL_NOTES[channel], ctx.clause("flexible_claim_channel"))
         return checks.decision(
             self, amount=amount, split=(Share(Payer.CITY_MUTUAL_AID, amount),) if amount else (),
             dates={"coverage_start": start, "coverage_end": end, "claim_deadline": deadline},
-            details={"benefit": BENEFIT_LABELS.get(benefit, "待确认"), "payer": "上海市职工保障互助会（市职保会）"},
+            details={"benefit": BENEFIT_LABELS.get(benefit, "待确认"), "payer": "上海市职工保障互助会（市职保会）",
+                     "claim_channel": channel},
         )
 
     @staticmethod
