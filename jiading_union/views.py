@@ -17,3 +17,8 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """The portal's own page for an expired or missing CSRF token (Django's is English and technical)."""
+    return render(request, "403_csrf.html", status=403)

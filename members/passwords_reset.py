@@ -136,7 +136,10 @@ def _confirm(identifier: str, code: str, new_password: str) -> tuple[User | None
         latest.save(update_fields=["attempts"])
         return None, True
     user = member.user or User(username=member.card_number, role=StaffRole.MEMBER, first_name=member.name)
-    validate_password(new_password, user)  # raises: nothing written, the code stays usable
+    try:
+        validate_password(new_password, user)  # nothing written, the code stays usable
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from None
     user.set_password(new_password)
     user.save()
     if member.user_id is None:

@@ -22,6 +22,7 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "jiading_union.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -150,10 +151,11 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's checks with the portal's own Chinese messages (members.passwords).
+    {"NAME": "members.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "members.passwords.MinimumLengthValidator"},
+    {"NAME": "members.passwords.CommonPasswordValidator"},
+    {"NAME": "members.passwords.NumericPasswordValidator"},
     {"NAME": "members.passwords.StaffPasswordValidator"},
 ]
 
