@@ -18,7 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jiading_union.spreadsheets import SpreadsheetError, UnreadableSpreadsheet, open_xlsx_safely
-from members.identity import normalize_id_number
+from members.identity import mask_id_number, normalize_id_number
+from members.logging import mask_id_numbers_in
 from members.validators import validate_id_number
 
 SHEET_TITLE = "参保名册"
@@ -176,3 +177,26 @@ def roster_template() -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_id_numbers_in(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e14:
+        return mask_id_number(_text(value))  # an ID number typed as a number
+    return value
+
+
+def masked_roster(file: IO[bytes], *, name: str = "参保名册") -> bytes:
+    """The uploaded workbook regenerated with every ID number masked (310114********1234), for
+    those who may not see them in full: every sheet's values, in order; formatting is not kept.
+    Raises jiading_union.spreadsheets.SpreadsheetError for a file it cannot read safely."""
+    out = Workbook(write_only=True)
+    with open_xlsx_safely(file, name=name) as reader:
+        for sheet in reader.workbook.worksheets:
+            copy = out.create_sheet(sheet.title)
+            for row in reader.rows(sheet):
+                copy.append([_masked(value) for value in row])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

@@ -19,6 +19,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from jiading_union.admin import is_district
 from jiading_union.spreadsheets import SpreadsheetError, check_xlsx
 from members.models import User
 from projects.models import Application, Attachment, AttachmentKind
@@ -38,6 +39,8 @@ TRAILING_DATA = ("“{name}”在图片或 PDF 的结尾之后还夹带了其他
 ACTIVE_CONTENT = ("“{name}”中含有网页或脚本代码（HTML、SVG、PHP 等），不能作为材料上传："
                   "请上传原始的 PDF、JPG、PNG 图片或 Excel（xlsx）文件。")
 UNKNOWN_KIND = "未知的材料类型：{kind}。"
+ROSTER_UNMASKABLE = "名册“{name}”无法读取，不能生成隐去身份证号码的副本：请联系区总工会。"
+MASKED_SUFFIX = "（身份证号已隐去）"
 
 
 @dataclass(frozen=True)
@@ -188,3 +191,27 @@ def store_attachments(*, application: Application, user: User, uploads: Sequence
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+@dataclass(frozen=True)
+class MaskedCopy:
+    content: bytes
+    filename: str
+
+
+def masked_copy_for(*, user: User, attachment: Attachment) -> MaskedCopy | None:
+    """What ``user`` downloads instead of the stored file, or None for the stored file itself.
+    A roster workbook lists workers' ID numbers, which only district staff see in full (as in the
+    admin): anyone else gets the workbook regenerated with every ID number masked."""
+    if attachment.kind != AttachmentKind.ROSTER or attachment.content_type != XLSX or is_district(user):
+        return None
+    from projects.sanitation.roster import masked_roster
+
+    with attachment.file.open("rb") as file:
+        try:
+            content = masked_roster(file, name=attachment.original_name)
+        except SpreadsheetError:
+            raise ApplicationError(ROSTER_UNMASKABLE.format(name=attachment.original_name)) from None
+    stem, dot, suffix = attachment.original_name.rpartition(".")
+    filename = f"{stem}{MASKED_SUFFIX}.{suffix}" if dot and stem else f"{attachment.original_name}{MASKED_SUFFIX}"
+    return MaskedCopy(content, filename)

@@ -4,6 +4,7 @@ valid, distinct worker paying social insurance and the count must match the decl
 import io
 import zipfile
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -18,7 +19,7 @@ from projects.models import Application, ApplicationStatus, Attachment
 from projects.sanitation import roster, services
 from projects.sanitation.models import RosterEntry
 from projects.services.applications import application_resubmit, application_submit, application_transition
-from projects.services.attachments import AttachmentUpload
+from projects.services.attachments import MASKED_SUFFIX, AttachmentUpload
 from projects.services.errors import ApplicationError
 from tests.factories import StaffUserFactory, UnitFactory, make_id_number
 from tests.files import shared_strings_bomb
@@ -314,3 +315,48 @@ class TestPortal:
         assert "第4行“身份证号码”列" in response.content.decode()
         assert not Application.objects.exists()
 
+
+@pytest.mark.django_db
+class TestDownload:
+    """Only district staff see full ID numbers (as in the admin): everyone else downloads the
+    roster regenerated with each ID number masked."""
+
+    @pytest.fixture
+    def attachment(self, operator, in_2019):
+        unit, user = operator
+        apply(user, unit, xlsx(*good_rows()))
+        return Attachment.objects.get()
+
+    def download(self, client, user, attachment):
+        client.force_login(user)
+        response = client.get(reverse("projects:attachment", args=[attachment.pk]))
+        assert response.status_code == 200
+        assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private, no-store"
+        return response, b"".join(response.streaming_content) if response.streaming else response.content
+
+    def cells(self, content: bytes) -> list[str]:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return [str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
+
+    @pytest.mark.parametrize("who", ["street", "the unit itself"])
+    def test_street_and_unit_staff_get_the_id_numbers_masked(self, client, staff, operator, attachment, who):
+        user = operator[1] if who == "the unit itself" else staff["street"]
+        response, content = self.download(client, user, attachment)
+        values = self.cells(content)
+        assert not any(number in value for number in IDS for value in values)
+        assert [v for v in values if "*" in v] == [f"{n[:6]}********{n[-4:]}" for n in IDS[:3]]
+        assert {"职工0", "职工2", HEADER[1]} <= set(values)
+        assert quote(f"名册{MASKED_SUFFIX}.xlsx") in response["Content-Disposition"]
+
+    def test_district_staff_get_the_original_file(self, client, staff, attachment):
+        _, content = self.download(client, staff["district"], attachment)
+        with attachment.file.open("rb") as stored:
+            assert content == stored.read()
+        assert IDS[0] in self.cells(content)
+
+    def test_a_roster_that_cannot_be_masked_is_not_sent_at_all(self, client, staff, attachment, settings):
+        settings.XLSX_MAX_ROWS = 2  # e.g. limits lowered after the upload
+        client.force_login(staff["street"])
+        response = client.get(reverse("projects:attachment", args=[attachment.pk]))
+        assert response.status_code == 403
+        assert not any(number.encode() in response.content for number in IDS)
