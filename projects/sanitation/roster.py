@@ -192,11 +192,17 @@ def masked_roster(file: IO[bytes], *, name: str = "参保名册") -> bytes:
     those who may not see them in full: every sheet's values, in order; formatting is not kept.
     Raises jiading_union.spreadsheets.SpreadsheetError for a file it cannot read safely."""
     out = Workbook(write_only=True)
-    with open_xlsx_safely(file, name=name) as reader:
-        for sheet in reader.workbook.worksheets:
-            copy = out.create_sheet(sheet.title)
-            for row in reader.rows(sheet):
-                copy.append([_masked(value) for value in row])
+    try:
+        with open_xlsx_safely(file, name=name) as reader:
+            for sheet in reader.workbook.worksheets:
+                copy = out.create_sheet(sheet.title)
+                for row in reader.rows(sheet):
+                    copy.append([_masked(value) for value in row])
+    except BaseException:
+        for copy in out.worksheets:  # finish the half-written sheets' temporary files
+            if not copy.closed:
+                copy.close()
+        raise
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
