@@ -7,9 +7,10 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.selectors import member_for_user
@@ -21,7 +22,7 @@ from . import selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
-from .services.attachments import AttachmentUpload
+from .services.attachments import AttachmentUpload, masked_copy_for
 from .services.errors import ApplicationError
 from .services.submission import application_resubmit, application_submit, attachment_add
 from .services.transitions import application_transition
@@ -243,8 +244,16 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
     if not selectors.may_see_application(request.user, attachment.application):
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
-                            filename=attachment.original_name)
+    try:
+        masked = masked_copy_for(user=request.user, attachment=attachment)
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from None
+    if masked is not None:
+        response = HttpResponse(masked.content, content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=masked.filename)
+    else:
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
+                                filename=attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -284,6 +284,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# --- Uploaded spreadsheets: limits checked before any reader expands an .xlsx -------------
+# (jiading_union/spreadsheets.py). A real 100,000-row import unpacks to 20–70 MB at 5–15x its
+# compressed size; a zip bomb unpacks at 100–1000x to gigabytes.
+XLSX_MAX_PARTS = 1000  # files inside the zip archive
+XLSX_MAX_PART_BYTES = 100 * 1024 * 1024  # one part (a worksheet, the shared strings) unpacked
+XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all parts together unpacked
+XLSX_MAX_RATIO = 100  # unpacked / compressed, for the file and for each part above 1 MB
+# Shared strings are held in memory (~170 bytes each in openpyxl): 100,000 rows x 10 distinct texts.
+XLSX_MAX_SHARED_STRINGS = 1_000_000
+XLSX_MAX_ROWS = 200_000  # rows read from one sheet, blank ones included
+XLSX_MAX_COLUMNS = 256  # columns read from each row
+XLSX_MAX_SECONDS = 120  # checking, opening and reading one file (100,000 rows x 15 columns: ~20 s)
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Text messages (password codes): the union's SMS gateway class with send(phone, text). Development logs

@@ -2,23 +2,24 @@
 
 No database here: parse_roster turns an .xlsx into rows and Chinese errors naming the
 row and the column; projects/sanitation/services.py decides what to do with them.
-ID numbers never appear in an error message (only row numbers do).
+The file is read through jiading_union.spreadsheets (size, ratio, row and time limits checked
+before anything is expanded). ID numbers never appear in an error message (only row numbers do).
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from members.identity import normalize_id_number
+from jiading_union.spreadsheets import SpreadsheetError, UnreadableSpreadsheet, open_xlsx_safely
+from members.identity import mask_id_number, normalize_id_number
+from members.logging import mask_id_numbers_in
 from members.validators import validate_id_number
 
 SHEET_TITLE = "参保名册"
@@ -78,26 +79,24 @@ def _insured(value: Any) -> bool | None:
     return {YES: True, NO: False}.get(text)
 
 
-def parse_roster(file: IO[bytes]) -> ParsedRoster:
-    """Read the first sheet of an .xlsx roster. Never raises for bad content: errors are collected."""
+def parse_roster(file: IO[bytes], *, name: str = "参保名册") -> ParsedRoster:
+    """Read the roster sheet (or the first) of an .xlsx roster. Never raises for bad content:
+    errors are collected; a file over a spreadsheet limit gets that limit's message, and no rows."""
     parsed = ParsedRoster()
     try:
-        workbook = load_workbook(io.BytesIO(file.read()), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        parsed.errors.append(ROSTER_UNREADABLE)
-        return parsed
-    try:
-        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, ())
-        positions = {_header_key(v): i for i, v in enumerate(header or ())}
-        missing = [c for c in COLUMNS if c not in positions]
-        if missing:
-            parsed.errors.extend(ROSTER_COLUMN_MISSING.format(column=c) for c in missing)
-            return parsed
-        _read_rows(parsed, rows, positions)
-    finally:
-        workbook.close()
+        with open_xlsx_safely(file, name=name) as reader:
+            rows = reader.rows(reader.sheet(SHEET_TITLE))
+            header = next(rows, ())
+            positions = {_header_key(v): i for i, v in enumerate(header or ())}
+            missing = [c for c in COLUMNS if c not in positions]
+            if missing:
+                parsed.errors.extend(ROSTER_COLUMN_MISSING.format(column=c) for c in missing)
+                return parsed
+            _read_rows(parsed, rows, positions)
+    except UnreadableSpreadsheet:
+        return ParsedRoster(errors=[ROSTER_UNREADABLE])
+    except SpreadsheetError as exc:
+        return ParsedRoster(errors=[exc.message])
     return parsed
 
 
@@ -178,3 +177,32 @@ def roster_template() -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_id_numbers_in(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e14:
+        return mask_id_number(_text(value))  # an ID number typed as a number
+    return value
+
+
+def masked_roster(file: IO[bytes], *, name: str = "参保名册") -> bytes:
+    """The uploaded workbook regenerated with every ID number masked (310114********1234), for
+    those who may not see them in full: every sheet's values, in order; formatting is not kept.
+    Raises jiading_union.spreadsheets.SpreadsheetError for a file it cannot read safely."""
+    out = Workbook(write_only=True)
+    try:
+        with open_xlsx_safely(file, name=name) as reader:
+            for sheet in reader.workbook.worksheets:
+                copy = out.create_sheet(sheet.title)
+                for row in reader.rows(sheet):
+                    copy.append([_masked(value) for value in row])
+    except BaseException:
+        for copy in out.worksheets:  # finish the half-written sheets' temporary files
+            if not copy.closed:
+                copy.close()
+        raise
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

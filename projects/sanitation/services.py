@@ -61,7 +61,7 @@ def roster_import(application: Application) -> list[RosterEntry]:
     if attachment.content_type != XLSX:
         raise ApplicationError(ROSTER_NOT_XLSX, field="attachments")
     with attachment.file.open("rb") as file:
-        parsed = parse_roster(file)
+        parsed = parse_roster(file, name=attachment.original_name)
     errors = list(parsed.errors)
     declared = application.facts.get("insured_workers")
     if parsed.row_count and declared is not None and parsed.row_count != int(declared):

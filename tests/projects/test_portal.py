@@ -14,12 +14,12 @@ from projects.selectors import entitlements, member_profile, member_rules
 from projects.services.attachments import AttachmentUpload
 from projects.services.errors import ApplicationError
 from projects.services.submission import application_submit, attachment_add
+from tests.files import PNG
 from tests.projects.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def legal_aid(member):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from jiading_union import safejson
 from subsidies.rules import registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +88,27 @@ def test_docs_are_current():
 
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == render_rules_markdown(registry.all_rules()), "run: python manage.py rules docs"
+
+
+def test_facts_nested_20000_deep_exit_2_with_one_line_and_no_traceback():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiading_union.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rules", "evaluate", "legal_aid", "--year", "2019",
+         "--facts", "[" * 20_000 + "]" * 20_000],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"CommandError: --facts 有误：{safejson.TOO_DEEP.format(limit=safejson.MAX_DEPTH)}"]
+
+
+@pytest.mark.parametrize("facts, message", [
+    ('{"application_date": "' + "x" * safejson.MAX_BYTES + '"}', safejson.TOO_LARGE.format(limit="1,048,576")),
+    ('{"application_date": ', safejson.INVALID.format(line=1, column=22)),
+    ('{"n": ' + "9" * 5000 + "}", safejson.UNPARSABLE),
+])
+def test_oversized_or_broken_facts_exit_2_with_a_chinese_message(facts, message):
+    with pytest.raises(CommandError) as excinfo:
+        run("evaluate", "legal_aid", "--year", "2019", "--facts", facts)
+    assert excinfo.value.returncode == 2
+    assert str(excinfo.value) == f"--facts 有误：{message}"

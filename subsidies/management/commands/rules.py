@@ -4,7 +4,8 @@
     python manage.py rules evaluate RULE_ID --year 2019 --facts '{"...": "..."}' [--json] [--partial]
     python manage.py rules docs [--check]
 
-Invalid facts exit with code 2 and a message naming the field, never a traceback.
+Invalid facts exit with code 2 and a message naming the field, never a traceback; --facts is
+parsed with jiading_union.safejson (size and nesting capped).
 """
 
 import json
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from jiading_union import safejson
 from subsidies.rules import registry
 from subsidies.rules.docs import render_rules_markdown
 from subsidies.rules.facts import FactsError
@@ -58,7 +60,7 @@ class Command(BaseCommand):
         try:
             raw = _loads(facts)
         except ValueError as exc:
-            raise CommandError(f"--facts 不是有效的 JSON 对象：{exc}", returncode=2) from None
+            raise CommandError(f"--facts 有误：{exc}", returncode=2) from None
         if not isinstance(raw, dict):
             raise CommandError("--facts 必须是 JSON 对象（键为事实字段名）。", returncode=2)
         try:
@@ -94,7 +96,7 @@ class Command(BaseCommand):
 
 def _loads(text: str):
     # Numbers become Decimal: no float anywhere on the way into the rules.
-    return json.loads(text, parse_float=Decimal)
+    return safejson.loads(text, parse_float=Decimal)
 
 
 def _dumps(value) -> str:

@@ -2,7 +2,9 @@
 valid, distinct worker paying social insurance and the count must match the declared number."""
 
 import io
+import zipfile
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -10,16 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from jiading_union import spreadsheets
 from members.identity import ID_NUMBER_CHECKSUM
 from members.models import StaffRole
-from projects.models import Application, ApplicationStatus
+from projects.models import Application, ApplicationStatus, Attachment
 from projects.sanitation import roster, services
 from projects.sanitation.models import RosterEntry
-from projects.services.attachments import AttachmentUpload
+from projects.services.attachments import MASKED_SUFFIX, AttachmentUpload
 from projects.services.errors import ApplicationError
 from projects.services.submission import application_resubmit, application_submit
 from projects.services.transitions import application_transition
 from tests.factories import StaffUserFactory, UnitFactory, make_id_number
+from tests.files import shared_strings_bomb
 
 IDS = [make_id_number(date(1975, 3, 1), n) for n in range(1, 8)]
 HEADER = ("姓名", "身份证号码", "正常缴纳社保(是/否)")
@@ -93,6 +97,14 @@ class TestParse:
         assert parsed.errors == [roster.ROSTER_COLUMN_MISSING.format(column="身份证号码"),
                                  roster.ROSTER_COLUMN_MISSING.format(column="正常缴纳社保(是/否)")]
         assert parse(b"PK\x03\x04 not really a workbook").errors == [roster.ROSTER_UNREADABLE]
+
+    def test_malformed_xml_inside_the_zip_is_unreadable_not_a_server_error(self):
+        source, out = zipfile.ZipFile(io.BytesIO(xlsx(*good_rows()))), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as broken:
+            for item in source.infolist():
+                data = source.read(item)
+                broken.writestr(item, data[:50] if item.filename == "xl/workbook.xml" else data)
+        assert parse(out.getvalue()).errors == [roster.ROSTER_UNREADABLE]
 
     def test_full_width_brackets_in_the_header_are_accepted(self):
         assert parse(xlsx(*good_rows(1), header=("姓名", "身份证号码", "正常缴纳社保（是/否）"))).errors == []
@@ -268,6 +280,32 @@ class TestPortal:
         application = Application.objects.get()
         assert application.roster_entries.count() == 3
 
+    def test_a_spreadsheet_bomb_is_refused_before_it_is_expanded_and_nothing_is_saved(self, client, operator,
+                                                                                     settings, in_2019):
+        """A valid roster plus an unused shared-strings table unpacking to 400 times its size."""
+        unit, user = operator
+        client.force_login(user)
+        bomb = shared_strings_bomb(xlsx(*good_rows()), 8 * 1024 * 1024)
+        response = client.post(self.url(), {
+            "insured_workers": 3, "all_paying_social_insurance": "true",
+            "proof_roster": SimpleUploadedFile("名册.xlsx", bomb)})
+        assert response.status_code == 200
+        assert spreadsheets.RATIO_TOO_HIGH.format(name="名册.xlsx", limit=100) in response.content.decode()
+        assert not Application.objects.exists() and not Attachment.objects.exists()
+        assert not RosterEntry.objects.exists()
+        media = settings.MEDIA_ROOT / "attachments"
+        assert not (media.exists() and any(p.is_file() for p in media.rglob("*")))
+
+    def test_the_spreadsheet_row_limit_applies_to_rosters(self, client, operator, settings, in_2019):
+        settings.XLSX_MAX_ROWS = 3  # the header and two workers
+        unit, user = operator
+        client.force_login(user)
+        response = client.post(self.url(), {
+            "insured_workers": 3, "all_paying_social_insurance": "true",
+            "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows()))})
+        assert spreadsheets.TOO_MANY_ROWS.format(name="名册.xlsx", limit="3") in response.content.decode()
+        assert not Application.objects.exists() and not RosterEntry.objects.exists()
+
     def test_a_bad_row_is_shown_on_the_form(self, client, operator, in_2019):
         unit, user = operator
         client.force_login(user)
@@ -277,3 +315,49 @@ class TestPortal:
         assert response.status_code == 200
         assert "第4行“身份证号码”列" in response.content.decode()
         assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+class TestDownload:
+    """Only district staff see full ID numbers (as in the admin): everyone else downloads the
+    roster regenerated with each ID number masked."""
+
+    @pytest.fixture
+    def attachment(self, operator, in_2019):
+        unit, user = operator
+        apply(user, unit, xlsx(*good_rows()))
+        return Attachment.objects.get()
+
+    def download(self, client, user, attachment):
+        client.force_login(user)
+        response = client.get(reverse("projects:attachment", args=[attachment.pk]))
+        assert response.status_code == 200
+        assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private, no-store"
+        return response, b"".join(response.streaming_content) if response.streaming else response.content
+
+    def cells(self, content: bytes) -> list[str]:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return [str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
+
+    @pytest.mark.parametrize("who", ["street", "the unit itself"])
+    def test_street_and_unit_staff_get_the_id_numbers_masked(self, client, staff, operator, attachment, who):
+        user = operator[1] if who == "the unit itself" else staff["street"]
+        response, content = self.download(client, user, attachment)
+        values = self.cells(content)
+        assert not any(number in value for number in IDS for value in values)
+        assert [v for v in values if "*" in v] == [f"{n[:6]}********{n[-4:]}" for n in IDS[:3]]
+        assert {"职工0", "职工2", HEADER[1]} <= set(values)
+        assert quote(f"名册{MASKED_SUFFIX}.xlsx") in response["Content-Disposition"]
+
+    def test_district_staff_get_the_original_file(self, client, staff, attachment):
+        _, content = self.download(client, staff["district"], attachment)
+        with attachment.file.open("rb") as stored:
+            assert content == stored.read()
+        assert IDS[0] in self.cells(content)
+
+    def test_a_roster_that_cannot_be_masked_is_not_sent_at_all(self, client, staff, attachment, settings):
+        settings.XLSX_MAX_ROWS = 2  # e.g. limits lowered after the upload
+        client.force_login(staff["street"])
+        response = client.get(reverse("projects:attachment", args=[attachment.pk]))
+        assert response.status_code == 403
+        assert not any(number.encode() in response.content for number in IDS)

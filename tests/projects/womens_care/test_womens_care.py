@@ -16,8 +16,7 @@ from projects.services.transitions import application_transition
 from projects.womens_care import services
 from projects.womens_care.models import MommyRoom, ParentChildStudio
 from projects.womens_care.selectors import open_mommy_rooms
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.files import PNG
 
 
 def submit_room(user, unit, built_on="2019-03-01"):
