@@ -112,3 +112,17 @@ def test_oversized_or_broken_facts_exit_2_with_a_chinese_message(facts, message)
         run("evaluate", "legal_aid", "--year", "2019", "--facts", facts)
     assert excinfo.value.returncode == 2
     assert str(excinfo.value) == f"--facts 有误：{message}"
+
+
+def test_evaluate_on_a_database_never_migrated_says_so_in_one_line(tmp_path):
+    """A newcomer's fresh clone: `rules evaluate` before `migrate` explains itself, no traceback."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = subprocess.run([sys.executable, "manage.py", "rules", "evaluate", "legal_aid", "--year", "2019",
+                             "--facts", '{"application_date": "2019-06-01"}'], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "数据库尚未初始化" in result.stderr and "Traceback" not in result.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from jiading_union import safejson
 from subsidies.rules import registry
@@ -21,6 +22,7 @@ from subsidies.rules.docs import render_rules_markdown
 from subsidies.rules.facts import FactsError
 from subsidies.selectors import decide
 
+NOT_MIGRATED = "数据库尚未初始化：请先运行 python manage.py migrate（或 make run）。"
 DOCS_PATH = Path(settings.BASE_DIR) / "docs" / "rules.md"
 
 
@@ -65,6 +67,9 @@ class Command(BaseCommand):
             raise CommandError("--facts 必须是 JSON 对象（键为事实字段名）。", returncode=2)
         try:
             decision = decide(rule_id=rule_id, year=year, facts=raw, partial=partial).decision
+        except DatabaseError:
+            # The policy tables district staff edit live in the database: a fresh clone has none yet.
+            raise CommandError(NOT_MIGRATED, returncode=2) from None
         except registry.UnknownRule as exc:
             raise CommandError(str(exc), returncode=2) from None
         except FactsError as exc:
