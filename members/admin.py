@@ -18,7 +18,7 @@ from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, is_dis
 
 from . import services
 from .models import DuesRecord, Member, Organisation, StaffRole, User
-from .selectors import member_search, organisations_visible_to
+from .selectors import member_search, members_visible_to, organisations_visible_to
 
 
 class OrganisationForm(forms.ModelForm):
@@ -155,6 +155,12 @@ class DuesRecordAdmin(ScopedAdmin):
     raw_id_fields = ("member",)
     list_select_related = ("member",)
     show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A dues record is added for, or moved to, a member of one's own scope only.
+        if db_field.name == "member":
+            kwargs["queryset"] = members_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StaffUserAddForm(AdminUserCreationForm):
