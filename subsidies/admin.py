@@ -170,6 +170,11 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # A batch changes through its actions alone (confirm, cancel): its page is read-only, so a
+        # POST cannot re-save the row around subsidies.payouts.
+        return obj is None and super().has_change_permission(request, obj)
+
     def _run(self, request, queryset, service, label):
         for batch in queryset:
             try:
