@@ -175,6 +175,11 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         # POST cannot re-save the row around subsidies.payouts.
         return obj is None and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # Not even the superuser: deleting a batch cascaded to its items, leaving its applications
+        # "batched" for ever (or erasing the record of a confirmed payment). A batch is cancelled.
+        return False
+
     def _run(self, request, queryset, service, label):
         for batch in queryset:
             try:
