@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -201,15 +202,19 @@ class Run:
     label: str
     tables: tuple[str, ...]
     scoped: bool
+    users: dict | None = None  # role → user (default: the world's)
+    login_url: str = "/admin/login/"
+    outsiders: tuple[str, ...] = ("anonymous", "member")  # sent to login_url by every door
     role: str = ""
     cells: int = 0
     wrong: list[str] = field(default_factory=list)
 
     def login(self, role: str):
         self.role = role
+        user = (self.users or self.world.users)[role]
         self.client.logout()
-        if self.world.users[role] is not None:
-            self.client.force_login(self.world.users[role])
+        if user is not None:
+            self.client.force_login(user)
 
     def _fail(self, door: str, message: str):
         self.wrong.append(f"{self.label} | {self.role} | {door}: {message}")
@@ -231,9 +236,9 @@ class Run:
         if status >= 500:
             self._fail(door, f"{status}")
             return False
-        if self.role in ("anonymous", "member"):
-            if not (status == 302 and location.startswith("/admin/login/")):
-                self._fail(door, f"expected a redirect to the admin login, got {status} {location}")
+        if self.role in self.outsiders:
+            if not (status == 302 and location.startswith(self.login_url)):
+                self._fail(door, f"expected a redirect to {self.login_url}, got {status} {location}")
                 return False
             return True
         if allowed and status not in ok_statuses:
@@ -269,14 +274,15 @@ class Run:
             after = W.snapshot(self.tables)
             target_after = W.row(target) if target is not None else None
             transaction.set_rollback(True)
-        if not self._outcome(door, response, error, allowed, ok_statuses):
-            return response
+        self._outcome(door, response, error, allowed, ok_statuses)
+        if response is None:
+            return None
         changed = (target_before != target_after) if keep_target_only else before != after
-        if self.role in ("anonymous", "member") or not writes:
+        if self.role in self.outsiders or not writes:
             if changed:
                 self._fail(door, "a refused write went through ("
                            + (_row_diff(target_before, target_after) if keep_target_only else _diff(before, after)) + ")")
-            elif denied_statuses and self.role in STAFF and response.status_code not in denied_statuses:
+            elif denied_statuses and self.role not in self.outsiders and response.status_code not in denied_statuses:
                 self._fail(door, f"expected {denied_statuses}, got {response.status_code}")
         elif must_change:
             did = (target_before != target_after) if target is not None else changed
@@ -524,4 +530,109 @@ def test_door_matrix(client, world, label):
         pytest.fail(f"no maker for {label}: add one")
     run = check_model(client, world, label)
     CELLS[label] = run.cells
+    assert not run.wrong, f"{len(run.wrong)} of {run.cells} cells wrong:\n" + "\n".join(run.wrong)
+
+
+# --- Admin pages that are not a model's ------------------------------------------------------------
+
+
+def test_admin_pages_of_no_model(client, world):
+    """The index, the district dashboard and the autocomplete endpoint behind every autocomplete field."""
+    run = Run(client, world, "admin pages", tables=(), scoped=True)
+    care = {tag: W.MAKERS["flexible_workers.servicedelivery"].make(world)[tag] for tag in ("own", "other")}
+    fields = [(label, name) for label in registered_models()
+              for name in admin.site._registry[apps.get_model(label)].autocomplete_fields]
+    for role in W.ROLES:
+        run.login(role)
+        run.get("GET admin index", reverse("admin:index"), allowed=role in STAFF)
+        run.get("GET district dashboard", reverse("admin_dashboard"), allowed=role in DI)
+        for label, name in fields:
+            app_label, model_name = label.split(".")
+            remote = apps.get_model(label)._meta.get_field(name).related_model._meta.label_lower
+            url = reverse("admin:autocomplete") + f"?app_label={app_label}&model_name={model_name}&field_name={name}"
+            response = run.get(f"GET autocomplete {label}.{name}", url, allowed=role in EXPECTED[remote].view)
+            if response is None or response.status_code != 200:
+                continue
+            ids = {int(r["id"]) for r in response.json()["results"]}
+            for tag, obj in care.items():
+                related = getattr(obj, name)
+                shown = related.pk in ids
+                if shown != sees(EXPECTED[label], role, tag):
+                    run._fail(f"GET autocomplete {label}.{name} [{tag}]",
+                              "offers another scope's object" if shown else "does not offer an object in scope")
+    assert not run.wrong, f"{len(run.wrong)} of {run.cells} cells wrong:\n" + "\n".join(run.wrong)
+
+
+# --- The member portal ---------------------------------------------------------------------------
+
+OWNER, OTHER_MEMBER, CARE_OWNER = "owner", "another member", "flexible worker"
+PORTAL_ROLES = ("anonymous", OWNER, OTHER_MEMBER, CARE_OWNER, G, OS, D)
+MEMBERS = frozenset({OWNER, OTHER_MEMBER, CARE_OWNER})
+PORTAL_TABLES = ("projects.application", "projects.applicationevent", "projects.attachment", "projects.notification",
+                 "micro_wishes.microwish", "legal.legalaidcase")
+
+
+@pytest.fixture
+def portal(world, other_member):
+    return W.build_portal(world, other_member)
+
+
+def test_portal_doors(client, world, portal):
+    """Own object 200, another member's 404 (staff: 403, not a member page), anonymous to the login;
+    a POST by anyone but the owner changes nothing, and the owner's permitted POST does change it."""
+    from projects import workflow
+
+    users = {"anonymous": None, OWNER: world.member.user, OTHER_MEMBER: portal.other_member.user,
+             CARE_OWNER: portal.care_owner.user, **{r: world.users[r] for r in (G, OS, D)}}
+    run = Run(client, world, "portal", tables=tuple(W.watched_tables(PORTAL_TABLES)), scoped=True, users=users,
+              login_url="/accounts/login/", outsiders=("anonymous",))
+    app, ref = portal.application, portal.application.reference
+    own_pages = {  # a member's page that takes an id or reference: only its owner sees it
+        "my application": (reverse("projects:my_application", args=[ref]), OWNER),
+        "edit my application": (reverse("projects:my_application_edit", args=[ref]), OWNER),
+        "my legal-aid case": (reverse("legal:case", args=[portal.legal_aid.reference]), OWNER),
+        "my 五送 registration": (reverse("flexible_workers:my_service", args=[portal.care.reference]), CARE_OWNER),
+    }
+    lists = {  # a member's own lists: every member may open theirs; nobody else's reference appears in it
+        "my applications": (reverse("projects:my_applications"), ref, OWNER),
+        "my entitlements": (reverse("projects:my_entitlements"), ref, OWNER),
+        "my coverage": (reverse("projects:my_coverage"), ref, OWNER),
+        "my wishes": (reverse("micro_wishes:my"), portal.wish.application.reference, OWNER),
+        "my 五送": (reverse("flexible_workers:my_services"), portal.care.reference, CARE_OWNER),
+    }
+    for role in PORTAL_ROLES:
+        run.login(role)
+        for door, (url, owner) in own_pages.items():
+            run.get(f"GET {door}", url, allowed=role == owner)
+        for door, (url, secret, owner) in lists.items():
+            response = run.get(f"GET {door}", url, allowed=role in MEMBERS)
+            if response is not None and response.status_code == 200 and role != owner and secret in response.text:
+                run._fail(f"GET {door}", "shows another member's application")
+        # An attachment: its applicant and the staff whose scope covers the application.
+        run.get("GET attachment", reverse("projects:attachment", args=[portal.attachment.pk]),
+                allowed=role in (OWNER, G, D))
+        response = run.get("GET notifications", reverse("projects:notifications"), allowed=role != "anonymous")
+        if response is not None and response.status_code == 200 and (
+                (portal.notification.title in response.text) != (role == OWNER)):
+            run._fail("GET notifications", "shows another user's message" if role != OWNER else "hides the own")
+        run.get("GET organisation applications", reverse("projects:organisation_applications"),
+                allowed=role in (G, OS, D))
+        # POSTs: only the owner writes, and only what the application's state allows.
+        run.post("POST notifications read", reverse("projects:notifications_read"), {}, allowed=role != "anonymous",
+                 writes=role == OWNER, must_change=role == OWNER, target=portal.notification, ok_statuses=(302,),
+                 keep_target_only=True)
+        run.post("POST edit my application", reverse("projects:my_application_edit", args=[ref]),
+                 {**{k: str(v) for k, v in app.facts.items()}}, allowed=role == OWNER, writes=False)
+        upload = SimpleUploadedFile("补充.pdf", W.PDF, content_type="application/pdf")
+        run.post("POST attach to my application", reverse("projects:my_application_attach", args=[ref]),
+                 {"kind": "certificate", "file": upload}, allowed=role == OWNER, must_change=True,
+                 ok_statuses=(302,))
+        for action in workflow.TRANSITIONS:
+            changes = role == OWNER and action == "withdraw"  # the applicant withdraws; nobody else does anything
+            run.post(f"POST my application {action}", reverse("projects:my_application_action", args=[ref, action]),
+                     {"comment": "矩阵"}, allowed=role == OWNER, writes=changes, must_change=changes, target=app,
+                     ok_statuses=(302,))
+        run.post("POST describe my wish", reverse("micro_wishes:describe", args=[portal.wish.pk]),
+                 {"description": "一台电风扇"}, allowed=role == OWNER, must_change=True, target=portal.wish,
+                 ok_statuses=(302,))
     assert not run.wrong, f"{len(run.wrong)} of {run.cells} cells wrong:\n" + "\n".join(run.wrong)

@@ -904,3 +904,38 @@ def snapshot(tables) -> dict[str, dict]:
 
 def row(obj) -> dict | None:
     return type(obj)._base_manager.filter(pk=obj.pk).values().first()
+
+
+# --- The member portal ----------------------------------------------------------------------------
+
+
+@dataclass
+class Portal:
+    """One member's own things, each with its owner: what the portal pages take an id or a reference of."""
+
+    application: object  # the member's promotion award, at grassroots review, with one attachment
+    attachment: object
+    notification: object
+    legal_aid: object  # the member's legal-aid application, its case assigned nowhere yet
+    wish: object  # the member's micro-wish, open and not yet described
+    care: object  # a flexible worker's registration (the flexible worker is its owner)
+    care_owner: object
+    other_member: object  # a member of the same unit: "another member"
+
+
+def build_portal(w: World, other_member) -> Portal:
+    from projects.models import Notification
+    from projects.services.applications import attachment_add
+
+    application = submit_promotion(w.member)
+    attachment = attachment_add(user=w.member.user, application=application,
+                                upload=_upload("certificate", "证书.pdf", PDF))
+    notification = Notification.objects.create(recipient=w.member.user, application=application,
+                                               title="矩阵：只给这位会员的消息")
+    with at("2019-06-03 09:00 +0800"):
+        legal_aid = _submit(user=w.member.user, rule_id="legal_aid", policy_year=2019,
+                            facts={"claim_kind": "wages"}, member=w.member)
+    wish = make_wishes(w)["own"]
+    care = _care_application(w, "own")
+    return Portal(application=application, attachment=attachment, notification=notification, legal_aid=legal_aid,
+                  wish=wish, care=care, care_owner=care.applicant_member, other_member=other_member)
