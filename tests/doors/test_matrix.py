@@ -347,9 +347,9 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
         from projects import workflow
 
         for tag, obj in objects.items():
+            run.get(f"GET transition [{tag}]", _u(name, obj.pk, "approve"), allowed=False)  # POST only
             for action in workflow.TRANSITIONS:
                 url = _u(name, obj.pk, action)
-                run.get(f"GET transition {action} [{tag}]", url, allowed=False)
                 writers = TRANSITION_WRITERS.get(action, {}).get(tag, NOBODY)
                 run.post(f"POST transition {action} [{tag}]", url, {"comment": ACTION_FORM["comment"]},
                          allowed=sees(spec, role, tag), writes=role in writers, must_change=role in writers,
@@ -499,6 +499,23 @@ def _sessions_in_cookies(settings):
     """Each POST runs in a savepoint that is rolled back: a session row written inside it (a password
     change cycles the session key) would vanish with it and log the role out."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+
+
+@pytest.fixture(autouse=True)
+def _app_list_once_per_role(monkeypatch):
+    """Every admin page carries the sidebar's app list, which asks forty admins for their permissions
+    and is a function of the user alone: it is built (for real) once per user and test, not on each
+    of the thousands of pages. The sidebar itself is still rendered on every page."""
+    build, built = admin.site.get_app_list, {}
+
+    def get_app_list(request, app_label=None):
+        if app_label is not None:
+            return build(request, app_label)
+        if request.user.pk not in built:
+            built[request.user.pk] = build(request)
+        return built[request.user.pk]
+
+    monkeypatch.setattr(admin.site, "get_app_list", get_app_list)
 
 
 @pytest.fixture(autouse=True)

@@ -902,8 +902,16 @@ def snapshot(tables) -> dict[str, dict]:
     return out
 
 
-def row(obj) -> dict | None:
-    return type(obj)._base_manager.filter(pk=obj.pk).values().first()
+def row(obj) -> tuple | None:
+    """One object's stored row, raw."""
+    from django.db import connection
+
+    opts = obj._meta.concrete_model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(opts.db_table)} WHERE "
+                       f"{connection.ops.quote_name(opts.pk.column)} = %s", [obj.pk])
+        found = cursor.fetchone()
+        return None if found is None else dict(zip([c[0] for c in cursor.description], found, strict=True))
 
 
 # --- The member portal ----------------------------------------------------------------------------
