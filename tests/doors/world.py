@@ -9,6 +9,8 @@ a date its policy year allows. A maker's tags say where the object lives:
     "other"… inside tree["far_unit"] / tree["other_street"] (only other_street, the district and
              the superuser see it)
     "global" shared reference data, scoped by permission only
+    "hidden"… a row the admin keeps out of every list (e.g. a member's portal login among staff
+             accounts): nobody may reach it through that admin
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def at(when: str):
 
 
 def scope_of(tag: str) -> str:
-    """"own", "other" or "global" for a tag such as "own_approved"."""
+    """"own", "other", "global" or "hidden" for a tag such as "own_approved"."""
     return tag.split("_", 1)[0]
 
 
@@ -161,7 +163,8 @@ def add_dues(w, tag):
 def make_accounts(w):
     own = StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=w.tree["unit"], username="matrix-own-clerk")
     other = StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=w.tree["far_unit"], username="matrix-far-clerk")
-    return {"own": own, "other": other}
+    # A member's portal login: its password is the member's own and it follows the member record.
+    return {"own": own, "other": other, "hidden_member_login": w.member.user}
 
 
 def add_account(w, tag):
@@ -728,12 +731,18 @@ def _set(**values):
     return lambda w: values
 
 
+def _to_far_unit(name):
+    return lambda w: {name: w.tree["far_unit"].pk}
+
+
 APPLICATION_TABLES = ("projects.application", "projects.applicationevent", "projects.quotaclaim",
                       "subsidies.payoutbatch", "subsidies.payoutitem")
 
 MAKERS: dict[str, Maker] = {
-    "members.organisation": Maker(make_organisations, _set(name="矩阵改名工会"), add_organisation),
-    "members.member": Maker(make_members, _set(name="矩阵改名"), add_member, watch=("members.duesrecord",)),
+    "members.organisation": Maker(make_organisations, _set(name="矩阵改名工会"), add_organisation,
+                                  move=lambda w: {"parent": w.tree["other_street"].pk}),
+    "members.member": Maker(make_members, _set(name="矩阵改名"), add_member, watch=("members.duesrecord",),
+                            move=lambda w: {"organisation": w.tree["far_unit"].pk}),
     "members.duesrecord": Maker(make_dues, _set(amount="130.00"), add_dues,
                                 move=lambda w: {"member": w.portal_member("other").pk}),
     "members.user": Maker(make_accounts, _set(first_name="矩阵改名"), add_account,
@@ -742,33 +751,41 @@ MAKERS: dict[str, Maker] = {
     "subsidies.policyoverride": Maker(make_policy_override, None),
     "subsidies.payoutbatch": Maker(make_payout_batch, None, watch=APPLICATION_TABLES),
     "projects.application": Maker(make_applications, None, watch=APPLICATION_TABLES),
-    "projects.session": Maker(make_sessions, _set(title="矩阵改名"), add_session, watch=("projects.quotapool",)),
+    "projects.session": Maker(make_sessions, _set(title="矩阵改名"), add_session, watch=("projects.quotapool",),
+                              move=lambda w: {"organiser": w.tree["other_street"].pk}),
     "projects.quotapool": Maker(make_quota_pool, _set(label="矩阵改名"), add_quota_pool),
-    "worker_school.sitecheck": Maker(make_site_checks, _set(note="矩阵备注"), add_site_check),
-    "worker_school.workerschool": Maker(make_worker_schools, _set(name="矩阵改名学堂")),
+    "worker_school.sitecheck": Maker(make_site_checks, _set(note="矩阵备注"), add_site_check,
+                                     move=lambda w: {"street_union": w.tree["other_street"].pk}),
+    "worker_school.workerschool": Maker(make_worker_schools, _set(name="矩阵改名学堂"),
+                                        move=lambda w: {"street_union": w.tree["other_street"].pk}),
     "legal.legalaidcentre": Maker(make_centre, _set(phone="021-59990099"), add_centre),
     "legal.lawyer": Maker(make_lawyer, _set(phone="021-59990098"), add_lawyer),
     "legal.legalaidcase": Maker(make_legal_cases, edit_legal_case),
-    "legal.legalcheckupallocation": Maker(make_allocations, _set(places="3"), add_allocation),
+    "legal.legalcheckupallocation": Maker(make_allocations, _set(places="3"), add_allocation,
+                                          move=lambda w: {"street": w.tree["other_street"].pk}),
     "legal.legalcheckuprecord": Maker(make_checkup_records, _set(findings="矩阵发现")),
-    "flexible_workers.servicedelivery": Maker(make_deliveries, _set(note="矩阵备注"), add_delivery),
+    "flexible_workers.servicedelivery": Maker(make_deliveries, _set(note="矩阵备注"), add_delivery,
+                                              move=lambda w: {"application": w.ctx["care_other"].pk}),
     "sanitation.sanitationroster": Maker(make_rosters, None, watch=APPLICATION_TABLES + ("sanitation.rosterentry",)),
     "counselling.counsellingrecord": Maker(make_counselling_records, _set(notes="矩阵记录"), body_from="counsellor"),
-    "counselling.lectureschedule": Maker(make_lectures, _set(topic="矩阵讲题"), add_lecture),
+    "counselling.lectureschedule": Maker(make_lectures, _set(topic="矩阵讲题"), add_lecture,
+                                         move=lambda w: {"application": w.ctx["lecture_other"].pk}),
     "health_points.healthservicepoint": Maker(make_points, _set(manager="矩阵站长"), add_point,
                                               move=lambda w: {"street": w.tree["other_street"].pk}),
     "health_points.serviceevent": Maker(make_events, _set(topic="矩阵话题"), add_event,
                                         move=lambda w: {"point": w.ctx["point_other"].pk, "start_time": "15:00:00",
                                                       "end_time": "16:00:00"}),
-    "reading_rooms.readingroom": Maker(make_reading_rooms, _set(books="2400")),
-    "flower_expo.expotrip": Maker(make_trips, _set(hardship_family_members="3")),
-    "member_card.unitcoverageclass": Maker(make_coverage_classes, _set(plan_class="B"), add_coverage_class),
-    "womens_care.mommyroom": Maker(make_mommy_rooms, _set(name="矩阵妈咪小屋")),
-    "womens_care.parentchildstudio": Maker(make_studios, _set(name="矩阵亲子工作室")),
+    "reading_rooms.readingroom": Maker(make_reading_rooms, _set(books="2400"), move=_to_far_unit("unit")),
+    "flower_expo.expotrip": Maker(make_trips, _set(hardship_family_members="3"), move=_to_far_unit("organisation")),
+    "member_card.unitcoverageclass": Maker(make_coverage_classes, _set(plan_class="B"), add_coverage_class,
+                                           move=_to_far_unit("unit")),
+    "womens_care.mommyroom": Maker(make_mommy_rooms, _set(name="矩阵妈咪小屋"), move=_to_far_unit("unit")),
+    "womens_care.parentchildstudio": Maker(make_studios, _set(name="矩阵亲子工作室"), move=_to_far_unit("unit")),
     "micro_wishes.microwish": Maker(make_wishes, _set(note="矩阵备注")),
     "outdoor_care.carestation": Maker(make_stations, _set(contact_phone="021-59990077"), add_station,
                                       move=lambda w: {"street": w.tree["other_street"].pk}),
-    "caravan.caravanvisit": Maker(make_visits, _set(visit_date="2031-06-15", location="矩阵广场"), add_visit),
+    "caravan.caravanvisit": Maker(make_visits, _set(visit_date="2031-06-15", location="矩阵广场"), add_visit,
+                                  move=_to_far_unit("host")),
     "auth.group": Maker(make_group, _set(name="矩阵测试组改名"), lambda w, tag: {"name": "矩阵新组"}),
     "django_celery_beat.intervalschedule": Maker(make_interval, _set(every="11"),
                                                  lambda w, tag: {"every": "12", "period": "minutes"}),
