@@ -73,7 +73,7 @@ class May:
     delete: frozenset[str] = NOBODY
     writes: str | None = None
     form: bool = True  # False: the change page is read-only for everyone; changes go through other doors
-    moves: frozenset[str] = NOBODY  # who may move an object into another scope through its change form
+    moves: frozenset[str] = NOBODY  # who may move an object into, or point it at, another scope
 
 
 # The superuser holds every permission: it may do whatever an admin class does not refuse outright.
@@ -430,6 +430,7 @@ def check_model(client, world: W.World, label: str) -> Run:
                         **(maker.add(world, tag) if maker.add else {})} for tag in add_tags}
     edits = maker.edit(world) if maker.edit else None
     moves = maker.move(world) if maker.move else None
+    refers = maker.refer(world) if maker.refer else None
     actions = [name for _, name, _ in model_admin._get_base_actions()]
     customs = custom_url_names(model_admin)
     versions = {tag: obj.history.order_by("-history_id").first() for tag, obj in objects.items()} \
@@ -471,6 +472,12 @@ def check_model(client, world: W.World, label: str) -> Run:
                 run.post("POST change moving it into the other scope", change, {**change_bodies[tag], **moves},
                          allowed=changes, writes=movers, must_change=movers, target=obj,
                          keep_target_only=True, keep_columns=_columns(model, moves),
+                         ok_statuses=(302,) if movers else (200, 302, 403))
+            if refers and tag == "own":
+                movers = changes and role in spec.moves
+                run.post("POST change naming another scope's object", change, {**change_bodies[tag], **refers},
+                         allowed=changes, writes=movers, must_change=movers, target=obj,
+                         keep_target_only=True, keep_columns=_columns(model, refers),
                          ok_statuses=(302,) if movers else (200, 302, 403))
             history = _u(f"{prefix}_history", obj.pk)
             run.get(f"GET history [{tag}]", history, allowed=sees(spec, role, tag))

@@ -106,6 +106,8 @@ class Maker:
     add:      (world, tag) → add-form inputs for a new object in that scope; None: the add form is
               posted with the own object's values (nobody should be able to add)
     move:     (world) → change-form inputs that would move the own object into the other scope
+    refer:    (world) → change-form inputs naming another scope's object in a field that does not place
+              the own object (e.g. the union that certified a member's hardship)
     watch:    further models whose tables a write through this admin could touch
     """
 
@@ -113,6 +115,7 @@ class Maker:
     edit: Callable[[World], dict] | None = None
     add: Callable[[World, str], dict] | None = None
     move: Callable[[World], dict] | None = None
+    refer: Callable[[World], dict] | None = None
     watch: tuple[str, ...] = ()
     body_from: str = "superuser"
 
@@ -742,7 +745,9 @@ MAKERS: dict[str, Maker] = {
     "members.organisation": Maker(make_organisations, _set(name="矩阵改名工会"), add_organisation,
                                   move=lambda w: {"parent": w.tree["other_street"].pk}),
     "members.member": Maker(make_members, _set(name="矩阵改名"), add_member, watch=("members.duesrecord",),
-                            move=lambda w: {"organisation": w.tree["far_unit"].pk}),
+                            move=lambda w: {"organisation": w.tree["far_unit"].pk},
+                            refer=lambda w: {"hardship_certified_by": w.tree["other_street"].pk,
+                                             "hardship_certified_on": "2021-01-05"}),
     "members.duesrecord": Maker(make_dues, _set(amount="130.00"), add_dues,
                                 move=lambda w: {"member": w.portal_member("other").pk}),
     "members.user": Maker(make_accounts, _set(first_name="矩阵改名"), add_account,
