@@ -124,6 +124,17 @@ class MemberAdmin(ScopedAdmin):
                   "marital_status", "hardship_certified_by", "hardship_certified_on", "user", "is_active"]
         return fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        certifier = form.base_fields.get("hardship_certified_by")
+        if certifier is not None:
+            # The certifying union is one the user may see (a unit, its street, …), or the one recorded.
+            allowed = organisations_visible_to(request.user)
+            if obj is not None and obj.hardship_certified_by_id:
+                allowed = allowed | Organisation.objects.filter(pk=obj.hardship_certified_by_id)
+            certifier.queryset = allowed
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         locked = ["masked_id", "birth_date", "sex", "street", "user"]
         if not is_district(request.user):
