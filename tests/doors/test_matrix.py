@@ -264,7 +264,7 @@ class Run:
 
     def post(self, door: str, url: str, data, *, allowed: bool, writes: bool | None = None,
              must_change: bool = False, target=None, ok_statuses=(200, 302), denied_statuses=None,
-             keep_target_only: bool = False, keep_columns: tuple[str, ...] = ()):
+             keep_target_only: bool = False, keep_columns: tuple[str, ...] = (), only_table: str = ""):
         """POST inside a savepoint that is rolled back.
 
         allowed: the role may use this door (else a refusal status is expected);
@@ -272,7 +272,8 @@ class Run:
                  table must be exactly as it was;
         must_change: the target row (or, without one, some watched table) must change;
         keep_target_only: a refusal need only keep the target row as it was (others may be re-saved);
-        keep_columns: …and of the target, only these columns (a re-save may stamp updated_at)."""
+        keep_columns: …and of the target, only these columns (a re-save may stamp updated_at);
+        only_table: judge by this watched table alone (an inline's, while its parent may be re-saved)."""
         writes = allowed if writes is None else writes
         keep_target_only = keep_target_only or bool(keep_columns)
         with transaction.atomic():
@@ -282,6 +283,8 @@ class Run:
             after = W.snapshot(self.tables)
             target_after = W.row(target) if target is not None else None
             transaction.set_rollback(True)
+        if only_table:
+            before, after = ({only_table: snap[only_table]} for snap in (before, after))
         if keep_columns:
             target_before, target_after = ({c: r[c] for c in keep_columns} if r else r
                                            for r in (target_before, target_after))
@@ -479,6 +482,13 @@ def check_model(client, world: W.World, label: str) -> Run:
                          allowed=changes, writes=movers, must_change=movers, target=obj,
                          keep_target_only=True, keep_columns=_columns(model, refers),
                          ok_statuses=(302,) if movers else (200, 302, 403))
+            if maker.inline:
+                inline_label, add_row = maker.inline
+                adds = changes and may(EXPECTED[inline_label], "add", role, tag)
+                run.post(f"POST change adding a {inline_label} inline row [{tag}]", change,
+                         {**change_bodies[tag], **add_row(change_bodies[tag])}, allowed=changes, writes=adds,
+                         must_change=adds, only_table=apps.get_model(inline_label)._meta.label,
+                         ok_statuses=(302,) if adds else (200, 302))
             history = _u(f"{prefix}_history", obj.pk)
             run.get(f"GET history [{tag}]", history, allowed=sees(spec, role, tag))
             # Django's own history page (third-party admins) only reads, whatever the method.

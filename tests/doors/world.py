@@ -108,6 +108,7 @@ class Maker:
     move:     (world) → change-form inputs that would move the own object into the other scope
     refer:    (world) → change-form inputs naming another scope's object in a field that does not place
               the own object (e.g. the union that certified a member's hardship)
+    inline:   (model of an editable inline, change body → inputs adding one row to it)
     watch:    further models whose tables a write through this admin could touch
     """
 
@@ -116,6 +117,7 @@ class Maker:
     add: Callable[[World, str], dict] | None = None
     move: Callable[[World], dict] | None = None
     refer: Callable[[World], dict] | None = None
+    inline: tuple[str, Callable[[dict], dict]] | None = None
     watch: tuple[str, ...] = ()
     body_from: str = "superuser"
 
@@ -747,7 +749,13 @@ MAKERS: dict[str, Maker] = {
     "members.member": Maker(make_members, _set(name="矩阵改名"), add_member, watch=("members.duesrecord",),
                             move=lambda w: {"organisation": w.tree["far_unit"].pk},
                             refer=lambda w: {"hardship_certified_by": w.tree["other_street"].pk,
-                                             "hardship_certified_on": "2021-01-05"}),
+                                             "hardship_certified_on": "2021-01-05"},
+                            inline=("members.duesrecord", lambda body: {
+                                "dues-TOTAL_FORMS": str(int(body.get("dues-TOTAL_FORMS", 0)) + 1),
+                                f"dues-{body.get('dues-TOTAL_FORMS', 0)}-year": "2025",
+                                f"dues-{body.get('dues-TOTAL_FORMS', 0)}-amount": "120.00",
+                                f"dues-{body.get('dues-TOTAL_FORMS', 0)}-paid_on": "2025-01-05",
+                                f"dues-{body.get('dues-TOTAL_FORMS', 0)}-paid_in_one_go": "on"})),
     "members.duesrecord": Maker(make_dues, _set(amount="130.00"), add_dues,
                                 move=lambda w: {"member": w.portal_member("other").pk}),
     "members.user": Maker(make_accounts, _set(first_name="矩阵改名"), add_account,
