@@ -482,6 +482,11 @@ def check_model(client, world: W.World, label: str) -> Run:
                          allowed=changes, writes=movers, must_change=movers, target=obj,
                          keep_target_only=True, keep_columns=_columns(model, refers),
                          ok_statuses=(302,) if movers else (200, 302, 403))
+            if tag == "own":
+                # Django turns any change POST carrying _saveasnew into an add, whether or not the admin
+                # shows "save as new": the add right (in this scope) decides, never the change right.
+                run.post("POST change as new", change, {**change_bodies[tag], **(edits or {}), "_saveasnew": "1"},
+                         allowed=role in spec.add, writes=may(spec, "add", role, tag), ok_statuses=(200, 302))
             if maker.inline:
                 inline_label, add_row = maker.inline
                 adds = changes and may(EXPECTED[inline_label], "add", role, tag)
@@ -499,6 +504,9 @@ def check_model(client, world: W.World, label: str) -> Run:
                 run.get(f"GET history version [{tag}]", version, allowed=sees(spec, role, tag))
                 run.post(f"POST history version [{tag}]", version, change_bodies[tag] or {"x": "1"}, allowed=False,
                          denied_statuses=(405,))
+                for other_tag in objects.keys() - {tag}:  # a version id of another object, under this one's URL
+                    run.get(f"GET history version of [{other_tag}] under [{tag}]",
+                            _u(f"{prefix}_simple_history", obj.pk, versions[other_tag].history_id), allowed=False)
             deletes = may(spec, "delete", role, tag)
             delete = _u(f"{prefix}_delete", obj.pk)
             run.get(f"GET delete [{tag}]", delete, allowed=deletes)
