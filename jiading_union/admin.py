@@ -2,7 +2,8 @@
 
 ScopedAdmin: rows filtered through members.selectors.scope_for (deny by
 default); an out-of-scope object is a 404 on every admin URL, its history
-included; only district staff may delete. Which models and actions a role has
+included (AuditedAdmin: for every admin, an object outside its queryset has no
+history page either); only district staff may delete. Which models and actions a role has
 comes from Django permissions (members.roles).
 
 DistrictManagedAdmin: shared reference data everyone may read (per their
@@ -129,6 +130,13 @@ class AuditedAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def has_view_history_or_change_history_permission(self, request, obj):
+        # simple-history falls back to the historical rows of an object outside the queryset (another
+        # scope's, or one this admin keeps out of every list): it is a 404 like the object itself.
+        if obj is None or not self.get_queryset(request).filter(pk=obj.pk).exists():
+            raise Http404
+        return super().has_view_history_or_change_history_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return is_district(request.user) and super().has_delete_permission(request, obj)
 
@@ -162,12 +170,6 @@ class ScopedAdmin(AuditedAdmin):
 
     def in_scope(self, request, obj) -> bool:
         return self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_view_history_or_change_history_permission(self, request, obj):
-        # simple-history falls back to the historical rows of an object outside the queryset: check scope.
-        if obj is None or not self.in_scope(request, obj):
-            raise Http404
-        return super().has_view_history_or_change_history_permission(request, obj)
 
 
 class DistrictManagedAdmin(AuditedAdmin):

@@ -7,6 +7,9 @@ masked; only district staff see and edit them in full.
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -18,7 +21,7 @@ from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, error_
 
 from . import services
 from .models import DuesRecord, Member, Organisation, StaffRole, User
-from .selectors import member_search, organisations_visible_to
+from .selectors import member_search, members_visible_to, organisations_visible_to
 
 
 class OrganisationForm(forms.ModelForm):
@@ -121,6 +124,17 @@ class MemberAdmin(ScopedAdmin):
                   "marital_status", "hardship_certified_by", "hardship_certified_on", "user", "is_active"]
         return fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        certifier = form.base_fields.get("hardship_certified_by")
+        if certifier is not None:
+            # The certifying union is one the user may see (a unit, its street, …), or the one recorded.
+            allowed = organisations_visible_to(request.user)
+            if obj is not None and obj.hardship_certified_by_id:
+                allowed = allowed | Organisation.objects.filter(pk=obj.hardship_certified_by_id)
+            certifier.queryset = allowed
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         locked = ["masked_id", "birth_date", "sex", "street", "user"]
         if not is_district(request.user):
@@ -155,6 +169,12 @@ class DuesRecordAdmin(ScopedAdmin):
     raw_id_fields = ("member",)
     list_select_related = ("member",)
     show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A dues record is added for, or moved to, a member of one's own scope only.
+        if db_field.name == "member":
+            kwargs["queryset"] = members_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StaffUserAddForm(AdminUserCreationForm):
@@ -226,3 +246,18 @@ class StaffUserAdmin(UserFormMixin, DjangoUserAdmin, AuditedAdmin):
             organisation=obj.organisation, full_name=obj.first_name, actor=request.user,
         )
         obj.pk = created.pk
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' own admin of sign-in attempts, with its “clean up expired attempts” action made to
+    work: axes reads the attempt time from the request, which it sets only during a sign-in, so the
+    action was a 500 on every other request."""
+
+    @admin.action(description=AccessAttemptAdmin.cleanup_expired_attempts.short_description)
+    def cleanup_expired_attempts(self, request, queryset):
+        AxesProxyHandler.update_request(request)
+        return super().cleanup_expired_attempts(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)

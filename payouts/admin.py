@@ -53,8 +53,15 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
     def has_add_permission(self, request):
         return False  # batches are made on the prepare page, from payable applications
 
+    def has_change_permission(self, request, obj=None):
+        # A batch changes through its buttons alone (confirm, cancel): its page is read-only, so a
+        # POST cannot re-save the row around payouts.services.
+        return obj is None and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        return False  # a batch is cancelled, never deleted
+        # Not even the superuser: deleting a batch cascaded to its items, leaving its applications
+        # "batched" for ever (or erasing the record of a confirmed payment). A batch is cancelled.
+        return False
 
     def get_urls(self):
         return [
@@ -93,7 +100,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         batch = self.get_object(request, str(pk))
-        if batch is None or not self.has_change_permission(request, batch):
+        if batch is None or not self.has_change_permission(request):  # the page is read-only; the buttons act
             raise PermissionDenied
         try:
             service(user=request.user, batch=batch)

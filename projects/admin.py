@@ -181,6 +181,11 @@ class ApplicationAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # nobody deletes an application, not even the superuser: it is withdrawn or rejected
 
+    def has_change_permission(self, request, obj=None):
+        # Reviewing ("change") is the actions and the transition URL. The page of one application is
+        # read-only: a POST to it would re-save the whole row around the services.
+        return obj is None and super().has_change_permission(request, obj)
+
     # --- actions --------------------------------------------------------------
 
     def _run(self, request, queryset, action: str, comment: str = "") -> None:

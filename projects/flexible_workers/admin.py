@@ -156,6 +156,9 @@ class RealNameRegistrationAdmin(UserFormMixin, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the coverage it started stands on it
+
     def save_model(self, request, obj, form, change):
         created = registration.flexible_worker_register(user=request.user, member=form.cleaned_data["member"],
                                                         uploaded_on=form.cleaned_data["uploaded_on"])

@@ -18,6 +18,7 @@ from members.selectors import scope_for
 from projects.services.errors import ApplicationError
 from projects.services.submission import application_grant
 from subsidies.rules import registry
+from subsidies.rules.core import Outcome
 
 from .models import RealNameRegistration
 
@@ -27,6 +28,7 @@ NOT_FLEXIBLE = "{name}不是灵活就业会员，不能办理灵活就业会员�
 NOT_FULL_DUES = "{name}本年度未一次缴满年度会费：其他灵活就业会员由所在工会申请办理参保。"
 IN_FUTURE = "上传日期不能晚于今天。"
 ALREADY_REGISTERED = "{name}已于{on}实名登记（保障 {ref}）。"
+NOT_COVERED = "{name}不符合灵活就业会员专享保障的条件：{reasons}"
 REASON = "2019 §4 参保方式和保障生效（一）：一次缴满120元年度会费的会员无需办理参保手续，由工会实名登记，上传次月1日起保"
 
 
@@ -51,6 +53,21 @@ def check_registration(*, user: User, member: Member, uploaded_on: date) -> None
         raise ApplicationError(ALREADY_REGISTERED.format(name=member.name, on=earlier.uploaded_on,
                                                          ref=earlier.coverage.reference if earlier.coverage else "—"),
                                field="member")
+    _check_coverage_decision(member, uploaded_on)
+
+
+def _check_coverage_decision(member: Member, uploaded_on: date) -> None:
+    """The coverage the registration would start must be one the rule grants (age, industry, dues…)."""
+    from projects.selectors import locked_facts
+    from subsidies.selectors import decide
+
+    rule = registry.latest(COVERAGE_RULE, uploaded_on.year)
+    locked = locked_facts(rule, member=member, organisation=None, today=timezone.localdate())
+    decision = decide(rule_id=rule.rule_id, year=rule.policy_year, facts={},
+                      locked={**locked, "uploaded_on": uploaded_on}, partial=True).decision
+    if decision.outcome is not Outcome.ELIGIBLE:
+        reasons = [r.message for r in decision.failed + decision.unknown]
+        raise ApplicationError(NOT_COVERED.format(name=member.name, reasons="；".join(reasons)), field="member")
 
 
 @transaction.atomic

@@ -97,3 +97,17 @@ def test_a_claim_goes_through_the_union_or_straight_to_the_district_office(paid_
                                                             "event_date": "2019-08-20", "claim_channel": channel})
     assert claim.review_chain == chain
     assert claim.facts["coverage_start"] == "2019-06-01" and claim.amount == Decimal("10000.00")
+
+
+def test_a_member_the_rule_does_not_cover_is_a_form_error_not_a_500(client, tree, staff, may_2019):
+    from members.roles import group_for
+
+    member = flexible_member(tree["street"], has_city_medical_insurance=True)  # in city basic insurance
+    DuesRecordFactory(member=member, year=2019, paid_on=date(2019, 3, 1), paid_in_one_go=True)
+    staff["street"].groups.set([group_for("street")])
+    client.force_login(staff["street"])
+    response = client.post(reverse("admin:flexible_workers_realnameregistration_add"),
+                           {"member": member.pk, "uploaded_on": "2019-05-20"})
+    assert response.status_code == 200
+    assert "不符合灵活就业会员专享保障的条件" in response.content.decode()
+    assert not RealNameRegistration.objects.exists()
