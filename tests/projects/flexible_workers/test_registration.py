@@ -102,7 +102,7 @@ def test_a_claim_goes_through_the_union_or_straight_to_the_district_office(paid_
 def test_a_member_the_rule_does_not_cover_is_a_form_error_not_a_500(client, tree, staff, may_2019):
     from members.roles import group_for
 
-    member = flexible_member(tree["street"], has_city_medical_insurance=True)  # in city basic insurance
+    member = flexible_member(tree["street"], birth_date=date(1950, 1, 1))  # past 60
     DuesRecordFactory(member=member, year=2019, paid_on=date(2019, 3, 1), paid_in_one_go=True)
     staff["street"].groups.set([group_for("street")])
     client.force_login(staff["street"])
