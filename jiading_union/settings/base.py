@@ -146,6 +146,18 @@ AUTHENTICATION_BACKENDS = [
     # (username), resolved once, with exactly one password hash per attempt (members/auth.py).
     "members.auth.SignInBackend",
 ]
+# Argon2id tuned for this box (members/hashers.py: OWASP's m=19 MiB, t=2, p=1, ≈35 ms of CPU a hash);
+# PBKDF2 after it, so hashes made before verify and are upgraded on the member's next sign-in.
+PASSWORD_HASHERS = [
+    "members.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+ARGON2_PARAMETERS = {
+    "time_cost": env.int("ARGON2_TIME_COST", default=2),
+    "memory_cost": env.int("ARGON2_MEMORY_KIB", default=19456),
+    "parallelism": env.int("ARGON2_PARALLELISM", default=1),
+}
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
