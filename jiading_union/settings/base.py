@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A member's trusted-device session slides: renewed once half of it has passed (members/sessions.py).
+    "members.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,6 +125,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis (written through to the database): a signed-in request costs no
+    # session query. Only with a shared cache: a per-process cache would keep serving a session
+    # that another process logged out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -240,7 +246,11 @@ STORAGES = {
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Staff, and members who did not tick "在此设备保持登录": eight hours, not renewed.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# A member's trusted phone: 30 days, renewed for 30 more once 15 have passed (members/sessions.py),
+# so members stay signed in across an opening rush instead of all signing in at 9:00.
+MEMBER_TRUSTED_SESSION_AGE = timedelta(days=env.int("MEMBER_TRUSTED_DEVICE_DAYS", default=30))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
