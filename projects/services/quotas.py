@@ -3,6 +3,10 @@
 `UPDATE … SET taken = taken + n WHERE id = … AND taken + n <= capacity` is
 atomic on PostgreSQL (the row is locked for the statement), so fifty concurrent
 requests for the last five places give exactly five successes.
+
+A booking reads the remaining places first (quota_check_room: a full pool refuses before
+anything is written) and takes them with the conditional UPDATE as its first write
+(quota_take), so the pool row stays locked only while the booking's few inserts are written.
 """
 
 from __future__ import annotations
@@ -34,6 +38,26 @@ def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: Pol
                                             label=spec.label, capacity=capacity)
     except IntegrityError:  # created concurrently
         return QuotaPool.objects.get(key=spec.key)
+
+
+def quota_check_room(*, pools: dict[int, int]) -> dict[int, QuotaPool]:
+    """{pool id: places wanted} → the pools, read once; QuotaFull for the first without room. Writes nothing."""
+    found = QuotaPool.objects.in_bulk(list(pools))
+    for pk in sorted(pools):
+        pool = found[pk]
+        if pool.capacity - pool.taken < pools[pk]:
+            raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
+    return found
+
+
+def quota_take(*, pool: QuotaPool, places: int) -> None:
+    """Take places with the conditional UPDATE, or raise QuotaFull (another booking took the last
+    ones since they were read). Inside the caller's transaction; pools in pk order."""
+    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(
+        taken=F("taken") + places
+    )
+    if not updated:
+        raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
 
 
 def quota_claim(*, pool: QuotaPool, application: Application, places: int = 1) -> QuotaClaim:
