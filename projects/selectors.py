@@ -164,6 +164,30 @@ def open_offerings(rule_id: str, policy_year: int, now) -> QuerySet[Offering]:
             .select_related("quota").order_by("starts_at"))
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A first-come pool of an apply page that opens soon or has just opened (the countdown)."""
+
+    label: str
+    opens_at: Any
+    capacity: int
+
+
+def first_come_openings(rule_id: str, policy_year: int, offerings, now) -> list[Opening]:
+    """The rule's first-come pools (its own, e.g. the D/E/F district pool, and its offerings') that
+    open later or opened within the queue window."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import QuotaPool
+
+    since = now - settings.FIRST_COME_QUEUE_WINDOW
+    pools = QuotaPool.objects.filter(
+        Q(key__startswith=f"{rule_id}:{policy_year}:") | Q(pk__in=[o.quota_id for o in offerings]),
+        first_come=True, opens_at__gt=since).order_by("opens_at")
+    return [Opening(label=p.label, opens_at=p.opens_at, capacity=p.capacity) for p in pools]
+
+
 def open_offerings_of_project(project: str, now, limit: int = 50) -> list[Offering]:
     """Upcoming offerings of a project still taking bookings. Public: a slot carries no one's
     name (even counselling slots — the bookings are what is confidential)."""

@@ -144,6 +144,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # A first-come queue whose kick was lost or whose worker died is picked up within seconds.
+    "allocate-first-come-queues": {"task": "projects.tasks.allocate_first_come_queues", "schedule": 15.0},
+}
+
+# --- First come, first served (projects/services/queue.py) ------------------------------------------
+# With Redis, requests for a first-come pool queue in arrival order from its opening time and a worker
+# allocates them in batches; without Redis (the embedded default) every booking takes the direct path.
+FIRST_COME_QUEUE = env.bool("FIRST_COME_QUEUE", default=bool(REDIS_URL))
+FIRST_COME_QUEUE_WINDOW = timedelta(hours=env.int("FIRST_COME_QUEUE_HOURS", default=24))
+FIRST_COME_BATCH = env.int("FIRST_COME_BATCH", default=100)  # requests per transaction (one UPDATE each)
+FIRST_COME_QUEUE_PREFIX = env.str("FIRST_COME_QUEUE_PREFIX", default="firstcome")
+FIRST_COME_KICK_SECONDS = 5  # at most one task started by arrivals per pool in this time
+FIRST_COME_TASK_SECONDS = 60  # a task hands over to a new one after this long
+FIRST_COME_OUTCOME_SECONDS = 7 * 24 * 3600  # outcomes kept in Redis for the members' pages
+FIRST_COME_FULL_SECONDS = 10  # once full, requests are refused at once for this long (then checked again)
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

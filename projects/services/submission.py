@@ -53,7 +53,7 @@ from subsidies.selectors import Decided, decide, policy_data
 from .attachments import AttachmentUpload, StoredFiles, store_attachments
 from .errors import ApplicationError, QuotaFull, TransitionNotAllowed
 from .offerings import check_offering
-from .quotas import POOL_FULL, quota_check_room, quota_claim, quota_pool_for, quota_take
+from .quotas import POOL_FULL, check_pool_open, quota_check_room, quota_claim, quota_pool_for, quota_take
 from .transitions import TRANSITIONS, after_move, check_transition, do_transition, move, record_event
 
 S = ApplicationStatus
@@ -286,8 +286,10 @@ def submission_check_room(submission: Submission, *, exclude: frozenset[int] = f
     unread = {pk: n for pk, n in wanted.items() if pk not in submission.pools}
     if unread:
         submission.pools.update(quota_check_room(pools=unread))
+    now = timezone.now()
     for pk, places in wanted.items():
         pool = submission.pools[pk]
+        check_pool_open(pool, now)
         if pool.capacity - pool.taken < places:
             raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
 

@@ -85,3 +85,27 @@ def test_a_second_booking_of_the_same_offering_is_refused_before_any_write(tree,
         book()
     assert not [q for q in statements(queries.captured_queries) if q.startswith(WRITES)]
     assert QuotaPool.objects.get(pk=offering.quota_id).taken == 1
+
+
+def test_a_first_come_pool_refuses_before_its_opening_and_books_directly_without_the_queue(tree, member, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    settings.FIRST_COME_QUEUE = False  # the embedded default: no Redis, no queue
+    opening = datetime(2021, 1, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    pool = QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额",
+                                    capacity=6000, first_come=True, opens_at=opening)
+    with time_machine.travel("2021-01-10 08:59:59 +0800", tick=False):
+        with CaptureQueriesContext(connection) as queries, pytest.raises(QuotaFull, match="将于2021-01-10 09:00开放预约"):
+            book_checkup(member)
+        assert not [q for q in statements(queries.captured_queries) if q.startswith(WRITES)]
+    with time_machine.travel("2021-01-10 09:00 +0800", tick=False):
+        application = book_checkup(member)
+    assert application.quota_claims.get().pool == pool
+    pool.refresh_from_db()
+    assert pool.taken == 1
+
+
+def test_the_def_pool_is_created_first_come(tree, member, january_2021):
+    book_checkup(member)
+    assert QuotaPool.objects.get(key=DEF_KEY).first_come is True
