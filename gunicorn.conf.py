@@ -27,4 +27,5 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # "" turns the access log off
