@@ -33,6 +33,11 @@ from .procedures import PROCEDURES
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
 
+def active_member_id(user: User) -> int | None:
+    """The id of the active member record behind a login: all a first-come request needs to queue."""
+    return Member.objects.filter(user=user, is_active=True).values_list("pk", flat=True).first()
+
+
 def member_profile(member: Member, today: date) -> dict[str, Any]:
     """The facts about a member the rules can take without asking (Fact.profile names)."""
     organisation = member.organisation

@@ -147,14 +147,15 @@ def apply(request, rule_id: str, year: int):
     procedure = PROCEDURES.get(rule_id)
     if procedure is None or not procedure.applicable:
         raise Http404
+    if request.method == "POST" and rule.applicant == "member" and "save_draft" not in request.POST \
+            and queue.enabled():
+        queued = _queue_if_first_come(request, rule, procedure)
+        if queued is not None:
+            return queued
     member = member_for_user(request.user) if rule.applicant == "member" else None
     organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
     if member is None and organisation is None:
         raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else "此项目由单位或工会组织申请。")
-    if request.method == "POST" and member is not None and "save_draft" not in request.POST and queue.enabled():
-        queued = _queue_if_first_come(request, rule, procedure, member)
-        if queued is not None:
-            return queued
     today = timezone.localdate()
     profile = selectors.applicant_profile(member=member, organisation=organisation, today=today)
     locked = selectors.locked_facts(rule, member=member, organisation=organisation, today=today, profile=profile)
@@ -190,9 +191,12 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _queue_if_first_come(request, rule, procedure, member):
+def _queue_if_first_come(request, rule, procedure):
     """At a first-come pool's opening: queue the request (Redis) and answer its place in line at
     once, before any other work — the allocator decides it in arrival order. None: book directly."""
+    member_id = selectors.active_member_id(request.user)
+    if member_id is None:
+        return None  # the usual page says why
     typed = {f.name: request.POST[f.name] for f in rule.schema.of_source("applicant")
              if request.POST.get(f.name) not in (None, "")}
     offering = None
@@ -207,11 +211,11 @@ def _queue_if_first_come(request, rule, procedure, member):
     except FactsError:
         return None  # the form shows each wrong field
     try:
-        pool = queue.queue_pool_for(procedure=procedure, member=member, policy_year=rule.policy_year, facts=typed,
+        pool = queue.queue_pool_for(procedure=procedure, member_id=member_id, policy_year=rule.policy_year, facts=typed,
                                     offering=offering, now=timezone.now())
         if pool is None:
             return None
-        ticket = queue.booking_enqueue(user=request.user, member=member, rule_id=rule.rule_id,
+        ticket = queue.booking_enqueue(user=request.user, member_id=member_id, rule_id=rule.rule_id,
                                        policy_year=rule.policy_year, facts=typed, offering=offering, pool=pool)
     except ApplicationError as exc:
         if _wants_json(request):

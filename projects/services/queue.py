@@ -154,12 +154,12 @@ def queue_is_open(pool: QuotaPool, now: datetime) -> bool:
             and pool.opens_at <= now < pool.opens_at + settings.FIRST_COME_QUEUE_WINDOW)
 
 
-def queue_pool_for(*, procedure: Procedure, member: Member, policy_year: int, facts: dict[str, Any],
+def queue_pool_for(*, procedure: Procedure, member_id: int, policy_year: int, facts: dict[str, Any],
                    offering: Offering | None, now: datetime) -> QuotaPool | None:
     """The first-come pool this booking request queues for, or None (it is booked directly)."""
     pools = [offering.quota] if offering is not None else []
     if procedure.quotas is not None:
-        for spec in procedure.quotas(Applicant(member.pk, None, policy_year), facts):
+        for spec in procedure.quotas(Applicant(member_id, None, policy_year), facts):
             pool = _pool_by_key(spec.key)
             if pool is not None:
                 pools.append(pool)
@@ -185,12 +185,13 @@ class Ticket:
         return (ALREADY_QUEUED if self.already else QUEUED).format(position=self.position)
 
 
-def booking_enqueue(*, user: User, member: Member, rule_id: str, policy_year: int, facts: dict[str, Any],
+def booking_enqueue(*, user: User, member_id: int, rule_id: str, policy_year: int, facts: dict[str, Any],
                     offering: Offering | None, pool: QuotaPool, kick: bool = True) -> Ticket:
     """Queue a booking request for a first-come pool: its ticket and place in line. A member holds
     one ticket per pool at a time (asking again answers the same place). Raises QuotaFull once the
-    allocator has found the pool full. Writes nothing to the database."""
-    payload = json.dumps({"u": user.pk, "m": member.pk, "r": rule_id, "y": policy_year,
+    allocator has found the pool full. Writes nothing to the database; the allocator checks the
+    member, the account and the facts as a direct booking does."""
+    payload = json.dumps({"u": user.pk, "m": member_id, "r": rule_id, "y": policy_year,
                           "o": offering.pk if offering is not None else None, "f": facts},
                          ensure_ascii=False, separators=(",", ":"), default=str)
     keys = keys_for(pool.pk)

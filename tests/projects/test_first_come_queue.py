@@ -51,7 +51,7 @@ def def_pool(*, capacity=6000, taken=0, opens_at=OPENING):
 
 
 def enqueue(member, pool, facts=FACTS, offering=None):
-    return queue.booking_enqueue(user=member.user, member=member, rule_id="health_checkup", policy_year=2021,
+    return queue.booking_enqueue(user=member.user, member_id=member.pk, rule_id="health_checkup", policy_year=2021,
                                  facts=dict(facts), offering=offering, pool=pool, kick=False)
 
 
@@ -78,14 +78,14 @@ def test_only_first_come_pools_past_their_opening_queue(tree, member, after_open
     procedure = procedure_for("health_checkup")
     pool = def_pool()
     now = OPENING + timedelta(seconds=5)
-    assert queue.queue_pool_for(procedure=procedure, member=member, policy_year=2021, facts=FACTS, offering=None,
+    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
                                 now=now) == pool
-    assert queue.queue_pool_for(procedure=procedure, member=member, policy_year=2021, facts={"plan": "A"},
+    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts={"plan": "A"},
                                 offering=None, now=now) is None  # plan A takes no district place
-    assert queue.queue_pool_for(procedure=procedure, member=member, policy_year=2021, facts=FACTS, offering=None,
+    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
                                 now=now + settings.FIRST_COME_QUEUE_WINDOW) is None  # after the rush: direct
     with pytest.raises(QuotaFull, match="将于2021-01-10 09:00开放预约"):
-        queue.queue_pool_for(procedure=procedure, member=member, policy_year=2021, facts=FACTS, offering=None,
+        queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
                              now=OPENING - timedelta(seconds=1))
 
 
