@@ -443,7 +443,9 @@ def main() -> None:
            "SECURE_HSTS_SECONDS": "0", "TRUSTED_PROXY_COUNT": "0", "LOG_LEVEL": "WARNING",
            "SIGN_IN_FAILURE_LIMIT": "1000000", "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
            "FIRST_COME_QUEUE_PREFIX": f"bench-{os.getpid()}", "STATIC_ROOT": str(tmp / "static"),
-           "GUNICORN_ACCESSLOG": "", "GUNICORN_LOGLEVEL": "warning", "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production"}
+           "GUNICORN_ACCESSLOG": "", "GUNICORN_LOGLEVEL": "warning",
+           "GUNICORN_MAX_REQUESTS": "0",  # a recycled worker would take its CPU time with it
+           "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production"}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import psycopg2
