@@ -19,4 +19,4 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R app:app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "jiading_union.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "jiading_union.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -9,6 +9,10 @@ class LoginForm(AuthenticationForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "text"}),
     )
+    remember = forms.BooleanField(
+        label=_("在此设备保持登录"), required=False,
+        help_text=_("仅在本人的手机或电脑上勾选：会员30天内无需再次登录，常用则自动续期；工作人员账号不保持登录。"),
+    )
     error_messages = {
         "invalid_login": _("账号或密码不正确。会员请使用10位会员服务卡号或登记的手机号码登录。"),
         "inactive": _("该账号已停用，请联系所在工会。"),

@@ -7,12 +7,18 @@ from django.views.decorators.http import require_http_methods
 from .forms import LoginForm, PasswordCodeConfirmForm, PasswordCodeRequestForm
 from .network import client_ip
 from .passwords_reset import password_code_confirm, password_code_request
+from .sessions import session_start
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "members/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        session_start(self.request, form.get_user(), trusted_device=form.cleaned_data.get("remember", False))
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

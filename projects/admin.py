@@ -420,7 +420,7 @@ class OfferingAdmin(UserFormMixin, ScopedAdmin):
 class QuotaPoolForm(forms.ModelForm):
     class Meta:
         model = QuotaPool
-        fields = ("key", "project", "policy_year", "label", "capacity")
+        fields = ("key", "project", "policy_year", "label", "capacity", "first_come", "opens_at")
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -272,6 +272,12 @@ class QuotaPool(models.Model):
     label = models.CharField(_("名称"), max_length=100)
     capacity = models.PositiveIntegerField(_("名额"))
     taken = models.PositiveIntegerField(_("已用"), default=0)
+    # First come, first served (先到先得): from `opens_at`, requests join an ordered queue (Redis) and
+    # a worker allocates places in arrival order (projects.services.queue). Before it, bookings are refused.
+    first_come = models.BooleanField(_("先到先得"), default=False,
+                                     help_text=_("开放后提交的预约按到达顺序排队，依次分配名额"))
+    opens_at = models.DateTimeField(_("开放预约时间"), null=True, blank=True,
+                                    help_text=_("此前不受理预约；页面倒计时，到点即可提交"))
     # Capacity edits are audited; the taken counter moves by conditional UPDATE and is reconstructible from claims.
     history = HistoricalRecords(verbose_name=_("名额变更记录"), excluded_fields=["taken"])
 
@@ -306,6 +312,43 @@ class QuotaClaim(models.Model):
 
     def __str__(self):
         return f"{self.pool.key} × {self.places}"
+
+
+class QueueOutcome(models.TextChoices):
+    ALLOCATED = "allocated", _("已分配")
+    REFUSED = "refused", _("未分配")
+
+
+class QueuedBooking(models.Model):
+    """The outcome of one request that queued for a first-come pool, written in the allocator's
+    batch transaction: a request is allocated at most once (unique pool + ticket), and a worker
+    that dies after the commit skips it when it resumes."""
+
+    pool = models.ForeignKey(QuotaPool, verbose_name=_("名额"), on_delete=models.PROTECT, related_name="queued")
+    ticket = models.PositiveBigIntegerField(_("排队序号"))  # arrival order in the pool's queue
+    arrived_at = models.DateTimeField(_("到达时间"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
+                             related_name="+")
+    rule_id = models.CharField(_("规则"), max_length=64)
+    policy_year = models.PositiveSmallIntegerField(_("政策年度"))
+    offering = models.ForeignKey(Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    facts = models.JSONField(_("填写内容"), default=dict)
+    outcome = models.CharField(_("结果"), max_length=16, choices=QueueOutcome.choices)
+    application = models.ForeignKey(Application, verbose_name=_("申请"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("排队预约")
+        verbose_name_plural = _("排队预约")
+        ordering = ["pool", "ticket"]
+        constraints = [models.UniqueConstraint(fields=["pool", "ticket"], name="queued_booking_once_per_ticket")]
+        indexes = [models.Index(fields=["user", "pool", "-ticket"])]
+
+    def __str__(self):
+        return f"{self.pool.key} #{self.ticket}"
 
 
 class Notification(models.Model):

@@ -38,6 +38,9 @@ class QuotaSpec:
     key: str
     label: str
     capacity_param: str | None = None
+    # 先到先得: the pool is created first-come (projects.models.QuotaPool.first_come); once district staff
+    # set its opening time, requests from then on queue in arrival order (projects.services.queue).
+    first_come: bool = False
 
 
 DedupFn = Callable[[Applicant, Mapping[str, Any]], str | None]

@@ -33,6 +33,11 @@ from .procedures import PROCEDURES
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
 
+def active_member_id(user: User) -> int | None:
+    """The id of the active member record behind a login: all a first-come request needs to queue."""
+    return Member.objects.filter(user=user, is_active=True).values_list("pk", flat=True).first()
+
+
 def member_profile(member: Member, today: date) -> dict[str, Any]:
     """The facts about a member the rules can take without asking (Fact.profile names)."""
     organisation = member.organisation
@@ -162,6 +167,30 @@ def open_offerings(rule_id: str, policy_year: int, now) -> QuerySet[Offering]:
     """Offerings still taking bookings, soonest first, with their places."""
     return (Offering.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
             .select_related("quota").order_by("starts_at"))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A first-come pool of an apply page that opens soon or has just opened (the countdown)."""
+
+    label: str
+    opens_at: Any
+    capacity: int
+
+
+def first_come_openings(rule_id: str, policy_year: int, offerings, now) -> list[Opening]:
+    """The rule's first-come pools (its own, e.g. the D/E/F district pool, and its offerings') that
+    open later or opened within the queue window."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import QuotaPool
+
+    since = now - settings.FIRST_COME_QUEUE_WINDOW
+    pools = QuotaPool.objects.filter(
+        Q(key__startswith=f"{rule_id}:{policy_year}:") | Q(pk__in=[o.quota_id for o in offerings]),
+        first_come=True, opens_at__gt=since).order_by("opens_at")
+    return [Opening(label=p.label, opens_at=p.opens_at, capacity=p.capacity) for p in pools]
 
 
 def open_offerings_of_project(project: str, now, limit: int = 50) -> list[Offering]:

@@ -7,8 +7,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,8 +21,9 @@ from subsidies.selectors import decide
 
 from . import selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
-from .models import Attachment
+from .models import Attachment, QuotaPool
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
+from .services import queue
 from .services.attachments import AttachmentUpload, masked_copy_for
 from .services.errors import ApplicationError
 from .services.submission import application_resubmit, application_submit, attachment_add
@@ -146,6 +148,11 @@ def apply(request, rule_id: str, year: int):
     procedure = PROCEDURES.get(rule_id)
     if procedure is None or not procedure.applicable:
         raise Http404
+    if request.method == "POST" and rule.applicant == "member" and "save_draft" not in request.POST \
+            and queue.enabled():
+        queued = _queue_if_first_come(request, rule, procedure)
+        if queued is not None:
+            return queued
     member = member_for_user(request.user) if rule.applicant == "member" else None
     organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
     if member is None and organisation is None:
@@ -176,7 +183,72 @@ def apply(request, rule_id: str, year: int):
             return redirect("projects:organisation_applications")
     return render(request, "projects/apply.html", {
         "rule": rule, "form": form, "procedure": procedure, "project": selectors.PROJECTS_BY_CODE[rule.project],
+        "openings": selectors.first_come_openings(rule_id, year, offerings or (), timezone.now()),
+        "server_now": timezone.now(),
     })
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _queue_if_first_come(request, rule, procedure):
+    """At a first-come pool's opening: queue the request (Redis) and answer its place in line at
+    once, before any other work — the allocator decides it in arrival order. None: book directly."""
+    member_id = selectors.active_member_id(request.user)
+    if member_id is None:
+        return None  # the usual page says why
+    typed = {f.name: request.POST[f.name] for f in rule.schema.of_source("applicant")
+             if request.POST.get(f.name) not in (None, "")}
+    offering = None
+    if procedure.offering and request.POST.get("offering", "").isdigit():
+        offering = selectors.open_offerings(rule.rule_id, rule.policy_year, timezone.now()).filter(
+            pk=int(request.POST["offering"])).first()
+        if offering is None:
+            return None  # the form says why
+        typed.update(offering.facts)
+    try:
+        rule.schema.parse(typed, partial=True, strict=False)
+    except FactsError:
+        return None  # the form shows each wrong field
+    try:
+        pool = queue.queue_pool_for(procedure=procedure, member_id=member_id, policy_year=rule.policy_year, facts=typed,
+                                    offering=offering, now=timezone.now())
+        if pool is None:
+            return None
+        ticket = queue.booking_enqueue(user=request.user, member_id=member_id, rule_id=rule.rule_id,
+                                       policy_year=rule.policy_year, facts=typed, offering=offering, pool=pool)
+    except ApplicationError as exc:
+        if _wants_json(request):
+            return JsonResponse({"state": "refused", "message": exc.message})
+        return None  # the form shows the refusal
+    status_url = reverse("projects:queue_status", args=[pool.pk])
+    if _wants_json(request):
+        return JsonResponse({"state": "queued", "ticket": ticket.ticket, "position": ticket.position,
+                             "message": ticket.message, "status_url": status_url})
+    return render(request, "projects/queue_ticket.html", {
+        "pool": pool, "rule": rule, "status": {"state": "queued", "message": ticket.message},
+        "status_url": status_url})
+
+
+@member_required
+def queue_ticket(request, member, pool_id: int):
+    """The member's place in a first-come queue, then the outcome (the page polls queue_status)."""
+    pool = get_object_or_404(QuotaPool, pk=pool_id, first_come=True)
+    status = queue.ticket_status(pool=pool, user=request.user)
+    return render(request, "projects/queue_ticket.html", {
+        "pool": pool, "status": status, "status_url": reverse("projects:queue_status", args=[pool.pk])})
+
+
+@member_required
+def queue_status(request, member, pool_id: int):
+    pool = get_object_or_404(QuotaPool, pk=pool_id, first_come=True)
+    status = queue.ticket_status(pool=pool, user=request.user)
+    if status.get("reference"):
+        status["url"] = reverse("projects:my_application", args=[status["reference"]])
+    response = JsonResponse(status)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @member_required

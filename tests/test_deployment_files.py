@@ -24,3 +24,15 @@ def test_env_example_names_every_required_variable():
     text = (ROOT / ".env.example").read_text()
     for name in ("SECRET_KEY", "ALLOWED_HOSTS", "POSTGRES_PASSWORD"):
         assert f"{name}=" in text
+
+
+def test_the_web_service_runs_gunicorn_with_the_rush_settings():
+    import runpy
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["web"]["command"]
+    assert command[:2] == ["gunicorn", "jiading_union.wsgi:application"]
+    assert command[command.index("--config") + 1] == "gunicorn.conf.py"
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 2, 8)
+    assert config["timeout"] == 30 and config["backlog"] == 4096

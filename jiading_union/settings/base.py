@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A member's trusted-device session slides: renewed once half of it has passed (members/sessions.py).
+    "members.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,6 +126,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis (written through to the database): a signed-in request costs no
+    # session query. Only with a shared cache: a per-process cache would keep serving a session
+    # that another process logged out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -139,6 +145,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # A first-come queue whose kick was lost or whose worker died is picked up within seconds.
+    "allocate-first-come-queues": {"task": "projects.tasks.allocate_first_come_queues", "schedule": 15.0},
+}
+
+# --- First come, first served (projects/services/queue.py) ------------------------------------------
+# With Redis, requests for a first-come pool queue in arrival order from its opening time and a worker
+# allocates them in batches; without Redis (the embedded default) every booking takes the direct path.
+FIRST_COME_QUEUE = env.bool("FIRST_COME_QUEUE", default=bool(REDIS_URL))
+FIRST_COME_QUEUE_WINDOW = timedelta(hours=env.int("FIRST_COME_QUEUE_HOURS", default=24))
+FIRST_COME_BATCH = env.int("FIRST_COME_BATCH", default=100)  # requests per transaction (one UPDATE each)
+FIRST_COME_QUEUE_PREFIX = env.str("FIRST_COME_QUEUE_PREFIX", default="firstcome")
+FIRST_COME_KICK_SECONDS = 5  # at most one task started by arrivals per pool in this time
+FIRST_COME_TASK_SECONDS = 60  # a task hands over to a new one after this long
+FIRST_COME_OUTCOME_SECONDS = 7 * 24 * 3600  # outcomes kept in Redis for the members' pages
+FIRST_COME_FULL_SECONDS = 10  # once full, requests are refused at once for this long (then checked again)
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -147,6 +169,18 @@ AUTHENTICATION_BACKENDS = [
     # (username), resolved once, with exactly one password hash per attempt (members/auth.py).
     "members.auth.SignInBackend",
 ]
+# Argon2id tuned for this box (members/hashers.py: OWASP's m=19 MiB, t=2, p=1, ≈35 ms of CPU a hash);
+# PBKDF2 after it, so hashes made before verify and are upgraded on the member's next sign-in.
+PASSWORD_HASHERS = [
+    "members.hashers.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+ARGON2_PARAMETERS = {
+    "time_cost": env.int("ARGON2_TIME_COST", default=2),
+    "memory_cost": env.int("ARGON2_MEMORY_KIB", default=19456),
+    "parallelism": env.int("ARGON2_PARALLELISM", default=1),
+}
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -230,7 +264,11 @@ STORAGES = {
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Staff, and members who did not tick "在此设备保持登录": eight hours, not renewed.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# A member's trusted phone: 30 days, renewed for 30 more once 15 have passed (members/sessions.py),
+# so members stay signed in across an opening rush instead of all signing in at 9:00.
+MEMBER_TRUSTED_SESSION_AGE = timedelta(days=env.int("MEMBER_TRUSTED_DEVICE_DAYS", default=30))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -11,7 +11,8 @@ PROCEDURES = (
          auto_approve_ceiling="health_checkup_auto_approve_ceiling",
          places_fact="persons",
          quotas=lambda a, f: [QuotaSpec(f"health_checkup:{a.policy_year}:DEF", "D、E、F体检计划全区名额",
-                                        "sanatorium_checkup_def_district_places")]
+                                        "sanatorium_checkup_def_district_places",
+                                        first_come=True)]
          if a.policy_year >= 2021 and f.get("plan") in ("D", "E", "F") else []),
     Procedure("sanatorium_group", (DISTRICT,), "运营约定：团体疗休养由区总工会确认计划和名额"),
 )

@@ -3,12 +3,19 @@
 `UPDATE … SET taken = taken + n WHERE id = … AND taken + n <= capacity` is
 atomic on PostgreSQL (the row is locked for the statement), so fifty concurrent
 requests for the last five places give exactly five successes.
+
+A booking reads the remaining places first (quota_check_room: a full pool refuses before
+anything is written) and takes them with the conditional UPDATE as its first write
+(quota_take), so the pool row stays locked only while the booking's few inserts are written.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from projects.models import Application, QuotaClaim, QuotaPool
 from subsidies.rules.data import PolicyData
@@ -19,6 +26,7 @@ from .errors import QuotaFull
 CAPACITY_BELOW_TAKEN = "名额不能少于已占用的{taken}个。"
 POOL_MISSING = "“{label}”名额尚未设置，请联系区总工会。"
 POOL_FULL = "“{label}”名额已满（共{capacity}个）。"
+POOL_NOT_OPEN = "“{label}”将于{time}开放预约，请届时再提交。"
 
 
 def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: PolicyData) -> QuotaPool:
@@ -31,9 +39,36 @@ def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: Pol
     try:
         with transaction.atomic():
             return QuotaPool.objects.create(key=spec.key, project=project, policy_year=policy_year,
-                                            label=spec.label, capacity=capacity)
+                                            label=spec.label, capacity=capacity, first_come=spec.first_come)
     except IntegrityError:  # created concurrently
         return QuotaPool.objects.get(key=spec.key)
+
+
+def check_pool_open(pool: QuotaPool, now: datetime) -> None:
+    """Before its opening time a pool takes no booking (the page counts down to it)."""
+    if pool.opens_at is not None and now < pool.opens_at:
+        when = timezone.localtime(pool.opens_at)
+        raise QuotaFull(POOL_NOT_OPEN.format(label=pool.label, time=f"{when:%Y-%m-%d %H:%M}"))
+
+
+def quota_check_room(*, pools: dict[int, int]) -> dict[int, QuotaPool]:
+    """{pool id: places wanted} → the pools, read once; QuotaFull for the first without room. Writes nothing."""
+    found = QuotaPool.objects.in_bulk(list(pools))
+    for pk in sorted(pools):
+        pool = found[pk]
+        if pool.capacity - pool.taken < pools[pk]:
+            raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
+    return found
+
+
+def quota_take(*, pool: QuotaPool, places: int) -> None:
+    """Take places with the conditional UPDATE, or raise QuotaFull (another booking took the last
+    ones since they were read). Inside the caller's transaction; pools in pk order."""
+    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(
+        taken=F("taken") + places
+    )
+    if not updated:
+        raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
 
 
 def quota_claim(*, pool: QuotaPool, application: Application, places: int = 1) -> QuotaClaim:

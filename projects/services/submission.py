@@ -6,29 +6,42 @@ rule is decided), refuse unless eligible, freeze facts + Decision + split by pay
 proofs, require the procedure's proofs, run its on_submit hook, claim its quotas, and move
 draft/returned → submitted → the first review level (projects.services.transitions).
 Nothing is saved on error, neither rows nor uploaded files.
+
+A new application (a booking above all) reads before it writes: every refusal — not eligible,
+once-only key held, proofs missing, a full pool — is answered before the first write; the places
+are taken with the conditional UPDATE as the first write, then the application is written once
+with its final status (one history row), its claims, shares and events in one INSERT each, and
+the notification after the commit (submission_prepare → submission_check_room →
+submission_take_places → submission_write; the first-come queue's allocator runs the same steps,
+taking a batch's places with one UPDATE: projects.services.queue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from jiading_union.bulk import reserve_ids
 from members.models import Member, Organisation, User
 from members.services import organisation_street
 from projects import workflow
 from projects.models import (
     INACTIVE_STATUSES,
     Application,
+    ApplicationEvent,
     ApplicationShare,
     ApplicationStatus,
     Attachment,
     AttachmentKind,
     Offering,
+    QuotaClaim,
+    QuotaPool,
 )
 from projects.procedures import Applicant, Procedure, procedure_for
 from projects.selectors import locked_facts
@@ -38,10 +51,10 @@ from subsidies.rules.facts import Facts
 from subsidies.selectors import Decided, decide, policy_data
 
 from .attachments import AttachmentUpload, StoredFiles, store_attachments
-from .errors import ApplicationError, TransitionNotAllowed
+from .errors import ApplicationError, QuotaFull, TransitionNotAllowed
 from .offerings import check_offering
-from .quotas import quota_claim, quota_pool_for
-from .transitions import TRANSITIONS, check_transition, do_transition, record_event
+from .quotas import POOL_FULL, check_pool_open, quota_check_room, quota_claim, quota_pool_for, quota_take
+from .transitions import TRANSITIONS, after_move, check_transition, do_transition, move, record_event
 
 S = ApplicationStatus
 
@@ -191,6 +204,173 @@ def _duplicate_message(procedure: Procedure, application: Application) -> str:
                                       status=earlier.get_status_display())
 
 
+@dataclass
+class Submission:
+    """An application decided and built in memory, not yet written (submission_prepare)."""
+
+    application: Application
+    procedure: Procedure
+    decided: Decided
+    places: dict[int, int] = field(default_factory=dict)  # pool id → places to take
+    pools: dict[int, QuotaPool] = field(default_factory=dict)
+
+
+def submission_prepare(*, user: User, rule_id: str, policy_year: int, facts: Mapping[str, Any],
+                       member: Member | None = None, organisation: Organisation | None = None,
+                       offering: Offering | None = None, profile: dict[str, Any] | None = None,
+                       strict: bool = False, draft: bool = False) -> Submission:
+    """Every check of a submission that only reads: the applicant, the offering, the decision
+    (refused unless eligible), the once-only key, and which pools it takes places from."""
+    try:
+        rule = registry.get(rule_id, policy_year)
+    except registry.UnknownRule as exc:
+        raise ApplicationError(str(exc)) from None
+    procedure = procedure_for(rule_id)
+    _check_applicant(rule, procedure, user, member, organisation)
+    check_offering(offering=offering, rule_id=rule_id, policy_year=policy_year,
+                   required=procedure.offering == "required", now=timezone.now())
+    decided = _decide(rule, facts, member=member, organisation=organisation, offering=offering,
+                      profile=profile, strict=strict, partial=draft)
+    if not draft:
+        _refuse_unless_eligible(decided.decision)
+    scope_org, street = _scope_of(member, organisation)
+    application = Application(
+        project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
+        applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT,
+        created_by=user, offering=offering,
+    )
+    freeze(application, decided, procedure)
+    applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
+    if procedure.dedup is not None:
+        application.dedup_key = procedure.dedup(applicant, application.facts)
+    elif offering is not None:
+        # One booking per offering (the key keeps its original spelling: stored keys must keep matching).
+        application.dedup_key = f"{applicant.key}:session:{offering.pk}"
+    submission = Submission(application=application, procedure=procedure, decided=decided)
+    if not draft:
+        _refuse_duplicate(submission)
+        _plan_quotas(submission)
+    return submission
+
+
+def _refuse_duplicate(submission: Submission) -> None:
+    """A read before any write; the partial unique constraint still decides a race (submission_write)."""
+    application = submission.application
+    if application.dedup_key is None:
+        return
+    if (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
+            .exclude(status__in=INACTIVE_STATUSES).exists()):
+        raise ApplicationError(_duplicate_message(submission.procedure, application))
+
+
+def _plan_quotas(submission: Submission) -> None:
+    """The pools a new application takes places from, and how many (as _claim_quotas claims them)."""
+    application, procedure = submission.application, submission.procedure
+    places = int(application.facts.get(procedure.places_fact) or 1) if procedure.places_fact else 1
+    if application.offering_id is not None:
+        submission.places[application.offering.quota_id] = places
+    if procedure.quotas is not None:
+        applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
+                              application.policy_year)
+        data = policy_data(application.policy_year)
+        for spec in procedure.quotas(applicant, application.facts):
+            pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
+            submission.places.setdefault(pool.pk, 1)
+            submission.pools[pool.pk] = pool  # just read: its remaining places need no second read
+
+
+def submission_check_room(submission: Submission, *, exclude: frozenset[int] = frozenset()) -> None:
+    """Read the pools' remaining places (those not just read by _plan_quotas): a full pool refuses
+    (QuotaFull) before anything is written."""
+    wanted = {pk: n for pk, n in submission.places.items() if pk not in exclude}
+    unread = {pk: n for pk, n in wanted.items() if pk not in submission.pools}
+    if unread:
+        submission.pools.update(quota_check_room(pools=unread))
+    now = timezone.now()
+    for pk, places in wanted.items():
+        pool = submission.pools[pk]
+        check_pool_open(pool, now)
+        if pool.capacity - pool.taken < places:
+            raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
+
+
+def submission_take_places(submission: Submission, *, exclude: frozenset[int] = frozenset()) -> None:
+    """The first write: one conditional UPDATE per pool, in pk order (concurrent bookings never deadlock)."""
+    for pk in sorted(submission.places):
+        if pk not in exclude:
+            quota_take(pool=submission.pools[pk], places=submission.places[pk])
+
+
+def _reserve_application_id() -> int | None:
+    """The new application's id before it is inserted, so its reference goes into the same INSERT:
+    PostgreSQL's sequence; on SQLite the next AUTOINCREMENT value (safe: the embedded default's
+    transactions are IMMEDIATE, so no other writer runs until this one commits)."""
+    if connection.vendor == "postgresql":
+        return reserve_ids(Application, 1)[0]
+    if connection.vendor == "sqlite":
+        table = Application._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(seq) FROM (SELECT seq FROM sqlite_sequence WHERE name = %s "
+                           f"UNION ALL SELECT MAX(id) FROM {table})", [table])
+            return (cursor.fetchone()[0] or 0) + 1
+    return None
+
+
+def _insert(application: Application, *, user: User) -> None:
+    """One INSERT (one history row) carrying the reference; a duplicate once-only key refuses."""
+    application._history_user = user
+    pk = _reserve_application_id()
+    if pk is not None:
+        application.pk = pk
+        application.reference = f"JD{application.policy_year}{pk:08d}"
+    try:
+        with transaction.atomic():
+            application.save(force_insert=True)
+    except IntegrityError:
+        raise ApplicationError(_duplicate_message(procedure_for(application.rule_id), application)) from None
+    if pk is None:  # another database: numbered from the id it gave
+        application.reference = f"JD{application.policy_year}{application.pk:08d}"
+        application.save(update_fields=["reference"])
+
+
+def submission_write(submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload] = (),
+                     files: StoredFiles | None = None) -> Application:
+    """Write a prepared submission whose places are taken: submitted and routed in memory, then the
+    application once (one history row), its claims, shares and events in one INSERT each, the
+    proofs and the procedure's hooks; the applicant is notified after the commit."""
+    application, procedure, decided = submission.application, submission.procedure, submission.decided
+    events = [ApplicationEvent(application=application, action="create", from_status="", to_status=S.DRAFT,
+                               actor=user, data={"decision": decided.decision.outcome.value,
+                                                 "amount": str(decided.decision.amount)})]
+    event, _ = move(user=user, application=application, transition=TRANSITIONS["submit"])
+    events.append(event)
+    route = TRANSITIONS["route"]
+    event, _ = move(user=None, application=application, transition=route)
+    events.append(event)
+    _insert(application, user=user)
+    QuotaClaim.objects.bulk_create([QuotaClaim(pool_id=pk, application=application, places=places)
+                                    for pk, places in sorted(submission.places.items())])
+    ApplicationShare.objects.bulk_create([
+        ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
+        for share in application.decision.get("split", ())
+    ])
+    ApplicationEvent.objects.bulk_create(events)
+    store_attachments(application=application, user=user, uploads=uploads, files=files)
+    if procedure.on_submit is not None:
+        procedure.on_submit(application)
+    after_move(application, route, comment=events[-1].comment, notify_on_commit=True)
+    return application
+
+
+def _require_uploaded_proofs(procedure: Procedure, uploads: Sequence[AttachmentUpload]) -> None:
+    """A new application's proofs are its uploads: refused before anything is written."""
+    present = {upload.kind for upload in uploads}
+    missing = [kind for kind in procedure.proofs if kind not in present]
+    if missing:
+        labels = "、".join(str(AttachmentKind(kind).label) for kind in missing)
+        raise ApplicationError(PROOFS_MISSING.format(kinds=labels), field="attachments")
+
+
 def application_submit(
     *,
     user: User,
@@ -207,51 +387,40 @@ def application_submit(
 ) -> Application:
     """Create an application: a draft, or submitted and routed to its first review level.
 
-    `profile` is the applicant's record as projects.selectors.applicant_profile read it (pass it
-    when the caller already has it; it is read from the database otherwise). Raises FactsError
-    (bad facts, by field), ApplicationError (not eligible, not open, duplicate, proofs missing)
-    or QuotaFull.
+    Every check that only reads comes first (eligibility, once-only key, proofs, remaining places);
+    the places are taken with the conditional UPDATE as the first write; the application is then
+    written once. `profile` is the applicant's record as projects.selectors.applicant_profile read it
+    (pass it when the caller already has it; it is read from the database otherwise). Raises
+    FactsError (bad facts, by field), ApplicationError (not eligible, not open, duplicate, proofs
+    missing) or QuotaFull.
     """
     with StoredFiles() as files, transaction.atomic():
-        try:
-            rule = registry.get(rule_id, policy_year)
-        except registry.UnknownRule as exc:
-            raise ApplicationError(str(exc)) from None
-        procedure = procedure_for(rule_id)
-        _check_applicant(rule, procedure, user, member, organisation)
-        check_offering(offering=offering, rule_id=rule_id, policy_year=policy_year,
-                       required=procedure.offering == "required", now=timezone.now())
-        decided = _decide(rule, facts, member=member, organisation=organisation, offering=offering,
-                          profile=profile, strict=strict, partial=draft)
-        if not draft:
-            _refuse_unless_eligible(decided.decision)
-        scope_org, street = _scope_of(member, organisation)
-        application = Application(
-            project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
-            applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT,
-            created_by=user, offering=offering,
-        )
-        freeze(application, decided, procedure)
-        applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
-        if procedure.dedup is not None:
-            application.dedup_key = procedure.dedup(applicant, application.facts)
-        elif offering is not None:
-            # One booking per offering (the key keeps its original spelling: stored keys must keep matching).
-            application.dedup_key = f"{applicant.key}:session:{offering.pk}"
-        try:
-            with transaction.atomic():
-                application.save()
-        except IntegrityError:
-            raise ApplicationError(_duplicate_message(procedure, application)) from None
-        application.reference = f"JD{policy_year}{application.pk:08d}"
-        application.save(update_fields=["reference"])
-        save_shares(application)
-        record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
-                     data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)})
-        store_attachments(application=application, user=user, uploads=uploads, files=files)
-        if not draft:
-            _submit(application, procedure, user, TRANSITIONS["submit"])
-        return application
+        submission = submission_prepare(user=user, rule_id=rule_id, policy_year=policy_year, facts=facts,
+                                        member=member, organisation=organisation, offering=offering,
+                                        profile=profile, strict=strict, draft=draft)
+        if draft:
+            return _save_draft(submission, user=user, uploads=uploads, files=files)
+        _require_uploaded_proofs(submission.procedure, uploads)
+        submission_check_room(submission)
+        submission_take_places(submission)
+        return submission_write(submission, user=user, uploads=uploads, files=files)
+
+
+def _save_draft(submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload],
+                files: StoredFiles) -> Application:
+    application, decided = submission.application, submission.decided
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ApplicationError(_duplicate_message(submission.procedure, application)) from None
+    application.reference = f"JD{application.policy_year}{application.pk:08d}"
+    application.save(update_fields=["reference"])
+    save_shares(application)
+    record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
+                 data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)})
+    store_attachments(application=application, user=user, uploads=uploads, files=files)
+    return application
 
 
 GRANTED_WITHOUT_APPLICATION = "免申即享：{reason}"

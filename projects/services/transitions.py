@@ -71,9 +71,11 @@ def _check_segregation(user: User, application: Application) -> None:
         raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(previous).label))
 
 
-def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
-                  comment: str = "", data: dict | None = None) -> Application:
-    """Write a transition that check_transition allowed. The caller holds the row lock."""
+def move(*, user: User | None, application: Application, transition: workflow.Transition, comment: str = "",
+         data: dict | None = None) -> tuple[ApplicationEvent, list[str]]:
+    """A transition in memory: the application's status and its timestamps, and the event, unsaved.
+    Returns the event and the fields that changed; do_transition saves both (a new application
+    is saved once, after all its moves: projects.services.submission)."""
     from_status = application.status
     level = workflow.current_level(application)
     to_status = workflow.target_status(transition, application)
@@ -91,20 +93,40 @@ def do_transition(*, user: User | None, application: Application, transition: wo
     if to_status == S.PAID:
         application.paid_at = now
         fields.append("paid_at")
-    application.save(update_fields=fields)
     if transition.action == "route" and workflow.skipped_levels(application):
         skipped = [str(workflow.ReviewLevel(lv).label) for lv in workflow.skipped_levels(application)]
         data = {**(data or {}), "skipped_levels": workflow.skipped_levels(application)}
         comment = comment or f"申请方为{'、'.join(skipped)}，本级不审核自己提出的申请"
-    record_event(application, action=transition.action, from_status=from_status, to_status=to_status, actor=user,
-            comment=comment.strip(), level=level.value if level else "", data=data)
+    event = ApplicationEvent(application=application, action=transition.action, from_status=from_status,
+                             to_status=to_status, actor=user, comment=comment.strip(),
+                             level=level.value if level else "", data=data or {})
+    return event, fields
+
+
+def after_move(application: Application, transition: workflow.Transition, *, comment: str = "",
+               notify_on_commit: bool = False) -> None:
+    """What a saved transition sets off: places given back, the procedure's on_approved hook, the
+    applicant's notification (after the commit when asked: a booking holds no lock while it is written)."""
+    to_status = application.status
     if to_status in (S.WITHDRAWN, S.REJECTED):
         quota_release(application=application)
     if to_status == S.APPROVED:
         on_approved = PROCEDURES[application.rule_id].on_approved
         if on_approved is not None:
             on_approved(application)
-    _notify_applicant(application, transition, to_status, comment)
+    if notify_on_commit:
+        transaction.on_commit(lambda: _notify_applicant(application, transition, to_status, comment))
+    else:
+        _notify_applicant(application, transition, to_status, comment)
+
+
+def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
+                  comment: str = "", data: dict | None = None) -> Application:
+    """Write a transition that check_transition allowed. The caller holds the row lock."""
+    event, fields = move(user=user, application=application, transition=transition, comment=comment, data=data)
+    application.save(update_fields=fields)
+    event.save()
+    after_move(application, transition, comment=event.comment)
     return application
 
 

@@ -31,8 +31,9 @@ def no_proofs():
 
 
 @pytest.fixture
-def application(member, in_first_skill_batch, no_proofs):
-    return submit_promotion(member)
+def application(member, in_first_skill_batch, no_proofs, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the applicant is notified after the commit
+        return submit_promotion(member)
 
 
 class TestSubmit:
