@@ -27,12 +27,28 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
-STATUSES = ["grassroots_review"] * 6 + ["street_review"] * 4 + ["district_review"] * 6 + ["city_review"] + \
-    ["approved"] * 8 + ["paid"] * 10 + ["closed"] * 6 + ["returned"] * 2 + ["rejected"] * 3 + ["withdrawn"] * 2
-PROJECTS = [("legal_aid", "legal_aid", 2019), ("member_card", "member_basic_coverage", 2021),
-            ("sanatorium", "health_checkup", 2021), ("skill_awards", "skill_promotion_award", 2019),
-            ("flexible_workers", "flexible_worker_coverage", 2019), ("singles", "singles_event", 2021),
-            ("member_card", "member_coverage_benefit", 2021), ("micro_wishes", "micro_wish", 2021)]
+STATUSES = (
+    ["grassroots_review"] * 6
+    + ["street_review"] * 4
+    + ["district_review"] * 6
+    + ["city_review"]
+    + ["approved"] * 8
+    + ["paid"] * 10
+    + ["closed"] * 6
+    + ["returned"] * 2
+    + ["rejected"] * 3
+    + ["withdrawn"] * 2
+)
+PROJECTS = [
+    ("legal_aid", "legal_aid", 2019),
+    ("member_card", "member_basic_coverage", 2021),
+    ("sanatorium", "health_checkup", 2021),
+    ("skill_awards", "skill_promotion_award", 2019),
+    ("flexible_workers", "flexible_worker_coverage", 2019),
+    ("singles", "singles_event", 2021),
+    ("member_card", "member_coverage_benefit", 2021),
+    ("micro_wishes", "micro_wish", 2021),
+]
 
 
 def with_database(url: str, name: str) -> str:
@@ -57,10 +73,32 @@ def seed_applications(count: int) -> None:
     members = list(Member.objects.values_list("pk", "organisation_id", "street_id"))
     rng = random.Random(2026)
     now = timezone.now()
-    columns = ["id", "reference", "project", "rule_id", "policy_year", "applicant_member_id",
-               "applicant_organisation_id", "organisation_id", "street_id", "offering_id", "status", "review_chain",
-               "facts", "decision", "amount", "payout_due", "dedup_key", "created_by_id", "created_at",
-               "submitted_at", "status_changed_at", "decided_at", "paid_at", "updated_at"]
+    columns = [
+        "id",
+        "reference",
+        "project",
+        "rule_id",
+        "policy_year",
+        "applicant_member_id",
+        "applicant_organisation_id",
+        "organisation_id",
+        "street_id",
+        "offering_id",
+        "status",
+        "review_chain",
+        "facts",
+        "decision",
+        "amount",
+        "payout_due",
+        "dedup_key",
+        "created_by_id",
+        "created_at",
+        "submitted_at",
+        "status_changed_at",
+        "decided_at",
+        "paid_at",
+        "updated_at",
+    ]
     chunk = 50_000
     for start in range(0, count, chunk):
         size = min(chunk, count - start)
@@ -71,17 +109,34 @@ def seed_applications(count: int) -> None:
             project, rule_id, year = rng.choice(PROJECTS)
             submitted = now - timedelta(minutes=rng.randint(0, 60 * 24 * 700))
             status = rng.choice(STATUSES)
-            rows.append({
-                "id": pk, "reference": f"JD{year}{pk:08d}", "project": project, "rule_id": rule_id,
-                "policy_year": year, "applicant_member_id": member_id, "applicant_organisation_id": None,
-                "organisation_id": organisation_id, "street_id": street_id, "offering_id": None, "status": status,
-                "review_chain": '["grassroots", "district"]', "facts": "{}", "decision": "{}",
-                "amount": f"{rng.choice([0, 1000, 2000, 24, 70, 10800])}.00",
-                "payout_due": (submitted + timedelta(days=90)).date() if status in ("approved", "paid") else None,
-                "dedup_key": None, "created_by_id": None, "created_at": submitted, "submitted_at": submitted,
-                "status_changed_at": submitted + timedelta(days=rng.randint(0, 30)),
-                "decided_at": None, "paid_at": submitted if status == "paid" else None, "updated_at": submitted,
-            })
+            rows.append(
+                {
+                    "id": pk,
+                    "reference": f"JD{year}{pk:08d}",
+                    "project": project,
+                    "rule_id": rule_id,
+                    "policy_year": year,
+                    "applicant_member_id": member_id,
+                    "applicant_organisation_id": None,
+                    "organisation_id": organisation_id,
+                    "street_id": street_id,
+                    "offering_id": None,
+                    "status": status,
+                    "review_chain": '["grassroots", "district"]',
+                    "facts": "{}",
+                    "decision": "{}",
+                    "amount": f"{rng.choice([0, 1000, 2000, 24, 70, 10800])}.00",
+                    "payout_due": (submitted + timedelta(days=90)).date() if status in ("approved", "paid") else None,
+                    "dedup_key": None,
+                    "created_by_id": None,
+                    "created_at": submitted,
+                    "submitted_at": submitted,
+                    "status_changed_at": submitted + timedelta(days=rng.randint(0, 30)),
+                    "decided_at": None,
+                    "paid_at": submitted if status == "paid" else None,
+                    "updated_at": submitted,
+                }
+            )
         copy_rows(Application, columns, rows)
     # What autovacuum does to a production table: statistics and the visibility map (index-only scans).
     connection.ensure_connection()
@@ -144,8 +199,10 @@ def run(repeat: int) -> int:
         timings = measure(clients[role], url, repeat)
         p95 = percentile(timings, 0.95)
         worst = max(worst, p95)
-        print(f"{label:<32} median {statistics.median(timings):7.1f} ms  p95 {p95:7.1f} ms  "
-              f"(x{p95 / base_p95:5.1f} baseline)  {'PASS' if p95 < TARGET_MS else 'FAIL'}")
+        print(
+            f"{label:<32} median {statistics.median(timings):7.1f} ms  p95 {p95:7.1f} ms  "
+            f"(x{p95 / base_p95:5.1f} baseline)  {'PASS' if p95 < TARGET_MS else 'FAIL'}"
+        )
     counts = {}
     for per_page in (20, 50, 100):
         ApplicationAdmin.list_per_page = per_page
@@ -175,18 +232,27 @@ def main() -> int:
     fresh = cursor.fetchone() is None
     if fresh:
         cursor.execute(f"CREATE DATABASE {name}")
-    env = {**os.environ, "DATABASE_URL": with_database(server, name), "DEBUG": "1",
-           "ALLOWED_HOSTS": "testserver,127.0.0.1", "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base",
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": with_database(server, name),
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base",
+        "LOG_LEVEL": "WARNING",
+    }
     env.pop("REDIS_URL", None)
     try:
         if fresh:
             subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-            subprocess.run([sys.executable, "manage.py", "seed_demo", "--members", str(args.members)], cwd=ROOT,
-                           env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "manage.py", "seed_demo", "--members", str(args.members)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             started = time.perf_counter()
-            subprocess.run([sys.executable, __file__, "--_seed", str(args.applications)], cwd=ROOT, env=env,
-                           check=True)
+            subprocess.run([sys.executable, __file__, "--_seed", str(args.applications)], cwd=ROOT, env=env, check=True)
             print(f"seeded {args.applications:,} applications in {time.perf_counter() - started:.0f}s")
         return subprocess.run([sys.executable, __file__, "--_run", str(args.repeat)], cwd=ROOT, env=env).returncode
     finally:

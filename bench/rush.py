@@ -61,8 +61,16 @@ def free_port() -> int:
 # --- a small HTTP/1.1 client (asyncio, one connection per request, Connection: close) ----------------
 
 
-async def http(port: int, method: str, path: str, *, cookies: dict[str, str] | None = None,
-               form: dict | None = None, headers: dict[str, str] | None = None, timeout: float = 30.0):
+async def http(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    cookies: dict[str, str] | None = None,
+    form: dict | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30.0,
+):
     """(status, body, seconds); status 0 on timeout or connection error."""
     body = urlencode(form).encode() if form is not None else b""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close", "User-Agent: bench-rush"]
@@ -75,6 +83,7 @@ async def http(port: int, method: str, path: str, *, cookies: dict[str, str] | N
     request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
     started = time.perf_counter()
     try:
+
         async def exchange():
             reader, writer = await asyncio.open_connection(HOST, port)
             writer.write(request)
@@ -82,6 +91,7 @@ async def http(port: int, method: str, path: str, *, cookies: dict[str, str] | N
             data = await reader.read(-1)
             writer.close()
             return data
+
         data = await asyncio.wait_for(exchange(), timeout)
     except (TimeoutError, OSError):
         return 0, b"", time.perf_counter() - started
@@ -122,14 +132,22 @@ async def closed_loop(calls, concurrency: int):
 
 def summary(results, wall: float) -> dict:
     times = sorted(r[2] for r in results)
-    return {"n": len(results), "per_s": len(results) / wall, "max_s": times[-1], "p50_s": statistics.median(times),
-            "5xx": sum(1 for r in results if r[0] >= 500), "failed": sum(1 for r in results if r[0] == 0)}
+    return {
+        "n": len(results),
+        "per_s": len(results) / wall,
+        "max_s": times[-1],
+        "p50_s": statistics.median(times),
+        "5xx": sum(1 for r in results if r[0] >= 500),
+        "failed": sum(1 for r in results if r[0] == 0),
+    }
 
 
 def show(label: str, s: dict, baseline: dict | None = None) -> None:
     ratio = f"  ratio {s['per_s'] / baseline['per_s']:.2f}× /healthz" if baseline else ""
-    print(f"  {label:44} {s['n']:5} req  {s['per_s']:7.1f}/s  p50 {s['p50_s'] * 1000:6.0f} ms  "
-          f"max {s['max_s'] * 1000:6.0f} ms  5xx {s['5xx']}  timeouts/errors {s['failed']}{ratio}")
+    print(
+        f"  {label:44} {s['n']:5} req  {s['per_s']:7.1f}/s  p50 {s['p50_s'] * 1000:6.0f} ms  "
+        f"max {s['max_s'] * 1000:6.0f} ms  5xx {s['5xx']}  timeouts/errors {s['failed']}{ratio}"
+    )
 
 
 # --- processes ---------------------------------------------------------------------------------------
@@ -157,8 +175,11 @@ class Server:
 
     def start(self, settings_module: str = "jiading_union.settings.production") -> None:
         env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module, "GUNICORN_BIND": f"{HOST}:{self.port}"}
-        self.web = subprocess.Popen([sys.executable, "-m", "gunicorn", "jiading_union.wsgi:application",
-                                     "--config", "gunicorn.conf.py"], cwd=ROOT, env=env)
+        self.web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "jiading_union.wsgi:application", "--config", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+        )
         self.procs.append(self.web)
         for _ in range(100):
             status, _, _ = asyncio.run(http(self.port, "GET", "/healthz", timeout=2))
@@ -168,9 +189,24 @@ class Server:
         raise RuntimeError("gunicorn did not start")
 
     def start_worker(self) -> None:
-        self.worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "jiading_union", "worker",
-                                        "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
-                                        "--without-mingle"], cwd=ROOT, env=self.env)
+        self.worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "jiading_union",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
         self.procs.append(self.worker)
         time.sleep(4)
 
@@ -204,32 +240,57 @@ def seed(count: int):
     district = DistrictFactory()
     unit = UnitFactory(parent=StreetFactory(parent=district))
     hashed = make_password(PASSWORD)
-    users = User.objects.bulk_create([User(username=f"{3300000000 + i}", role=StaffRole.MEMBER, password=hashed,
-                                           first_name=f"会员{i}") for i in range(count)])
+    users = User.objects.bulk_create(
+        [
+            User(username=f"{3300000000 + i}", role=StaffRole.MEMBER, password=hashed, first_name=f"会员{i}")
+            for i in range(count)
+        ]
+    )
+
     def member(i, user):
         born = date(1960, 1, 1) + timedelta(days=i // 400)  # an ID number has 3 sequence digits a day
         number = make_id_number(born, i % 400, sex="M")
-        return MemberFactory.build(card_number=user.username, phone=f"151{i:08d}", organisation=unit, user=user,
-                                   birth_date=born, id_number=number, id_number_last4=number[-4:])
+        return MemberFactory.build(
+            card_number=user.username,
+            phone=f"151{i:08d}",
+            organisation=unit,
+            user=user,
+            birth_date=born,
+            id_number=number,
+            id_number_last4=number[-4:],
+        )
 
     Member.objects.bulk_create([member(i, u) for i, u in enumerate(users)])
     clients = []
     for user in users:
         session = SessionStore()
-        session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "members.auth.SignInBackend",
-                        "_auth_user_hash": user.get_session_auth_hash(), TRUSTED: int(time.time())})
+        session.update(
+            {
+                "_auth_user_id": str(user.pk),
+                "_auth_user_backend": "members.auth.SignInBackend",
+                "_auth_user_hash": user.get_session_auth_hash(),
+                TRUSTED: int(time.time()),
+            }
+        )
         session.set_expiry(trusted_age())
         session.create()
         token = secrets.token_hex(16)
-        clients.append({"user": user, "cookies": {"sessionid": session.session_key, "csrftoken": token},
-                        "token": token})
+        clients.append(
+            {"user": user, "cookies": {"sessionid": session.session_key, "csrftoken": token}, "token": token}
+        )
     return district, clients
 
 
 def book(port, client, *, json_answer=True):
     headers = {"Accept": "application/json"} if json_answer else {}
-    return lambda: http(port, "POST", "/apply/health_checkup/2021/", cookies=client["cookies"], headers=headers,
-                        form={**FACTS, "csrfmiddlewaretoken": client["token"]})
+    return lambda: http(
+        port,
+        "POST",
+        "/apply/health_checkup/2021/",
+        cookies=client["cookies"],
+        headers=headers,
+        form={**FACTS, "csrfmiddlewaretoken": client["token"]},
+    )
 
 
 def healthz(port):
@@ -248,41 +309,59 @@ def measure_rush(server, clients, places: int) -> None:
     n = len(clients)
     base, base_wall = asyncio.run(open_loop([healthz(port) for _ in range(n)], spread=1.0))
     baseline = summary(base, base_wall)
-    pool = QuotaPool.objects.create(key="health_checkup:2021:DEF", project="sanatorium", policy_year=2021,
-                                    label="D、E、F体检计划全区名额", capacity=places, first_come=True,
-                                    opens_at=timezone.now() + timezone.timedelta(seconds=3))
+    pool = QuotaPool.objects.create(
+        key="health_checkup:2021:DEF",
+        project="sanatorium",
+        policy_year=2021,
+        label="D、E、F体检计划全区名额",
+        capacity=places,
+        first_come=True,
+        opens_at=timezone.now() + timezone.timedelta(seconds=3),
+    )
     while timezone.now() < pool.opens_at + timezone.timedelta(seconds=2.1):  # the web workers' pool cache: 2 s
         time.sleep(0.1)
     opened = time.perf_counter()
     results, wall = asyncio.run(open_loop([book(port, c) for c in clients], spread=1.0))
     rush = summary(results, wall)
-    states = [json.loads(body).get("state") if status == 200 and body[:1] == b"{" else None
-              for status, body, _ in results]
+    states = [
+        json.loads(body).get("state") if status == 200 and body[:1] == b"{" else None for status, body, _ in results
+    ]
     deadline = opened + 60
     while time.perf_counter() < deadline and QueuedBooking.objects.filter(pool=pool).count() < states.count("queued"):
         time.sleep(0.25)
     done_after = time.perf_counter() - opened
     pool.refresh_from_db()
-    entries = list(QueuedBooking.objects.filter(pool=pool).order_by("ticket").values_list(
-        "ticket", "outcome", "arrived_at", "decided_at"))
+    entries = list(
+        QueuedBooking.objects.filter(pool=pool)
+        .order_by("ticket")
+        .values_list("ticket", "outcome", "arrived_at", "decided_at")
+    )
     allocated = [e for e in entries if e[1] == QueueOutcome.ALLOCATED]
-    in_order = [e[0] for e in allocated] == [e[0] for e in entries[:len(allocated)]]
+    in_order = [e[0] for e in allocated] == [e[0] for e in entries[: len(allocated)]]
     arrivals_ordered = all(a[2] <= b[2] for a, b in zip(entries, entries[1:], strict=False))
     last_allocation = max((e[3] for e in allocated), default=None)
     first_arrival = min((e[2] for e in entries), default=None)
     print(f"\n1. The rush: {n} signed-in members ask for a place in a {places}-place first-come pool within one second")
     show("GET /healthz (baseline)", baseline)
     show("POST booking → queued / refused (JSON)", rush, baseline)
-    print(f"  answers: queued {states.count('queued')}, refused {states.count('refused')}, other {states.count(None)}; "
-          f"slowest {rush['max_s']:.2f} s (goal < 2 s)")
-    print(f"  allocated {len(allocated)} of {places} (taken {pool.taken}, claims "
-          f"{QuotaClaim.objects.filter(pool=pool).count()}, applications {Application.objects.count()}); "
-          f"oversold {max(pool.taken - pool.capacity, 0)}")
-    print(f"  in arrival order: allocated = the first {len(allocated)} tickets: {in_order}; "
-          f"arrival times follow tickets: {arrivals_ordered}")
+    print(
+        f"  answers: queued {states.count('queued')}, refused {states.count('refused')}, other {states.count(None)}; "
+        f"slowest {rush['max_s']:.2f} s (goal < 2 s)"
+    )
+    print(
+        f"  allocated {len(allocated)} of {places} (taken {pool.taken}, claims "
+        f"{QuotaClaim.objects.filter(pool=pool).count()}, applications {Application.objects.count()}); "
+        f"oversold {max(pool.taken - pool.capacity, 0)}"
+    )
+    print(
+        f"  in arrival order: allocated = the first {len(allocated)} tickets: {in_order}; "
+        f"arrival times follow tickets: {arrivals_ordered}"
+    )
     if last_allocation and first_arrival:
-        print(f"  allocations complete {(last_allocation - first_arrival).total_seconds():.1f} s after the first "
-              f"arrival; every outcome recorded {done_after:.1f} s after opening (goal ≤ 30 s)")
+        print(
+            f"  allocations complete {(last_allocation - first_arrival).total_seconds():.1f} s after the first "
+            f"arrival; every outcome recorded {done_after:.1f} s after opening (goal ≤ 30 s)"
+        )
     print(f"  accepted requests/s against /healthz: {rush['per_s'] / baseline['per_s']:.2f}× (goal ≥ 0.5×)")
 
 
@@ -316,14 +395,17 @@ def measure_direct(server, clients, district) -> None:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             try:
-                application_submit(user=member.user, rule_id="health_checkup", policy_year=2021, facts=FACTS,
-                                   member=member)
+                application_submit(
+                    user=member.user, rule_id="health_checkup", policy_year=2021, facts=FACTS, member=member
+                )
             except QuotaFull:
                 pass
             elapsed = time.perf_counter() - started
         writes = sum(1 for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE")))
-        print(f"  one {label} booking in-process: {len(queries.captured_queries)} queries ({writes} writes), "
-              f"{elapsed * 1000:.1f} ms   (before: ≈30 queries ≈31 ms / refused ≈24 queries ≈31 ms)")
+        print(
+            f"  one {label} booking in-process: {len(queries.captured_queries)} queries ({writes} writes), "
+            f"{elapsed * 1000:.1f} ms   (before: ≈30 queries ≈31 ms / refused ≈24 queries ≈31 ms)"
+        )
 
 
 def measure_signins(server, clients, count: int, env: dict, tmp: Path) -> None:
@@ -334,9 +416,18 @@ def measure_signins(server, clients, count: int, env: dict, tmp: Path) -> None:
     port = server.port
 
     def sign_in(client):
-        return lambda: http(port, "POST", "/accounts/login/", cookies={"csrftoken": client["token"]},
-                            form={"username": client["user"].username, "password": PASSWORD, "remember": "on",
-                                  "csrfmiddlewaretoken": client["token"]})
+        return lambda: http(
+            port,
+            "POST",
+            "/accounts/login/",
+            cookies={"csrftoken": client["token"]},
+            form={
+                "username": client["user"].username,
+                "password": PASSWORD,
+                "remember": "on",
+                "csrfmiddlewaretoken": client["token"],
+            },
+        )
 
     def run(label, sample, spread):
         cpu = cpu_seconds(server.web.pid)
@@ -344,9 +435,11 @@ def measure_signins(server, clients, count: int, env: dict, tmp: Path) -> None:
         used = cpu_seconds(server.web.pid) - cpu
         s = summary(results, wall)
         ok = sum(1 for r in results if r[0] == 302)
-        print(f"  {label:44} {len(sample):5} offered over {spread:.0f} s: {ok} signed in, {ok / wall:5.1f}/s, "
-              f"p50 {s['p50_s'] * 1000:6.0f} ms, max {s['max_s'] * 1000:6.0f} ms, 5xx {s['5xx']}, "
-              f"timeouts {s['failed']}, server CPU {used * 1000 / len(sample):5.1f} ms per sign-in")
+        print(
+            f"  {label:44} {len(sample):5} offered over {spread:.0f} s: {ok} signed in, {ok / wall:5.1f}/s, "
+            f"p50 {s['p50_s'] * 1000:6.0f} ms, max {s['max_s'] * 1000:6.0f} ms, 5xx {s['5xx']}, "
+            f"timeouts {s['failed']}, server CPU {used * 1000 / len(sample):5.1f} ms per sign-in"
+        )
         return s
 
     print(f"\n3. Sign-in ({count} offered evenly over one minute)")
@@ -358,11 +451,13 @@ def measure_signins(server, clients, count: int, env: dict, tmp: Path) -> None:
     # Before: PBKDF2 at 1,000,000 iterations preferred; fewer sign-ins (its capacity is ≈3.6/s).
     server.stop_web()
     module = tmp / "bench_pbkdf2_settings.py"
-    module.write_text("from jiading_union.settings.production import *  # noqa\n"
-                      "PASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']\n")
+    module.write_text(
+        "from jiading_union.settings.production import *  # noqa\n"
+        "PASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']\n"
+    )
     server.env["PYTHONPATH"] = f"{tmp}:{ROOT}"
     pbkdf2 = PBKDF2PasswordHasher().encode(PASSWORD, "benchsalt1234567", iterations=1_000_000)
-    before_sample = clients[count:count + 60]
+    before_sample = clients[count : count + 60]
     User.objects.filter(pk__in=[c["user"].pk for c in before_sample]).update(password=pbkdf2)
     server.start("bench_pbkdf2_settings")
     run("PBKDF2 1,000,000 iterations (before)", before_sample, 60 / count * len(before_sample))
@@ -388,8 +483,11 @@ def measure_renewal(clients) -> None:
                 for _ in range(200):
                     assert client.get("/my/applications/").status_code == 200
                 elapsed = time.perf_counter() - started
-        writes = sum(1 for q in queries.captured_queries if "django_session" in q["sql"] and
-                     q["sql"].startswith(("UPDATE", "INSERT")))
+        writes = sum(
+            1
+            for q in queries.captured_queries
+            if "django_session" in q["sql"] and q["sql"].startswith(("UPDATE", "INSERT"))
+        )
         print(f"  {label:44} session writes {writes:4} / 200, {elapsed / 200 * 1000:5.2f} ms per page")
 
 
@@ -406,14 +504,16 @@ def measure_rounds(server, clients, district) -> None:
         for round_ in range(5):
             current = QuotaPool.objects.get(pk=pool.pk)
             QuotaPool.objects.filter(pk=pool.pk).update(
-                capacity=current.taken + 5, first_come=queued,
-                opens_at=timezone.now() - timezone.timedelta(seconds=10) if queued else None)
+                capacity=current.taken + 5,
+                first_come=queued,
+                opens_at=timezone.now() - timezone.timedelta(seconds=10) if queued else None,
+            )
             redis_client().delete(keys_for(pool.pk).full)
             time.sleep(2.1)
             before = QuotaClaim.objects.filter(pool=pool).count()
             # The last 500 members: sessions untouched by the sign-in runs (a new password signs one out).
             offset = len(clients) - 500 + (250 if queued else 0) + round_ * 50
-            sample = clients[offset: offset + 50]
+            sample = clients[offset : offset + 50]
             results, _ = asyncio.run(open_loop([book(port, c, json_answer=queued) for c in sample], spread=0.0))
             deadline = time.time() + 30
             while queued and time.time() < deadline and redis_client().zcard(keys_for(pool.pk).queue):
@@ -422,9 +522,11 @@ def measure_rounds(server, clients, district) -> None:
             now = QuotaPool.objects.get(pk=pool.pk)
             claims = QuotaClaim.objects.filter(pool=pool).count() - before
             errors = sum(1 for r in results if r[0] == 0 or r[0] >= 500)
-            print(f"  {'queued' if queued else 'direct'} round {round_ + 1}: {claims} booked, "
-                  f"oversold {max(now.taken - now.capacity, 0)}, taken = claims: "
-                  f"{now.taken == QuotaClaim.objects.filter(pool=pool).count()}, errors {errors}")
+            print(
+                f"  {'queued' if queued else 'direct'} round {round_ + 1}: {claims} booked, "
+                f"oversold {max(now.taken - now.capacity, 0)}, taken = claims: "
+                f"{now.taken == QuotaClaim.objects.filter(pool=pool).count()}, errors {errors}"
+            )
 
 
 def main() -> None:
@@ -437,15 +539,28 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     name = f"bench_rush_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="bench-rush-"))
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "DATABASE_URL": with_database(server_url, name), "REDIS_URL": redis_url,
-           "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
-           "SECURE_HSTS_SECONDS": "0", "TRUSTED_PROXY_COUNT": "0", "LOG_LEVEL": "WARNING",
-           "SIGN_IN_FAILURE_LIMIT": "1000000", "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
-           "FIRST_COME_QUEUE_PREFIX": f"bench-{os.getpid()}", "STATIC_ROOT": str(tmp / "static"),
-           "GUNICORN_ACCESSLOG": "", "GUNICORN_LOGLEVEL": "warning",
-           "GUNICORN_MAX_REQUESTS": "0",  # a recycled worker would take its CPU time with it
-           "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": with_database(server_url, name),
+        "REDIS_URL": redis_url,
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "TRUSTED_PROXY_COUNT": "0",
+        "LOG_LEVEL": "WARNING",
+        "SIGN_IN_FAILURE_LIMIT": "1000000",
+        "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
+        "FIRST_COME_QUEUE_PREFIX": f"bench-{os.getpid()}",
+        "STATIC_ROOT": str(tmp / "static"),
+        "GUNICORN_ACCESSLOG": "",
+        "GUNICORN_LOGLEVEL": "warning",
+        "GUNICORN_MAX_REQUESTS": "0",  # a recycled worker would take its CPU time with it
+        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production",
+    }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import psycopg2

@@ -46,8 +46,10 @@ def baseline_copy(url: str, rows: int) -> float:
             " phone text, org bigint, street bigint, emp text, ind text, income numeric(10,2), joined date,"
             " card_on date, med bool, marital text, active bool, created timestamptz, updated timestamptz)"
         )
-        line = "{i}\t31{i:08d}\t张伟\t310114199003150{k:03d}\t1234\t1990-03-15\tM\t13{i:09d}\t1\t1\temployee\t\t" \
-               "6800.00\t2015-03-01\t2015-03-20\tt\tmarried\tt\t2026-11-01 00:00:00+08\t2026-11-01 00:00:00+08\n"
+        line = (
+            "{i}\t31{i:08d}\t张伟\t310114199003150{k:03d}\t1234\t1990-03-15\tM\t13{i:09d}\t1\t1\temployee\t\t"
+            "6800.00\t2015-03-01\t2015-03-20\tt\tmarried\tt\t2026-11-01 00:00:00+08\t2026-11-01 00:00:00+08\n"
+        )
         started = time.perf_counter()
         for start in range(0, rows, 5000):
             buffer = io.StringIO("".join(line.format(i=i, k=i % 1000) for i in range(start, min(start + 5000, rows))))
@@ -74,8 +76,13 @@ def main() -> int:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         baseline = baseline_copy(url, args.members)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "manage.py", "seed_demo", "--members", str(args.members), "--seed", "2026"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--members", str(args.members), "--seed", "2026"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         seeded = time.perf_counter() - started
     finally:
         admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -34,13 +34,19 @@ def main() -> None:
     rounds = parser.parse_args().rounds
 
     directory = tempfile.mkdtemp(prefix="bench-signin-")
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base", "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3", "SMS_BACKEND": "members.sms.LocmemBackend",
-        # Timing, not lockout: the counters must not lock anyone during the run.
-        "SIGN_IN_FAILURE_LIMIT": "1000000", "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
-        "SMS_CODES_PER_ADDRESS_PER_HOUR": "1000000", "SMS_CODES_PER_HOUR": "1000000",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base",
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3",
+            "SMS_BACKEND": "members.sms.LocmemBackend",
+            # Timing, not lockout: the counters must not lock anyone during the run.
+            "SIGN_IN_FAILURE_LIMIT": "1000000",
+            "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
+            "SMS_CODES_PER_ADDRESS_PER_HOUR": "1000000",
+            "SMS_CODES_PER_HOUR": "1000000",
+        }
+    )
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
     import django
@@ -69,7 +75,6 @@ def run(rounds: int) -> None:
     from members import services
     from members.models import StaffRole
     from tests.factories import DistrictFactory, MemberFactory, StaffUserFactory
-
 
     member = MemberFactory(card_number="3100000777", phone="13655550000")
     services.member_account_create(member=member, password=PASSWORD)
@@ -107,8 +112,9 @@ def run(rounds: int) -> None:
             baselines[name].append(baseline_code())
             timings[name].append(case())
 
-    print(f"{rounds} rounds; median ms against the baseline measured alongside "
-          "(unknown card number / unregistered phone)")
+    print(
+        f"{rounds} rounds; median ms against the baseline measured alongside (unknown card number / unregistered phone)"
+    )
     for name in timings:
         case_ms = statistics.median(timings[name]) * 1000
         base_ms = statistics.median(baselines[name]) * 1000

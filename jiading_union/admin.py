@@ -100,8 +100,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return not may_read_full_id_numbers(request.user)
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableHistoryHelper(self.model, historical_record, masked=self.history_masked(request),
-                                     value_display=self.history_value_display)
+        return ReadableHistoryHelper(
+            self.model, historical_record, masked=self.history_masked(request), value_display=self.history_value_display
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
@@ -119,13 +120,26 @@ class AuditedAdmin(SimpleHistoryAdmin):
         opts = self.model._meta
         history = getattr(self.model, opts.simple_history_manager_attribute)
         record = get_object_or_404(history.filter(**{opts.pk.attname: obj.pk}), history_id=unquote(version_id))
-        rows = version_rows(record.instance, masked=self.history_masked(request),
-                            value_display=self.history_value_display, exclude=self.history_version_exclude)
-        return TemplateResponse(request, self.history_version_template, {
-            **self.admin_site.each_context(request), **(extra_context or {}),
-            "title": f"{obj}：{HISTORY_TYPES.get(record.history_type, '')}记录", "opts": opts, "object": obj,
-            "record": record, "rows": rows, "history_type": HISTORY_TYPES.get(record.history_type, ""),
-        })
+        rows = version_rows(
+            record.instance,
+            masked=self.history_masked(request),
+            value_display=self.history_value_display,
+            exclude=self.history_version_exclude,
+        )
+        return TemplateResponse(
+            request,
+            self.history_version_template,
+            {
+                **self.admin_site.each_context(request),
+                **(extra_context or {}),
+                "title": f"{obj}：{HISTORY_TYPES.get(record.history_type, '')}记录",
+                "opts": opts,
+                "object": obj,
+                "record": record,
+                "rows": rows,
+                "history_type": HISTORY_TYPES.get(record.history_type, ""),
+            },
+        )
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -158,8 +172,7 @@ class ScopedAdmin(AuditedAdmin):
         return self.scope_queryset(request, super().get_queryset(request))
 
     def scope_queryset(self, request, queryset):
-        return scope_for(request.user).filter(queryset, organisation=self.scope_organisation,
-                                              street=self.scope_street)
+        return scope_for(request.user).filter(queryset, organisation=self.scope_organisation, street=self.scope_street)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -43,8 +43,9 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-def display_value(field: models.Field, value: Any, *, masked: bool = False,
-                  related: Callable[[models.Field, Any], str] | None = None) -> str:
+def display_value(
+    field: models.Field, value: Any, *, masked: bool = False, related: Callable[[models.Field, Any], str] | None = None
+) -> str:
     """One stored value of `field` as a clerk reads it."""
     if value is None or value == "":
         return EMPTY
@@ -80,8 +81,9 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
     def format_delta_change(self, change):
         field = self.model._meta.get_field(change.field)
         old, new = (self._display(field, v) for v in (change.old, change.new))
-        return dataclasses.replace(change, field=capfirst(field.verbose_name), old=conditional_escape(old),
-                                   new=conditional_escape(new))
+        return dataclasses.replace(
+            change, field=capfirst(field.verbose_name), old=conditional_escape(old), new=conditional_escape(new)
+        )
 
     def _display(self, field, value) -> str:
         if self.value_display is not None:
@@ -91,8 +93,9 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
         return display_value(field, value, masked=self.masked)
 
 
-def version_rows(instance: models.Model, *, masked: bool, value_display=None,
-                 exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def version_rows(
+    instance: models.Model, *, masked: bool, value_display=None, exclude: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     """(label, value) for every concrete field of a historical instance."""
     rows = []
     for field in instance._meta.concrete_fields:
@@ -106,6 +109,7 @@ def version_rows(instance: models.Model, *, masked: bool, value_display=None,
         else:
             value = field.value_from_object(instance)
         shown = value_display(field, value) if value_display is not None else None
-        rows.append((capfirst(field.verbose_name),
-                     shown if shown is not None else display_value(field, value, masked=masked)))
+        rows.append(
+            (capfirst(field.verbose_name), shown if shown is not None else display_value(field, value, masked=masked))
+        )
     return rows

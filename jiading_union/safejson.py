@@ -65,7 +65,9 @@ def loads(data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX
     else:
         text = data
         # A character is at least one byte: only encode when the length alone does not decide.
-        if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes):
+        if len(text) > max_bytes or (
+            len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+        ):
             raise ValueError(TOO_LARGE.format(limit=f"{max_bytes:,}"))
     if depth(text) > max_depth:
         raise ValueError(TOO_DEEP.format(limit=max_depth))

@@ -44,8 +44,10 @@ UNREADABLE = "文件“{name}”已损坏或不是 Excel（xlsx）文件：请�
 TOO_MANY_PARTS = "文件“{name}”内部包含超过 {limit} 个组成部分，不像是正常的 Excel 表格：请用 Excel 另存后再上传。"
 PART_TOO_LARGE = "文件“{name}”中有一部分解压后超过 {limit} MB：请删除多余的内容或拆分成几个文件后再上传。"
 UNPACKED_TOO_LARGE = "文件“{name}”解压后超过 {limit} MB：请删除多余的内容或拆分成几个文件后再上传。"
-RATIO_TOO_HIGH = ("文件“{name}”解压后超过原文件的 {limit} 倍，不像是正常的 Excel 表格（可能是恶意构造的压缩包），"
-                  "未予读取：请用 Excel 另存后再上传。")
+RATIO_TOO_HIGH = (
+    "文件“{name}”解压后超过原文件的 {limit} 倍，不像是正常的 Excel 表格（可能是恶意构造的压缩包），"
+    "未予读取：请用 Excel 另存后再上传。"
+)
 TOO_MANY_STRINGS = "文件“{name}”中不同的文字内容超过 {limit} 项：请拆分成几个文件后再上传。"
 TOO_MANY_ROWS = "文件“{name}”超过 {limit} 行：请拆分成几个文件后再上传。"
 TOO_SLOW = "文件“{name}”在 {limit} 秒内未能读完：请删除多余的内容或拆分成几个文件后再上传。"
@@ -60,8 +62,21 @@ _END_SIGNATURE = b"PK\x05\x06"
 _END_RECORD = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
 _ENCRYPTED = 0x1
 # What openpyxl may raise on a damaged package or malformed XML (ParseError is a SyntaxError).
-_READER_ERRORS = (InvalidFileException, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, OSError,
-                  ValueError, TypeError, AttributeError, SyntaxError, ParseError, EOFError, zlib.error)
+_READER_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+    ParseError,
+    EOFError,
+    zlib.error,
+)
 
 
 class SpreadsheetError(ValueError):
@@ -196,8 +211,13 @@ def _inflate_counting(fp: IO[bytes], offset: int, info: zipfile.ZipInfo, name: s
     return strings
 
 
-def check_xlsx(file: IO[bytes] | bytes, *, name: str = "文件", limits: XlsxLimits | None = None,
-               clock: Callable[[], float] = time.monotonic) -> None:
+def check_xlsx(
+    file: IO[bytes] | bytes,
+    *,
+    name: str = "文件",
+    limits: XlsxLimits | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
     """Refuse (SpreadsheetError) an .xlsx over any limit, without expanding it; the file's
     position is back at the start afterwards."""
     limits = limits or XlsxLimits.from_settings()
@@ -234,8 +254,9 @@ def _check(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) ->
         if total > RATIO_FLOOR_BYTES and total > limits.max_ratio * size:
             raise SpreadsheetError(RATIO_TOO_HIGH.format(name=name, limit=limits.max_ratio))
         # Parts may not overlap (an "overlapping" bomb reuses one compressed run for many parts).
-        spans = sorted(((info.header_offset, _data_offset(fp, info, name), info) for info in infos),
-                       key=lambda span: span[:2])
+        spans = sorted(
+            ((info.header_offset, _data_offset(fp, info, name), info) for info in infos), key=lambda span: span[:2]
+        )
         for (_, start, info), following in zip(spans, [*spans[1:], None], strict=True):
             end = start + info.compress_size
             if end > directory or (following is not None and end > following[0]):
@@ -299,8 +320,13 @@ class XlsxReader:
             yield row if declared else tuple(row[:limit])
 
 
-def open_xlsx_safely(file: IO[bytes] | bytes, *, name: str = "文件", limits: XlsxLimits | None = None,
-                     clock: Callable[[], float] = time.monotonic) -> XlsxReader:
+def open_xlsx_safely(
+    file: IO[bytes] | bytes,
+    *,
+    name: str = "文件",
+    limits: XlsxLimits | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> XlsxReader:
     """Check the file (check_xlsx), then open it read-only with formulas' cached values.
     Raises SpreadsheetError (UnreadableSpreadsheet for a file that is not a readable .xlsx)."""
     limits = limits or XlsxLimits.from_settings()

@@ -69,7 +69,8 @@ class OrganisationAdmin(ScopedAdmin):
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(pk__in=organisations_visible_to(request.user).values("pk")).select_related(
-            "street", "parent")
+            "street", "parent"
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Only the district reshapes the tree; street staff keep their units' details current.
@@ -83,8 +84,9 @@ class OrganisationAdmin(ScopedAdmin):
             services.organisation_update(organisation=stored, **{k: form.cleaned_data[k] for k in form.changed_data})
             return
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "name", "level", "parent")}
-        created = services.organisation_create(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent,
-                                               **fields)
+        created = services.organisation_create(
+            code=obj.code, name=obj.name, level=obj.level, parent=obj.parent, **fields
+        )
         obj.pk, obj.street = created.pk, created.street
 
 
@@ -97,8 +99,17 @@ class DuesInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(ScopedAdmin):
-    list_display = ("card_number", "name", "masked_id", "sex", "birth_date", "organisation", "street",
-                    "employment_type", "hardship")
+    list_display = (
+        "card_number",
+        "name",
+        "masked_id",
+        "sex",
+        "birth_date",
+        "organisation",
+        "street",
+        "employment_type",
+        "hardship",
+    )
     list_filter = ("employment_type", "sex", "marital_status", "has_city_medical_insurance", "is_active")
     search_fields = ("card_number",)  # see get_search_results: members.selectors.member_search
     search_help_text = _("按会员服务卡号、姓名（开头）、手机号或身份证后四位查找")
@@ -118,10 +129,27 @@ class MemberAdmin(ScopedAdmin):
         return obj.is_hardship
 
     def get_fields(self, request, obj=None):
-        fields = ["card_number", "name", "id_number" if is_district(request.user) else "masked_id",
-                  "birth_date", "sex", "phone", "organisation", "street", "employment_type", "flexible_industry",
-                  "monthly_income", "joined_union_on", "card_issued_on", "has_city_medical_insurance",
-                  "marital_status", "hardship_certified_by", "hardship_certified_on", "user", "is_active"]
+        fields = [
+            "card_number",
+            "name",
+            "id_number" if is_district(request.user) else "masked_id",
+            "birth_date",
+            "sex",
+            "phone",
+            "organisation",
+            "street",
+            "employment_type",
+            "flexible_industry",
+            "monthly_income",
+            "joined_union_on",
+            "card_issued_on",
+            "has_city_medical_insurance",
+            "marital_status",
+            "hardship_certified_by",
+            "hardship_certified_on",
+            "user",
+            "is_active",
+        ]
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -211,8 +239,13 @@ class StaffUserAdmin(UserFormMixin, DjangoUserAdmin, AuditedAdmin):
         (_("状态"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "first_name", "role", "organisation",
-                                                  "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "first_name", "role", "organisation", "password1", "password2"),
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined")
 
@@ -237,13 +270,19 @@ class StaffUserAdmin(UserFormMixin, DjangoUserAdmin, AuditedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             stored = User.objects.get(pk=obj.pk)
-            services.staff_user_update(user=stored, actor=request.user,
-                                       **{k: form.cleaned_data[k] for k in form.changed_data
-                                          if k in services.STAFF_EDITABLE})
+            services.staff_user_update(
+                user=stored,
+                actor=request.user,
+                **{k: form.cleaned_data[k] for k in form.changed_data if k in services.STAFF_EDITABLE},
+            )
             return
         created = services.staff_user_create(
-            username=obj.username, password=form.cleaned_data["password1"], role=obj.role,
-            organisation=obj.organisation, full_name=obj.first_name, actor=request.user,
+            username=obj.username,
+            password=form.cleaned_data["password1"],
+            role=obj.role,
+            organisation=obj.organisation,
+            full_name=obj.first_name,
+            actor=request.user,
         )
         obj.pk = created.pk
 

@@ -38,9 +38,7 @@ DISTRICT_CODE = "JD"
 DEMO_STREET_CODE = "JD-XCL"
 CHUNK_SIZE = 5000
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_CHARS = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国玉兰萍红志强文博宇浩然子涵欣怡梓轩雨萱"
     "晨佳琪思远嘉怡俊杰婷雪梅海燕德明晓东丹宏伟春燕立新永刚卫东建华金凤翠英晓红玲慧丽娟亮斌辉鹏飞"
@@ -49,8 +47,22 @@ GIVEN_CHARS = (
 JIADING_REGION = "310114"
 SHANGHAI_REGIONS = ("310101", "310104", "310105", "310106", "310107", "310110", "310112", "310113", "310115")
 PROVINCE_REGIONS = (
-    "320102", "320583", "340103", "341202", "410102", "411302", "510104", "511302",
-    "430102", "360102", "420102", "370102", "130102", "230102", "330106", "350102",
+    "320102",
+    "320583",
+    "340103",
+    "341202",
+    "410102",
+    "411302",
+    "510104",
+    "511302",
+    "430102",
+    "360102",
+    "420102",
+    "370102",
+    "130102",
+    "230102",
+    "330106",
+    "350102",
 )
 FIRM_WORDS = (
     "嘉汇 安达 汇众 恒通 鸿泰 博远 翔宇 银杏 菊城 汽博 新成 华亭 远景 金马 德润 汇丰 协力 南方 永盛 启航 "
@@ -188,17 +200,26 @@ class MemberGenerator:
         rng = _rng(self.seed, "member", i)
         roll = rng.random()
         employment = (
-            "employee" if roll < 0.78 else "migrant_worker" if roll < 0.88 else "flexible_worker" if roll < 0.96
+            "employee"
+            if roll < 0.78
+            else "migrant_worker"
+            if roll < 0.88
+            else "flexible_worker"
+            if roll < 0.96
             else "sanitation_worker"
         )
         if employment == "flexible_worker":
             organisation = rng.choice(self.flexible_unions)
             street = organisation
         else:
-            organisation = rng.choice(self.sanitation_units if employment == "sanitation_worker" else self.regular_units)
+            organisation = rng.choice(
+                self.sanitation_units if employment == "sanitation_worker" else self.regular_units
+            )
             street = organisation.street
-        age = rng.choices((rng.randint(18, 29), rng.randint(30, 44), rng.randint(45, 59), rng.randint(60, 64)),
-                          weights=(30, 40, 26, 4))[0]
+        age = rng.choices(
+            (rng.randint(18, 29), rng.randint(30, 44), rng.randint(45, 59), rng.randint(60, 64)),
+            weights=(30, 40, 26, 4),
+        )[0]
         birth = DEMO_TODAY - timedelta(days=age * 365 + rng.randint(0, 364))
         if employment in ("migrant_worker", "flexible_worker", "sanitation_worker") and rng.random() < 0.75:
             region = rng.choice(PROVINCE_REGIONS)
@@ -206,13 +227,17 @@ class MemberGenerator:
             region = JIADING_REGION if rng.random() < 0.8 else rng.choice(SHANGHAI_REGIONS)
         id_number = _national_id(rng, region, birth, self.taken_ids)
         income_ranges = {
-            "employee": (3500, 26000), "migrant_worker": (2600, 8000),
-            "flexible_worker": (2500, 9000), "sanitation_worker": (2600, 5200),
+            "employee": (3500, 26000),
+            "migrant_worker": (2600, 8000),
+            "flexible_worker": (2500, 9000),
+            "sanitation_worker": (2600, 5200),
         }
         low, high = income_ranges[employment]
         monthly_income = _money(rng.triangular(low, high, low + (high - low) * 0.25))
         joined = DEMO_TODAY - timedelta(days=rng.randint(30, 20 * 365))
-        card_issued = joined + timedelta(days=rng.randint(0, (DEMO_TODAY - joined).days)) if rng.random() < 0.9 else None
+        card_issued = (
+            joined + timedelta(days=rng.randint(0, (DEMO_TODAY - joined).days)) if rng.random() < 0.9 else None
+        )
         if age < 25:
             marital = "single" if rng.random() < 0.9 else "married"
         elif age < 36:
@@ -247,13 +272,17 @@ class MemberGenerator:
         if employment == "flexible_worker":
             in_one_go = rng.random() < 0.6
             dues = {
-                "year": DEMO_TODAY.year, "amount": _money(120 if in_one_go else 10), "paid_in_one_go": in_one_go,
+                "year": DEMO_TODAY.year,
+                "amount": _money(120 if in_one_go else 10),
+                "paid_in_one_go": in_one_go,
                 "paid_on": date(DEMO_TODAY.year, 1, 1) + timedelta(days=rng.randint(0, 250)),
             }
         else:
             dues = {
-                "year": DEMO_TODAY.year, "amount": (monthly_income * Decimal("0.005")).quantize(Decimal("0.01")),
-                "paid_in_one_go": False, "paid_on": date(DEMO_TODAY.year, DEMO_TODAY.month, 1),
+                "year": DEMO_TODAY.year,
+                "amount": (monthly_income * Decimal("0.005")).quantize(Decimal("0.01")),
+                "paid_in_one_go": False,
+                "paid_on": date(DEMO_TODAY.year, DEMO_TODAY.month, 1),
             }
         return member, dues
 
@@ -263,20 +292,30 @@ def _chunks(total: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, total))
 
 
-def seed_members(*, generator: MemberGenerator, count: int, report: SeedReport,
-                 progress: Callable[[int], None] | None = None) -> None:
+def seed_members(
+    *, generator: MemberGenerator, count: int, report: SeedReport, progress: Callable[[int], None] | None = None
+) -> None:
     for indexes in _chunks(count, CHUNK_SIZE):
         pairs = [generator.member(i) for i in indexes]
         with transaction.atomic():
-            existing_cards = set(Member.objects.filter(card_number__in=[m["card_number"] for m, _ in pairs])
-                                 .values_list("card_number", flat=True))
-            existing_ids = set(Member.objects.filter(id_number__in=[m["id_number"] for m, _ in pairs])
-                               .values_list("id_number", flat=True))
-            existing_phones = set(Member.objects.filter(phone__in=[m["phone"] for m, _ in pairs])
-                                  .values_list("phone", flat=True))
+            existing_cards = set(
+                Member.objects.filter(card_number__in=[m["card_number"] for m, _ in pairs]).values_list(
+                    "card_number", flat=True
+                )
+            )
+            existing_ids = set(
+                Member.objects.filter(id_number__in=[m["id_number"] for m, _ in pairs]).values_list(
+                    "id_number", flat=True
+                )
+            )
+            existing_phones = set(
+                Member.objects.filter(phone__in=[m["phone"] for m, _ in pairs]).values_list("phone", flat=True)
+            )
             fresh = [
-                (m, d) for m, d in pairs
-                if m["card_number"] not in existing_cards and m["id_number"] not in existing_ids
+                (m, d)
+                for m, d in pairs
+                if m["card_number"] not in existing_cards
+                and m["id_number"] not in existing_ids
                 and m["phone"] not in existing_phones
             ]
             member_ids = insert_rows(Member, [m for m, _ in fresh], with_ids=True)
@@ -315,12 +354,18 @@ def ensure_demo_logins(*, units: list[Organisation], report: SeedReport) -> list
         if not User.objects.filter(username=username).exists():
             if role is None:
                 User.objects.create_superuser(
-                    username=username, password=DEMO_PASSWORD, role=StaffRole.DISTRICT, organisation=organisation,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=StaffRole.DISTRICT,
+                    organisation=organisation,
                     first_name=full_name,
                 )
             else:
                 services.staff_user_create(
-                    username=username, password=DEMO_PASSWORD, role=role, organisation=organisation,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    organisation=organisation,
                     full_name=full_name,
                 )
             report.users_created += 1
@@ -329,12 +374,21 @@ def ensure_demo_logins(*, units: list[Organisation], report: SeedReport) -> list
     member = Member.objects.filter(card_number=DEMO_MEMBER_CARD).select_related("user").first()
     if member is None:
         member = services.member_create(
-            card_number=DEMO_MEMBER_CARD, name="张伟", id_number=DEMO_MEMBER_ID,
-            organisation=unit, phone=DEMO_MEMBER_PHONE, monthly_income=Decimal("6800.00"),
-            joined_union_on=date(2015, 3, 1), card_issued_on=date(2015, 3, 20), marital_status="single",
+            card_number=DEMO_MEMBER_CARD,
+            name="张伟",
+            id_number=DEMO_MEMBER_ID,
+            organisation=unit,
+            phone=DEMO_MEMBER_PHONE,
+            monthly_income=Decimal("6800.00"),
+            joined_union_on=date(2015, 3, 1),
+            card_issued_on=date(2015, 3, 20),
+            marital_status="single",
         )
         services.dues_record_create(
-            member=member, year=DEMO_TODAY.year, amount=Decimal("34.00"), paid_on=date(DEMO_TODAY.year, 1, 10),
+            member=member,
+            year=DEMO_TODAY.year,
+            amount=Decimal("34.00"),
+            paid_on=date(DEMO_TODAY.year, 1, 10),
             paid_in_one_go=False,
         )
     if member.user_id is None:
@@ -344,8 +398,9 @@ def ensure_demo_logins(*, units: list[Organisation], report: SeedReport) -> list
     return logins
 
 
-def seed_demo(*, members: int, seed: int, progress: Callable[[int], None] | None = None
-              ) -> tuple[SeedReport, list[DemoLogin]]:
+def seed_demo(
+    *, members: int, seed: int, progress: Callable[[int], None] | None = None
+) -> tuple[SeedReport, list[DemoLogin]]:
     report = SeedReport()
     units, report.units_created = ensure_units(seed=seed, members=members)
     streets = list(Organisation.objects.filter(level=OrganisationLevel.STREET).order_by("code"))

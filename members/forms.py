@@ -10,7 +10,8 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "text"}),
     )
     remember = forms.BooleanField(
-        label=_("在此设备保持登录"), required=False,
+        label=_("在此设备保持登录"),
+        required=False,
         help_text=_("仅在本人的手机或电脑上勾选：会员30天内无需再次登录，常用则自动续期；工作人员账号不保持登录。"),
     )
     error_messages = {
@@ -25,11 +26,17 @@ class PasswordCodeRequestForm(forms.Form):
 
 class PasswordCodeConfirmForm(forms.Form):
     identifier = forms.CharField(label=_("会员服务卡号或登记的手机号"), max_length=11)
-    code = forms.CharField(label=_("短信验证码"), max_length=6,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
-    new_password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    new_password2 = forms.CharField(label=_("再次输入新密码"),
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         cleaned = super().clean()

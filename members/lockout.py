@@ -58,8 +58,14 @@ class Lockout:
 
 def lockout_rules() -> list[LockoutRule]:
     return [
-        LockoutRule(name=rule["name"], parameters=tuple(rule["parameters"]), limit=rule["limit"],
-                    first_lock=rule["first_lock"], longest_lock=rule["longest_lock"], window=rule["window"])
+        LockoutRule(
+            name=rule["name"],
+            parameters=tuple(rule["parameters"]),
+            limit=rule["limit"],
+            first_lock=rule["first_lock"],
+            longest_lock=rule["longest_lock"],
+            window=rule["window"],
+        )
         for rule in settings.SIGN_IN_LOCKOUT
     ]
 
@@ -94,7 +100,8 @@ class SignInLockoutHandler(AxesDatabaseHandler):
             if None in counter.values():
                 continue
             seen = AccessAttempt.objects.filter(attempt_time__gte=now - rule.window, **counter).aggregate(
-                failures=Sum("failures_since_start"), last=Max("attempt_time"))
+                failures=Sum("failures_since_start"), last=Max("attempt_time")
+            )
             lock = rule.lock_after(seen["failures"] or 0)
             if lock is None:
                 continue

@@ -75,12 +75,8 @@ class Organisation(models.Model):
     street = models.ForeignKey(
         "self", verbose_name=_("所属街镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    unit_type = models.CharField(
-        _("单位性质"), max_length=24, choices=list(UNIT_TYPES.items()), blank=True
-    )
-    industry = models.CharField(
-        _("所属行业"), max_length=1, choices=list(INDUSTRY_SECTIONS.items()), blank=True
-    )
+    unit_type = models.CharField(_("单位性质"), max_length=24, choices=list(UNIT_TYPES.items()), blank=True)
+    industry = models.CharField(_("所属行业"), max_length=1, choices=list(INDUSTRY_SECTIONS.items()), blank=True)
     employee_count = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     union_established = models.BooleanField(_("已建立工会"), default=True)
     is_sanitation_operator = models.BooleanField(_("环卫作业企业"), default=False)
@@ -158,12 +154,18 @@ class Sex(models.TextChoices):
 
 class Member(models.Model):
     card_number = models.CharField(
-        _("会员服务卡号"), max_length=10, unique=True, validators=[validate_card_number],
+        _("会员服务卡号"),
+        max_length=10,
+        unique=True,
+        validators=[validate_card_number],
         error_messages={"unique": _("该会员服务卡号已被登记。")},
     )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
-        _("身份证号码"), max_length=18, unique=True, validators=[validate_id_number],
+        _("身份证号码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
         error_messages={"unique": _("该身份证号码已被登记。")},
     )
     # Last four characters of the ID number, indexed: staff search by them.
@@ -172,7 +174,10 @@ class Member(models.Model):
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_phone])
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="members",
+        Organisation,
+        verbose_name=_("所属工会"),
+        on_delete=models.PROTECT,
+        related_name="members",
         help_text=_("单位的基层工会；灵活就业人员为所在街镇（园区、行业）工会。"),
     )
     street = models.ForeignKey(
@@ -185,14 +190,22 @@ class Member(models.Model):
         _("灵活就业行业"), max_length=32, choices=list(FLEXIBLE_INDUSTRIES.items()), blank=True
     )
     monthly_income = models.DecimalField(
-        _("月平均收入（元）"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("月平均收入（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     joined_union_on = models.DateField(_("入会日期"), null=True, blank=True)
     card_issued_on = models.DateField(_("会员服务卡生成日期"), null=True, blank=True)
     has_city_medical_insurance = models.BooleanField(_("享受本市职工基本医疗保险"), default=True)
     hardship_certified_by = models.ForeignKey(
-        Organisation, verbose_name=_("困难职工认定工会"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("困难职工认定工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="certified_hardship_members",
     )
     hardship_certified_on = models.DateField(_("困难职工认定日期"), null=True, blank=True)
@@ -213,7 +226,9 @@ class Member(models.Model):
         ordering = ["card_number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["phone"], condition=~Q(phone=""), name="member_phone_unique_when_set",
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="member_phone_unique_when_set",
                 violation_error_message=_("该手机号码已被其他会员登记。"),
             ),
             models.CheckConstraint(

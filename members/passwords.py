@@ -42,12 +42,14 @@ class StaffPasswordValidator:
     def validate(self, password, user=None):
         if user is None or not (user.is_staff or user.is_superuser or getattr(user, "role", "member") != "member"):
             return
-        classes = sum((
-            any(c.islower() for c in password),
-            any(c.isupper() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
-        ))
+        classes = sum(
+            (
+                any(c.islower() for c in password),
+                any(c.isupper() for c in password),
+                any(c.isdigit() for c in password),
+                any(not c.isalnum() for c in password),
+            )
+        )
         if len(password) < STAFF_MIN_LENGTH or classes < 3:
             raise ValidationError(STAFF_PASSWORD_WEAK, code="staff_password_weak")
 

@@ -61,8 +61,10 @@ def code_digest(member_id: int, code: str) -> str:
 
 
 def _limits() -> dict[str, Limit]:
-    return {name: Limit(f"sms_code_{name}", limit["count"], limit["period"])
-            for name, limit in settings.SMS_CODE_LIMITS.items()}
+    return {
+        name: Limit(f"sms_code_{name}", limit["count"], limit["period"])
+        for name, limit in settings.SMS_CODE_LIMITS.items()
+    }
 
 
 def password_code_request(*, identifier: str, client_address: str | None) -> str:
@@ -126,9 +128,12 @@ def _confirm(identifier: str, code: str, new_password: str) -> tuple[User | None
     member = _member_for(identifier)
     now = timezone.now()
     # The same query whether or not the member exists.
-    latest = (PasswordResetCode.objects.select_for_update()
-              .filter(member_id=member.pk if member else None, used_at__isnull=True, expires_at__gt=now)
-              .order_by("-created_at").first())
+    latest = (
+        PasswordResetCode.objects.select_for_update()
+        .filter(member_id=member.pk if member else None, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
     if latest is None or latest.attempts >= MAX_ATTEMPTS:
         return None, True
     if not constant_time_compare(code_digest(member.pk, (code or "").strip()), latest.code_hash):

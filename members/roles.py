@@ -24,14 +24,35 @@ ROLE_GROUPS = {
 G, S, D = StaffRole.GRASSROOTS, StaffRole.STREET, StaffRole.DISTRICT
 
 ROLE_PERMISSIONS = {
-    G: ["members.view_member", "members.change_member", "members.view_organisation", "members.view_duesrecord",
-        "members.add_duesrecord", "members.change_duesrecord"],
-    S: ["members.view_member", "members.change_member", "members.view_organisation", "members.change_organisation",
-        "members.view_duesrecord"],
-    D: ["members.view_member", "members.add_member", "members.change_member", "members.view_organisation",
-        "members.add_organisation", "members.change_organisation", "members.view_duesrecord",
-        "members.add_duesrecord", "members.change_duesrecord", "members.view_user", "members.add_user",
-        "members.change_user"],
+    G: [
+        "members.view_member",
+        "members.change_member",
+        "members.view_organisation",
+        "members.view_duesrecord",
+        "members.add_duesrecord",
+        "members.change_duesrecord",
+    ],
+    S: [
+        "members.view_member",
+        "members.change_member",
+        "members.view_organisation",
+        "members.change_organisation",
+        "members.view_duesrecord",
+    ],
+    D: [
+        "members.view_member",
+        "members.add_member",
+        "members.change_member",
+        "members.view_organisation",
+        "members.add_organisation",
+        "members.change_organisation",
+        "members.view_duesrecord",
+        "members.add_duesrecord",
+        "members.change_duesrecord",
+        "members.view_user",
+        "members.add_user",
+        "members.change_user",
+    ],
 }
 
 
@@ -58,7 +79,8 @@ def sync_role_groups(using: str = "default", strict: bool = False) -> dict[str, 
     existing = {
         f"{app_label}.{codename}": pk
         for pk, app_label, codename in Permission.objects.using(using).values_list(
-            "pk", "content_type__app_label", "codename")
+            "pk", "content_type__app_label", "codename"
+        )
     }
     counts = {}
     for role, perms in collect_role_permissions().items():

@@ -39,8 +39,13 @@ def organisation_street(organisation: Organisation) -> Organisation | None:
 def check_organisation_parent(level: str, parent: Organisation | None) -> None:
     expected_parent = _PARENT_LEVEL.get(level)
     if expected_parent and (parent is None or parent.level != expected_parent):
-        raise ValidationError({"parent": ORGANISATION_PARENT_LEVEL.format(
-            level=OrganisationLevel(level).label, parent_level=OrganisationLevel(expected_parent).label)})
+        raise ValidationError(
+            {
+                "parent": ORGANISATION_PARENT_LEVEL.format(
+                    level=OrganisationLevel(level).label, parent_level=OrganisationLevel(expected_parent).label
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -139,9 +144,22 @@ def member_create(
 
 
 MEMBER_EDITABLE = {
-    "card_number", "name", "id_number", "organisation", "phone", "employment_type", "flexible_industry",
-    "monthly_income", "joined_union_on", "card_issued_on", "has_city_medical_insurance", "marital_status",
-    "hardship_certified_by", "hardship_certified_on", "is_active", "user",
+    "card_number",
+    "name",
+    "id_number",
+    "organisation",
+    "phone",
+    "employment_type",
+    "flexible_industry",
+    "monthly_income",
+    "joined_union_on",
+    "card_issued_on",
+    "has_city_medical_insurance",
+    "marital_status",
+    "hardship_certified_by",
+    "hardship_certified_on",
+    "is_active",
+    "user",
 }
 
 
@@ -162,7 +180,9 @@ def member_update(*, member: Member, **fields) -> Member:
 
 
 @transaction.atomic
-def dues_record_create(*, member: Member, year: int, amount: Decimal, paid_on: date, paid_in_one_go: bool) -> DuesRecord:
+def dues_record_create(
+    *, member: Member, year: int, amount: Decimal, paid_on: date, paid_in_one_go: bool
+) -> DuesRecord:
     record = DuesRecord(member=member, year=year, amount=amount, paid_on=paid_on, paid_in_one_go=paid_in_one_go)
     record.full_clean()
     record.save()
@@ -210,15 +230,22 @@ def check_account_management(actor: User | None, target: User | None = None, *, 
     if actor is None:
         return
     mine = account_authority(actor)
-    theirs = max(account_authority(target) if target is not None and target.pk else 0,
-                 _AUTHORITY.get(role, 0) if role else 0)
+    theirs = max(
+        account_authority(target) if target is not None and target.pk else 0, _AUTHORITY.get(role, 0) if role else 0
+    )
     if theirs >= mine:
         raise PermissionDenied(ACCOUNT_ABOVE_YOU)
 
 
 @transaction.atomic
 def staff_user_create(
-    *, username: str, password: str, role: str, organisation: Organisation, full_name: str = "", email: str = "",
+    *,
+    username: str,
+    password: str,
+    role: str,
+    organisation: Organisation,
+    full_name: str = "",
+    email: str = "",
     actor: User | None = None,
 ) -> User:
     check_account_management(actor, role=role)

@@ -33,8 +33,9 @@ class ConsoleBackend:
 
     def send(self, phone: str, text: str) -> None:
         if not settings.DEBUG:
-            logger.error("SMS to %s not sent: ConsoleBackend only works with DEBUG on (it would log the text)",
-                         mask_phone(phone))
+            logger.error(
+                "SMS to %s not sent: ConsoleBackend only works with DEBUG on (it would log the text)", mask_phone(phone)
+            )
             raise SmsUnavailable("ConsoleBackend is for development (DEBUG) only")
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 

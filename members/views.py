@@ -48,8 +48,11 @@ def password_code_confirm_view(request):
     form = PasswordCodeConfirmForm(request.POST or None, initial={"identifier": request.GET.get("identifier", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            password_code_confirm(identifier=form.cleaned_data["identifier"], code=form.cleaned_data["code"],
-                                  new_password=form.cleaned_data["new_password1"])
+            password_code_confirm(
+                identifier=form.cleaned_data["identifier"],
+                code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password1"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error("new_password1" if field == "__all__" else field, errors)

@@ -39,8 +39,16 @@ class PayoutItemInline(admin.TabularInline):
 class PayoutBatchAdmin(DistrictManagedAdmin):
     list_display = ("reference", "status", "total", "prepared_by", "prepared_at", "confirmed_by", "confirmed_at")
     list_filter = ("status",)
-    readonly_fields = ("reference", "status", "total", "prepared_by", "prepared_at", "confirmed_by",
-                       "confirmed_at", "note")
+    readonly_fields = (
+        "reference",
+        "status",
+        "total",
+        "prepared_by",
+        "prepared_at",
+        "confirmed_by",
+        "confirmed_at",
+        "note",
+    )
     inlines = (PayoutItemInline,)
     actions = ("confirm_selected", "cancel_selected")
     change_list_template = "admin/payouts/payoutbatch/change_list.html"
@@ -66,7 +74,9 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
     def get_urls(self):
         return [
             path("prepare/", self.admin_site.admin_view(self.prepare_view), name="payouts_payoutbatch_prepare"),
-            path("<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="payouts_payoutbatch_confirm"),
+            path(
+                "<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="payouts_payoutbatch_confirm"
+            ),
             path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="payouts_payoutbatch_cancel"),
             *super().get_urls(),
         ]
@@ -77,24 +87,39 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         if request.method == "POST":
             ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
             try:
-                batch = services.payout_batch_prepare(user=request.user, applications=payable_applications().filter(
-                    pk__in=ids), note=request.POST.get("note", "")[:300])
+                batch = services.payout_batch_prepare(
+                    user=request.user,
+                    applications=payable_applications().filter(pk__in=ids),
+                    note=request.POST.get("note", "")[:300],
+                )
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, error_text(exc))
                 return HttpResponseRedirect(request.get_full_path())
-            messages.success(request, _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
-                             % {"ref": batch.reference, "n": batch.items.count(), "total": batch.total})
+            messages.success(
+                request,
+                _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
+                % {"ref": batch.reference, "n": batch.items.count(), "total": batch.total},
+            )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
         rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")
         project = request.GET.get("project", "")
         if project:
             rows = rows.filter(project=project)
         rows = rows.order_by("decided_at", "pk")
-        return TemplateResponse(request, "admin/payouts/payoutbatch/prepare.html", {
-            **self.admin_site.each_context(request), "title": _("制作给付批次"), "opts": self.model._meta,
-            "rows": list(rows[:PREPARE_PAGE_ROWS]), "limit": PREPARE_PAGE_ROWS, "projects": SERVICE_PROJECTS,
-            "project": project, "project_titles": {p.code: p.title for p in SERVICE_PROJECTS},
-        })
+        return TemplateResponse(
+            request,
+            "admin/payouts/payoutbatch/prepare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("制作给付批次"),
+                "opts": self.model._meta,
+                "rows": list(rows[:PREPARE_PAGE_ROWS]),
+                "limit": PREPARE_PAGE_ROWS,
+                "projects": SERVICE_PROJECTS,
+                "project": project,
+                "project_titles": {p.code: p.title for p in SERVICE_PROJECTS},
+            },
+        )
 
     def _batch_step(self, request, pk, service, done):
         if request.method != "POST":

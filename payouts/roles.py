@@ -2,6 +2,10 @@ from members.models import StaffRole
 
 # Payout batches: district staff only (one prepares, another confirms).
 ROLE_PERMISSIONS = {
-    StaffRole.DISTRICT: ["payouts.view_payoutbatch", "payouts.add_payoutbatch", "payouts.change_payoutbatch",
-                         "payouts.view_payoutitem"],
+    StaffRole.DISTRICT: [
+        "payouts.view_payoutbatch",
+        "payouts.add_payoutbatch",
+        "payouts.change_payoutbatch",
+        "payouts.view_payoutitem",
+    ],
 }

@@ -45,22 +45,31 @@ def payout_batch_prepare(*, user: User, applications: Iterable, note: str = "") 
     payable = list(payable_applications().filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk"))
     if not payable:
         raise ValidationError(NOTHING_TO_PAY)
-    batch = PayoutBatch(total=sum((a.amount for a in payable), Decimal("0.00")), prepared_by=user, note=note,
-                        reference="")
+    batch = PayoutBatch(
+        total=sum((a.amount for a in payable), Decimal("0.00")), prepared_by=user, note=note, reference=""
+    )
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
     batch.save(update_fields=["reference"])
     try:
         with transaction.atomic():
-            PayoutItem.objects.bulk_create([
-                PayoutItem(batch=batch, application=a, amount=a.amount, route=a.decision.get("route") or "")
-                for a in payable])
+            PayoutItem.objects.bulk_create(
+                [
+                    PayoutItem(batch=batch, application=a, amount=a.amount, route=a.decision.get("route") or "")
+                    for a in payable
+                ]
+            )
     except IntegrityError:
         raise ValidationError(ALREADY_IN_BATCH) from None
     for application in payable:
-        application_payout_step(user=user, application=application, action="batch",
-                                comment=f"给付批次 {batch.reference}", data={"batch": batch.reference})
+        application_payout_step(
+            user=user,
+            application=application,
+            action="batch",
+            comment=f"给付批次 {batch.reference}",
+            data={"batch": batch.reference},
+        )
     return batch
 
 
@@ -75,16 +84,27 @@ def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     if batch.prepared_by_id == user.pk:
         raise ValidationError(SAME_PERSON)
     items = list(batch.items.order_by("application_id"))
-    locked = {a.pk: a for a in Application.objects.select_for_update(of=("self",))
-              .filter(pk__in=[i.application_id for i in items]).order_by("pk")}
-    mismatched = [locked[i.application_id].reference for i in items
-                  if locked[i.application_id].status != ApplicationStatus.BATCHED
-                  or locked[i.application_id].amount != i.amount]
+    locked = {
+        a.pk: a
+        for a in Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=[i.application_id for i in items])
+        .order_by("pk")
+    }
+    mismatched = [
+        locked[i.application_id].reference
+        for i in items
+        if locked[i.application_id].status != ApplicationStatus.BATCHED or locked[i.application_id].amount != i.amount
+    ]
     if mismatched:
         raise ValidationError(ITEMS_CHANGED.format(references="、".join(mismatched)))
     for item in items:
-        application_payout_step(user=user, application=locked[item.application_id], action="mark_paid",
-                                comment=f"给付批次 {batch.reference}", data={"batch": batch.reference})
+        application_payout_step(
+            user=user,
+            application=locked[item.application_id],
+            action="mark_paid",
+            comment=f"给付批次 {batch.reference}",
+            data={"batch": batch.reference},
+        )
     batch.status = PayoutBatchStatus.CONFIRMED
     batch.confirmed_by, batch.confirmed_at = user, timezone.now()
     batch._history_user = user
@@ -100,8 +120,13 @@ def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     if batch.status != PayoutBatchStatus.PREPARED:
         raise ValidationError(NOT_PREPARED)
     for item in batch.items.select_related("application").order_by("application_id"):
-        application_payout_step(user=user, application=item.application, action="unbatch",
-                                comment=f"给付批次 {batch.reference} 已作废", data={"batch": batch.reference})
+        application_payout_step(
+            user=user,
+            application=item.application,
+            action="unbatch",
+            comment=f"给付批次 {batch.reference} 已作废",
+            data={"batch": batch.reference},
+        )
     batch.items.update(live=False)
     batch.status = PayoutBatchStatus.CANCELLED
     batch._history_user = user

@@ -115,14 +115,17 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return (("review", _("审核等待超过%(days)d天") % {"days": review_overdue_days()}),
-                ("payout", _("已过给付期限未给付")))
+        return (
+            ("review", _("审核等待超过%(days)d天") % {"days": review_overdue_days()}),
+            ("payout", _("已过给付期限未给付")),
+        )
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "review":
-            return queryset.filter(status__in=workflow.REVIEW_STATUSES,
-                                   status_changed_at__lt=now - timedelta(days=review_overdue_days()))
+            return queryset.filter(
+                status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=review_overdue_days())
+            )
         if self.value() == "payout":
             return queryset.filter(status=S.APPROVED, payout_due__lt=timezone.localdate())
         return queryset
@@ -130,8 +133,17 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdmin):
-    list_display = ("reference", "applicant", "project_title", "policy_year", "status_badge", "amount",
-                    "street", "submitted_at", "waiting")
+    list_display = (
+        "reference",
+        "applicant",
+        "project_title",
+        "policy_year",
+        "status_badge",
+        "amount",
+        "street",
+        "submitted_at",
+        "waiting",
+    )
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
     search_fields = ("reference",)  # see get_search_results: one indexed lookup chosen by the term's shape
     search_help_text = _("按申请编号、会员服务卡号、姓名（开头）、单位名称（开头）或身份证后四位查找")
@@ -198,7 +210,9 @@ class ApplicationAdmin(ScopedAdmin):
                 failed.append(f"{application.reference}：{exc.message}")
         label = workflow.TRANSITIONS[action].label
         if done:
-            self.message_user(request, _("%(label)s：已处理 %(n)d 份。") % {"label": label, "n": done}, messages.SUCCESS)
+            self.message_user(
+                request, _("%(label)s：已处理 %(n)d 份。") % {"label": label, "n": done}, messages.SUCCESS
+            )
         for message in failed:
             self.message_user(request, message, messages.ERROR)
 
@@ -210,11 +224,19 @@ class ApplicationAdmin(ScopedAdmin):
                 self._run(request, queryset, action, form.cleaned_data["comment"])
                 return None
             messages.error(request, workflow.REASON_REQUIRED.format(action=transition.label))
-        return render(request, "admin/projects/application/transition_confirm.html", {
-            **self.admin_site.each_context(request), "title": transition.label, "transition": transition,
-            "applications": queryset, "form": TransitionForm(), "action_name": f"{action}_selected",
-            "opts": self.model._meta,
-        })
+        return render(
+            request,
+            "admin/projects/application/transition_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": transition.label,
+                "transition": transition,
+                "applications": queryset,
+                "form": TransitionForm(),
+                "action_name": f"{action}_selected",
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description=_("审核通过所选申请"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -233,12 +255,21 @@ class ApplicationAdmin(ScopedAdmin):
     def get_urls(self):
         urls = super().get_urls()
         custom = [
-            path("<path:object_id>/transition/<slug:action>/", self.admin_site.admin_view(self.transition_view),
-                 name="projects_application_transition"),
-            path("<path:object_id>/recalculate/", self.admin_site.admin_view(self.recalculate_view),
-                 name="projects_application_recalculate"),
-            path("<path:object_id>/review-facts/", self.admin_site.admin_view(self.review_facts_view),
-                 name="projects_application_review_facts"),
+            path(
+                "<path:object_id>/transition/<slug:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="projects_application_transition",
+            ),
+            path(
+                "<path:object_id>/recalculate/",
+                self.admin_site.admin_view(self.recalculate_view),
+                name="projects_application_recalculate",
+            ),
+            path(
+                "<path:object_id>/review-facts/",
+                self.admin_site.admin_view(self.review_facts_view),
+                name="projects_application_review_facts",
+            ),
         ]
         return custom + urls
 
@@ -246,8 +277,9 @@ class ApplicationAdmin(ScopedAdmin):
         application = self.get_object(request, object_id)
         extra = {
             "application": application,
-            "actions_available": [t for t in workflow.available_actions(request.user, application)
-                                  if t.actor != workflow.APPLICANT],
+            "actions_available": [
+                t for t in workflow.available_actions(request.user, application) if t.actor != workflow.APPLICANT
+            ],
             "events": application.events.select_related("actor").all(),
             "attachments": application.attachments.all(),
             "transition_form": TransitionForm(),
@@ -264,13 +296,16 @@ class ApplicationAdmin(ScopedAdmin):
         form = TransitionForm(request.POST)
         form.is_valid()
         try:
-            application_transition(user=request.user, application=application, action=action,
-                                   comment=form.cleaned_data.get("comment", ""))
+            application_transition(
+                user=request.user, application=application, action=action, comment=form.cleaned_data.get("comment", "")
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(ref)s：%(label)s") % {
-                "ref": application.reference, "label": workflow.TRANSITIONS[action].label})
+            messages.success(
+                request,
+                _("%(ref)s：%(label)s") % {"ref": application.reference, "label": workflow.TRANSITIONS[action].label},
+            )
         return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
 
     def review_facts_view(self, request, object_id):
@@ -279,44 +314,66 @@ class ApplicationAdmin(ScopedAdmin):
         if not workflow.may_review(request.user, application):
             raise PermissionDenied
         level = workflow.current_level(application)
-        form = ReviewerFactsForm(request.POST or None, facts=reviewer_facts(application, level.value),
-                                 initial_facts=application.facts)
+        form = ReviewerFactsForm(
+            request.POST or None, facts=reviewer_facts(application, level.value), initial_facts=application.facts
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             try:
                 if "confirm" in request.POST:
-                    application_supply_facts(user=request.user, application=application, facts=form.raw_facts(),
-                                             comment=form.cleaned_data.get("comment", ""))
+                    application_supply_facts(
+                        user=request.user,
+                        application=application,
+                        facts=form.raw_facts(),
+                        comment=form.cleaned_data.get("comment", ""),
+                    )
                     messages.success(request, _("审核事实已填写，判定已按其重新计算并记入进度。"))
                     return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
-                preview = application_supplied_facts_preview(user=request.user, application=application,
-                                                             facts=form.raw_facts())
+                preview = application_supplied_facts_preview(
+                    user=request.user, application=application, facts=form.raw_facts()
+                )
             except FactsError as exc:
                 for name, message in exc.errors.items():
                     form.add_error(name if name in form.fields else None, message)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
-        return TemplateResponse(request, "admin/projects/application/review_facts.html", {
-            **self.admin_site.each_context(request), "title": _("填写审核事实"), "application": application,
-            "form": form, "preview": preview, "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/projects/application/review_facts.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("填写审核事实"),
+                "application": application,
+                "form": form,
+                "preview": preview,
+                "opts": self.model._meta,
+            },
+        )
 
     def recalculate_view(self, request, object_id):
         application = self.get_object(request, object_id)
         if request.method == "POST":
             try:
-                application_recalculate(user=request.user, application=application,
-                                        comment=request.POST.get("comment", ""))
+                application_recalculate(
+                    user=request.user, application=application, comment=request.POST.get("comment", "")
+                )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("已按当前政策表重新计算，差异已记入进度。"))
             return HttpResponseRedirect(reverse("admin:projects_application_change", args=[application.pk]))
         preview = application_recalculation_preview(application=application)
-        return TemplateResponse(request, "admin/projects/application/recalculate.html", {
-            **self.admin_site.each_context(request), "title": _("重新计算"), "application": application,
-            "preview": preview, "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/projects/application/recalculate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("重新计算"),
+                "application": application,
+                "preview": preview,
+                "opts": self.model._meta,
+            },
+        )
 
 
 PROJECT_TITLES = {p.code: p.title for p in SERVICE_PROJECTS}
@@ -356,8 +413,18 @@ class OfferingForm(forms.ModelForm):
 
     class Meta:
         model = Offering
-        fields = ("rule_id", "policy_year", "title", "starts_at", "ends_at", "location", "organiser", "facts",
-                  "is_open", "notes")
+        fields = (
+            "rule_id",
+            "policy_year",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "organiser",
+            "facts",
+            "is_open",
+            "notes",
+        )
 
     user = None  # the request's user (UserFormMixin)
 
@@ -406,13 +473,25 @@ class OfferingAdmin(UserFormMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            offering_update(user=request.user, offering=obj, capacity=form.cleaned_data["capacity"],
-                           **{k: form.cleaned_data[k] for k in OFFERING_EDITABLE if k in form.cleaned_data})
+            offering_update(
+                user=request.user,
+                offering=obj,
+                capacity=form.cleaned_data["capacity"],
+                **{k: form.cleaned_data[k] for k in OFFERING_EDITABLE if k in form.cleaned_data},
+            )
             return
         created = offering_create(
-            user=request.user, rule_id=obj.rule_id, policy_year=obj.policy_year, title=obj.title,
-            starts_at=obj.starts_at, ends_at=obj.ends_at, capacity=form.cleaned_data["capacity"],
-            organiser=obj.organiser, location=obj.location, facts=obj.facts, notes=obj.notes,
+            user=request.user,
+            rule_id=obj.rule_id,
+            policy_year=obj.policy_year,
+            title=obj.title,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            capacity=form.cleaned_data["capacity"],
+            organiser=obj.organiser,
+            location=obj.location,
+            facts=obj.facts,
+            notes=obj.notes,
         )
         obj.pk = created.pk
 
@@ -451,4 +530,3 @@ class QuotaPoolAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "capacity"}
         quota_capacity_set(pool=obj, capacity=form.cleaned_data["capacity"], **fields)
-

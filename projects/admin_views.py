@@ -13,5 +13,9 @@ def dashboard_view(request):
     """区总工作台: counts, quotas, amounts by payer, what is overdue. District staff only."""
     if not is_district(request.user):
         raise PermissionDenied
-    context = {**admin.site.each_context(request), "title": "区总工会工作台", "d": district_dashboard(user=request.user)}
+    context = {
+        **admin.site.each_context(request),
+        "title": "区总工会工作台",
+        "d": district_dashboard(user=request.user),
+    }
     return TemplateResponse(request, "admin/dashboard.html", context)

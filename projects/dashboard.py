@@ -62,32 +62,45 @@ def district_dashboard(*, user=None, today=None) -> Dashboard:
     submitted = Application.objects.exclude(status=S.DRAFT)
     per_project_street = list(submitted.values_list("project", "street_id", "status").annotate(n=Count("id")))
     projects = {p.code: p.title for p in SERVICE_PROJECTS}
-    streets = dict(Organisation.objects.filter(level=OrganisationLevel.STREET).order_by("code")
-                   .values_list("pk", "name"))
+    streets = dict(
+        Organisation.objects.filter(level=OrganisationLevel.STREET).order_by("code").values_list("pk", "name")
+    )
     streets[None] = "区级（无街镇）"
     by_project = _grid(((p, s, n) for p, _, s, n in per_project_street), projects, statuses)
     by_street = _grid(((st, s, n) for _, st, s, n in per_project_street), streets, statuses)
     status_totals = [sum(row[1][i] for row in by_project) for i in range(len(statuses))]
 
-    approved = dict(ApplicationShare.objects.filter(application__status__in=APPROVED)
-                    .values_list("payer").annotate(total=Sum("amount")))
-    paid = dict(ApplicationShare.objects.filter(application__paid_at__isnull=False)
-                .values_list("payer").annotate(total=Sum("amount")))
+    approved = dict(
+        ApplicationShare.objects.filter(application__status__in=APPROVED)
+        .values_list("payer")
+        .annotate(total=Sum("amount"))
+    )
+    paid = dict(
+        ApplicationShare.objects.filter(application__paid_at__isnull=False)
+        .values_list("payer")
+        .annotate(total=Sum("amount"))
+    )
     zero = Decimal("0.00")
-    amounts = [(PAYER_LABELS[Payer(p)], approved.get(p, zero), paid.get(p, zero))
-               for p in Payer if p in approved or p in paid]
+    amounts = [
+        (PAYER_LABELS[Payer(p)], approved.get(p, zero), paid.get(p, zero)) for p in Payer if p in approved or p in paid
+    ]
 
     days = getattr(settings, "REVIEW_OVERDUE_DAYS", 7)
-    waiting = Application.objects.filter(status__in=workflow.REVIEW_STATUSES,
-                                         status_changed_at__lt=now - timedelta(days=days))
+    waiting = Application.objects.filter(
+        status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=days)
+    )
     late = Application.objects.filter(status=S.APPROVED, payout_due__lt=today)
     related = ("applicant_member", "applicant_organisation", "street")
     return Dashboard(
         statuses=[(s, S(s).label) for s in statuses],
-        by_project=by_project, by_street=by_street, status_totals=status_totals,
+        by_project=by_project,
+        by_street=by_street,
+        status_totals=status_totals,
         quotas=list(QuotaPool.objects.filter(offering__isnull=True).order_by("project", "key")),
         amounts=amounts,
-        overdue_reviews=waiting.count(), overdue_review_days=days, overdue_payouts=late.count(),
+        overdue_reviews=waiting.count(),
+        overdue_review_days=days,
+        overdue_payouts=late.count(),
         oldest_reviews=list(waiting.select_related(*related).order_by("status_changed_at")[:20]),
         late_payouts=list(late.select_related(*related).order_by("payout_due")[:20]),
         app_items=[item(user, today) for item in DASHBOARD_ITEMS] if user is not None else [],

@@ -25,8 +25,16 @@ OFFERINGS = (
     # (rule, year, title, days after DEMO_TODAY, hour, place, capacity, fixed facts)
     ("singles_event", 2021, "嘉缘会·冬日读书交友会", 40, 14, "嘉定区工人文化宫", 60, {}),
     ("singles_event", 2021, "嘉缘会·新年户外徒步", 55, 9, "嘉定紫藤园", 40, {}),
-    ("culture_class_booking", 2019, "艺术课堂·古典吉他（初级）", 35, 19, "嘉定区工人文化宫三楼", 25,
-     {"programme": "art_class"}),
+    (
+        "culture_class_booking",
+        2019,
+        "艺术课堂·古典吉他（初级）",
+        35,
+        19,
+        "嘉定区工人文化宫三楼",
+        25,
+        {"programme": "art_class"},
+    ),
     ("culture_class_booking", 2019, "历铁人·瑜伽体验课", 38, 18, "嘉定区职工健身中心", 30, {"programme": "iron_man"}),
     ("ticket_booking", 2019, "剧精彩·周末电影专场", 45, 14, "嘉定影剧院", 200, {"programme": "film"}),
     ("counselling_appointment", 2019, "个案心理咨询（周三下午）", 37, 14, "嘉定工会职工心理咨询室", 4, {}),
@@ -42,8 +50,17 @@ def seed_offerings(*, district: Organisation, organiser_user: User) -> int:
     for rule_id, year, title, days, hour, place, capacity, facts in OFFERINGS:
         if Offering.objects.filter(rule_id=rule_id, title=title).exists():
             continue
-        offering_create(user=organiser_user, rule_id=rule_id, policy_year=year, title=title,
-                       starts_at=_at(days, hour), capacity=capacity, organiser=district, location=place, facts=facts)
+        offering_create(
+            user=organiser_user,
+            rule_id=rule_id,
+            policy_year=year,
+            title=title,
+            starts_at=_at(days, hour),
+            capacity=capacity,
+            organiser=district,
+            location=place,
+            facts=facts,
+        )
         created += 1
     return created
 
@@ -52,8 +69,9 @@ def _legal_aid(member: Member, claim_kind: str) -> Application | None:
     if Application.objects.filter(applicant_member=member, rule_id="legal_aid").exists():
         return None
     try:
-        return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                                  facts={"claim_kind": claim_kind}, member=member)
+        return application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": claim_kind}, member=member
+        )
     except ApplicationError:
         return None
 
@@ -77,8 +95,12 @@ def seed_applications(*, seed: int, reviewers: dict[str, User], count: int = 24)
     created = 0
     if _legal_aid(demo, "wages"):
         created += 1
-    members = list(Member.objects.filter(employment_type__in=("employee", "migrant_worker")).exclude(phone="")
-                   .exclude(card_number=DEMO_MEMBER_CARD).order_by("card_number")[: count * 3])
+    members = list(
+        Member.objects.filter(employment_type__in=("employee", "migrant_worker"))
+        .exclude(phone="")
+        .exclude(card_number=DEMO_MEMBER_CARD)
+        .order_by("card_number")[: count * 3]
+    )
     password_hash = make_password(DEMO_PASSWORD)
     for member in rng.sample(members, min(count, len(members))):
         _demo_login(member, password_hash)
@@ -88,9 +110,11 @@ def seed_applications(*, seed: int, reviewers: dict[str, User], count: int = 24)
         created += 1
         roll = rng.random()
         if roll < 0.35:
-            application_transition(user=reviewers["district"], application=application, action="approve",
-                                   comment="符合法律援助条件")
+            application_transition(
+                user=reviewers["district"], application=application, action="approve", comment="符合法律援助条件"
+            )
         elif roll < 0.45:
-            application_transition(user=reviewers["district"], application=application, action="return",
-                                   comment="请补充劳动合同或工资条")
+            application_transition(
+                user=reviewers["district"], application=application, action="return", comment="请补充劳动合同或工资条"
+            )
     return created

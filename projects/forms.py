@@ -57,9 +57,17 @@ def _display(value: Any) -> Any:
 class FactsForm(forms.Form):
     """Fields named after the rule's facts; raw_facts() hands what was typed to the service."""
 
-    def __init__(self, *args, rule: Rule, locked: Mapping[str, Any] | None = None,
-                 initial_facts: Mapping[str, Any] | None = None, proofs: tuple[str, ...] = (),
-                 offerings=None, offering_required: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        rule: Rule,
+        locked: Mapping[str, Any] | None = None,
+        initial_facts: Mapping[str, Any] | None = None,
+        proofs: tuple[str, ...] = (),
+        offerings=None,
+        offering_required: bool = False,
+        **kwargs,
+    ):
         self.rule = rule
         self.offerings = {str(s.pk): s for s in offerings} if offerings is not None else None
         self.locked = dict(locked or {})
@@ -68,7 +76,8 @@ class FactsForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         if self.offerings is not None:
             choices = [("", "—")] + [
-                (pk, f"{s}（{s.location}，余{s.quota.remaining}个名额）") for pk, s in self.offerings.items()]
+                (pk, f"{s}（{s.location}，余{s.quota.remaining}个名额）") for pk, s in self.offerings.items()
+            ]
             self.fields["offering"] = forms.ChoiceField(label=_("场次"), choices=choices, required=offering_required)
         for fact in rule.schema:
             field = _field_for(fact, disabled=fact.name in self.locked)
@@ -77,7 +86,8 @@ class FactsForm(forms.Form):
             self.fields[fact.name] = field
         for kind in proofs:
             self.fields[f"proof_{kind}"] = forms.FileField(
-                label=_("上传材料：%(kind)s") % {"kind": AttachmentKind(kind).label}, required=False,
+                label=_("上传材料：%(kind)s") % {"kind": AttachmentKind(kind).label},
+                required=False,
                 help_text=_("PDF、JPG、PNG 或 Excel，10 MB 以内"),
             )
 
@@ -100,8 +110,9 @@ class FactsForm(forms.Form):
             self.add_error(name if name in self.fields else None, message)
 
     def uploads(self) -> list[tuple[str, Any]]:
-        return [(kind, self.cleaned_data[f"proof_{kind}"]) for kind in self.proofs
-                if self.cleaned_data.get(f"proof_{kind}")]
+        return [
+            (kind, self.cleaned_data[f"proof_{kind}"]) for kind in self.proofs if self.cleaned_data.get(f"proof_{kind}")
+        ]
 
 
 class CalculatorForm(FactsForm):
@@ -113,16 +124,19 @@ class ReviewerFactsForm(forms.Form):
 
     def __init__(self, *args, facts, initial_facts: Mapping[str, Any] | None = None, **kwargs):
         self.facts = list(facts)
-        super().__init__(*args, initial={f.name: _display((initial_facts or {}).get(f.name)) for f in self.facts},
-                         **kwargs)
+        super().__init__(
+            *args, initial={f.name: _display((initial_facts or {}).get(f.name)) for f in self.facts}, **kwargs
+        )
         for fact in self.facts:
             self.fields[fact.name] = _field_for(fact, disabled=False)
-        self.fields["comment"] = forms.CharField(label=_("说明"), required=False,
-                                                 widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["comment"] = forms.CharField(
+            label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
 
     def raw_facts(self) -> dict[str, Any]:
-        return {f.name: self.cleaned_data.get(f.name) for f in self.facts
-                if self.cleaned_data.get(f.name) not in (None, "")}
+        return {
+            f.name: self.cleaned_data.get(f.name) for f in self.facts if self.cleaned_data.get(f.name) not in (None, "")
+        }
 
 
 class TransitionForm(forms.Form):

@@ -47,8 +47,12 @@ class ReviewLevel(models.TextChoices):
 # Statuses in which an application still holds its place (quota, once-a-year key).
 INACTIVE_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
 # Decided in the applicant's favour: approved, waiting in a payout batch, paid, or closed after that.
-GRANTED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.BATCHED, ApplicationStatus.PAID,
-                    ApplicationStatus.CLOSED)
+GRANTED_STATUSES = (
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.BATCHED,
+    ApplicationStatus.PAID,
+    ApplicationStatus.CLOSED,
+)
 
 
 class Offering(models.Model):
@@ -66,11 +70,10 @@ class Offering(models.Model):
     organiser = models.ForeignKey(
         Organisation, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="offerings"
     )
-    quota = models.OneToOneField(
-        "QuotaPool", verbose_name=_("名额"), on_delete=models.PROTECT, related_name="offering"
+    quota = models.OneToOneField("QuotaPool", verbose_name=_("名额"), on_delete=models.PROTECT, related_name="offering")
+    facts = models.JSONField(
+        _("固定事实"), default=dict, blank=True, help_text=_("报名者共用的事实，如体检计划、活动日期")
     )
-    facts = models.JSONField(_("固定事实"), default=dict, blank=True,
-                             help_text=_("报名者共用的事实，如体检计划、活动日期"))
     is_open = models.BooleanField(_("开放报名"), default=True)
     notes = models.TextField(_("说明"), blank=True)
     history = HistoricalRecords(verbose_name=_("场次变更记录"))
@@ -101,7 +104,11 @@ class Application(models.Model):
         Member, verbose_name=_("申请会员"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     applicant_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("申请组织"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("申请组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     # Scope: the organisation and street/town the application belongs to (see members.selectors.Scope).
@@ -114,8 +121,9 @@ class Application(models.Model):
     offering = models.ForeignKey(
         Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
-    status = models.CharField(_("状态"), max_length=24, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
     review_chain = models.JSONField(_("审核流程"), default=list)
     facts = models.JSONField(_("申请事实"), default=dict)
     decision = models.JSONField(_("规则判定"), default=dict)
@@ -208,7 +216,11 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=24, choices=ApplicationStatus.choices, blank=True)
     level = models.CharField(_("审核层级"), max_length=16, choices=ReviewLevel.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     comment = models.TextField(_("意见"), blank=True)
@@ -274,10 +286,12 @@ class QuotaPool(models.Model):
     taken = models.PositiveIntegerField(_("已用"), default=0)
     # First come, first served (先到先得): from `opens_at`, requests join an ordered queue (Redis) and
     # a worker allocates places in arrival order (projects.services.queue). Before it, bookings are refused.
-    first_come = models.BooleanField(_("先到先得"), default=False,
-                                     help_text=_("开放后提交的预约按到达顺序排队，依次分配名额"))
-    opens_at = models.DateTimeField(_("开放预约时间"), null=True, blank=True,
-                                    help_text=_("此前不受理预约；页面倒计时，到点即可提交"))
+    first_come = models.BooleanField(
+        _("先到先得"), default=False, help_text=_("开放后提交的预约按到达顺序排队，依次分配名额")
+    )
+    opens_at = models.DateTimeField(
+        _("开放预约时间"), null=True, blank=True, help_text=_("此前不受理预约；页面倒计时，到点即可提交")
+    )
     # Capacity edits are audited; the taken counter moves by conditional UPDATE and is reconstructible from claims.
     history = HistoricalRecords(verbose_name=_("名额变更记录"), excluded_fields=["taken"])
 
@@ -327,16 +341,19 @@ class QueuedBooking(models.Model):
     pool = models.ForeignKey(QuotaPool, verbose_name=_("名额"), on_delete=models.PROTECT, related_name="queued")
     ticket = models.PositiveBigIntegerField(_("排队序号"))  # arrival order in the pool's queue
     arrived_at = models.DateTimeField(_("到达时间"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT, related_name="+"
+    )
     rule_id = models.CharField(_("规则"), max_length=64)
     policy_year = models.PositiveSmallIntegerField(_("政策年度"))
-    offering = models.ForeignKey(Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    offering = models.ForeignKey(
+        Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     facts = models.JSONField(_("填写内容"), default=dict)
     outcome = models.CharField(_("结果"), max_length=16, choices=QueueOutcome.choices)
-    application = models.ForeignKey(Application, verbose_name=_("申请"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     message = models.CharField(_("说明"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("处理时间"), default=timezone.now)
 

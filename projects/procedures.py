@@ -69,6 +69,7 @@ def once_per_fact(*names: str) -> DedupFn:
 def once_ever_for(kind: str, *names: str) -> DedupFn:
     """One award for the thing awarded, whoever applies and in whichever policy year (a certificate,
     an apprentice's promotion, a patent). Values are normalised: case, spaces and full-width forms."""
+
     def key(applicant: Applicant, facts: Mapping[str, Any]) -> str | None:
         values = [facts.get(n) for n in names]
         if any(v in (None, "") for v in values):

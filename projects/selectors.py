@@ -76,8 +76,15 @@ def applicant_profile(*, member: Member | None, organisation, today: date) -> di
     return member_profile(member, today) if member is not None else organisation_profile(organisation)
 
 
-def locked_facts(rule: Rule, *, member: Member | None, organisation, today: date,
-                 profile: dict[str, Any] | None = None, typed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def locked_facts(
+    rule: Rule,
+    *,
+    member: Member | None,
+    organisation,
+    today: date,
+    profile: dict[str, Any] | None = None,
+    typed: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The record facts (Fact.source == "record"): today's date, what the member's or unit's record
     says, and what the project app's records say (Procedure.locked_facts). The same for the apply
     form, the submission and the entitlement scan; a record fact the records cannot answer stays
@@ -101,8 +108,11 @@ def locked_facts(rule: Rule, *, member: Member | None, organisation, today: date
 
 def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     """Profile facts shown already filled in that the applicant may still correct (income, marital status)."""
-    return {f.name: profile[f.profile] for f in rule.schema
-            if f.profile and f.source == "applicant" and profile.get(f.profile) is not None}
+    return {
+        f.name: profile[f.profile]
+        for f in rule.schema
+        if f.profile and f.source == "applicant" and profile.get(f.profile) is not None
+    }
 
 
 class EntitlementState:
@@ -139,8 +149,11 @@ class Entitlement:
 
 def member_rules(on_year: int) -> list[Rule]:
     """Rules a member applies for, newest policy year in force."""
-    return [r for r in registry.current_rules(on_year)
-            if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable]
+    return [
+        r
+        for r in registry.current_rules(on_year)
+        if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
+    ]
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
@@ -154,19 +167,34 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     with member_records_primed(member):
         for rule in rules:
             locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
-            decided = decide(rule_id=rule.rule_id, year=rule.policy_year, facts=prefilled_facts(rule, profile),
-                             locked=locked, partial=True, strict=False, data=data[rule.policy_year], refs=refs)
+            decided = decide(
+                rule_id=rule.rule_id,
+                year=rule.policy_year,
+                facts=prefilled_facts(rule, profile),
+                locked=locked,
+                partial=True,
+                strict=False,
+                data=data[rule.policy_year],
+                refs=refs,
+            )
             results.append((rule, decided.decision))
-    order = {EntitlementState.ELIGIBLE: 0, EntitlementState.NOT_YET_OPEN: 1,
-             EntitlementState.NEEDS_INFORMATION: 2, EntitlementState.NOT_ELIGIBLE: 3}
+    order = {
+        EntitlementState.ELIGIBLE: 0,
+        EntitlementState.NOT_YET_OPEN: 1,
+        EntitlementState.NEEDS_INFORMATION: 2,
+        EntitlementState.NOT_ELIGIBLE: 3,
+    }
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
     return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
 
 
 def open_offerings(rule_id: str, policy_year: int, now) -> QuerySet[Offering]:
     """Offerings still taking bookings, soonest first, with their places."""
-    return (Offering.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
-            .select_related("quota").order_by("starts_at"))
+    return (
+        Offering.objects.filter(rule_id=rule_id, policy_year=policy_year, is_open=True, starts_at__gt=now)
+        .select_related("quota")
+        .order_by("starts_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -189,15 +217,20 @@ def first_come_openings(rule_id: str, policy_year: int, offerings, now) -> list[
     since = now - settings.FIRST_COME_QUEUE_WINDOW
     pools = QuotaPool.objects.filter(
         Q(key__startswith=f"{rule_id}:{policy_year}:") | Q(pk__in=[o.quota_id for o in offerings]),
-        first_come=True, opens_at__gt=since).order_by("opens_at")
+        first_come=True,
+        opens_at__gt=since,
+    ).order_by("opens_at")
     return [Opening(label=p.label, opens_at=p.opens_at, capacity=p.capacity) for p in pools]
 
 
 def open_offerings_of_project(project: str, now, limit: int = 50) -> list[Offering]:
     """Upcoming offerings of a project still taking bookings. Public: a slot carries no one's
     name (even counselling slots — the bookings are what is confidential)."""
-    return list(Offering.objects.filter(project=project, is_open=True, starts_at__gt=now)
-                .select_related("quota").order_by("starts_at")[:limit])
+    return list(
+        Offering.objects.filter(project=project, is_open=True, starts_at__gt=now)
+        .select_related("quota")
+        .order_by("starts_at")[:limit]
+    )
 
 
 def applications_of_member(member: Member) -> QuerySet[Application]:
@@ -234,15 +267,21 @@ def holds_explicit_permission(user: User, dotted: str) -> bool:
     cache = user.__dict__.setdefault("_explicit_permissions", {})
     if dotted not in cache:
         app_label, codename = dotted.split(".", 1)
-        cache[dotted] = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename).filter(Q(user=user) | Q(group__user=user)).exists()
+        cache[dotted] = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
     return cache[dotted]
 
 
 def hidden_rule_ids(user: User) -> list[str]:
     """Confidential rules (Procedure.confidential_permission) this staff user may not see."""
-    return [procedure.rule_id for procedure in PROCEDURES.values()
-            if procedure.confidential_permission and not holds_explicit_permission(user, procedure.confidential_permission)]
+    return [
+        procedure.rule_id
+        for procedure in PROCEDURES.values()
+        if procedure.confidential_permission and not holds_explicit_permission(user, procedure.confidential_permission)
+    ]
 
 
 def without_confidential(user: User, queryset: QuerySet[Application]) -> QuerySet[Application]:
@@ -252,22 +291,32 @@ def without_confidential(user: User, queryset: QuerySet[Application]) -> QuerySe
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
     """Staff: applications within their scope (members.selectors.scope_for), minus confidential ones."""
-    return without_confidential(user, scope_for(user).filter(
-        Application.objects.select_related("applicant_member", "applicant_organisation", "street")
-    ))
+    return without_confidential(
+        user,
+        scope_for(user).filter(
+            Application.objects.select_related("applicant_member", "applicant_organisation", "street")
+        ),
+    )
 
 
 # Rules whose approved applications are coverage the member holds, and rules that are claims on it.
 COVERAGE_RULES = ("member_basic_coverage", "flexible_worker_coverage", "flexible_worker_care")
-CLAIM_RULES = ("member_coverage_benefit", "flexible_worker_benefit", "city_condolence_payment",
-               "district_condolence_payment")
+CLAIM_RULES = (
+    "member_coverage_benefit",
+    "flexible_worker_benefit",
+    "city_condolence_payment",
+    "district_condolence_payment",
+)
 HELD = GRANTED_STATUSES
 
 
 def coverage_of_member(member: Member) -> dict[str, list[Application]]:
     """Coverage held (with its period and claim deadlines) and claims made, for "我的保障"."""
-    rows = list(Application.objects.filter(applicant_member=member, rule_id__in=COVERAGE_RULES + CLAIM_RULES)
-                .order_by("-policy_year", "-created_at"))
+    rows = list(
+        Application.objects.filter(applicant_member=member, rule_id__in=COVERAGE_RULES + CLAIM_RULES).order_by(
+            "-policy_year", "-created_at"
+        )
+    )
     return {
         "coverages": [a for a in rows if a.rule_id in COVERAGE_RULES and a.status in HELD],
         "claims": [a for a in rows if a.rule_id in CLAIM_RULES],
@@ -316,8 +365,15 @@ def member_records_primed(member: Member):
     """Within the block, the record lookups of every rule read the member's applications from one
     query (the entitlement scan decides some twenty rules per page view); outside it, each lookup
     reads the database afresh, so a submission never decides on a stale list."""
-    setattr(member, _PRIMED, list(Application.objects.filter(applicant_member=member)
-                                  .select_related("organisation").order_by("-policy_year", "-pk")))
+    setattr(
+        member,
+        _PRIMED,
+        list(
+            Application.objects.filter(applicant_member=member)
+            .select_related("organisation")
+            .order_by("-policy_year", "-pk")
+        ),
+    )
     try:
         yield
     finally:
@@ -344,8 +400,11 @@ def coverage_records(member: Member, rule_ids: tuple[str, ...]) -> list[Coverage
     for application in rows:
         dates = application.decision.get("dates", {})
         start, end = dates.get("coverage_start"), dates.get("coverage_end")
-        records.append(CoverageRecord(application, date.fromisoformat(start) if start else None,
-                                      date.fromisoformat(end) if end else None))
+        records.append(
+            CoverageRecord(
+                application, date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None
+            )
+        )
     return records
 
 
@@ -359,8 +418,11 @@ def coverage_for_claim(member: Member, rule_ids: tuple[str, ...], on: date | Non
 def claims_against(coverage: CoverageRecord, rule_id: str) -> list[Application]:
     """Claims of the member already made against this coverage and still holding (granted or in review)."""
     start = coverage.start.isoformat() if coverage.start else None
-    return [a for a in member_applications(coverage.application.applicant_member, (rule_id,), HOLDING)
-            if a.facts.get("coverage_start") == start]
+    return [
+        a
+        for a in member_applications(coverage.application.applicant_member, (rule_id,), HOLDING)
+        if a.facts.get("coverage_start") == start
+    ]
 
 
 def holds_application(member: Member, rule_id: str, policy_year: int) -> bool:

@@ -31,6 +31,8 @@ def project_app_urls() -> list:
     """/p/<app>/ for every installed project app that has a urls module (namespace: its label)."""
     from .app_config import ProjectAppConfig
 
-    return [path(f"p/{config.url_prefix}/", include(f"{config.name}.urls"))
-            for config in apps.get_app_configs()
-            if isinstance(config, ProjectAppConfig) and find_spec(f"{config.name}.urls") is not None]
+    return [
+        path(f"p/{config.url_prefix}/", include(f"{config.name}.urls"))
+        for config in apps.get_app_configs()
+        if isinstance(config, ProjectAppConfig) and find_spec(f"{config.name}.urls") is not None
+    ]

@@ -68,17 +68,29 @@ def project_detail(request, code: str):
         raise Http404
     rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
     offerings = selectors.open_offerings_of_project(code, timezone.now())
-    return render(request, "projects/project_detail.html", {
-        "project": project, "rules": rules, "procedures": PROCEDURES, "offerings": offerings,
-        "links": PROJECT_LINKS.get(code, ()),
-    })
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "rules": rules,
+            "procedures": PROCEDURES,
+            "offerings": offerings,
+            "links": PROJECT_LINKS.get(code, ()),
+        },
+    )
 
 
 def calculator_index(request):
     rules = sorted(registry.all_rules(), key=lambda r: (r.project, r.rule_id, -r.policy_year))
-    return render(request, "projects/calculator_index.html", {
-        "rules": rules, "projects": selectors.PROJECTS_BY_CODE,
-    })
+    return render(
+        request,
+        "projects/calculator_index.html",
+        {
+            "rules": rules,
+            "projects": selectors.PROJECTS_BY_CODE,
+        },
+    )
 
 
 def calculator(request, rule_id: str, year: int):
@@ -90,10 +102,16 @@ def calculator(request, rule_id: str, year: int):
             decision = decide(rule_id=rule_id, year=year, facts=form.raw_facts(), partial=True, strict=False).decision
         except FactsError as exc:
             form.add_fact_errors(exc)
-    return render(request, "projects/calculator.html", {
-        "rule": rule, "form": form, "decision": decision,
-        "project": selectors.PROJECTS_BY_CODE[rule.project],
-    })
+    return render(
+        request,
+        "projects/calculator.html",
+        {
+            "rule": rule,
+            "form": form,
+            "decision": decision,
+            "project": selectors.PROJECTS_BY_CODE[rule.project],
+        },
+    )
 
 
 # --- Member portal -------------------------------------------------------------------
@@ -115,11 +133,18 @@ def my_applications(request, member):
 @member_required
 def my_application(request, member, reference: str):
     application = _own_application_or_404(member, reference)
-    return render(request, "projects/my_application.html", {
-        "member": member, "application": application, "detail_url": PROCEDURES[application.rule_id].detail_url,
-        "actions": workflow.available_actions(request.user, application),
-        "attachment_form": AttachmentForm(), "transition_form": TransitionForm(),
-    })
+    return render(
+        request,
+        "projects/my_application.html",
+        {
+            "member": member,
+            "application": application,
+            "detail_url": PROCEDURES[application.rule_id].detail_url,
+            "actions": workflow.available_actions(request.user, application),
+            "attachment_form": AttachmentForm(),
+            "transition_form": TransitionForm(),
+        },
+    )
 
 
 @member_required
@@ -148,8 +173,7 @@ def apply(request, rule_id: str, year: int):
     procedure = PROCEDURES.get(rule_id)
     if procedure is None or not procedure.applicable:
         raise Http404
-    if request.method == "POST" and rule.applicant == "member" and "save_draft" not in request.POST \
-            and queue.enabled():
+    if request.method == "POST" and rule.applicant == "member" and "save_draft" not in request.POST and queue.enabled():
         queued = _queue_if_first_come(request, rule, procedure)
         if queued is not None:
             return queued
@@ -162,30 +186,54 @@ def apply(request, rule_id: str, year: int):
     locked = selectors.locked_facts(rule, member=member, organisation=organisation, today=today, profile=profile)
     initial = selectors.prefilled_facts(rule, profile)
     offerings = list(selectors.open_offerings(rule_id, year, timezone.now())) if procedure.offering else None
-    form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked, initial_facts=initial,
-                     proofs=procedure.proofs, offerings=offerings, offering_required=procedure.offering == "required")
+    form = FactsForm(
+        request.POST or None,
+        request.FILES or None,
+        rule=rule,
+        locked=locked,
+        initial_facts=initial,
+        proofs=procedure.proofs,
+        offerings=offerings,
+        offering_required=procedure.offering == "required",
+    )
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
             application = application_submit(
-                user=request.user, rule_id=rule_id, policy_year=year, facts=form.raw_facts(), member=member,
-                organisation=organisation, uploads=uploads, draft="save_draft" in request.POST,
-                offering=form.chosen_offering(), profile=profile,
+                user=request.user,
+                rule_id=rule_id,
+                policy_year=year,
+                facts=form.raw_facts(),
+                member=member,
+                organisation=organisation,
+                uploads=uploads,
+                draft="save_draft" in request.POST,
+                offering=form.chosen_offering(),
+                profile=profile,
             )
         except FactsError as exc:
             form.add_fact_errors(exc)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"申请 {application.reference} 已{'保存为草稿' if application.status == 'draft' else '提交'}。")
+            messages.success(
+                request, f"申请 {application.reference} 已{'保存为草稿' if application.status == 'draft' else '提交'}。"
+            )
             if member:
                 return redirect("projects:my_application", reference=application.reference)
             return redirect("projects:organisation_applications")
-    return render(request, "projects/apply.html", {
-        "rule": rule, "form": form, "procedure": procedure, "project": selectors.PROJECTS_BY_CODE[rule.project],
-        "openings": selectors.first_come_openings(rule_id, year, offerings or (), timezone.now()),
-        "server_now": timezone.now(),
-    })
+    return render(
+        request,
+        "projects/apply.html",
+        {
+            "rule": rule,
+            "form": form,
+            "procedure": procedure,
+            "project": selectors.PROJECTS_BY_CODE[rule.project],
+            "openings": selectors.first_come_openings(rule_id, year, offerings or (), timezone.now()),
+            "server_now": timezone.now(),
+        },
+    )
 
 
 def _wants_json(request) -> bool:
@@ -198,12 +246,18 @@ def _queue_if_first_come(request, rule, procedure):
     member_id = selectors.active_member_id(request.user)
     if member_id is None:
         return None  # the usual page says why
-    typed = {f.name: request.POST[f.name] for f in rule.schema.of_source("applicant")
-             if request.POST.get(f.name) not in (None, "")}
+    typed = {
+        f.name: request.POST[f.name]
+        for f in rule.schema.of_source("applicant")
+        if request.POST.get(f.name) not in (None, "")
+    }
     offering = None
     if procedure.offering and request.POST.get("offering", "").isdigit():
-        offering = selectors.open_offerings(rule.rule_id, rule.policy_year, timezone.now()).filter(
-            pk=int(request.POST["offering"])).first()
+        offering = (
+            selectors.open_offerings(rule.rule_id, rule.policy_year, timezone.now())
+            .filter(pk=int(request.POST["offering"]))
+            .first()
+        )
         if offering is None:
             return None  # the form says why
         typed.update(offering.facts)
@@ -212,23 +266,50 @@ def _queue_if_first_come(request, rule, procedure):
     except FactsError:
         return None  # the form shows each wrong field
     try:
-        pool = queue.queue_pool_for(procedure=procedure, member_id=member_id, policy_year=rule.policy_year, facts=typed,
-                                    offering=offering, now=timezone.now())
+        pool = queue.queue_pool_for(
+            procedure=procedure,
+            member_id=member_id,
+            policy_year=rule.policy_year,
+            facts=typed,
+            offering=offering,
+            now=timezone.now(),
+        )
         if pool is None:
             return None
-        ticket = queue.booking_enqueue(user=request.user, member_id=member_id, rule_id=rule.rule_id,
-                                       policy_year=rule.policy_year, facts=typed, offering=offering, pool=pool)
+        ticket = queue.booking_enqueue(
+            user=request.user,
+            member_id=member_id,
+            rule_id=rule.rule_id,
+            policy_year=rule.policy_year,
+            facts=typed,
+            offering=offering,
+            pool=pool,
+        )
     except ApplicationError as exc:
         if _wants_json(request):
             return JsonResponse({"state": "refused", "message": exc.message})
         return None  # the form shows the refusal
     status_url = reverse("projects:queue_status", args=[pool.pk])
     if _wants_json(request):
-        return JsonResponse({"state": "queued", "ticket": ticket.ticket, "position": ticket.position,
-                             "message": ticket.message, "status_url": status_url})
-    return render(request, "projects/queue_ticket.html", {
-        "pool": pool, "rule": rule, "status": {"state": "queued", "message": ticket.message},
-        "status_url": status_url})
+        return JsonResponse(
+            {
+                "state": "queued",
+                "ticket": ticket.ticket,
+                "position": ticket.position,
+                "message": ticket.message,
+                "status_url": status_url,
+            }
+        )
+    return render(
+        request,
+        "projects/queue_ticket.html",
+        {
+            "pool": pool,
+            "rule": rule,
+            "status": {"state": "queued", "message": ticket.message},
+            "status_url": status_url,
+        },
+    )
 
 
 @member_required
@@ -236,8 +317,11 @@ def queue_ticket(request, member, pool_id: int):
     """The member's place in a first-come queue, then the outcome (the page polls queue_status)."""
     pool = get_object_or_404(QuotaPool, pk=pool_id, first_come=True)
     status = queue.ticket_status(pool=pool, user=request.user)
-    return render(request, "projects/queue_ticket.html", {
-        "pool": pool, "status": status, "status_url": reverse("projects:queue_status", args=[pool.pk])})
+    return render(
+        request,
+        "projects/queue_ticket.html",
+        {"pool": pool, "status": status, "status_url": reverse("projects:queue_status", args=[pool.pk])},
+    )
 
 
 @member_required
@@ -258,8 +342,14 @@ def my_application_edit(request, member, reference: str):
     rule = _rule_or_404(application.rule_id, application.policy_year)
     procedure = PROCEDURES[application.rule_id]
     locked = selectors.locked_facts(rule, member=member, organisation=None, today=timezone.localdate())
-    form = FactsForm(request.POST or None, request.FILES or None, rule=rule, locked=locked,
-                     initial_facts=application.facts, proofs=procedure.proofs)
+    form = FactsForm(
+        request.POST or None,
+        request.FILES or None,
+        rule=rule,
+        locked=locked,
+        initial_facts=application.facts,
+        proofs=procedure.proofs,
+    )
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
@@ -271,10 +361,17 @@ def my_application_edit(request, member, reference: str):
         else:
             messages.success(request, f"申请 {application.reference} 已重新提交。")
             return redirect("projects:my_application", reference=application.reference)
-    return render(request, "projects/apply.html", {
-        "rule": rule, "form": form, "procedure": procedure, "application": application,
-        "project": selectors.PROJECTS_BY_CODE[rule.project],
-    })
+    return render(
+        request,
+        "projects/apply.html",
+        {
+            "rule": rule,
+            "form": form,
+            "procedure": procedure,
+            "application": application,
+            "project": selectors.PROJECTS_BY_CODE[rule.project],
+        },
+    )
 
 
 @member_required
@@ -284,8 +381,9 @@ def my_application_action(request, member, reference: str, action: str):
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
-        application_transition(user=request.user, application=application, action=action,
-                               comment=form.cleaned_data.get("comment", ""))
+        application_transition(
+            user=request.user, application=application, action=action, comment=form.cleaned_data.get("comment", "")
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -302,8 +400,11 @@ def my_application_attach(request, member, reference: str):
         messages.error(request, "请选择材料类型并选择文件。")
     else:
         try:
-            attachment_add(user=request.user, application=application,
-                           upload=AttachmentUpload(form.cleaned_data["kind"], form.cleaned_data["file"]))
+            attachment_add(
+                user=request.user,
+                application=application,
+                upload=AttachmentUpload(form.cleaned_data["kind"], form.cleaned_data["file"]),
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -324,8 +425,12 @@ def attachment_download(request, pk: int):
         response = HttpResponse(masked.content, content_type=attachment.content_type)
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=masked.filename)
     else:
-        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
-                                filename=attachment.original_name)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=attachment.original_name,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -82,8 +82,13 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("approve", "审核通过", REVIEW_STATUSES, None, REVIEWER),
         Transition("return", "退回补正", REVIEW_STATUSES, S.RETURNED, REVIEWER, needs_reason=True),
         Transition("reject", "不予通过", REVIEW_STATUSES, S.REJECTED, REVIEWER, needs_reason=True),
-        Transition("withdraw", "撤回申请", frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, *REVIEW_STATUSES}),
-                   S.WITHDRAWN, APPLICANT),
+        Transition(
+            "withdraw",
+            "撤回申请",
+            frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, *REVIEW_STATUSES}),
+            S.WITHDRAWN,
+            APPLICANT,
+        ),
         Transition("cancel", "取消预约", frozenset({S.APPROVED}), S.WITHDRAWN, APPLICANT, guard=is_booking),
         Transition("batch", "纳入给付批次", frozenset({S.APPROVED}), S.BATCHED, PAYOUTS, guard=has_amount),
         Transition("unbatch", "移出给付批次", frozenset({S.BATCHED}), S.APPROVED, PAYOUTS),
@@ -123,8 +128,11 @@ def applicant_side_organisation_id(application: Application) -> int | None:
 def levels_to_review(application: Application) -> list[str]:
     """The chain without the levels held by the applicant's own side."""
     own = applicant_side_organisation_id(application)
-    return [level for level in application.review_chain
-            if own is None or reviewing_organisation_id(application, level) != own]
+    return [
+        level
+        for level in application.review_chain
+        if own is None or reviewing_organisation_id(application, level) != own
+    ]
 
 
 def skipped_levels(application: Application) -> list[str]:
@@ -206,7 +214,6 @@ def may_review(user: User, application: Application) -> bool:
     return role == LEVEL_ROLE[level]
 
 
-
 def may_perform(user: User | None, application: Application, transition: Transition) -> bool:
     if transition.guard is not None and not transition.guard(application):
         return False
@@ -227,9 +234,9 @@ def available_actions(user: User, application: Application) -> list[Transition]:
     """What this user may do to this application now (for buttons and admin actions). Never the
     payout steps: those are a batch's, never one application's."""
     return [
-        t for t in TRANSITIONS.values()
-        if application.status in t.sources and t.actor not in (SYSTEM, PAYOUTS)
-        and may_perform(user, application, t)
+        t
+        for t in TRANSITIONS.values()
+        if application.status in t.sources and t.actor not in (SYSTEM, PAYOUTS) and may_perform(user, application, t)
     ]
 
 

@@ -31,8 +31,9 @@ class ReferenceValueAdmin(DistrictManagedAdmin):
     ordering = ("series", "effective_from")
 
     def save_model(self, request, obj, form, change):
-        saved = services.reference_value_set(series=obj.series, effective_from=obj.effective_from,
-                                             amount=obj.amount, source=obj.source)
+        saved = services.reference_value_set(
+            series=obj.series, effective_from=obj.effective_from, amount=obj.amount, source=obj.source
+        )
         obj.pk = saved.pk
 
 
@@ -57,15 +58,21 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         if override is None or not self.has_view_permission(request, override):
             raise Http404
         target = "subsidies_policy_edit" if is_district(request.user) else "subsidies_policy_year"
-        args = [override.policy_year, override.kind, override.name] if is_district(request.user) else [
-            override.policy_year]
+        args = (
+            [override.policy_year, override.kind, override.name]
+            if is_district(request.user)
+            else [override.policy_year]
+        )
         return HttpResponseRedirect(reverse(f"admin:{target}", args=args))
 
     def get_urls(self):
         return [
             path("year/<int:year>/", self.admin_site.admin_view(self.year_view), name="subsidies_policy_year"),
-            path("year/<int:year>/<str:kind>/<str:name>/", self.admin_site.admin_view(self.edit_view),
-                 name="subsidies_policy_edit"),
+            path(
+                "year/<int:year>/<str:kind>/<str:name>/",
+                self.admin_site.admin_view(self.edit_view),
+                name="subsidies_policy_edit",
+            ),
             *super().get_urls(),
         ]
 
@@ -78,12 +85,20 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
     def year_view(self, request, year):
         if not self.has_view_permission(request) or year not in available_years():
             raise Http404
-        return TemplateResponse(request, "admin/subsidies/policy_year.html", {
-            **self.admin_site.each_context(request), "title": _("%(year)d 年度政策参数与表") % {"year": year},
-            "year": year, "years": available_years(), "entries": policy_entries(year),
-            "invalid": invalid_overrides(year),
-            "can_edit": is_district(request.user), "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/subsidies/policy_year.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("%(year)d 年度政策参数与表") % {"year": year},
+                "year": year,
+                "years": available_years(),
+                "entries": policy_entries(year),
+                "invalid": invalid_overrides(year),
+                "can_edit": is_district(request.user),
+                "opts": self.model._meta,
+            },
+        )
 
     def edit_view(self, request, year, kind, name):
         if not is_district(request.user):
@@ -105,8 +120,14 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         form = ParamForm(request.POST or None, kind=param.kind, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                services.policy_override_set(user=request.user, year=year, kind=PolicyOverrideKind.PARAM, name=name,
-                                             value=form.json_value(), reason=form.cleaned_data["reason"])
+                services.policy_override_set(
+                    user=request.user,
+                    year=year,
+                    kind=PolicyOverrideKind.PARAM,
+                    name=name,
+                    value=form.json_value(),
+                    reason=form.cleaned_data["reason"],
+                )
                 return self._done(request, year, name)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -117,25 +138,48 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         table = policy_data(year).table(name)
         row_form = table_row_form(table.columns)
         formset_class = forms.formset_factory(row_form, extra=1, can_delete=True)
-        formset = formset_class(request.POST or None, initial=[
-            {k: (",".join(v) if isinstance(v, list) else "" if v is None else v) for k, v in row.items()}
-            for row in table.to_json_rows()])
+        formset = formset_class(
+            request.POST or None,
+            initial=[
+                {k: (",".join(v) if isinstance(v, list) else "" if v is None else v) for k, v in row.items()}
+                for row in table.to_json_rows()
+            ],
+        )
         reason = ReasonForm(request.POST or None)
         if request.method == "POST" and formset.is_valid() and reason.is_valid():
-            rows = [row_to_json(f.cleaned_data, table.columns) for f in formset
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            rows = [
+                row_to_json(f.cleaned_data, table.columns)
+                for f in formset
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
             try:
-                services.policy_override_set(user=request.user, year=year, kind=PolicyOverrideKind.TABLE, name=name,
-                                             value=rows, reason=reason.cleaned_data["reason"])
+                services.policy_override_set(
+                    user=request.user,
+                    year=year,
+                    kind=PolicyOverrideKind.TABLE,
+                    name=name,
+                    value=rows,
+                    reason=reason.cleaned_data["reason"],
+                )
                 return self._done(request, year, name)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     reason.add_error(None if field != "reason" else "reason", errors)
-        return self._render_edit(request, year, name, table.clause, form=reason, formset=formset,
-                                 columns=[c for c, _ in table.columns])
+        return self._render_edit(
+            request, year, name, table.clause, form=reason, formset=formset, columns=[c for c, _ in table.columns]
+        )
 
     def _render_edit(self, request, year, name, clause, **context):
-        return TemplateResponse(request, "admin/subsidies/policy_edit.html", {
-            **self.admin_site.each_context(request), "title": _("修改 %(name)s") % {"name": name},
-            "year": year, "name": name, "clause": clause, "opts": self.model._meta, **context,
-        })
+        return TemplateResponse(
+            request,
+            "admin/subsidies/policy_edit.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("修改 %(name)s") % {"name": name},
+                "year": year,
+                "name": name,
+                "clause": clause,
+                "opts": self.model._meta,
+                **context,
+            },
+        )

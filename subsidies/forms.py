@@ -5,13 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-KIND_HINTS = {"money": "金额，如 1000 或 35.50", "decimal": "数值", "int": "整数", "date": "日期 YYYY-MM-DD",
-              "str": "文本", "bool": "true 或 false", "str_list": "多个值用逗号分隔"}
+KIND_HINTS = {
+    "money": "金额，如 1000 或 35.50",
+    "decimal": "数值",
+    "int": "整数",
+    "date": "日期 YYYY-MM-DD",
+    "str": "文本",
+    "bool": "true 或 false",
+    "str_list": "多个值用逗号分隔",
+}
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("修改依据"), max_length=300,
-                             help_text=_("文件、文号或会议纪要，将记入修改记录"))
+    reason = forms.CharField(label=_("修改依据"), max_length=300, help_text=_("文件、文号或会议纪要，将记入修改记录"))
 
 
 class ParamForm(ReasonForm):
@@ -38,8 +44,12 @@ def table_row_form(columns: tuple[tuple[str, str], ...]) -> type[forms.Form]:
     for name, kind in columns:
         optional = kind.endswith("?")
         base = kind.rstrip("?")
-        fields[name] = forms.CharField(label=name, required=not optional, help_text=KIND_HINTS.get(base, ""),
-                                       widget=forms.TextInput(attrs={"size": 14 if base != "str" else 28}))
+        fields[name] = forms.CharField(
+            label=name,
+            required=not optional,
+            help_text=KIND_HINTS.get(base, ""),
+            widget=forms.TextInput(attrs={"size": 14 if base != "str" else 28}),
+        )
     return type("TableRowForm", (forms.Form,), fields)
 
 

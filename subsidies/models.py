@@ -34,7 +34,8 @@ class ReferenceValue(models.Model):
         ordering = ["series", "effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "effective_from"], name="reference_value_unique_per_date",
+                fields=["series", "effective_from"],
+                name="reference_value_unique_per_date",
                 violation_error_message=_("该数据项在这一生效日期已有数值。"),
             ),
             models.CheckConstraint(name="reference_value_positive", condition=models.Q(amount__gt=0)),
@@ -61,9 +62,7 @@ class PolicyOverride(models.Model):
     name = models.CharField(_("名称"), max_length=80)
     value = models.JSONField(_("数值"), help_text=_("参数为一个值；表为行的列表"))
     reason = models.CharField(_("修改依据"), max_length=300)
-    updated_by = models.ForeignKey(
-        "members.User", verbose_name=_("修改人"), on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = models.ForeignKey("members.User", verbose_name=_("修改人"), on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("政策表修改记录"))
 

@@ -38,8 +38,9 @@ def reference_data() -> ReferenceData:
 
 def policy_version(year: int) -> tuple:
     """Changes whenever an override of the year is added, edited or removed (one small query)."""
-    stats = PolicyOverride.objects.filter(policy_year=year).aggregate(n=Count("id"), last=Max("updated_at"),
-                                                                      top=Max("id"))
+    stats = PolicyOverride.objects.filter(policy_year=year).aggregate(
+        n=Count("id"), last=Max("updated_at"), top=Max("id")
+    )
     return stats["n"], stats["last"], stats["top"]
 
 
@@ -52,8 +53,11 @@ def policy_data(year: int) -> PolicyData:
     data = load_policy_data(year)
     for kind, name, value in PolicyOverride.objects.filter(policy_year=year).values_list("kind", "name", "value"):
         try:
-            data = (data.with_overrides(params={name: value}) if kind == PolicyOverrideKind.PARAM
-                    else data.with_overrides(tables={name: value}))
+            data = (
+                data.with_overrides(params={name: value})
+                if kind == PolicyOverrideKind.PARAM
+                else data.with_overrides(tables={name: value})
+            )
         except PolicyDataError:
             # Only subsidies.services writes overrides, validated; a row written around it (a shell,
             # a restore) must not take every member page down: it is ignored, loudly, and the policy
@@ -108,17 +112,36 @@ def _plain(value):
 
 def policy_entries(year: int) -> list[PolicyEntry]:
     shipped, current = load_policy_data(year), policy_data(year)
-    overrides = {(o.kind, o.name): o for o in PolicyOverride.objects.filter(policy_year=year).select_related(
-        "updated_by")}
+    overrides = {
+        (o.kind, o.name): o for o in PolicyOverride.objects.filter(policy_year=year).select_related("updated_by")
+    }
     entries = []
     for name, param in shipped.params.items():
-        entries.append(PolicyEntry(year, PolicyOverrideKind.PARAM, name, param.clause.citation, param.clause.quote,
-                                   _plain(param.value), _plain(current.params[name].value),
-                                   overrides.get((PolicyOverrideKind.PARAM, name))))
+        entries.append(
+            PolicyEntry(
+                year,
+                PolicyOverrideKind.PARAM,
+                name,
+                param.clause.citation,
+                param.clause.quote,
+                _plain(param.value),
+                _plain(current.params[name].value),
+                overrides.get((PolicyOverrideKind.PARAM, name)),
+            )
+        )
     for name, table in shipped.tables.items():
-        entries.append(PolicyEntry(year, PolicyOverrideKind.TABLE, name, table.clause.citation, table.clause.quote,
-                                   table.to_json_rows(), current.tables[name].to_json_rows(),
-                                   overrides.get((PolicyOverrideKind.TABLE, name))))
+        entries.append(
+            PolicyEntry(
+                year,
+                PolicyOverrideKind.TABLE,
+                name,
+                table.clause.citation,
+                table.clause.quote,
+                table.to_json_rows(),
+                current.tables[name].to_json_rows(),
+                overrides.get((PolicyOverrideKind.TABLE, name)),
+            )
+        )
     return sorted(entries, key=lambda e: (e.kind, e.name))
 
 
@@ -131,9 +154,17 @@ class Decided:
     decision: Decision
 
 
-def decide(*, rule_id: str, year: int, facts: Mapping[str, Any], locked: Mapping[str, Any] | None = None,
-           partial: bool = False, strict: bool = True, data: PolicyData | None = None,
-           refs: ReferenceData | None = None) -> Decided:
+def decide(
+    *,
+    rule_id: str,
+    year: int,
+    facts: Mapping[str, Any],
+    locked: Mapping[str, Any] | None = None,
+    partial: bool = False,
+    strict: bool = True,
+    data: PolicyData | None = None,
+    refs: ReferenceData | None = None,
+) -> Decided:
     """The one place a rule is decided, for every door (portal submission, calculator, entitlement
     scan, recalculation, CLI, API): parse the facts — `locked` ones (the record's, today's) over
     whatever was typed — and decide with the year's current policy data.

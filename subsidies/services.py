@@ -49,7 +49,8 @@ def policy_override_set(*, user: User, year: int, kind: str, name: str, value: A
     except PolicyDataError as exc:
         raise ValidationError({"value": str(exc)}) from None
     override = PolicyOverride.objects.filter(policy_year=year, kind=kind, name=name).first() or PolicyOverride(
-        policy_year=year, kind=kind, name=name)
+        policy_year=year, kind=kind, name=name
+    )
     override.value, override.reason, override.updated_by = value, reason.strip(), user
     override._history_user = user  # the audit names the editor, in or out of a web request
     override.save()

@@ -18,8 +18,12 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 def png() -> bytes:
     """A 1x1 grey PNG: signature, IHDR, IDAT, IEND."""
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(b"\x00\x80"))
-            + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _segment(marker: int, data: bytes) -> bytes:
@@ -28,17 +32,19 @@ def _segment(marker: int, data: bytes) -> bytes:
 
 def jpeg() -> bytes:
     """A 1x1 grey baseline JPEG: one block whose DC and AC codes are both a single 0 bit."""
-    return b"".join([
-        b"\xff\xd8",
-        _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
-        _segment(0xDB, b"\x00" + b"\x01" * 64),
-        _segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"),
-        _segment(0xC4, b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"),  # DC table 0: one code, category 0
-        _segment(0xC4, b"\x10" + b"\x01" + b"\x00" * 15 + b"\x00"),  # AC table 0: one code, end of block
-        _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
-        b"\x3f",  # DC 0, EOB, padded with ones
-        b"\xff\xd9",
-    ])
+    return b"".join(
+        [
+            b"\xff\xd8",
+            _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"),
+            _segment(0xDB, b"\x00" + b"\x01" * 64),
+            _segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"),
+            _segment(0xC4, b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00"),  # DC table 0: one code, category 0
+            _segment(0xC4, b"\x10" + b"\x01" + b"\x00" * 15 + b"\x00"),  # AC table 0: one code, end of block
+            _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"),
+            b"\x3f",  # DC 0, EOB, padded with ones
+            b"\xff\xd9",
+        ]
+    )
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -58,8 +64,10 @@ def xlsx(*rows, header=None) -> bytes:
     return out.getvalue()
 
 
-SHARED_STRINGS_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" '
-                       b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -78,10 +86,37 @@ def write_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
     for name, raw, size, crc in entries:
         encoded = name.encode()
         offset = out.tell()
-        out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, 0x800, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(raw), size,
-                              len(encoded), 0) + encoded + raw)
-        directory.append(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, 0x800, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc,
-                                       len(raw), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        out.write(
+            _LOCAL.pack(
+                b"PK\x03\x04", 20, 0, 0x800, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(raw), size, len(encoded), 0
+            )
+            + encoded
+            + raw
+        )
+        directory.append(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                20,
+                3,
+                20,
+                0,
+                0x800,
+                zipfile.ZIP_DEFLATED,
+                0,
+                _DOS_DATE,
+                crc,
+                len(raw),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start = out.tell()
     out.write(b"".join(directory))
     out.write(_END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), out.tell() - start, start, 0))

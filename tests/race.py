@@ -11,8 +11,9 @@ from typing import Any
 from django.db import connections
 
 
-def run_concurrently(fn: Callable[..., Any], argument_lists: Sequence[tuple], *, workers: int | None = None
-                     ) -> list[tuple[bool, Any]]:
+def run_concurrently(
+    fn: Callable[..., Any], argument_lists: Sequence[tuple], *, workers: int | None = None
+) -> list[tuple[bool, Any]]:
     """[(succeeded, result_or_exception)] in the order of argument_lists. All threads
     wait at a barrier first, so the calls really overlap."""
     barrier = threading.Barrier(len(argument_lists))

@@ -15,8 +15,14 @@ def closed_port() -> int:
 
 
 def run_ci(**env) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", ".ci/run"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "CI_WAIT_SECONDS": "1", **env})
+    return subprocess.run(
+        ["bash", ".ci/run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "CI_WAIT_SECONDS": "1", **env},
+    )
 
 
 def test_unreachable_postgres_fails_with_a_clear_message():

@@ -46,10 +46,10 @@ def test_the_server_error_page_needs_no_context():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("weak, message", [("123456", TOO_COMMON), ("12345678", TOO_COMMON),
-                                          ("20260101", ALL_DIGITS)])
-def test_first_login_with_a_weak_password_is_a_chinese_message_not_a_500(client, weak, message,
-                                                                         django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("weak, message", [("123456", TOO_COMMON), ("12345678", TOO_COMMON), ("20260101", ALL_DIGITS)])
+def test_first_login_with_a_weak_password_is_a_chinese_message_not_a_500(
+    client, weak, message, django_capture_on_commit_callbacks
+):
     import re
 
     from members import sms
@@ -60,8 +60,10 @@ def test_first_login_with_a_weak_password_is_a_chinese_message_not_a_500(client,
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("members:password_code"), {"identifier": member.card_number})
     code = re.search(r"验证码是(\d{6})", sms.outbox[-1][1]).group(1)
-    response = client.post(reverse("members:password_code_confirm"), {
-        "identifier": member.card_number, "code": code, "new_password1": weak, "new_password2": weak})
+    response = client.post(
+        reverse("members:password_code_confirm"),
+        {"identifier": member.card_number, "code": code, "new_password1": weak, "new_password2": weak},
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert message in text

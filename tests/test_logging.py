@@ -32,7 +32,9 @@ def test_an_exception_logged_with_an_id_number_is_masked_in_the_traceback():
     except ValueError:
         logger.exception("lookup failed")
     text = stream.getvalue()
-    assert "lookup failed" in text and "Traceback" in text and "ValueError: no member with ID 110105********002X" in text
+    assert (
+        "lookup failed" in text and "Traceback" in text and "ValueError: no member with ID 110105********002X" in text
+    )
     assert "11010519491231002X" not in text
 
 

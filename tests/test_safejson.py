@@ -9,7 +9,9 @@ from jiading_union import safejson
 
 def test_plain_json_parses_and_keyword_arguments_pass_through():
     assert safejson.loads('{"a": [1, {"b": "2.50"}], "c": 2.5}', parse_float=Decimal) == {
-        "a": [1, {"b": "2.50"}], "c": Decimal("2.5")}
+        "a": [1, {"b": "2.50"}],
+        "c": Decimal("2.5"),
+    }
     assert safejson.loads(b'\xef\xbb\xbf{"\xe5\x90\x8d": 1}') == {"名": 1}
 
 
@@ -33,12 +35,15 @@ def test_the_byte_cap_counts_utf8_bytes(data):
     assert len(safejson.loads(data, max_bytes=1000)) == 101
 
 
-@pytest.mark.parametrize("data, message", [
-    ("{'a': 1}", safejson.INVALID.format(line=1, column=2)),
-    ("[1,\n  ]", safejson.INVALID.format(line=2, column=3)),
-    ("9" * 5000, safejson.UNPARSABLE),
-    (b"\xff\xfe", safejson.NOT_TEXT),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("{'a': 1}", safejson.INVALID.format(line=1, column=2)),
+        ("[1,\n  ]", safejson.INVALID.format(line=2, column=3)),
+        ("9" * 5000, safejson.UNPARSABLE),
+        (b"\xff\xfe", safejson.NOT_TEXT),
+    ],
+)
 def test_errors_are_chinese_sentences_saying_where(data, message):
     with pytest.raises(ValueError) as excinfo:
         safejson.loads(data)

@@ -17,12 +17,22 @@ PROBE = (
 
 
 def run_settings(env: dict, code: str = PROBE) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
-        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "jiading_union.settings.base", **env})
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
 
 def probe(env: dict) -> dict:
@@ -41,8 +51,9 @@ def test_embedded_default_is_sqlite_beside_manage_py_and_eager_celery():
 
 
 def test_real_services_from_the_environment():
-    values = probe({"DEBUG": "1", "DATABASE_URL": "postgres://u:p@db.example:5433/jd",
-                    "REDIS_URL": "redis://cache.example:6379/2"})
+    values = probe(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://u:p@db.example:5433/jd", "REDIS_URL": "redis://cache.example:6379/2"}
+    )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "jd"
     assert values["eager"] is False
@@ -74,18 +85,25 @@ def test_production_defaults_to_no_allowed_hosts():
 
 def test_check_deploy_has_no_warnings_with_production_settings():
     env = {"DEBUG": "0", "SECRET_KEY": "k3y-" + "a8Zq!x" * 10, "ALLOWED_HOSTS": "union.example.cn"}
-    result = run_settings(env, "import sys; from django.core.management import execute_from_command_line;"
-                               "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])")
+    result = run_settings(
+        env,
+        "import sys; from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def _newcomer(*args: str) -> subprocess.CompletedProcess:
     """A command as the README writes it: no DEBUG, SECRET_KEY or settings module in the environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
-                          timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_manage_py_defaults_to_development_settings_so_readme_commands_work():
@@ -96,9 +114,9 @@ def test_manage_py_defaults_to_development_settings_so_readme_commands_work():
 
 
 def test_wsgi_and_celery_default_to_production_settings():
-    code = ("import os, sys; sys.path.insert(0, '.');"
-            "import jiading_union.celery, jiading_union.wsgi" )
+    code = "import os, sys; sys.path.insert(0, '.');import jiading_union.celery, jiading_union.wsgi"
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0 and "SECRET_KEY 未设置" in result.stderr

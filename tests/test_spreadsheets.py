@@ -39,11 +39,19 @@ def peak_bytes(call) -> int:
 def hundred_thousand_rows() -> bytes:
     """A 100,000-row, 8-column sheet as Excel-like XML (inline strings), written directly: openpyxl
     would take ~10 s to write it."""
-    rows = [f'<row r="{r}">' + "".join(
-        f'<c r="{col}{r}" t="inlineStr"><is><t>职工{r}-{col}-{r * 7919 % 100003}</t></is></c>' for col in "ABCDEFGH"
-    ) + "</row>" for r in range(1, 100_001)]
-    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             + "".join(rows) + "</sheetData></worksheet>").encode()
+    rows = [
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{col}{r}" t="inlineStr"><is><t>职工{r}-{col}-{r * 7919 % 100003}</t></is></c>' for col in "ABCDEFGH"
+        )
+        + "</row>"
+        for r in range(1, 100_001)
+    ]
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(rows)
+        + "</sheetData></worksheet>"
+    ).encode()
     with zipfile.ZipFile(io.BytesIO(ROSTER)) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     parts["xl/worksheets/sheet1.xml"] = sheet
@@ -136,8 +144,15 @@ class TestGoodAndBadFiles:
         with open_xlsx_safely(io.BytesIO(ROSTER)) as reader:
             assert list(reader.rows(reader.sheet("no such sheet"))) == [("姓名", "正常缴纳社保(是/否)"), ("张三", "是")]
 
-    @pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not really a workbook", b"%PDF-1.4\n%%EOF\n",
-                                         write_zip([("readme.txt", _deflate(b"hello"), 5, 0)])])
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"",
+            b"PK\x03\x04 not really a workbook",
+            b"%PDF-1.4\n%%EOF\n",
+            write_zip([("readme.txt", _deflate(b"hello"), 5, 0)]),
+        ],
+    )
     def test_what_is_not_an_xlsx_is_unreadable(self, content):
         with pytest.raises(UnreadableSpreadsheet):
             open_xlsx_safely(content, name="名册.xlsx")

@@ -199,19 +199,34 @@ AUTH_PASSWORD_VALIDATORS = [
 # whose counter has been quiet for the window are forgotten. Why these numbers: README, "Deployment".
 SIGN_IN_LOCKOUT = [
     # This account from this address: whoever guesses stays locked out of it for long.
-    {"name": "account_at_address", "parameters": ["username", "ip_address"],
-     "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
-     "first_lock": timedelta(minutes=15), "longest_lock": timedelta(hours=4), "window": timedelta(hours=24)},
+    {
+        "name": "account_at_address",
+        "parameters": ["username", "ip_address"],
+        "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
+        "first_lock": timedelta(minutes=15),
+        "longest_lock": timedelta(hours=4),
+        "window": timedelta(hours=24),
+    },
     # This account from anywhere (guessing from many addresses): short, so a stranger's tries
     # lock the owner out for a minute rather than half an hour.
-    {"name": "account", "parameters": ["username"],
-     "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
-     "first_lock": timedelta(minutes=1), "longest_lock": timedelta(minutes=15), "window": timedelta(hours=24)},
+    {
+        "name": "account",
+        "parameters": ["username"],
+        "limit": env.int("SIGN_IN_FAILURE_LIMIT", default=5),
+        "first_lock": timedelta(minutes=1),
+        "longest_lock": timedelta(minutes=15),
+        "window": timedelta(hours=24),
+    },
     # This address, any account (one password tried on many accounts): high, because a union
     # office or a workplace puts everyone behind one NAT address.
-    {"name": "address", "parameters": ["ip_address"],
-     "limit": env.int("SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR", default=100),
-     "first_lock": timedelta(minutes=15), "longest_lock": timedelta(hours=1), "window": timedelta(hours=1)},
+    {
+        "name": "address",
+        "parameters": ["ip_address"],
+        "limit": env.int("SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR", default=100),
+        "first_lock": timedelta(minutes=15),
+        "longest_lock": timedelta(hours=1),
+        "window": timedelta(hours=1),
+    },
 ]
 AXES_HANDLER = "members.lockout.SignInLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [rule["parameters"] for rule in SIGN_IN_LOCKOUT]
@@ -315,9 +330,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"mask_id_numbers": {"()": "members.logging.MaskIDNumbersFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
@@ -339,8 +352,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Text messages (password codes): the union's SMS gateway class with send(phone, text). Development logs
 # them; production refuses that (members.checks) and, until a gateway is set, says the service is not open.
-SMS_BACKEND = env.str("SMS_BACKEND",
-                      default="members.sms.ConsoleBackend" if DEBUG else "members.sms.NotConfiguredBackend")
+SMS_BACKEND = env.str(
+    "SMS_BACKEND", default="members.sms.ConsoleBackend" if DEBUG else "members.sms.NotConfiguredBackend"
+)
 # How often SMS codes may be asked for, counted in the cache (Redis in production). A refused request
 # is told to wait N minutes; an allowed one gets the same answer whether or not the account exists.
 # Each member also gets at most 5 codes a day and one a minute, silently (members/passwords_reset.py).

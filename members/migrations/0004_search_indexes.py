@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_password_codes'),
+        ("members", "0003_password_codes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='member',
-            name='members_mem_name_8eb2d0_idx',
+            model_name="member",
+            name="members_mem_name_8eb2d0_idx",
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name'], name='member_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['name'], name='organisation_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="organisation",
+            index=models.Index(fields=["name"], name="organisation_name_prefix", opclasses=["varchar_pattern_ops"]),
         ),
     ]

@@ -26,9 +26,12 @@ SCHEDULE = ("visit_date", "start_time", "end_time", "location", "services", "exp
 
 
 class VisitForm(forms.ModelForm):
-    services = forms.MultipleChoiceField(label=_("服务内容"), choices=CaravanService.choices,
-                                         widget=forms.CheckboxSelectMultiple,
-                                         error_messages={"required": _("请至少选择一项服务内容。")})
+    services = forms.MultipleChoiceField(
+        label=_("服务内容"),
+        choices=CaravanService.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一项服务内容。")},
+    )
     visit_date = forms.DateField(label=_("活动日期"))
     user = None
 
@@ -39,8 +42,9 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "services" in self.fields:
-            self.fields["services"].initial = (list(self.instance.services) if self.instance.pk
-                                               else CaravanService.values)
+            self.fields["services"].initial = (
+                list(self.instance.services) if self.instance.pk else CaravanService.values
+            )
 
     def clean_services(self):
         try:
@@ -53,8 +57,12 @@ class VisitForm(forms.ModelForm):
         stored_date = self.instance.visit_date if self.instance.pk else None
         try:
             if data.get("visit_date"):
-                check_schedule(user=self.user, visit_date=data["visit_date"], location=data.get("location", ""),
-                               previous_date=stored_date)
+                check_schedule(
+                    user=self.user,
+                    visit_date=data["visit_date"],
+                    location=data.get("location", ""),
+                    previous_date=stored_date,
+                )
             if "actual_attendance" in self.changed_data and self.instance.pk:
                 check_attendance(user=self.user, visit_date=stored_date)
             elif "actual_attendance" in self.changed_data:
@@ -69,8 +77,16 @@ class CaravanVisitAdmin(UserFormMixin, ScopedAdmin):
     scope_organisation = "host"
     scope_street = "street"
     form = VisitForm
-    list_display = ("host", "host_kind", "visit_date", "start_time", "location", "expected_attendance",
-                    "actual_attendance", "application")
+    list_display = (
+        "host",
+        "host_kind",
+        "visit_date",
+        "start_time",
+        "location",
+        "expected_attendance",
+        "actual_attendance",
+        "application",
+    )
     list_filter = (("visit_date", admin.EmptyFieldListFilter), "host_kind", "street")
     search_fields = ("host__name", "location", "=application__reference")
     list_select_related = ("host", "application")
@@ -84,7 +100,6 @@ class CaravanVisitAdmin(UserFormMixin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("application", "host", "street", "host_kind", "scheduled_by") if obj else ()
 
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "host":
             kwargs["queryset"] = organisations_visible_to(request.user).filter(is_active=True)
@@ -95,8 +110,9 @@ class CaravanVisitAdmin(UserFormMixin, ScopedAdmin):
         schedule = {name: data.get(name) for name in SCHEDULE}
         schedule["notes"] = schedule["notes"] or ""
         if not change:
-            obj.pk = caravan_visit_create(user=request.user, host=data["host"], host_kind=data["host_kind"],
-                                          **schedule).pk
+            obj.pk = caravan_visit_create(
+                user=request.user, host=data["host"], host_kind=data["host_kind"], **schedule
+            ).pk
             return
         if set(form.changed_data) & set(SCHEDULE):
             caravan_visit_schedule(user=request.user, visit=obj, **schedule)

@@ -45,27 +45,45 @@ class HostKind(models.TextChoices):
 
 class CaravanVisit(models.Model):
     application = models.OneToOneField(
-        Application, verbose_name=_("申请"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="caravan_visit", limit_choices_to={"rule_id": VISIT_RULE},
+        Application,
+        verbose_name=_("申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caravan_visit",
+        limit_choices_to={"rule_id": VISIT_RULE},
         help_text=_("区总工会主动安排的活动没有申请。"),
     )
-    host = models.ForeignKey(Organisation, verbose_name=_("承办单位（园区、楼宇）"), on_delete=models.PROTECT,
-                             related_name="caravan_visits")
+    host = models.ForeignKey(
+        Organisation, verbose_name=_("承办单位（园区、楼宇）"), on_delete=models.PROTECT, related_name="caravan_visits"
+    )
     # The host's street/town (denormalised from the organisation tree, like Application.street) for scope.
-    street = models.ForeignKey(Organisation, verbose_name=_("所属街镇"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+", editable=False)
+    street = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属街镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     host_kind = models.CharField(_("服务地点类型"), max_length=16, choices=HostKind.choices)
     visit_date = models.DateField(_("活动日期"), null=True, blank=True, help_text=_("由区总工会安排"))
     start_time = models.TimeField(_("开始时间"), null=True, blank=True)
     end_time = models.TimeField(_("结束时间"), null=True, blank=True)
     location = models.CharField(_("活动地点"), max_length=200, blank=True)
-    services = models.JSONField(_("服务内容"), default=list, blank=True,
-                                help_text=_("CaravanService 代码列表"))
+    services = models.JSONField(_("服务内容"), default=list, blank=True, help_text=_("CaravanService 代码列表"))
     expected_attendance = models.PositiveIntegerField(_("预计参加人数"), null=True, blank=True)
     actual_attendance = models.PositiveIntegerField(_("实际参加人数"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("安排人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     history = HistoricalRecords(verbose_name=_("大篷车活动变更记录"))
 

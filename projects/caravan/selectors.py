@@ -14,14 +14,18 @@ from .models import CaravanVisit
 
 def upcoming_visits(*, today: date) -> QuerySet[CaravanVisit]:
     """Scheduled visits from today on, soonest first (the public page)."""
-    return (CaravanVisit.objects.filter(visit_date__gte=today).select_related("host")
-            .order_by("visit_date", "start_time", "pk"))
+    return (
+        CaravanVisit.objects.filter(visit_date__gte=today)
+        .select_related("host")
+        .order_by("visit_date", "start_time", "pk")
+    )
 
 
 def caravan_visits_visible_to(user: User) -> QuerySet[CaravanVisit]:
     """Staff: visits hosted in their scope (the host unit, its street, the district)."""
-    return scope_for(user).filter(CaravanVisit.objects.select_related("host", "street"), organisation="host",
-                                  street="street")
+    return scope_for(user).filter(
+        CaravanVisit.objects.select_related("host", "street"), organisation="host", street="street"
+    )
 
 
 def visits_to_schedule() -> QuerySet[CaravanVisit]:

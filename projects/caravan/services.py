@@ -53,9 +53,15 @@ def caravan_visit_open(application: Application) -> CaravanVisit:
     All the services of §11 are offered unless the district narrows them when scheduling."""
     host = application.applicant_organisation
     kind = application.facts.get("host_kind") or HostKind.UNIT
-    visit, _ = CaravanVisit.objects.get_or_create(application=application, defaults={
-        "host": host, "street": application.street, "host_kind": kind, "services": list(CaravanService.values),
-    })
+    visit, _ = CaravanVisit.objects.get_or_create(
+        application=application,
+        defaults={
+            "host": host,
+            "street": application.street,
+            "host_kind": kind,
+            "services": list(CaravanService.values),
+        },
+    )
     return visit
 
 
@@ -70,9 +76,18 @@ def check_schedule(*, user: User, visit_date: date, location: str, previous_date
         raise ApplicationError(DATE_PASSED, field="visit_date")
 
 
-def _fill_schedule(visit: CaravanVisit, *, user: User, visit_date: date, location: str, services: Iterable[str],
-                   start_time: time | None, end_time: time | None, expected_attendance: int | None,
-                   notes: str) -> None:
+def _fill_schedule(
+    visit: CaravanVisit,
+    *,
+    user: User,
+    visit_date: date,
+    location: str,
+    services: Iterable[str],
+    start_time: time | None,
+    end_time: time | None,
+    expected_attendance: int | None,
+    notes: str,
+) -> None:
     visit.visit_date, visit.start_time, visit.end_time = visit_date, start_time, end_time
     visit.location = location.strip()
     visit.services = clean_services(services)
@@ -82,34 +97,74 @@ def _fill_schedule(visit: CaravanVisit, *, user: User, visit_date: date, locatio
 
 
 @transaction.atomic
-def caravan_visit_schedule(*, user: User, visit: CaravanVisit, visit_date: date, location: str,
-                           services: Iterable[str], start_time: time | None = None, end_time: time | None = None,
-                           expected_attendance: int | None = None, notes: str = "") -> CaravanVisit:
+def caravan_visit_schedule(
+    *,
+    user: User,
+    visit: CaravanVisit,
+    visit_date: date,
+    location: str,
+    services: Iterable[str],
+    start_time: time | None = None,
+    end_time: time | None = None,
+    expected_attendance: int | None = None,
+    notes: str = "",
+) -> CaravanVisit:
     """Set (or move) a visit's date, place and services; the requesting unit is notified when it changes."""
     locked = CaravanVisit.objects.select_for_update(of=("self",)).select_related("host").get(pk=visit.pk)
     check_schedule(user=user, visit_date=visit_date, location=location, previous_date=locked.visit_date)
     before = (locked.visit_date, locked.start_time, locked.location)
-    _fill_schedule(locked, user=user, visit_date=visit_date, location=location, services=services,
-                   start_time=start_time, end_time=end_time, expected_attendance=expected_attendance, notes=notes)
+    _fill_schedule(
+        locked,
+        user=user,
+        visit_date=visit_date,
+        location=location,
+        services=services,
+        start_time=start_time,
+        end_time=end_time,
+        expected_attendance=expected_attendance,
+        notes=notes,
+    )
     locked.full_clean()
     locked.save()
     if locked.application_id and before != (locked.visit_date, locked.start_time, locked.location):
         when = f"{visit_date:%Y-%m-%d}" + (f" {start_time:%H:%M}" if start_time else "")
-        notify(recipients=applicant_users(locked.application), application=locked.application,
-               title=VISIT_SCHEDULED.format(date=when, location=locked.location),
-               body="、".join(locked.service_labels))
+        notify(
+            recipients=applicant_users(locked.application),
+            application=locked.application,
+            title=VISIT_SCHEDULED.format(date=when, location=locked.location),
+            body="、".join(locked.service_labels),
+        )
     return locked
 
 
 @transaction.atomic
-def caravan_visit_create(*, user: User, host: Organisation, host_kind: str, visit_date: date, location: str,
-                         services: Iterable[str], start_time: time | None = None, end_time: time | None = None,
-                         expected_attendance: int | None = None, notes: str = "") -> CaravanVisit:
+def caravan_visit_create(
+    *,
+    user: User,
+    host: Organisation,
+    host_kind: str,
+    visit_date: date,
+    location: str,
+    services: Iterable[str],
+    start_time: time | None = None,
+    end_time: time | None = None,
+    expected_attendance: int | None = None,
+    notes: str = "",
+) -> CaravanVisit:
     """A visit the district plans on its own initiative (no application)."""
     check_schedule(user=user, visit_date=visit_date, location=location)
     visit = CaravanVisit(host=host, street=organisation_street(host), host_kind=host_kind)
-    _fill_schedule(visit, user=user, visit_date=visit_date, location=location, services=services,
-                   start_time=start_time, end_time=end_time, expected_attendance=expected_attendance, notes=notes)
+    _fill_schedule(
+        visit,
+        user=user,
+        visit_date=visit_date,
+        location=location,
+        services=services,
+        start_time=start_time,
+        end_time=end_time,
+        expected_attendance=expected_attendance,
+        notes=notes,
+    )
     visit.full_clean()
     visit.save()
     return visit
@@ -127,8 +182,7 @@ def check_attendance(*, user: User, visit_date: date | None) -> None:
 
 
 @transaction.atomic
-def caravan_visit_record_attendance(*, user: User, visit: CaravanVisit, actual_attendance: int | None
-                                    ) -> CaravanVisit:
+def caravan_visit_record_attendance(*, user: User, visit: CaravanVisit, actual_attendance: int | None) -> CaravanVisit:
     locked = CaravanVisit.objects.select_for_update().get(pk=visit.pk)
     check_attendance(user=user, visit_date=locked.visit_date)
     locked.actual_attendance = actual_attendance

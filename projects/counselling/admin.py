@@ -48,8 +48,12 @@ class RecordForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         try:
-            check_record_update(user=self.user, record=self.instance, counsellor=data.get("counsellor"),
-                                follow_up_on=data.get("follow_up_on"))
+            check_record_update(
+                user=self.user,
+                record=self.instance,
+                counsellor=data.get("counsellor"),
+                follow_up_on=data.get("follow_up_on"),
+            )
         except ApplicationError as exc:
             _add_service_error(self, exc)
         return data
@@ -63,8 +67,17 @@ class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
     search_fields = ("=application__reference", "^application__applicant_member__name")
     list_select_related = ("application", "application__applicant_member", "application__offering", "counsellor")
     readonly_fields = ("application", "slot", "member_name", "member_phone", "booking", "created_at")
-    fields = ("application", "slot", "member_name", "member_phone", "booking", "created_at", "counsellor", "notes",
-              "follow_up_on")
+    fields = (
+        "application",
+        "slot",
+        "member_name",
+        "member_phone",
+        "booking",
+        "created_at",
+        "counsellor",
+        "notes",
+        "follow_up_on",
+    )
     ordering = ("-created_at",)
 
     # --- who sees it: the explicit grant, nothing else ---------------------------------------
@@ -110,7 +123,6 @@ class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
     def booking(self, obj):
         return obj.application.get_status_display()
 
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "counsellor":
             kwargs["queryset"] = counsellors()
@@ -118,8 +130,13 @@ class CounsellingRecordAdmin(UserFormMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        counselling_record_update(user=request.user, record=obj, counsellor=data.get("counsellor"),
-                                  notes=data.get("notes", ""), follow_up_on=data.get("follow_up_on"))
+        counselling_record_update(
+            user=request.user,
+            record=obj,
+            counsellor=data.get("counsellor"),
+            notes=data.get("notes", ""),
+            follow_up_on=data.get("follow_up_on"),
+        )
 
 
 class LectureForm(forms.ModelForm):
@@ -133,16 +150,21 @@ class LectureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "application" in self.fields:
             self.fields["application"].queryset = lectures_to_schedule()
-            self.fields["application"].label_from_instance = (
-                lambda a: f"{a.reference} {a.applicant_organisation.name if a.applicant_organisation_id else ''}")
+            self.fields["application"].label_from_instance = lambda a: (
+                f"{a.reference} {a.applicant_organisation.name if a.applicant_organisation_id else ''}"
+            )
 
     def clean(self):
         data = super().clean()
         application = data.get("application") or (self.instance.application if self.instance.pk else None)
         if application is not None and data.get("date"):
             try:
-                check_lecture_schedule(user=self.user, application=application, lecture_date=data["date"],
-                                       schedule=self.instance if self.instance.pk else None)
+                check_lecture_schedule(
+                    user=self.user,
+                    application=application,
+                    lecture_date=data["date"],
+                    schedule=self.instance if self.instance.pk else None,
+                )
             except ApplicationError as exc:
                 _add_service_error(self, exc)
         return data
@@ -172,11 +194,16 @@ class LectureScheduleAdmin(UserFormMixin, ScopedAdmin):
         fields = ["date", "start_time", "end_time", "venue", "topic", "lecturer"]
         return ["application", "scheduled_by", *fields] if obj else ["application", *fields]
 
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {"lecture_date": data["date"], "start_time": data["start_time"], "end_time": data.get("end_time"),
-                  "venue": data["venue"], "topic": data["topic"], "lecturer": data["lecturer"]}
+        fields = {
+            "lecture_date": data["date"],
+            "start_time": data["start_time"],
+            "end_time": data.get("end_time"),
+            "venue": data["venue"],
+            "topic": data["topic"],
+            "lecturer": data["lecturer"],
+        }
         if change:
             lecture_schedule_update(user=request.user, schedule=obj, **fields)
         else:

@@ -25,11 +25,18 @@ class CounsellingRecord(models.Model):
     """One booked individual counselling appointment, as the counsellor keeps it."""
 
     application = models.OneToOneField(
-        Application, verbose_name=_("预约申请"), on_delete=models.PROTECT, related_name="counselling_record",
+        Application,
+        verbose_name=_("预约申请"),
+        on_delete=models.PROTECT,
+        related_name="counselling_record",
         limit_choices_to={"rule_id": APPOINTMENT_RULE},
     )
     counsellor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("咨询师"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("咨询师"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     notes = models.TextField(_("咨询记录"), blank=True)
@@ -53,7 +60,10 @@ class LectureSchedule(models.Model):
     """The lecture the district arranged for an approved counselling_lecture application."""
 
     application = models.OneToOneField(
-        Application, verbose_name=_("讲座申请"), on_delete=models.PROTECT, related_name="lecture_schedule",
+        Application,
+        verbose_name=_("讲座申请"),
+        on_delete=models.PROTECT,
+        related_name="lecture_schedule",
         limit_choices_to={"rule_id": LECTURE_RULE},
     )
     date = models.DateField(_("讲座日期"))
@@ -63,7 +73,10 @@ class LectureSchedule(models.Model):
     topic = models.CharField(_("讲座主题"), max_length=200)
     lecturer = models.CharField(_("讲师"), max_length=100)
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("安排人"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("安排时间"), default=timezone.now)
     history = HistoricalRecords(verbose_name=_("讲座安排变更记录"))

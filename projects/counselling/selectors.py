@@ -32,28 +32,42 @@ def may_view_confidential(user: User | None) -> bool:
         return False
     cached = getattr(user, "_counselling_confidential", None)
     if cached is None:
-        cached = Permission.objects.filter(
-            content_type__app_label=CONFIDENTIAL_APP_LABEL, codename=CONFIDENTIAL_CODENAME,
-        ).filter(Q(user=user) | Q(group__user=user)).exists()
+        cached = (
+            Permission.objects.filter(
+                content_type__app_label=CONFIDENTIAL_APP_LABEL,
+                codename=CONFIDENTIAL_CODENAME,
+            )
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
         user._counselling_confidential = cached
     return cached
 
 
 def counselling_records_visible_to(user: User) -> QuerySet[CounsellingRecord]:
     records = CounsellingRecord.objects.select_related(
-        "application", "application__applicant_member", "application__offering", "counsellor")
+        "application", "application__applicant_member", "application__offering", "counsellor"
+    )
     return records if may_view_confidential(user) else records.none()
 
 
 def counsellors() -> QuerySet[User]:
     """Active users holding the confidential permission (directly or through a group)."""
-    return User.objects.filter(
-        Q(user_permissions__content_type__app_label=CONFIDENTIAL_APP_LABEL,
-          user_permissions__codename=CONFIDENTIAL_CODENAME)
-        | Q(groups__permissions__content_type__app_label=CONFIDENTIAL_APP_LABEL,
-            groups__permissions__codename=CONFIDENTIAL_CODENAME),
-        is_active=True,
-    ).distinct().order_by("username")
+    return (
+        User.objects.filter(
+            Q(
+                user_permissions__content_type__app_label=CONFIDENTIAL_APP_LABEL,
+                user_permissions__codename=CONFIDENTIAL_CODENAME,
+            )
+            | Q(
+                groups__permissions__content_type__app_label=CONFIDENTIAL_APP_LABEL,
+                groups__permissions__codename=CONFIDENTIAL_CODENAME,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def offering_date(application: Application) -> date | None:
@@ -68,20 +82,23 @@ def lecture_schedules_visible_to(user: User) -> QuerySet[LectureSchedule]:
     """Staff: schedules of lecture applications in their scope (the unit, its street, the district)."""
     return scope_for(user).filter(
         LectureSchedule.objects.select_related("application", "application__applicant_organisation"),
-        organisation="application__organisation", street="application__street",
+        organisation="application__organisation",
+        street="application__street",
     )
 
 
 def lectures_to_schedule() -> QuerySet[Application]:
     """Approved lecture applications the district has not scheduled yet."""
-    return Application.objects.filter(rule_id=LECTURE_RULE, status=ApplicationStatus.APPROVED,
-                                      lecture_schedule__isnull=True).select_related("applicant_organisation")
+    return Application.objects.filter(
+        rule_id=LECTURE_RULE, status=ApplicationStatus.APPROVED, lecture_schedule__isnull=True
+    ).select_related("applicant_organisation")
 
 
 def upcoming_lectures_of(organisation: Organisation, *, today: date) -> QuerySet[LectureSchedule]:
     """A unit's lectures from today on (shown to its members on the counselling page)."""
-    return LectureSchedule.objects.filter(application__applicant_organisation=organisation,
-                                          date__gte=today).order_by("date", "start_time")
+    return LectureSchedule.objects.filter(application__applicant_organisation=organisation, date__gte=today).order_by(
+        "date", "start_time"
+    )
 
 
 def appointment_rule_year(on_year: int) -> int:

@@ -37,7 +37,9 @@ LECTURE_RESCHEDULED = "您单位的心理健康讲座安排有变更：{date} {v
 # --- procedure hooks (projects.counselling.procedures) -----------------------------------------------------
 
 
-def unit_facts(member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def unit_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """Procedure.locked_facts: a grassroots unit registered with the district union is a unit of the district
     (“本区…企事业单位”), so the applicant does not answer that question."""
     unit = member.organisation if member is not None else organisation
@@ -55,8 +57,9 @@ def counselling_record_open(application: Application) -> CounsellingRecord:
 # --- counselling records -------------------------------------------------------------------------
 
 
-def check_record_update(*, user: User, record: CounsellingRecord, counsellor: User | None,
-                        follow_up_on: date | None) -> None:
+def check_record_update(
+    *, user: User, record: CounsellingRecord, counsellor: User | None, follow_up_on: date | None
+) -> None:
     if not may_view_confidential(user):
         raise ApplicationError(NOT_COUNSELLOR)
     if counsellor is not None and not may_view_confidential(counsellor):
@@ -69,9 +72,14 @@ def check_record_update(*, user: User, record: CounsellingRecord, counsellor: Us
 
 
 @transaction.atomic
-def counselling_record_update(*, user: User, record: CounsellingRecord, counsellor: User | None, notes: str,
-                              follow_up_on: date | None) -> CounsellingRecord:
-    locked = CounsellingRecord.objects.select_for_update(of=("self",)).select_related("application__offering").get(pk=record.pk)
+def counselling_record_update(
+    *, user: User, record: CounsellingRecord, counsellor: User | None, notes: str, follow_up_on: date | None
+) -> CounsellingRecord:
+    locked = (
+        CounsellingRecord.objects.select_for_update(of=("self",))
+        .select_related("application__offering")
+        .get(pk=record.pk)
+    )
     check_record_update(user=user, record=locked, counsellor=counsellor, follow_up_on=follow_up_on)
     locked.counsellor, locked.notes, locked.follow_up_on = counsellor, notes.strip(), follow_up_on
     locked.full_clean()
@@ -82,8 +90,9 @@ def counselling_record_update(*, user: User, record: CounsellingRecord, counsell
 # --- lecture schedules ---------------------------------------------------------------------------
 
 
-def check_lecture_schedule(*, user: User, application: Application, lecture_date: date,
-                           schedule: LectureSchedule | None = None) -> None:
+def check_lecture_schedule(
+    *, user: User, application: Application, lecture_date: date, schedule: LectureSchedule | None = None
+) -> None:
     """District staff schedule approved lecture requests; a new or moved lecture is not in the past."""
     if not is_district_staff(user):
         raise ApplicationError(NOT_SCHEDULER)
@@ -100,18 +109,38 @@ def check_lecture_schedule(*, user: User, application: Application, lecture_date
 
 
 def _notify_unit(application: Application, template: str, schedule: LectureSchedule) -> None:
-    notify(recipients=applicant_users(application), application=application,
-           title=template.format(date=f"{schedule.date:%Y-%m-%d} {schedule.start_time:%H:%M}", venue=schedule.venue),
-           body=f"{schedule.topic}（{schedule.lecturer}）")
+    notify(
+        recipients=applicant_users(application),
+        application=application,
+        title=template.format(date=f"{schedule.date:%Y-%m-%d} {schedule.start_time:%H:%M}", venue=schedule.venue),
+        body=f"{schedule.topic}（{schedule.lecturer}）",
+    )
 
 
 @transaction.atomic
-def lecture_schedule_create(*, user: User, application: Application, lecture_date: date, start_time: time,
-                            venue: str, topic: str, lecturer: str, end_time: time | None = None) -> LectureSchedule:
+def lecture_schedule_create(
+    *,
+    user: User,
+    application: Application,
+    lecture_date: date,
+    start_time: time,
+    venue: str,
+    topic: str,
+    lecturer: str,
+    end_time: time | None = None,
+) -> LectureSchedule:
     application = Application.objects.select_for_update().get(pk=application.pk)
     check_lecture_schedule(user=user, application=application, lecture_date=lecture_date)
-    schedule = LectureSchedule(application=application, date=lecture_date, start_time=start_time, end_time=end_time,
-                               venue=venue.strip(), topic=topic.strip(), lecturer=lecturer.strip(), scheduled_by=user)
+    schedule = LectureSchedule(
+        application=application,
+        date=lecture_date,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue.strip(),
+        topic=topic.strip(),
+        lecturer=lecturer.strip(),
+        scheduled_by=user,
+    )
     schedule.full_clean()
     schedule.save()
     _notify_unit(application, LECTURE_SCHEDULED, schedule)
@@ -119,8 +148,17 @@ def lecture_schedule_create(*, user: User, application: Application, lecture_dat
 
 
 @transaction.atomic
-def lecture_schedule_update(*, user: User, schedule: LectureSchedule, lecture_date: date, start_time: time,
-                            venue: str, topic: str, lecturer: str, end_time: time | None = None) -> LectureSchedule:
+def lecture_schedule_update(
+    *,
+    user: User,
+    schedule: LectureSchedule,
+    lecture_date: date,
+    start_time: time,
+    venue: str,
+    topic: str,
+    lecturer: str,
+    end_time: time | None = None,
+) -> LectureSchedule:
     locked = LectureSchedule.objects.select_for_update(of=("self",)).select_related("application").get(pk=schedule.pk)
     check_lecture_schedule(user=user, application=locked.application, lecture_date=lecture_date, schedule=locked)
     moved = (locked.date, locked.start_time, locked.venue) != (lecture_date, start_time, venue.strip())

@@ -20,7 +20,15 @@ def counselling_home(request):
     rule = registry.get(APPOINTMENT_RULE, year)
     member = member_for_user(request.user)
     lectures = upcoming_lectures_of(member.organisation, today=timezone.localdate()) if member else None
-    return render(request, "counselling/home.html", {
-        "rule": rule, "year": year, "places": policy_data(year).value("counselling_places"),
-        "slots": open_counselling_slots(now), "member": member, "lectures": lectures,
-    })
+    return render(
+        request,
+        "counselling/home.html",
+        {
+            "rule": rule,
+            "year": year,
+            "places": policy_data(year).value("counselling_places"),
+            "slots": open_counselling_slots(now),
+            "member": member,
+            "lectures": lectures,
+        },
+    )

@@ -41,8 +41,13 @@ class ServiceDeliveryForm(forms.ModelForm):
         if application is None or not kind or delivered_on is None or self.errors:
             return cleaned
         try:
-            services.check_five_services(user=self.user, application=application, kind=kind,
-                                         delivered_on=delivered_on, gift_form=cleaned.get("gift_form") or "")
+            services.check_five_services(
+                user=self.user,
+                application=application,
+                kind=kind,
+                delivered_on=delivered_on,
+                gift_form=cleaned.get("gift_form") or "",
+            )
             if not self.instance.pk:
                 services.check_not_yet_delivered(application=application, kind=kind)
         except ApplicationError as exc:
@@ -63,7 +68,6 @@ class ServiceDeliveryAdmin(UserFormMixin, ScopedAdmin):
     show_full_result_count = False
     change_list_template = "flexible_workers/admin/servicedelivery_change_list.html"
 
-
     def get_readonly_fields(self, request, obj=None):
         base = ("member", "organisation", "street", "recorded_by", "created_at")
         return ("application", "kind", *base) if obj else base
@@ -71,41 +75,68 @@ class ServiceDeliveryAdmin(UserFormMixin, ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "application":
             kwargs["queryset"] = scope_for(request.user).filter(
-                Application.objects.filter(rule_id=CARE_RULE, status__in=services.HELD))
+                Application.objects.filter(rule_id=CARE_RULE, status__in=services.HELD)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            services.five_services_update(user=request.user, delivery=obj, delivered_on=data["delivered_on"],
-                                          gift_form=data.get("gift_form") or "", note=data.get("note") or "")
+            services.five_services_update(
+                user=request.user,
+                delivery=obj,
+                delivered_on=data["delivered_on"],
+                gift_form=data.get("gift_form") or "",
+                note=data.get("note") or "",
+            )
             return
         created = services.five_services_record(
-            user=request.user, application=data["application"], kind=data["kind"], delivered_on=data["delivered_on"],
-            gift_form=data.get("gift_form") or "", note=data.get("note") or "")
+            user=request.user,
+            application=data["application"],
+            kind=data["kind"],
+            delivered_on=data["delivered_on"],
+            gift_form=data.get("gift_form") or "",
+            note=data.get("note") or "",
+        )
         obj.pk = created.pk
 
     # --- check-ups not yet delivered ---------------------------------------------------
 
     def get_urls(self):
-        custom = [path("checkups/", self.admin_site.admin_view(self.checkups_view),
-                       name="flexible_workers_servicedelivery_checkups")]
+        custom = [
+            path(
+                "checkups/",
+                self.admin_site.admin_view(self.checkups_view),
+                name="flexible_workers_servicedelivery_checkups",
+            )
+        ]
         return custom + super().get_urls()
 
     def checkups_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        years = [y for y in registry.years_of(CARE_RULE) if y <= timezone.localdate().year] or \
-            registry.years_of(CARE_RULE)
+        years = [y for y in registry.years_of(CARE_RULE) if y <= timezone.localdate().year] or registry.years_of(
+            CARE_RULE
+        )
         year = _int(request.GET.get("year")) or years[-1]
         if year not in years:
             year = years[-1]
         due_by = _date(request.GET.get("due_by"))
         rows = selectors.checkups_not_delivered(user=request.user, policy_year=year, due_by=due_by)
-        return TemplateResponse(request, "flexible_workers/admin/checkups_not_delivered.html", {
-            **self.admin_site.each_context(request), "title": _("健康体检待安排"), "opts": self.model._meta,
-            "rows": rows[:500], "year": year, "years": years, "due_by": due_by, "today": timezone.localdate(),
-        })
+        return TemplateResponse(
+            request,
+            "flexible_workers/admin/checkups_not_delivered.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("健康体检待安排"),
+                "opts": self.model._meta,
+                "rows": rows[:500],
+                "year": year,
+                "years": years,
+                "due_by": due_by,
+                "today": timezone.localdate(),
+            },
+        )
 
 
 def _int(value: str | None) -> int | None:
@@ -131,8 +162,9 @@ class RealNameRegistrationForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("member") is not None and cleaned.get("uploaded_on") is not None:
             try:
-                registration.check_registration(user=self.user, member=cleaned["member"],
-                                                uploaded_on=cleaned["uploaded_on"])
+                registration.check_registration(
+                    user=self.user, member=cleaned["member"], uploaded_on=cleaned["uploaded_on"]
+                )
             except ApplicationError as exc:
                 self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return cleaned
@@ -160,6 +192,7 @@ class RealNameRegistrationAdmin(UserFormMixin, ScopedAdmin):
         return False  # the coverage it started stands on it
 
     def save_model(self, request, obj, form, change):
-        created = registration.flexible_worker_register(user=request.user, member=form.cleaned_data["member"],
-                                                        uploaded_on=form.cleaned_data["uploaded_on"])
+        created = registration.flexible_worker_register(
+            user=request.user, member=form.cleaned_data["member"], uploaded_on=form.cleaned_data["uploaded_on"]
+        )
         obj.pk = created.pk

@@ -52,23 +52,35 @@ class GiftForm(models.TextChoices):
 
 class ServiceDelivery(models.Model):
     application = models.ForeignKey(
-        Application, verbose_name=_("“五送”登记"), on_delete=models.PROTECT, related_name="service_deliveries",
+        Application,
+        verbose_name=_("“五送”登记"),
+        on_delete=models.PROTECT,
+        related_name="service_deliveries",
         limit_choices_to={"rule_id": CARE_RULE},
     )
     # Copied from the application: the member page and the scope filter are one indexed equality.
-    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT,
-                               related_name="service_deliveries", editable=False)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT,
-                                     related_name="+", editable=False)
-    street = models.ForeignKey(Organisation, verbose_name=_("服务工会（街镇、园区、行业）"), on_delete=models.PROTECT,
-                               related_name="+", editable=False)
+    member = models.ForeignKey(
+        Member, verbose_name=_("会员"), on_delete=models.PROTECT, related_name="service_deliveries", editable=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    street = models.ForeignKey(
+        Organisation,
+        verbose_name=_("服务工会（街镇、园区、行业）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     kind = models.CharField(_("服务内容"), max_length=24, choices=ServiceKind.choices)
     delivered_on = models.DateField(_("服务日期"))
-    gift_form = models.CharField(_("发放形式"), max_length=24, choices=GiftForm.choices, blank=True,
-                                 help_text=_("慰问品必填；不可发放现金"))
+    gift_form = models.CharField(
+        _("发放形式"), max_length=24, choices=GiftForm.choices, blank=True, help_text=_("慰问品必填；不可发放现金")
+    )
     note = models.TextField(_("备注"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
-                                    related_name="+", editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
     history = HistoricalRecords(verbose_name=_("“五送”服务变更记录"))
 
@@ -89,7 +101,8 @@ class ServiceDelivery(models.Model):
             ),
             models.CheckConstraint(name="service_delivery_kind_known", condition=Q(kind__in=ServiceKind.values)),
             models.UniqueConstraint(
-                fields=["application", "kind"], condition=Q(kind__in=ONCE_A_YEAR),
+                fields=["application", "kind"],
+                condition=Q(kind__in=ONCE_A_YEAR),
                 name="service_delivery_once_a_year",
                 violation_error_message=_("本年度已登记该项服务。"),
             ),
@@ -111,17 +124,27 @@ class RealNameRegistration(models.Model):
     phone, union organisation, industry) and coverage starts on the 1st of the month after the upload.
     The coverage application is created from this registration, never applied for by the member."""
 
-    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT,
-                               related_name="real_name_registrations")
+    member = models.ForeignKey(
+        Member, verbose_name=_("会员"), on_delete=models.PROTECT, related_name="real_name_registrations"
+    )
     union = models.ForeignKey(Organisation, verbose_name=_("登记工会"), on_delete=models.PROTECT, related_name="+")
     # Scope: the member's street/town, like the member's own records.
-    street = models.ForeignKey(Organisation, verbose_name=_("所属街镇"), on_delete=models.PROTECT, related_name="+",
-                               editable=False)
+    street = models.ForeignKey(
+        Organisation, verbose_name=_("所属街镇"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     uploaded_on = models.DateField(_("上传“申工通”平台日期"))
-    coverage = models.OneToOneField(Application, verbose_name=_("专享保障"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="real_name_registration", editable=False)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
-                                      related_name="+", editable=False)
+    coverage = models.OneToOneField(
+        Application,
+        verbose_name=_("专享保障"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="real_name_registration",
+        editable=False,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
     history = HistoricalRecords(verbose_name=_("实名登记变更记录"))
 

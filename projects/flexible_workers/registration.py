@@ -29,7 +29,9 @@ NOT_FULL_DUES = "{name}本年度未一次缴满年度会费：其他灵活就业
 IN_FUTURE = "上传日期不能晚于今天。"
 ALREADY_REGISTERED = "{name}已于{on}实名登记（保障 {ref}）。"
 NOT_COVERED = "{name}不符合灵活就业会员专享保障的条件：{reasons}"
-REASON = "2019 §4 参保方式和保障生效（一）：一次缴满120元年度会费的会员无需办理参保手续，由工会实名登记，上传次月1日起保"
+REASON = (
+    "2019 §4 参保方式和保障生效（一）：一次缴满120元年度会费的会员无需办理参保手续，由工会实名登记，上传次月1日起保"
+)
 
 
 def may_register(user: User, member: Member) -> bool:
@@ -47,12 +49,18 @@ def check_registration(*, user: User, member: Member, uploaded_on: date) -> None
         raise ApplicationError(IN_FUTURE, field="uploaded_on")
     if not member.dues.filter(year=uploaded_on.year, paid_in_one_go=True).exists():
         raise ApplicationError(NOT_FULL_DUES.format(name=member.name), field="member")
-    earlier = (RealNameRegistration.objects.filter(member=member, uploaded_on__year=uploaded_on.year)
-               .select_related("coverage").first())
+    earlier = (
+        RealNameRegistration.objects.filter(member=member, uploaded_on__year=uploaded_on.year)
+        .select_related("coverage")
+        .first()
+    )
     if earlier is not None:
-        raise ApplicationError(ALREADY_REGISTERED.format(name=member.name, on=earlier.uploaded_on,
-                                                         ref=earlier.coverage.reference if earlier.coverage else "—"),
-                               field="member")
+        raise ApplicationError(
+            ALREADY_REGISTERED.format(
+                name=member.name, on=earlier.uploaded_on, ref=earlier.coverage.reference if earlier.coverage else "—"
+            ),
+            field="member",
+        )
     _check_coverage_decision(member, uploaded_on)
 
 
@@ -63,26 +71,32 @@ def _check_coverage_decision(member: Member, uploaded_on: date) -> None:
 
     rule = registry.latest(COVERAGE_RULE, uploaded_on.year)
     locked = locked_facts(rule, member=member, organisation=None, today=timezone.localdate())
-    decision = decide(rule_id=rule.rule_id, year=rule.policy_year, facts={},
-                      locked={**locked, "uploaded_on": uploaded_on}, partial=True).decision
+    decision = decide(
+        rule_id=rule.rule_id,
+        year=rule.policy_year,
+        facts={},
+        locked={**locked, "uploaded_on": uploaded_on},
+        partial=True,
+    ).decision
     if decision.outcome is not Outcome.ELIGIBLE:
         reasons = [r.message for r in decision.failed + decision.unknown]
         raise ApplicationError(NOT_COVERED.format(name=member.name, reasons="；".join(reasons)), field="member")
 
 
 @transaction.atomic
-def flexible_worker_register(*, user: User, member: Member, uploaded_on: date | None = None
-                             ) -> RealNameRegistration:
+def flexible_worker_register(*, user: User, member: Member, uploaded_on: date | None = None) -> RealNameRegistration:
     """Register the member and create the coverage the registration gives (approved, start date by the rule)."""
     member = Member.objects.select_for_update().select_related("organisation", "street").get(pk=member.pk)
     uploaded_on = uploaded_on or timezone.localdate()
     check_registration(user=user, member=member, uploaded_on=uploaded_on)
-    registration = RealNameRegistration(member=member, union=member.organisation, street=member.street,
-                                        uploaded_on=uploaded_on, registered_by=user)
+    registration = RealNameRegistration(
+        member=member, union=member.organisation, street=member.street, uploaded_on=uploaded_on, registered_by=user
+    )
     registration._history_user = user
     registration.save()
     policy_year = registry.latest(COVERAGE_RULE, uploaded_on.year).policy_year
-    registration.coverage = application_grant(rule_id=COVERAGE_RULE, policy_year=policy_year, member=member,
-                                              created_by=user, reason=REASON)
+    registration.coverage = application_grant(
+        rule_id=COVERAGE_RULE, policy_year=policy_year, member=member, created_by=user, reason=REASON
+    )
     registration.save(update_fields=["coverage"])
     return registration

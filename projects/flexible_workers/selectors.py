@@ -17,15 +17,20 @@ from .services import HELD
 
 def deliveries_visible_to(user: User) -> QuerySet[ServiceDelivery]:
     return scope_for(user).filter(
-        ServiceDelivery.objects.select_related("member", "street", "application", "recorded_by"))
+        ServiceDelivery.objects.select_related("member", "street", "application", "recorded_by")
+    )
 
 
 def care_applications_of_member(member: Member) -> QuerySet[Application]:
     """The member's own “五送” registrations, newest year first, with what was delivered."""
-    return (Application.objects.filter(applicant_member=member, rule_id=CARE_RULE).select_related("street")
-            .prefetch_related(Prefetch("service_deliveries",
-                                       queryset=ServiceDelivery.objects.order_by("delivered_on", "pk")))
-            .order_by("-policy_year", "-created_at"))
+    return (
+        Application.objects.filter(applicant_member=member, rule_id=CARE_RULE)
+        .select_related("street")
+        .prefetch_related(
+            Prefetch("service_deliveries", queryset=ServiceDelivery.objects.order_by("delivered_on", "pk"))
+        )
+        .order_by("-policy_year", "-created_at")
+    )
 
 
 def care_application_of_member(member: Member, reference: str) -> Application | None:
@@ -35,8 +40,11 @@ def care_application_of_member(member: Member, reference: str) -> Application | 
 
 def _has_exceptional_reason() -> Q:
     # Facts store a missing reason as JSON null; a blank one never survives parsing, but be safe.
-    return (Q(facts__exceptional_delay_reason__isnull=False) & ~Q(facts__exceptional_delay_reason=None)
-            & ~Q(facts__exceptional_delay_reason=""))
+    return (
+        Q(facts__exceptional_delay_reason__isnull=False)
+        & ~Q(facts__exceptional_delay_reason=None)
+        & ~Q(facts__exceptional_delay_reason="")
+    )
 
 
 def checkups_not_delivered(*, user: User, policy_year: int, due_by: date | None = None) -> QuerySet[Application]:
@@ -50,11 +58,17 @@ def checkups_not_delivered(*, user: User, policy_year: int, due_by: date | None 
     normal, exceptional = data.value("flexible_care_checkup_due"), data.value("flexible_care_checkup_due_exceptional")
     delivered = ServiceDelivery.objects.filter(application=OuterRef("pk"), kind=ServiceKind.CHECKUP)
     rows = (
-        Application.objects.filter(rule_id=CARE_RULE, policy_year=policy_year, status__in=HELD,
-                                   facts__paid_full_dues_in_one_go=True)
+        Application.objects.filter(
+            rule_id=CARE_RULE, policy_year=policy_year, status__in=HELD, facts__paid_full_dues_in_one_go=True
+        )
         .filter(~Exists(delivered))
-        .annotate(checkup_due=Case(When(_has_exceptional_reason(), then=Value(exceptional)), default=Value(normal),
-                                   output_field=DateField()))
+        .annotate(
+            checkup_due=Case(
+                When(_has_exceptional_reason(), then=Value(exceptional)),
+                default=Value(normal),
+                output_field=DateField(),
+            )
+        )
         .select_related("applicant_member", "street")
         .order_by("checkup_due", "street_id", "applicant_member__name")
     )

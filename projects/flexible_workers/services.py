@@ -25,8 +25,9 @@ NOT_STREET_STAFF = "只有会员所在街镇（园区、行业）工会的工作
 NOT_CARE_APPLICATION = "只能为“五送”关心关爱服务的登记记录服务。"
 NOT_APPROVED = "该会员的“五送”登记尚未审核通过（当前状态：{status}），不能记录服务。"
 NOT_FULL_DUES = "“五送”服务面向一次性缴满120元年度会费的会员；其他灵活就业会员由市总工会赠送C类保障。"
-NO_CASH = ("不可发放现金：120元会费可以为交通卡、电话卡、网上购物平台的提货凭证、实物或到指定地点领取确定物品的"
-           "提货凭证。")
+NO_CASH = (
+    "不可发放现金：120元会费可以为交通卡、电话卡、网上购物平台的提货凭证、实物或到指定地点领取确定物品的提货凭证。"
+)
 FORM_REQUIRED = "请选择{kind}的发放形式。"
 FORM_NOT_ALLOWED = "“{form}”不是{year}年度可用的发放形式。"
 WRONG_YEAR = "服务日期须在{year}年内。"
@@ -45,16 +46,18 @@ def may_record(user: User, application: Application) -> bool:
     return scope.level == "street" and application.street_id == scope.organisation_id
 
 
-def check_five_services(*, user: User, application: Application, kind: str, delivered_on: date,
-                        gift_form: str = "") -> None:
+def check_five_services(
+    *, user: User, application: Application, kind: str, delivered_on: date, gift_form: str = ""
+) -> None:
     """Raise ApplicationError (field named) unless this delivery may be recorded as given."""
     if application.rule_id != CARE_RULE:
         raise ApplicationError(NOT_CARE_APPLICATION, field="application")
     if not may_record(user, application):
         raise ApplicationError(NOT_STREET_STAFF, field="application")
     if application.status not in HELD:
-        raise ApplicationError(NOT_APPROVED.format(status=ApplicationStatus(application.status).label),
-                               field="application")
+        raise ApplicationError(
+            NOT_APPROVED.format(status=ApplicationStatus(application.status).label), field="application"
+        )
     if application.facts.get("paid_full_dues_in_one_go") is not True:
         raise ApplicationError(NOT_FULL_DUES, field="application")
     if kind not in ServiceKind.values:
@@ -86,17 +89,23 @@ def check_not_yet_delivered(*, application: Application, kind: str) -> None:
 
 
 @transaction.atomic
-def five_services_record(*, user: User, application: Application, kind: str, delivered_on: date,
-                         gift_form: str = "", note: str = "") -> ServiceDelivery:
+def five_services_record(
+    *, user: User, application: Application, kind: str, delivered_on: date, gift_form: str = "", note: str = ""
+) -> ServiceDelivery:
     """Record one “五送” item delivered to the member of an approved flexible_worker_care application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    check_five_services(user=user, application=application, kind=kind, delivered_on=delivered_on,
-                        gift_form=gift_form)
+    check_five_services(user=user, application=application, kind=kind, delivered_on=delivered_on, gift_form=gift_form)
     check_not_yet_delivered(application=application, kind=kind)
     delivery = ServiceDelivery(
-        application=application, member_id=application.applicant_member_id, organisation_id=application.organisation_id,
-        street_id=application.street_id, kind=kind, delivered_on=delivered_on, gift_form=gift_form,
-        note=note.strip(), recorded_by=user,
+        application=application,
+        member_id=application.applicant_member_id,
+        organisation_id=application.organisation_id,
+        street_id=application.street_id,
+        kind=kind,
+        delivered_on=delivered_on,
+        gift_form=gift_form,
+        note=note.strip(),
+        recorded_by=user,
     )
     delivery._history_user = user  # the audit names the clerk, in or out of a web request
     try:
@@ -108,12 +117,14 @@ def five_services_record(*, user: User, application: Application, kind: str, del
 
 
 @transaction.atomic
-def five_services_update(*, user: User, delivery: ServiceDelivery, delivered_on: date, gift_form: str = "",
-                         note: str = "") -> ServiceDelivery:
+def five_services_update(
+    *, user: User, delivery: ServiceDelivery, delivered_on: date, gift_form: str = "", note: str = ""
+) -> ServiceDelivery:
     """Correct the date, form or note of a recorded delivery (its application and kind stay)."""
     delivery = ServiceDelivery.objects.select_for_update(of=("self",)).select_related("application").get(pk=delivery.pk)
-    check_five_services(user=user, application=delivery.application, kind=delivery.kind, delivered_on=delivered_on,
-                        gift_form=gift_form)
+    check_five_services(
+        user=user, application=delivery.application, kind=delivery.kind, delivered_on=delivered_on, gift_form=gift_form
+    )
     delivery.delivered_on = delivered_on
     delivery.gift_form = gift_form
     delivery.note = note.strip()

@@ -19,15 +19,29 @@ from .selectors import COUNTED
 class ExpoTripAdmin(ScopedAdmin):
     scope_organisation = "organisation"
     scope_street = "organisation__street"
-    list_display = ("organisation", "visit_date", "visitors", "hardship_family_members", "organised_as", "counted",
-                    "application_reference")
+    list_display = (
+        "organisation",
+        "visit_date",
+        "visitors",
+        "hardship_family_members",
+        "organised_as",
+        "counted",
+        "application_reference",
+    )
     list_filter = ("organised_as", "visit_date")
     list_select_related = ("organisation", "application")
     search_fields = ("^organisation__name", "=application__reference")
     date_hierarchy = "visit_date"
     show_full_result_count = False
-    fields = ("organisation", "organised_as", "visit_date", "visitors", "hardship_family_members",
-              "application_reference", "created_at")
+    fields = (
+        "organisation",
+        "organised_as",
+        "visit_date",
+        "visitors",
+        "hardship_family_members",
+        "application_reference",
+        "created_at",
+    )
     readonly_fields = ("organisation", "organised_as", "visitors", "application_reference", "created_at")
 
     @admin.display(description=_("申报"))
@@ -49,5 +63,9 @@ class ExpoTripAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        services.expo_trip_update(user=request.user, trip=obj, visit_date=data["visit_date"],
-                                  hardship_family_members=data["hardship_family_members"])
+        services.expo_trip_update(
+            user=request.user,
+            trip=obj,
+            visit_date=data["visit_date"],
+            hardship_family_members=data["hardship_family_members"],
+        )

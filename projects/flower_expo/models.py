@@ -24,15 +24,18 @@ class OrganisedAs(models.TextChoices):
 
 
 class ExpoTrip(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("组织单位"), on_delete=models.PROTECT,
-                                     related_name="expo_trips")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="expo_trips"
+    )
     organised_as = models.CharField(_("组织方式"), max_length=24, choices=OrganisedAs.choices)
     visit_date = models.DateField(_("参观日期"))
     visitors = models.PositiveIntegerField(_("参观人次"))
     hardship_family_members = models.PositiveIntegerField(
-        _("其中困难职工家庭成员人数"), null=True, blank=True, help_text=_("组织困难职工家庭参观的，请填写人数"))
-    application = models.OneToOneField(Application, verbose_name=_("申报"), on_delete=models.PROTECT,
-                                       related_name="expo_trip")
+        _("其中困难职工家庭成员人数"), null=True, blank=True, help_text=_("组织困难职工家庭参观的，请填写人数")
+    )
+    application = models.OneToOneField(
+        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="expo_trip"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("看花博活动变更记录"))
 
@@ -42,11 +45,12 @@ class ExpoTrip(models.Model):
         ordering = ["-visit_date", "-pk"]
         constraints = [
             models.CheckConstraint(name="expo_trip_visitors_positive", condition=Q(visitors__gte=1)),
-            models.CheckConstraint(name="expo_trip_organised_as_valid", condition=Q(organised_as__in=OrganisedAs.values)),
+            models.CheckConstraint(
+                name="expo_trip_organised_as_valid", condition=Q(organised_as__in=OrganisedAs.values)
+            ),
             models.CheckConstraint(
                 name="expo_trip_hardship_within_visitors",
-                condition=Q(hardship_family_members__isnull=True)
-                | Q(hardship_family_members__lte=F("visitors")),
+                condition=Q(hardship_family_members__isnull=True) | Q(hardship_family_members__lte=F("visitors")),
                 violation_error_message=_("困难职工家庭成员人数不能超过参观人次。"),
             ),
         ]

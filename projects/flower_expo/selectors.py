@@ -55,10 +55,16 @@ def expo_progress(policy_year: int | None = None) -> Progress:
     year = policy_year if policy_year is not None else registry.latest(RULE_ID).policy_year
     data = policy_data(year)
     trips = counted_trips(year)
-    return Progress(policy_year=year, total=trips.aggregate(total=Sum("visitors"))["total"] or 0,
-                    target=data.value(TARGET_PARAM), trips=trips.count(), clause=data.clause(TARGET_PARAM))
+    return Progress(
+        policy_year=year,
+        total=trips.aggregate(total=Sum("visitors"))["total"] or 0,
+        target=data.value(TARGET_PARAM),
+        trips=trips.count(),
+        clause=data.clause(TARGET_PARAM),
+    )
 
 
 def expo_trips_visible_to(user: User) -> QuerySet[ExpoTrip]:
-    return scope_for(user).filter(ExpoTrip.objects.select_related("organisation", "application"),
-                                  street="organisation__street")
+    return scope_for(user).filter(
+        ExpoTrip.objects.select_related("organisation", "application"), street="organisation__street"
+    )

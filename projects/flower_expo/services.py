@@ -29,8 +29,9 @@ NOT_COUNTED = "申报 {ref} 已撤回，不能再修改活动信息。"
 DATE_REQUIRED = "请填写参观日期。"
 
 
-def flower_expo_locked_facts(member: Member | None, organisation: Organisation | None,
-                             policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def flower_expo_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """The rule's “本次之前全区已累计参观人次”: the running total, never the applicant's figure."""
     return {"visits_so_far": expo_visits_total(policy_year)}
 
@@ -48,8 +49,10 @@ def expo_trip_register(*, application: Application) -> ExpoTrip:
         raise ApplicationError(NOT_APPROVED.format(ref=application.reference))
     facts = application.facts
     trip = ExpoTrip(
-        organisation=application.applicant_organisation, organised_as=OrganisedAs(facts["organised_as"]),
-        visit_date=timezone.localdate(), visitors=int(facts["visits_in_trip"]),
+        organisation=application.applicant_organisation,
+        organised_as=OrganisedAs(facts["organised_as"]),
+        visit_date=timezone.localdate(),
+        visitors=int(facts["visits_in_trip"]),
         # Unknown until the organiser says how many, if the trip includes hardship families; none otherwise.
         hardship_family_members=None if facts.get("includes_hardship_families") else 0,
         application=application,
@@ -65,8 +68,7 @@ def on_flower_expo_approved(application: Application) -> None:
 
 
 @transaction.atomic
-def expo_trip_update(*, user: User, trip: ExpoTrip, visit_date: date,
-                     hardship_family_members: int | None) -> ExpoTrip:
+def expo_trip_update(*, user: User, trip: ExpoTrip, visit_date: date, hardship_family_members: int | None) -> ExpoTrip:
     """The organiser (its own staff), its street/town union or the district complete the trip's details.
     The number of visitors is what the application was confirmed with and stays."""
     trip = ExpoTrip.objects.select_for_update(of=("self",)).select_related("application").get(pk=trip.pk)
@@ -80,8 +82,9 @@ def expo_trip_update(*, user: User, trip: ExpoTrip, visit_date: date,
     if hardship_family_members is not None and hardship_family_members < 0:
         errors["hardship_family_members"] = HARDSHIP_NEGATIVE
     elif hardship_family_members is not None and hardship_family_members > trip.visitors:
-        errors["hardship_family_members"] = HARDSHIP_OVER_VISITORS.format(n=hardship_family_members,
-                                                                          visitors=trip.visitors)
+        errors["hardship_family_members"] = HARDSHIP_OVER_VISITORS.format(
+            n=hardship_family_members, visitors=trip.visitors
+        )
     if errors:
         raise ValidationError(errors)
     trip.visit_date, trip.hardship_family_members = visit_date, hardship_family_members
@@ -89,5 +92,3 @@ def expo_trip_update(*, user: User, trip: ExpoTrip, visit_date: date,
     trip._history_user = user
     trip.save()
     return trip
-
-

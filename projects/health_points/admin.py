@@ -30,10 +30,27 @@ def _add_service_error(form: forms.Form, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-POINT_FIELDS = ("street", "name", "is_active", "address", "area_kind", "area_served", "in_cluster_area", "built_on",
-                "has_private_area", "has_basic_equipment", "plaque_installed", "service_notice_posted",
-                "community_health_centre", "agreement_signed_on", "gp_team", "manager", "appointment_phone",
-                "offers_consultation_services", "consultation_exception_approved")
+POINT_FIELDS = (
+    "street",
+    "name",
+    "is_active",
+    "address",
+    "area_kind",
+    "area_served",
+    "in_cluster_area",
+    "built_on",
+    "has_private_area",
+    "has_basic_equipment",
+    "plaque_installed",
+    "service_notice_posted",
+    "community_health_centre",
+    "agreement_signed_on",
+    "gp_team",
+    "manager",
+    "appointment_phone",
+    "offers_consultation_services",
+    "consultation_exception_approved",
+)
 
 
 class PointForm(forms.ModelForm):
@@ -58,20 +75,44 @@ class HealthServicePointAdmin(StreetChoicesMixin, UserFormMixin, ScopedAdmin):
     scope_organisation = "street"
     scope_street = "street"
     form = PointForm
-    list_display = ("name", "street", "area_kind", "area_served", "community_health_centre", "appointment_phone",
-                    "plaque_installed", "service_notice_posted", "is_active")
+    list_display = (
+        "name",
+        "street",
+        "area_kind",
+        "area_served",
+        "community_health_centre",
+        "appointment_phone",
+        "plaque_installed",
+        "service_notice_posted",
+        "is_active",
+    )
     list_filter = ("is_active", "area_kind", "plaque_installed", "service_notice_posted", "street")
     search_fields = ("name", "area_served", "community_health_centre")
     list_select_related = ("street",)
     readonly_fields = ("standard_check",)
     fieldsets = (
         (None, {"fields": ("street", "name", "is_active")}),
-        (_("固定场所"), {"fields": ("address", "area_kind", "area_served", "in_cluster_area", "built_on",
-                                "has_private_area", "has_basic_equipment", "plaque_installed",
-                                "service_notice_posted")}),
+        (
+            _("固定场所"),
+            {
+                "fields": (
+                    "address",
+                    "area_kind",
+                    "area_served",
+                    "in_cluster_area",
+                    "built_on",
+                    "has_private_area",
+                    "has_basic_equipment",
+                    "plaque_installed",
+                    "service_notice_posted",
+                )
+            },
+        ),
         (_("固定人员"), {"fields": ("community_health_centre", "agreement_signed_on", "gp_team", "manager")}),
-        (_("定期问诊"), {"fields": ("appointment_phone", "offers_consultation_services",
-                                "consultation_exception_approved")}),
+        (
+            _("定期问诊"),
+            {"fields": ("appointment_phone", "offers_consultation_services", "consultation_exception_approved")},
+        ),
         (_("创建标准核对"), {"fields": ("standard_check",)}),
     )
 
@@ -82,12 +123,11 @@ class HealthServicePointAdmin(StreetChoicesMixin, UserFormMixin, ScopedAdmin):
         check = point_standard_check(obj, on=timezone.localdate())
         marks = {True: "✔", False: "✘", None: "？"}
         rows = format_html_join(
-            "", '<li class="reason-{}">{} {}</li>',
+            "",
+            '<li class="reason-{}">{} {}</li>',
             ((str(r.ok).lower(), marks[r.ok], r.message) for r in check.decision.reasons),
         )
         return format_html("<p><strong>{}</strong></p><ul>{}</ul>", check.decision.outcome.label, rows)
-
-
 
     def save_model(self, request, obj, form, change):
         health_point_save(user=request.user, point=obj)
@@ -104,9 +144,14 @@ class EventForm(forms.ModelForm):
         data = super().clean()
         if data.get("point") is not None and data.get("kind") and data.get("date"):
             try:
-                check_event(user=self.user, point=data["point"], kind=data["kind"], event_date=data["date"],
-                            notice_posted_on=data.get("notice_posted_on"),
-                            creating=self.instance.pk is None or self.instance.point_id != data["point"].pk)
+                check_event(
+                    user=self.user,
+                    point=data["point"],
+                    kind=data["kind"],
+                    event_date=data["date"],
+                    notice_posted_on=data.get("notice_posted_on"),
+                    creating=self.instance.pk is None or self.instance.point_id != data["point"].pk,
+                )
             except ApplicationError as exc:
                 _add_service_error(self, exc)
         return data
@@ -133,8 +178,7 @@ class ServiceEventAdmin(UserFormMixin, ScopedAdmin):
     scope_organisation = "point__street"
     scope_street = "point__street"
     form = EventForm
-    list_display = ("date", "start_time", "end_time", "point", "kind", "topic", "doctor", "notice_posted_on",
-                    "window")
+    list_display = ("date", "start_time", "end_time", "point", "kind", "topic", "doctor", "notice_posted_on", "window")
     list_filter = ("kind", NoticeFilter, "point__street")
     date_hierarchy = "date"
     search_fields = ("point__name", "topic", "doctor")
@@ -148,7 +192,6 @@ class ServiceEventAdmin(UserFormMixin, ScopedAdmin):
             return _("巡诊、讲座保存后显示。")
         return notice_window(obj) or "—"
 
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "point":
             kwargs["queryset"] = points_visible_to(request.user)
@@ -156,10 +199,17 @@ class ServiceEventAdmin(UserFormMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {"point": data["point"], "kind": data["kind"], "event_date": data["date"],
-                  "start_time": data["start_time"], "end_time": data["end_time"], "topic": data.get("topic", ""),
-                  "venue": data.get("venue", ""), "doctor": data.get("doctor", ""),
-                  "notice_posted_on": data.get("notice_posted_on")}
+        fields = {
+            "point": data["point"],
+            "kind": data["kind"],
+            "event_date": data["date"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "topic": data.get("topic", ""),
+            "venue": data.get("venue", ""),
+            "doctor": data.get("doctor", ""),
+            "notice_posted_on": data.get("notice_posted_on"),
+        }
         if change:
             service_event_update(user=request.user, event=obj, **fields)
         else:

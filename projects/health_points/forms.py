@@ -9,5 +9,6 @@ from .selectors import streets_with_points
 
 
 class PointFilterForm(forms.Form):
-    street = forms.ModelChoiceField(label=_("街镇"), queryset=streets_with_points(), required=False,
-                                    empty_label=_("全部街镇"))
+    street = forms.ModelChoiceField(
+        label=_("街镇"), queryset=streets_with_points(), required=False, empty_label=_("全部街镇")
+    )

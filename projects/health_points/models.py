@@ -17,7 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Organisation, OrganisationLevel
 
-phone_validator = RegexValidator(r"^[0-9][0-9-]{3,18}[0-9]$", _("请填写有效的联系电话，例如 021-59991234 或 13912345678。"))
+phone_validator = RegexValidator(
+    r"^[0-9][0-9-]{3,18}[0-9]$", _("请填写有效的联系电话，例如 021-59991234 或 13912345678。")
+)
 
 
 class AreaKind(models.TextChoices):
@@ -38,22 +40,32 @@ class ExistingResource(models.TextChoices):
 
 class HealthServicePoint(models.Model):
     street = models.ForeignKey(
-        Organisation, verbose_name=_("所属街镇"), on_delete=models.PROTECT, related_name="health_points",
+        Organisation,
+        verbose_name=_("所属街镇"),
+        on_delete=models.PROTECT,
+        related_name="health_points",
         limit_choices_to={"level": OrganisationLevel.STREET},
     )
     name = models.CharField(_("服务点名称"), max_length=100)
     address = models.CharField(_("服务点地址"), max_length=200)
     area_kind = models.CharField(_("服务区域类型"), max_length=24, choices=AreaKind.choices)
-    area_served = models.CharField(_("服务区域"), max_length=200,
-                                   help_text=_("服务的园区、楼宇或商圈，例如：嘉定工业区北区"))
+    area_served = models.CharField(
+        _("服务区域"), max_length=200, help_text=_("服务的园区、楼宇或商圈，例如：嘉定工业区北区")
+    )
     built_on = models.CharField(_("依托的现有资源"), max_length=32, choices=ExistingResource.choices, blank=True)
     community_health_centre = models.CharField(_("对口社区卫生服务中心"), max_length=100)
-    agreement_signed_on = models.DateField(_("合作协议签订日期"), null=True, blank=True,
-                                           help_text=_("街镇工会与对口社区卫生服务中心签订合作协议的日期"))
+    agreement_signed_on = models.DateField(
+        _("合作协议签订日期"), null=True, blank=True, help_text=_("街镇工会与对口社区卫生服务中心签订合作协议的日期")
+    )
     gp_team = models.CharField(_("派驻全科（家庭）医生（团队）"), max_length=200, blank=True)
     manager = models.CharField(_("管理人员"), max_length=50, blank=True)
-    appointment_phone = models.CharField(_("预约电话"), max_length=20, blank=True, validators=[phone_validator],
-                                         help_text=_("定期问诊采取预约制：职工拨打此电话预约"))
+    appointment_phone = models.CharField(
+        _("预约电话"),
+        max_length=20,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("定期问诊采取预约制：职工拨打此电话预约"),
+    )
     in_cluster_area = models.BooleanField(_("位于企业、职工集中的园区、楼宇或商圈"), default=True)
     has_private_area = models.BooleanField(_("划定相对私密、固定的独立区域"), default=False)
     has_basic_equipment = models.BooleanField(_("配备日常诊疗设备"), default=False)
@@ -70,7 +82,8 @@ class HealthServicePoint(models.Model):
         ordering = ["street__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["street", "name"], name="health_point_name_unique_in_street",
+                fields=["street", "name"],
+                name="health_point_name_unique_in_street",
                 violation_error_message=_("本街镇已有同名的健康服务点。"),
             ),
         ]
@@ -91,8 +104,9 @@ NOTICED_KINDS = (EventKind.PATROL, EventKind.LECTURE)
 
 
 class ServiceEvent(models.Model):
-    point = models.ForeignKey(HealthServicePoint, verbose_name=_("服务点"), on_delete=models.PROTECT,
-                              related_name="events")
+    point = models.ForeignKey(
+        HealthServicePoint, verbose_name=_("服务点"), on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=EventKind.choices)
     date = models.DateField(_("日期"))
     start_time = models.TimeField(_("开始时间"))
@@ -100,8 +114,9 @@ class ServiceEvent(models.Model):
     topic = models.CharField(_("主题"), max_length=200, blank=True, help_text=_("讲座必填；巡诊可填写巡诊单位"))
     venue = models.CharField(_("地点"), max_length=200, blank=True, help_text=_("留空表示在服务点内"))
     doctor = models.CharField(_("医生或讲师"), max_length=100, blank=True)
-    notice_posted_on = models.DateField(_("公示日期"), null=True, blank=True,
-                                        help_text=_("巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）"))
+    notice_posted_on = models.DateField(
+        _("公示日期"), null=True, blank=True, help_text=_("巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）")
+    )
     history = HistoricalRecords(verbose_name=_("服务安排变更记录"))
 
     class Meta:
@@ -110,7 +125,8 @@ class ServiceEvent(models.Model):
         ordering = ["date", "start_time"]
         constraints = [
             models.CheckConstraint(
-                name="service_event_ends_after_start", condition=Q(end_time__gt=F("start_time")),
+                name="service_event_ends_after_start",
+                condition=Q(end_time__gt=F("start_time")),
                 violation_error_message=_("结束时间须晚于开始时间。"),
             ),
             models.CheckConstraint(
@@ -119,11 +135,13 @@ class ServiceEvent(models.Model):
                 violation_error_message=_("公示日期不能晚于活动日期。"),
             ),
             models.CheckConstraint(
-                name="service_event_lecture_has_topic", condition=~Q(kind="lecture") | ~Q(topic=""),
+                name="service_event_lecture_has_topic",
+                condition=~Q(kind="lecture") | ~Q(topic=""),
                 violation_error_message=_("讲座须填写主题。"),
             ),
             models.UniqueConstraint(
-                fields=["point", "date", "start_time"], name="service_event_one_per_point_and_time",
+                fields=["point", "date", "start_time"],
+                name="service_event_one_per_point_and_time",
                 violation_error_message=_("该服务点在同一时间已有安排。"),
             ),
         ]

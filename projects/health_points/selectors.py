@@ -34,9 +34,16 @@ def rule_year(on: date) -> int:
 def notice_decision(*, kind: str, event_date: date, notice_posted_on: date | None = None) -> Decision:
     """The rule on one patrol or lecture: its notice window (dates notice_from / notice_by) and,
     when the notice was posted, whether it was posted inside the window (reason "notice.ahead")."""
-    return decide(rule_id=RULE_ID, year=rule_year(event_date), partial=True, facts={
-        "event_kind": kind, "event_date": event_date, "notice_posted_on": notice_posted_on,
-    }).decision
+    return decide(
+        rule_id=RULE_ID,
+        year=rule_year(event_date),
+        partial=True,
+        facts={
+            "event_kind": kind,
+            "event_date": event_date,
+            "notice_posted_on": notice_posted_on,
+        },
+    ).decision
 
 
 @dataclass(frozen=True)
@@ -125,27 +132,33 @@ def point_standard_check(point: HealthServicePoint, *, on: date) -> StandardChec
 
 
 def points_visible_to(user: User) -> QuerySet[HealthServicePoint]:
-    return scope_for(user).filter(HealthServicePoint.objects.select_related("street"), organisation="street",
-                                  street="street")
+    return scope_for(user).filter(
+        HealthServicePoint.objects.select_related("street"), organisation="street", street="street"
+    )
 
 
 def events_visible_to(user: User) -> QuerySet[ServiceEvent]:
-    return scope_for(user).filter(ServiceEvent.objects.select_related("point", "point__street"),
-                                  organisation="point__street", street="point__street")
+    return scope_for(user).filter(
+        ServiceEvent.objects.select_related("point", "point__street"),
+        organisation="point__street",
+        street="point__street",
+    )
 
 
 def events_to_notice(events: QuerySet[ServiceEvent], *, today: date) -> QuerySet[ServiceEvent]:
     """Patrols and lectures still ahead whose notice window has opened and which are not posted yet."""
     _, most = notice_days(today)
-    return events.filter(kind__in=NOTICED_KINDS, notice_posted_on__isnull=True, date__gte=today,
-                         date__lte=today + timedelta(days=most))
+    return events.filter(
+        kind__in=NOTICED_KINDS, notice_posted_on__isnull=True, date__gte=today, date__lte=today + timedelta(days=most)
+    )
 
 
 def events_notice_overdue(events: QuerySet[ServiceEvent], *, today: date) -> QuerySet[ServiceEvent]:
     """Patrols and lectures still ahead whose last day to post has passed without a notice."""
     least, _ = notice_days(today)
-    return events.filter(kind__in=NOTICED_KINDS, notice_posted_on__isnull=True, date__gte=today,
-                         date__lt=today + timedelta(days=least))
+    return events.filter(
+        kind__in=NOTICED_KINDS, notice_posted_on__isnull=True, date__gte=today, date__lt=today + timedelta(days=least)
+    )
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -154,9 +167,13 @@ def events_notice_overdue(events: QuerySet[ServiceEvent], *, today: date) -> Que
 def points_public(*, today: date, street_id: int | None = None) -> QuerySet[HealthServicePoint]:
     """Running points with their events of the coming weeks (prefetched as upcoming_events)."""
     upcoming = ServiceEvent.objects.filter(date__gte=today, date__lte=today + timedelta(days=UPCOMING_DAYS))
-    points = (HealthServicePoint.objects.filter(is_active=True).select_related("street")
-              .prefetch_related(Prefetch("events", queryset=upcoming.order_by("date", "start_time"),
-                                         to_attr="upcoming_events")))
+    points = (
+        HealthServicePoint.objects.filter(is_active=True)
+        .select_related("street")
+        .prefetch_related(
+            Prefetch("events", queryset=upcoming.order_by("date", "start_time"), to_attr="upcoming_events")
+        )
+    )
     if street_id is not None:
         points = points.filter(street_id=street_id)
     return points.order_by("street__code", "name")

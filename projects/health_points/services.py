@@ -48,8 +48,9 @@ def health_point_save(*, user: User, point: HealthServicePoint) -> HealthService
     return point
 
 
-def check_event(*, user: User, point: HealthServicePoint, kind: str, event_date: date,
-                notice_posted_on: date | None, creating: bool) -> None:
+def check_event(
+    *, user: User, point: HealthServicePoint, kind: str, event_date: date, notice_posted_on: date | None, creating: bool
+) -> None:
     """Scope, state and the notice rule for an event. Raises ApplicationError naming the field."""
     check_point_manager(user=user, street=point.street)
     if creating and not point.is_active:
@@ -61,8 +62,19 @@ def check_event(*, user: User, point: HealthServicePoint, kind: str, event_date:
         raise ApplicationError(failure, field="notice_posted_on", reasons=[failure])
 
 
-def _fill_event(event: ServiceEvent, *, point: HealthServicePoint, kind: str, event_date: date, start_time: time,
-                end_time: time, topic: str, venue: str, doctor: str, notice_posted_on: date | None) -> ServiceEvent:
+def _fill_event(
+    event: ServiceEvent,
+    *,
+    point: HealthServicePoint,
+    kind: str,
+    event_date: date,
+    start_time: time,
+    end_time: time,
+    topic: str,
+    venue: str,
+    doctor: str,
+    notice_posted_on: date | None,
+) -> ServiceEvent:
     event.point, event.kind, event.date = point, kind, event_date
     event.start_time, event.end_time = start_time, end_time
     event.topic, event.venue, event.doctor = topic.strip(), venue.strip(), doctor.strip()
@@ -73,23 +85,71 @@ def _fill_event(event: ServiceEvent, *, point: HealthServicePoint, kind: str, ev
 
 
 @transaction.atomic
-def service_event_create(*, user: User, point: HealthServicePoint, kind: str, event_date: date, start_time: time,
-                         end_time: time, topic: str = "", venue: str = "", doctor: str = "",
-                         notice_posted_on: date | None = None) -> ServiceEvent:
-    check_event(user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on,
-                creating=True)
-    return _fill_event(ServiceEvent(), point=point, kind=kind, event_date=event_date, start_time=start_time,
-                       end_time=end_time, topic=topic, venue=venue, doctor=doctor, notice_posted_on=notice_posted_on)
+def service_event_create(
+    *,
+    user: User,
+    point: HealthServicePoint,
+    kind: str,
+    event_date: date,
+    start_time: time,
+    end_time: time,
+    topic: str = "",
+    venue: str = "",
+    doctor: str = "",
+    notice_posted_on: date | None = None,
+) -> ServiceEvent:
+    check_event(
+        user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on, creating=True
+    )
+    return _fill_event(
+        ServiceEvent(),
+        point=point,
+        kind=kind,
+        event_date=event_date,
+        start_time=start_time,
+        end_time=end_time,
+        topic=topic,
+        venue=venue,
+        doctor=doctor,
+        notice_posted_on=notice_posted_on,
+    )
 
 
 @transaction.atomic
-def service_event_update(*, user: User, event: ServiceEvent, point: HealthServicePoint, kind: str,
-                         event_date: date, start_time: time, end_time: time, topic: str = "", venue: str = "",
-                         doctor: str = "", notice_posted_on: date | None = None) -> ServiceEvent:
+def service_event_update(
+    *,
+    user: User,
+    event: ServiceEvent,
+    point: HealthServicePoint,
+    kind: str,
+    event_date: date,
+    start_time: time,
+    end_time: time,
+    topic: str = "",
+    venue: str = "",
+    doctor: str = "",
+    notice_posted_on: date | None = None,
+) -> ServiceEvent:
     """Change an event (e.g. record the day its notice went up). The stored point must be in scope too."""
     locked = ServiceEvent.objects.select_for_update(of=("self",)).select_related("point__street").get(pk=event.pk)
     check_point_manager(user=user, street=locked.point.street)
-    check_event(user=user, point=point, kind=kind, event_date=event_date, notice_posted_on=notice_posted_on,
-                creating=point.pk != locked.point_id)
-    return _fill_event(locked, point=point, kind=kind, event_date=event_date, start_time=start_time,
-                       end_time=end_time, topic=topic, venue=venue, doctor=doctor, notice_posted_on=notice_posted_on)
+    check_event(
+        user=user,
+        point=point,
+        kind=kind,
+        event_date=event_date,
+        notice_posted_on=notice_posted_on,
+        creating=point.pk != locked.point_id,
+    )
+    return _fill_event(
+        locked,
+        point=point,
+        kind=kind,
+        event_date=event_date,
+        start_time=start_time,
+        end_time=end_time,
+        topic=topic,
+        venue=venue,
+        doctor=doctor,
+        notice_posted_on=notice_posted_on,
+    )

@@ -15,6 +15,12 @@ def point_list(request):
     if form.is_bound and form.is_valid() and form.cleaned_data["street"] is not None:
         street_id = form.cleaned_data["street"].pk
     points = points_public(today=timezone.localdate(), street_id=street_id)
-    return render(request, "health_points/point_list.html", {
-        "form": form, "points": points, "upcoming_days": UPCOMING_DAYS,
-    })
+    return render(
+        request,
+        "health_points/point_list.html",
+        {
+            "form": form,
+            "points": points,
+            "upcoming_days": UPCOMING_DAYS,
+        },
+    )

@@ -119,8 +119,9 @@ class LegalAidCaseForm(forms.ModelForm):
         case = LegalAidCase.objects.get(pk=self.instance.pk)  # as stored, not as the form changed it
         try:
             if {"centre", "lawyer"} & set(self.changed_data):
-                services.check_legal_aid_case_assign(user=self.user, case=case, centre=cleaned.get("centre"),
-                                                     lawyer=cleaned.get("lawyer"))
+                services.check_legal_aid_case_assign(
+                    user=self.user, case=case, centre=cleaned.get("centre"), lawyer=cleaned.get("lawyer")
+                )
                 case.status = CaseStatus.ASSIGNED  # closing in the same save follows the assignment
             if cleaned.get("outcome"):
                 services.check_legal_aid_case_close(user=self.user, case=case, outcome=cleaned["outcome"])
@@ -141,8 +142,21 @@ class LegalAidCaseAdmin(UserFormMixin, ScopedAdmin):
     list_select_related = ("application", "application__applicant_member", "application__street", "centre", "lawyer")
     ordering = ("accepted_at",)
     show_full_result_count = False
-    fields = ("application_link", "applicant", "facts_summary", "status", "accepted_at", "centre", "lawyer",
-              "assigned_at", "assigned_by", "outcome", "outcome_notes", "closed_at", "closed_by")
+    fields = (
+        "application_link",
+        "applicant",
+        "facts_summary",
+        "status",
+        "accepted_at",
+        "centre",
+        "lawyer",
+        "assigned_at",
+        "assigned_by",
+        "outcome",
+        "outcome_notes",
+        "closed_at",
+        "closed_by",
+    )
 
     @admin.display(description=_("申请编号"), ordering="application__reference")
     def reference(self, obj):
@@ -187,11 +201,16 @@ class LegalAidCaseAdmin(UserFormMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if {"centre", "lawyer"} & set(form.changed_data):
-            services.legal_aid_case_assign(user=request.user, case=obj, centre=form.cleaned_data["centre"],
-                                           lawyer=form.cleaned_data["lawyer"])
+            services.legal_aid_case_assign(
+                user=request.user, case=obj, centre=form.cleaned_data["centre"], lawyer=form.cleaned_data["lawyer"]
+            )
         if form.cleaned_data.get("outcome"):
-            services.legal_aid_case_close(user=request.user, case=obj, outcome=form.cleaned_data["outcome"],
-                                          notes=form.cleaned_data.get("outcome_notes", ""))
+            services.legal_aid_case_close(
+                user=request.user,
+                case=obj,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data.get("outcome_notes", ""),
+            )
         obj.refresh_from_db()
 
 
@@ -199,8 +218,9 @@ class LegalAidCaseAdmin(UserFormMixin, ScopedAdmin):
 
 
 def checkup_years() -> list[int]:
-    return sorted((r.policy_year for r in registry.all_rules() if r.rule_id == selectors.LEGAL_CHECKUP_RULE),
-                  reverse=True)
+    return sorted(
+        (r.policy_year for r in registry.all_rules() if r.rule_id == selectors.LEGAL_CHECKUP_RULE), reverse=True
+    )
 
 
 class AllocationForm(forms.ModelForm):
@@ -215,8 +235,9 @@ class AllocationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["street"].queryset = Organisation.objects.filter(level=OrganisationLevel.STREET,
-                                                                     is_active=True).order_by("code")
+        self.fields["street"].queryset = Organisation.objects.filter(
+            level=OrganisationLevel.STREET, is_active=True
+        ).order_by("code")
         self.fields["policy_year"].choices = [(y, str(y)) for y in checkup_years()]
         year = checkup_years()[0]
         notes = []
@@ -227,16 +248,22 @@ class AllocationForm(forms.ModelForm):
             self.fields["places"].initial = self.instance.capacity
             self.fields["street"].disabled = self.fields["policy_year"].disabled = True
             notes.append(_("已确定%(taken)d家，名额不能少于已确定数。") % {"taken": self.instance.taken})
-        notes.append(_("全区共%(total)d家，已分配%(allocated)d家。") % {
-            "total": selectors.checkup_district_total(year), "allocated": selectors.checkup_allocated(year)})
+        notes.append(
+            _("全区共%(total)d家，已分配%(allocated)d家。")
+            % {"total": selectors.checkup_district_total(year), "allocated": selectors.checkup_allocated(year)}
+        )
         self.fields["places"].help_text = " ".join(str(n) for n in notes)
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
             try:
-                services.check_legal_checkup_allocation(user=self.user, street=cleaned["street"],
-                                                        policy_year=cleaned["policy_year"], places=cleaned["places"])
+                services.check_legal_checkup_allocation(
+                    user=self.user,
+                    street=cleaned["street"],
+                    policy_year=cleaned["policy_year"],
+                    places=cleaned["places"],
+                )
             except ApplicationError as exc:
                 _add_service_error(self, exc)
         return cleaned
@@ -269,9 +296,12 @@ class LegalCheckupAllocationAdmin(UserFormMixin, ScopedAdmin):
         return False  # set the places to 0 instead; claims keep the pool
 
     def save_model(self, request, obj, form, change):
-        pool = services.legal_checkup_allocate(user=request.user, street=form.cleaned_data["street"],
-                                               policy_year=form.cleaned_data["policy_year"],
-                                               places=form.cleaned_data["places"])
+        pool = services.legal_checkup_allocate(
+            user=request.user,
+            street=form.cleaned_data["street"],
+            policy_year=form.cleaned_data["policy_year"],
+            places=form.cleaned_data["places"],
+        )
         obj.pk = pool.pk
         obj.refresh_from_db()
 
@@ -308,8 +338,18 @@ class LegalCheckupRecordAdmin(UserFormMixin, ScopedAdmin):
     list_select_related = ("application", "application__applicant_organisation", "application__street")
     ordering = ("created_at",)
     actions = ("complete_selected",)
-    fields = ("application_link", "enterprise", "street", "phase_table", "phase", "provider", "findings",
-              "created_at", "completed_at", "updated_by")
+    fields = (
+        "application_link",
+        "enterprise",
+        "street",
+        "phase_table",
+        "phase",
+        "provider",
+        "findings",
+        "created_at",
+        "completed_at",
+        "updated_by",
+    )
 
     @admin.display(description=_("申请编号"), ordering="application__reference")
     def reference(self, obj):
@@ -333,13 +373,18 @@ class LegalCheckupRecordAdmin(UserFormMixin, ScopedAdmin):
 
     @admin.display(description=_("实施时间"))
     def phase_table(self, obj):
-        rows = [(("▶ " if w.code == obj.phase else ""), w.label, w.starts.isoformat(), w.ends.isoformat())
-                for w in selectors.checkup_phases(obj.application.policy_year)]
+        rows = [
+            (("▶ " if w.code == obj.phase else ""), w.label, w.starts.isoformat(), w.ends.isoformat())
+            for w in selectors.checkup_phases(obj.application.policy_year)
+        ]
         return format_html_join("", "<div>{}{}：{} — {}</div>", rows)
 
     def get_readonly_fields(self, request, obj=None):
-        editable = ("phase", "provider", "findings") if (
-            obj is not None and obj.completed_at is None and is_district(request.user)) else ()
+        editable = (
+            ("phase", "provider", "findings")
+            if (obj is not None and obj.completed_at is None and is_district(request.user))
+            else ()
+        )
         return [f for f in self.fields if f not in editable]
 
     def has_add_permission(self, request):
@@ -349,9 +394,13 @@ class LegalCheckupRecordAdmin(UserFormMixin, ScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        services.legal_checkup_record_update(user=request.user, record=obj, phase=form.cleaned_data["phase"],
-                                             provider=form.cleaned_data.get("provider", ""),
-                                             findings=form.cleaned_data.get("findings", ""))
+        services.legal_checkup_record_update(
+            user=request.user,
+            record=obj,
+            phase=form.cleaned_data["phase"],
+            provider=form.cleaned_data.get("provider", ""),
+            findings=form.cleaned_data.get("findings", ""),
+        )
         obj.refresh_from_db()
 
     @admin.action(description=_("办结所选企业的“法律体检”（已完成总结评估）"), permissions=["change"])
@@ -365,4 +414,3 @@ class LegalCheckupRecordAdmin(UserFormMixin, ScopedAdmin):
                 self.message_user(request, f"{record.application.reference}：{exc.message}", messages.ERROR)
         if done:
             self.message_user(request, _("已办结 %(n)d 家企业。") % {"n": done}, messages.SUCCESS)
-

@@ -37,8 +37,13 @@ class LegalAidCentre(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     kind = models.CharField(_("类别"), max_length=24, choices=CentreKind.choices)
     street = models.ForeignKey(
-        Organisation, verbose_name=_("所在街镇"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="legal_aid_centres", limit_choices_to={"level": "street"},
+        Organisation,
+        verbose_name=_("所在街镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legal_aid_centres",
+        limit_choices_to={"level": "street"},
         help_text=_("仅街镇分中心填写。"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -53,15 +58,20 @@ class LegalAidCentre(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="legal_aid_centre_street_only_for_branches",
-                condition=Q(kind="street_branch", street__isnull=False) | (~Q(kind="street_branch") & Q(street__isnull=True)),
+                condition=Q(kind="street_branch", street__isnull=False)
+                | (~Q(kind="street_branch") & Q(street__isnull=True)),
                 violation_error_message=_("街镇分中心须选择所在街镇；其他类别不填街镇。"),
             ),
             models.UniqueConstraint(
-                fields=["street"], condition=Q(kind="street_branch"), name="legal_aid_centre_one_branch_per_street",
+                fields=["street"],
+                condition=Q(kind="street_branch"),
+                name="legal_aid_centre_one_branch_per_street",
                 violation_error_message=_("该街镇已有法律援助分中心。"),
             ),
             models.UniqueConstraint(
-                fields=["kind"], condition=~Q(kind="street_branch"), name="legal_aid_centre_one_of_each_kind",
+                fields=["kind"],
+                condition=~Q(kind="street_branch"),
+                name="legal_aid_centre_one_of_each_kind",
                 violation_error_message=_("区法律援助中心、法院窗口和仲裁院窗口各只有一个。"),
             ),
         ]
@@ -72,11 +82,17 @@ class LegalAidCentre(models.Model):
 
 class Lawyer(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
-    centre = models.ForeignKey(LegalAidCentre, verbose_name=_("所属中心（窗口）"), on_delete=models.PROTECT,
-                               related_name="lawyers")
+    centre = models.ForeignKey(
+        LegalAidCentre, verbose_name=_("所属中心（窗口）"), on_delete=models.PROTECT, related_name="lawyers"
+    )
     phone = models.CharField(_("电话"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
-    licence_number = models.CharField(_("律师执业证号"), max_length=17, unique=True, validators=[LICENCE_VALIDATOR],
-                                      error_messages={"unique": _("该执业证号已登记。")})
+    licence_number = models.CharField(
+        _("律师执业证号"),
+        max_length=17,
+        unique=True,
+        validators=[LICENCE_VALIDATOR],
+        error_messages={"unique": _("该执业证号已登记。")},
+    )
     is_active = models.BooleanField(_("有效"), default=True)
     history = HistoricalRecords(verbose_name=_("律师变更记录"))
 
@@ -108,22 +124,42 @@ class CaseOutcome(models.TextChoices):
 class LegalAidCase(models.Model):
     """An approved legal-aid application (受理、审核 done) waiting for, or with, its assignment (指派)."""
 
-    application = models.OneToOneField(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
-                                       related_name="legal_aid_case")
+    application = models.OneToOneField(
+        Application, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="legal_aid_case"
+    )
     status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.AWAITING)
     accepted_at = models.DateTimeField(_("受理审核通过时间"), default=timezone.now)
-    centre = models.ForeignKey(LegalAidCentre, verbose_name=_("承办中心（窗口）"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="cases")
-    lawyer = models.ForeignKey(Lawyer, verbose_name=_("承办律师"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="cases")
+    centre = models.ForeignKey(
+        LegalAidCentre,
+        verbose_name=_("承办中心（窗口）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    lawyer = models.ForeignKey(
+        Lawyer, verbose_name=_("承办律师"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("指派人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("指派人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     outcome = models.CharField(_("结案结果"), max_length=24, choices=CaseOutcome.choices, blank=True)
     outcome_notes = models.TextField(_("结案说明"), blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结案人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结案人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords(verbose_name=_("法律援助案件变更记录"))
 
     class Meta:
@@ -138,12 +174,31 @@ class LegalAidCase(models.Model):
             models.CheckConstraint(
                 name="legal_aid_case_fields_match_status",
                 condition=(
-                    Q(status="awaiting", lawyer__isnull=True, assigned_at__isnull=True, outcome="",
-                      closed_at__isnull=True)
-                    | Q(status="assigned", centre__isnull=False, lawyer__isnull=False, assigned_at__isnull=False,
-                        outcome="", closed_at__isnull=True)
-                    | (Q(status="closed", centre__isnull=False, lawyer__isnull=False, assigned_at__isnull=False,
-                         closed_at__isnull=False) & ~Q(outcome=""))
+                    Q(
+                        status="awaiting",
+                        lawyer__isnull=True,
+                        assigned_at__isnull=True,
+                        outcome="",
+                        closed_at__isnull=True,
+                    )
+                    | Q(
+                        status="assigned",
+                        centre__isnull=False,
+                        lawyer__isnull=False,
+                        assigned_at__isnull=False,
+                        outcome="",
+                        closed_at__isnull=True,
+                    )
+                    | (
+                        Q(
+                            status="closed",
+                            centre__isnull=False,
+                            lawyer__isnull=False,
+                            assigned_at__isnull=False,
+                            closed_at__isnull=False,
+                        )
+                        & ~Q(outcome="")
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -174,16 +229,26 @@ PHASE_ORDER = [CheckupPhase.TRAINING, CheckupPhase.IMPLEMENTATION, CheckupPhase.
 class LegalCheckupRecord(models.Model):
     """An enterprise on the check-up list (approved application), followed through the phases."""
 
-    application = models.OneToOneField(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
-                                       related_name="legal_checkup_record")
+    application = models.OneToOneField(
+        Application, verbose_name=_("申请"), on_delete=models.PROTECT, related_name="legal_checkup_record"
+    )
     phase = models.CharField(_("阶段"), max_length=16, choices=CheckupPhase.choices, default=CheckupPhase.TRAINING)
     provider = models.CharField(_("第三方服务机构"), max_length=100, blank=True)
-    findings = models.TextField(_("体检发现和建议"), blank=True,
-                                help_text=_("用工制度、劳动合同、集体合同的风险点，组建工会、集体协商、职代会的指导意见等。"))
+    findings = models.TextField(
+        _("体检发现和建议"),
+        blank=True,
+        help_text=_("用工制度、劳动合同、集体合同的风险点，组建工会、集体协商、职代会的指导意见等。"),
+    )
     created_at = models.DateTimeField(_("列入名单时间"), default=timezone.now)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最后更新人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     history = HistoricalRecords(verbose_name=_("法律体检记录变更记录"))
 
     class Meta:

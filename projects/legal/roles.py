@@ -12,12 +12,26 @@ G, S, D = StaffRole.GRASSROOTS, StaffRole.STREET, StaffRole.DISTRICT
 
 ROLE_PERMISSIONS = {
     G: ["legal.view_legalcheckuprecord"],
-    S: ["legal.view_legalaidcentre", "legal.view_lawyer", "legal.view_legalaidcase",
-        "legal.view_legalcheckupallocation", "legal.view_legalcheckuprecord"],
-    D: ["legal.view_legalaidcentre", "legal.add_legalaidcentre", "legal.change_legalaidcentre",
-        "legal.view_lawyer", "legal.add_lawyer", "legal.change_lawyer",
-        "legal.view_legalaidcase", "legal.change_legalaidcase",
-        "legal.view_legalcheckupallocation", "legal.add_legalcheckupallocation",
+    S: [
+        "legal.view_legalaidcentre",
+        "legal.view_lawyer",
+        "legal.view_legalaidcase",
+        "legal.view_legalcheckupallocation",
+        "legal.view_legalcheckuprecord",
+    ],
+    D: [
+        "legal.view_legalaidcentre",
+        "legal.add_legalaidcentre",
+        "legal.change_legalaidcentre",
+        "legal.view_lawyer",
+        "legal.add_lawyer",
+        "legal.change_lawyer",
+        "legal.view_legalaidcase",
+        "legal.change_legalaidcase",
+        "legal.view_legalcheckupallocation",
+        "legal.add_legalcheckupallocation",
         "legal.change_legalcheckupallocation",
-        "legal.view_legalcheckuprecord", "legal.change_legalcheckuprecord"],
+        "legal.view_legalcheckuprecord",
+        "legal.change_legalcheckuprecord",
+    ],
 }

@@ -29,8 +29,9 @@ def _scoped(user: User, queryset: QuerySet) -> QuerySet:
 
 
 def legal_aid_cases_visible_to(user: User) -> QuerySet[LegalAidCase]:
-    return _scoped(user, LegalAidCase.objects.select_related(
-        "application", "application__applicant_member", "centre", "lawyer"))
+    return _scoped(
+        user, LegalAidCase.objects.select_related("application", "application__applicant_member", "centre", "lawyer")
+    )
 
 
 def legal_aid_cases_unassigned(*, user: User, now: datetime | None = None) -> QuerySet[LegalAidCase]:
@@ -54,8 +55,11 @@ def days_waiting(case: LegalAidCase, now: datetime | None = None) -> int:
 def legal_aid_case_of_member(member: Member, reference: str) -> tuple[Application, LegalAidCase | None] | None:
     """The member's own legal-aid application and its case (None until accepted), or None
     for anything that is not the member's legal-aid application."""
-    application = (Application.objects.filter(applicant_member=member, reference=reference, rule_id=LEGAL_AID_RULE)
-                   .select_related("legal_aid_case__centre", "legal_aid_case__lawyer").first())
+    application = (
+        Application.objects.filter(applicant_member=member, reference=reference, rule_id=LEGAL_AID_RULE)
+        .select_related("legal_aid_case__centre", "legal_aid_case__lawyer")
+        .first()
+    )
     if application is None:
         return None
     case = getattr(application, "legal_aid_case", None)
@@ -119,8 +123,11 @@ def checkup_allocations_visible_to(user: User) -> QuerySet[QuotaPool]:
 
 def places_held_by(organisation: Organisation, pool: QuotaPool) -> int:
     """Places of `pool` held by the organisation's own active check-up applications."""
-    held = (QuotaClaim.objects.filter(pool=pool, application__applicant_organisation=organisation)
-            .exclude(application__status__in=INACTIVE_STATUSES).aggregate(total=Sum("places"))["total"])
+    held = (
+        QuotaClaim.objects.filter(pool=pool, application__applicant_organisation=organisation)
+        .exclude(application__status__in=INACTIVE_STATUSES)
+        .aggregate(total=Sum("places"))["total"]
+    )
     return held or 0
 
 
@@ -136,8 +143,11 @@ def checkup_phases(policy_year: int) -> list[PhaseWindow]:
     """The phases of the year's policy table (2021 「法律体检」一、实施时间), in order."""
     table = policy_data(policy_year).table(PHASE_TABLE)
     by_code = {row["phase"]: row for row in table.rows}
-    return [PhaseWindow(p.value, by_code[p.value]["label"], by_code[p.value]["starts"], by_code[p.value]["ends"])
-            for p in PHASE_ORDER if p.value in by_code]
+    return [
+        PhaseWindow(p.value, by_code[p.value]["label"], by_code[p.value]["starts"], by_code[p.value]["ends"])
+        for p in PHASE_ORDER
+        if p.value in by_code
+    ]
 
 
 def phase_window(policy_year: int, phase: str) -> PhaseWindow | None:
@@ -154,6 +164,9 @@ def phase_on(policy_year: int, day: date) -> str:
 
 
 def legal_checkup_records_visible_to(user: User) -> QuerySet[LegalCheckupRecord]:
-    return _scoped(user, LegalCheckupRecord.objects.select_related(
-        "application", "application__applicant_organisation", "application__street"))
-
+    return _scoped(
+        user,
+        LegalCheckupRecord.objects.select_related(
+            "application", "application__applicant_organisation", "application__street"
+        ),
+    )

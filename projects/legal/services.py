@@ -111,12 +111,14 @@ def lawyer_save(*, user: User, lawyer: Lawyer) -> Lawyer:
 def legal_aid_case_open(application: Application) -> LegalAidCase:
     """on_approved: the centre has accepted and reviewed the application (受理、审核); now it waits for 指派."""
     case, _ = LegalAidCase.objects.get_or_create(
-        application=application, defaults={"accepted_at": application.decided_at or timezone.now()})
+        application=application, defaults={"accepted_at": application.decided_at or timezone.now()}
+    )
     return case
 
 
-def check_legal_aid_case_assign(*, user: User, case: LegalAidCase, centre: LegalAidCentre | None,
-                                lawyer: Lawyer | None) -> None:
+def check_legal_aid_case_assign(
+    *, user: User, case: LegalAidCase, centre: LegalAidCentre | None, lawyer: Lawyer | None
+) -> None:
     _require_district(user, "指派法律援助案件")
     if case.status == CaseStatus.CLOSED:
         raise ApplicationError(CASE_CLOSED.format(action="指派"))
@@ -142,8 +144,11 @@ def legal_aid_case_assign(*, user: User, case: LegalAidCase, centre: LegalAidCen
     case.assigned_at, case.assigned_by = timezone.now(), user
     case.save(update_fields=["centre", "lawyer", "status", "assigned_at", "assigned_by"])
     application = case.application
-    notify(recipients=applicant_users(application), application=application,
-           title=ASSIGNED_NOTICE.format(ref=application.reference, centre=centre.name, lawyer=lawyer.name))
+    notify(
+        recipients=applicant_users(application),
+        application=application,
+        title=ASSIGNED_NOTICE.format(ref=application.reference, centre=centre.name, lawyer=lawyer.name),
+    )
     return case
 
 
@@ -170,8 +175,12 @@ def legal_aid_case_close(*, user: User, case: LegalAidCase, outcome: str, notes:
     case.closed_at, case.closed_by = timezone.now(), user
     case.save(update_fields=["status", "outcome", "outcome_notes", "closed_at", "closed_by"])
     application = case.application
-    notify(recipients=applicant_users(application), application=application, body=case.outcome_notes,
-           title=CLOSED_NOTICE.format(ref=application.reference, outcome=CaseOutcome(outcome).label))
+    notify(
+        recipients=applicant_users(application),
+        application=application,
+        body=case.outcome_notes,
+        title=CLOSED_NOTICE.format(ref=application.reference, outcome=CaseOutcome(outcome).label),
+    )
     return case
 
 
@@ -205,8 +214,12 @@ def _check_places(street: Organisation, policy_year: int, places: int, pool: Quo
     total = selectors.checkup_district_total(policy_year)
     others = selectors.checkup_allocated(policy_year, excluding_key=selectors.checkup_street_key(policy_year, street))
     if others + places > total:
-        raise ApplicationError(ALLOCATION_OVER_TOTAL.format(total=total, others=others, street=street.name,
-                                                            available=max(total - others, 0)), field="places")
+        raise ApplicationError(
+            ALLOCATION_OVER_TOTAL.format(
+                total=total, others=others, street=street.name, available=max(total - others, 0)
+            ),
+            field="places",
+        )
 
 
 def _district_pool(policy_year: int) -> QuotaPool:
@@ -214,8 +227,13 @@ def _district_pool(policy_year: int) -> QuotaPool:
     total = selectors.checkup_district_total(policy_year)
     pool, _ = QuotaPool.objects.get_or_create(
         key=selectors.checkup_district_key(policy_year),
-        defaults={"project": "legal_checkup", "policy_year": policy_year, "capacity": total,
-                  "label": DISTRICT_POOL_LABEL.format(year=policy_year)})
+        defaults={
+            "project": "legal_checkup",
+            "policy_year": policy_year,
+            "capacity": total,
+            "label": DISTRICT_POOL_LABEL.format(year=policy_year),
+        },
+    )
     pool = QuotaPool.objects.select_for_update().get(pk=pool.pk)
     if pool.capacity != total and total >= pool.taken:  # the param was changed by district staff
         pool.capacity = total
@@ -233,8 +251,9 @@ def legal_checkup_allocate(*, user: User, street: Organisation, policy_year: int
     _check_places(street, policy_year, places, pool)  # again, under the lock
     label = STREET_POOL_LABEL.format(year=policy_year, street=street.name)
     if pool is None:
-        return QuotaPool.objects.create(key=key, project="legal_checkup", policy_year=policy_year, label=label,
-                                        capacity=places)
+        return QuotaPool.objects.create(
+            key=key, project="legal_checkup", policy_year=policy_year, label=label, capacity=places
+        )
     pool.capacity, pool.label = places, label
     pool.save(update_fields=["capacity", "label"])
     return pool
@@ -259,13 +278,15 @@ def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any]) -> list
         raise QuotaFull(NO_ALLOCATION.format(street=street.name, year=year))
     return [
         QuotaSpec(key, STREET_POOL_LABEL.format(year=year, street=street.name)),
-        QuotaSpec(selectors.checkup_district_key(year), DISTRICT_POOL_LABEL.format(year=year),
-                  selectors.DISTRICT_TOTAL_PARAM),
+        QuotaSpec(
+            selectors.checkup_district_key(year), DISTRICT_POOL_LABEL.format(year=year), selectors.DISTRICT_TOTAL_PARAM
+        ),
     ]
 
 
-def legal_checkup_locked_facts(member: Member | None, organisation: Organisation | None,
-                               policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def legal_checkup_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """Procedure.locked_facts: the street's quota and the places taken come from the pools, not the form
     (the rule's street_quota / street_places_taken / district_places_taken, excluding this enterprise)."""
     if organisation is None or organisation.street_id is None:
@@ -278,7 +299,8 @@ def legal_checkup_locked_facts(member: Member | None, organisation: Organisation
         facts["street_places_taken"] = max(pool.taken - selectors.places_held_by(organisation, pool), 0)
     district = QuotaPool.objects.filter(key=selectors.checkup_district_key(policy_year)).first()
     facts["district_places_taken"] = (
-        max(district.taken - selectors.places_held_by(organisation, district), 0) if district else 0)
+        max(district.taken - selectors.places_held_by(organisation, district), 0) if district else 0
+    )
     return facts
 
 
@@ -305,14 +327,18 @@ def check_legal_checkup_record_update(*, user: User, record: LegalCheckupRecord,
         raise ApplicationError(PHASE_BACKWARDS.format(current=current.label, phase=wanted.label), field="phase")
     window = selectors.phase_window(record.application.policy_year, phase)
     if window is not None and timezone.localdate() < window.starts:
-        raise ApplicationError(PHASE_NOT_STARTED.format(
-            phase=window.label, starts=f"{window.starts.year}年{window.starts.month}月{window.starts.day}日"),
-            field="phase")
+        raise ApplicationError(
+            PHASE_NOT_STARTED.format(
+                phase=window.label, starts=f"{window.starts.year}年{window.starts.month}月{window.starts.day}日"
+            ),
+            field="phase",
+        )
 
 
 @transaction.atomic
-def legal_checkup_record_update(*, user: User, record: LegalCheckupRecord, phase: str, provider: str = "",
-                                findings: str = "") -> LegalCheckupRecord:
+def legal_checkup_record_update(
+    *, user: User, record: LegalCheckupRecord, phase: str, provider: str = "", findings: str = ""
+) -> LegalCheckupRecord:
     """District staff move the record forward through the phases and keep the findings."""
     record = LegalCheckupRecord.objects.select_for_update(of=("self",)).select_related("application").get(pk=record.pk)
     check_legal_checkup_record_update(user=user, record=record, phase=phase)

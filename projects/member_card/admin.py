@@ -36,8 +36,9 @@ class UnitCoverageClassForm(forms.ModelForm):
             return cleaned
         current = UnitCoverageClass.objects.filter(unit=unit, policy_year=year).first()
         try:
-            services.check_unit_coverage_class(user=self.user, unit=unit, policy_year=year, plan_class=plan_class,
-                                               current=current)
+            services.check_unit_coverage_class(
+                user=self.user, unit=unit, policy_year=year, plan_class=plan_class, current=current
+            )
         except ApplicationError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return cleaned
@@ -62,7 +63,6 @@ class UnitCoverageClassAdmin(UserFormMixin, ScopedAdmin):
     def enrolled_count(self, obj):
         return obj.enrolled
 
-
     def get_changeform_initial_data(self, request):
         initial = {"policy_year": timezone.localdate().year}
         if request.user.organisation_id and request.user.organisation.level == OrganisationLevel.GRASSROOTS:
@@ -79,7 +79,8 @@ class UnitCoverageClassAdmin(UserFormMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         unit = obj.unit
-        chosen = services.unit_coverage_class_choose(user=request.user, unit=unit, policy_year=obj.policy_year,
-                                                     plan_class=form.cleaned_data["plan_class"])
+        chosen = services.unit_coverage_class_choose(
+            user=request.user, unit=unit, policy_year=obj.policy_year, plan_class=form.cleaned_data["plan_class"]
+        )
         obj.pk = chosen.pk
         obj.chosen_by, obj.chosen_at = chosen.chosen_by, chosen.chosen_at

@@ -24,13 +24,17 @@ PLAN_CODES = tuple(code for code, _label in PLAN_CLASSES)
 
 class UnitCoverageClass(models.Model):
     unit = models.ForeignKey(
-        Organisation, verbose_name=_("单位（基层工会）"), on_delete=models.PROTECT, related_name="coverage_classes",
+        Organisation,
+        verbose_name=_("单位（基层工会）"),
+        on_delete=models.PROTECT,
+        related_name="coverage_classes",
         limit_choices_to={"level": OrganisationLevel.GRASSROOTS},
     )
     policy_year = models.PositiveSmallIntegerField(_("政策年度"))
     plan_class = models.CharField(_("保障类别"), max_length=4, choices=PLAN_CLASSES)
-    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("选定人"), on_delete=models.PROTECT,
-                                  related_name="+", editable=False)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("选定人"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     chosen_at = models.DateTimeField(_("选定时间"), default=timezone.now, editable=False)
     history = HistoricalRecords(verbose_name=_("保障类别变更记录"))
 
@@ -40,7 +44,8 @@ class UnitCoverageClass(models.Model):
         ordering = ["-policy_year", "unit__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "policy_year"], name="unit_coverage_class_once_per_year",
+                fields=["unit", "policy_year"],
+                name="unit_coverage_class_once_per_year",
                 violation_error_message=_("每个单位每年只能选定一类会员专享基本保障。"),
             ),
             models.CheckConstraint(name="unit_coverage_class_known", condition=Q(plan_class__in=PLAN_CODES)),

@@ -26,14 +26,24 @@ def unit_enrolments(*, unit: Organisation, policy_year: int) -> QuerySet[Applica
 
 
 def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
-    return (UnitCoverageClass.objects.filter(unit_id=unit_id, policy_year=policy_year)
-            .values_list("plan_class", flat=True).first())
+    return (
+        UnitCoverageClass.objects.filter(unit_id=unit_id, policy_year=policy_year)
+        .values_list("plan_class", flat=True)
+        .first()
+    )
 
 
 def unit_coverage_classes_visible_to(user: User) -> QuerySet[UnitCoverageClass]:
     """Scoped, with how many of the unit's members are enrolled that year."""
-    enrolled = (_enrolments().filter(organisation_id=OuterRef("unit_id"), policy_year=OuterRef("policy_year"))
-                .order_by().values("organisation_id").annotate(n=Count("pk")).values("n"))
+    enrolled = (
+        _enrolments()
+        .filter(organisation_id=OuterRef("unit_id"), policy_year=OuterRef("policy_year"))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = UnitCoverageClass.objects.select_related("unit", "unit__street", "chosen_by").annotate(
-        enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0)))
+        enrolled=Coalesce(Subquery(enrolled, output_field=IntegerField()), Value(0))
+    )
     return scope_for(user).filter(rows, organisation="unit", street="unit__street")

@@ -30,10 +30,10 @@ NOT_A_UNIT = "保障类别由基层单位选定：“{name}”不是基层工会
 NO_PLANS = "{year}年度没有会员专享基本保障计划。"
 UNKNOWN_CLASS = "{year}年度没有“{plan}”类保障，可选：{choices}。"
 CLASS_LOCKED = "本单位已有会员参加{year}年度{plan}类保障，保障类别不能再更改。"
-OTHER_CLASS_ENROLLED = ("本单位已有会员参加{year}年度{plans}类保障；各基层单位任选并仅选其中一类参加，"
-                        "只能选定已参加的类别。")
-PLAN_NOT_UNIT_CLASS = ("本单位{year}年度选定的是{unit_class}类保障；各基层单位任选并仅选其中一类参加，"
-                       "不能参加{plan}类。")
+OTHER_CLASS_ENROLLED = (
+    "本单位已有会员参加{year}年度{plans}类保障；各基层单位任选并仅选其中一类参加，只能选定已参加的类别。"
+)
+PLAN_NOT_UNIT_CLASS = "本单位{year}年度选定的是{unit_class}类保障；各基层单位任选并仅选其中一类参加，不能参加{plan}类。"
 CHOSEN_CONCURRENTLY = "本单位本年度的保障类别刚由他人选定，请刷新后查看。"
 
 
@@ -49,8 +49,9 @@ def plan_classes(policy_year: int) -> tuple[str, ...]:
     return tuple(policy_data(policy_year).table("member_card_plan_benefits").keys())
 
 
-def check_unit_coverage_class(*, user: User, unit: Organisation, policy_year: int, plan_class: str,
-                              current: UnitCoverageClass | None = None) -> None:
+def check_unit_coverage_class(
+    *, user: User, unit: Organisation, policy_year: int, plan_class: str, current: UnitCoverageClass | None = None
+) -> None:
     """Raise ApplicationError (field named) unless this unit may take this class this year."""
     if not may_choose(user, unit):
         raise ApplicationError(NOT_YOUR_UNIT, field="unit")
@@ -62,8 +63,9 @@ def check_unit_coverage_class(*, user: User, unit: Organisation, policy_year: in
         raise ApplicationError(NO_PLANS.format(year=policy_year), field="policy_year") from None
     offered = plan_classes(policy_year)
     if plan_class not in offered:
-        raise ApplicationError(UNKNOWN_CLASS.format(year=policy_year, plan=plan_class, choices="、".join(offered)),
-                               field="plan_class")
+        raise ApplicationError(
+            UNKNOWN_CLASS.format(year=policy_year, plan=plan_class, choices="、".join(offered)), field="plan_class"
+        )
     if current is not None and current.plan_class == plan_class:
         return
     enrolments = unit_enrolments(unit=unit, policy_year=policy_year)
@@ -71,13 +73,15 @@ def check_unit_coverage_class(*, user: User, unit: Organisation, policy_year: in
         raise ApplicationError(CLASS_LOCKED.format(year=policy_year, plan=current.plan_class), field="plan_class")
     taken = sorted({c for c in enrolments.values_list("facts__plan_class", flat=True) if c} - {plan_class})
     if taken:
-        raise ApplicationError(OTHER_CLASS_ENROLLED.format(year=policy_year, plans="、".join(taken)),
-                               field="plan_class")
+        raise ApplicationError(
+            OTHER_CLASS_ENROLLED.format(year=policy_year, plans="、".join(taken)), field="plan_class"
+        )
 
 
 @transaction.atomic
-def unit_coverage_class_choose(*, user: User, unit: Organisation, policy_year: int,
-                               plan_class: str) -> UnitCoverageClass:
+def unit_coverage_class_choose(
+    *, user: User, unit: Organisation, policy_year: int, plan_class: str
+) -> UnitCoverageClass:
     """Choose (or, while none of the unit's members is enrolled, change) the unit's class for the year."""
     unit = Organisation.objects.select_for_update().get(pk=unit.pk)
     current = UnitCoverageClass.objects.filter(unit=unit, policy_year=policy_year).first()
@@ -101,8 +105,9 @@ def unit_coverage_class_choose(*, user: User, unit: Organisation, policy_year: i
 # --------------------------------------------------------------------------- procedure hooks
 
 
-def basic_coverage_locked_facts(member: Member | None, organisation: Organisation | None,
-                                policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def basic_coverage_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """The unit's chosen class, locked: 2021's unit_class fact and the member's plan_class
     (a member enrols in the class the unit chose, never another); and whether the member already
     holds a share this year (from the applications, not the form)."""
@@ -119,36 +124,45 @@ def basic_coverage_locked_facts(member: Member | None, organisation: Organisatio
 def _coverage_facts(coverage) -> dict[str, Any]:
     if coverage is None:
         return {}
-    return {"coverage_start": coverage.start, "coverage_end": coverage.end,
-            "plan_class": coverage.application.facts.get("plan_class"),
-            # 单位统一参保 when the coverage was enrolled through a unit's grassroots union.
-            "enrolment": "unit" if coverage.application.organisation.level == OrganisationLevel.GRASSROOTS
-            else "individual"}
+    return {
+        "coverage_start": coverage.start,
+        "coverage_end": coverage.end,
+        "plan_class": coverage.application.facts.get("plan_class"),
+        # 单位统一参保 when the coverage was enrolled through a unit's grassroots union.
+        "enrolment": "unit"
+        if coverage.application.organisation.level == OrganisationLevel.GRASSROOTS
+        else "individual",
+    }
 
 
-def city_condolence_locked_facts(member: Member | None, organisation: Organisation | None,
-                                 policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def city_condolence_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """The basic coverage the member holds on the diagnosis date, and whether this year's
     condolence was already claimed — from the records, never typed."""
     if member is None:
         return {}
     coverage = coverage_for_claim(member, (BASIC_COVERAGE,), typed_date(typed or {}, "diagnosis_date"))
-    facts = {"has_basic_coverage": coverage is not None,
-             "already_paid_this_year": holds_application(member, "city_condolence_payment", policy_year)}
+    facts = {
+        "has_basic_coverage": coverage is not None,
+        "already_paid_this_year": holds_application(member, "city_condolence_payment", policy_year),
+    }
     if coverage is not None:
         facts.update(coverage_start=coverage.start, coverage_end=coverage.end)
     return facts
 
 
-def district_condolence_locked_facts(member: Member | None, organisation: Organisation | None,
-                                     policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def district_condolence_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     if member is None:
         return {}
     return {"already_paid_this_year": holds_application(member, "district_condolence_payment", policy_year)}
 
 
-def coverage_benefit_locked_facts(member: Member | None, organisation: Organisation | None,
-                                  policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def coverage_benefit_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """A basic-coverage claim: the coverage holding the event date (class, period, how enrolled)
     and the hospital money already paid in that period."""
     if member is None:
@@ -169,5 +183,6 @@ def basic_coverage_on_submit(application: Application) -> None:
     chosen = unit_coverage_class_of(unit_id=unit.pk, policy_year=application.policy_year)
     plan = application.facts.get("plan_class")
     if chosen is not None and plan != chosen:
-        raise ApplicationError(PLAN_NOT_UNIT_CLASS.format(year=application.policy_year, unit_class=chosen, plan=plan),
-                               field="plan_class")
+        raise ApplicationError(
+            PLAN_NOT_UNIT_CLASS.format(year=application.policy_year, unit_class=chosen, plan=plan), field="plan_class"
+        )

@@ -36,14 +36,32 @@ class FulfilForm(forms.Form):
 class MicroWishAdmin(ScopedAdmin):
     scope_organisation = "application__organisation"
     scope_street = "application__street"
-    list_display = ("reference", "member", "category", "status", "claimed_by", "claimed_at", "fulfilled_on",
-                    "created_at")
+    list_display = (
+        "reference",
+        "member",
+        "category",
+        "status",
+        "claimed_by",
+        "claimed_at",
+        "fulfilled_on",
+        "created_at",
+    )
     list_filter = ("status", "category")
     list_select_related = ("application", "application__applicant_member")
     search_fields = ("=application__reference", "claimed_by")
     show_full_result_count = False
-    fields = ("reference", "member", "category", "description", "status", "claimed_by", "claimed_at",
-              "fulfilled_on", "note", "created_at")
+    fields = (
+        "reference",
+        "member",
+        "category",
+        "description",
+        "status",
+        "claimed_by",
+        "claimed_at",
+        "fulfilled_on",
+        "note",
+        "created_at",
+    )
     actions = ("claim_selected", "fulfil_selected", "release_selected")
 
     @admin.display(description=_("申请编号"), ordering="application__reference")
@@ -56,8 +74,7 @@ class MicroWishAdmin(ScopedAdmin):
         return obj.application.applicant_member.name if obj.application.applicant_member_id else "—"
 
     def get_readonly_fields(self, request, obj=None):
-        locked = ["reference", "member", "category", "status", "claimed_by", "claimed_at", "fulfilled_on",
-                  "created_at"]
+        locked = ["reference", "member", "category", "status", "claimed_by", "claimed_at", "fulfilled_on", "created_at"]
         if obj is not None and obj.status != "open":
             locked.append("description")
         return locked
@@ -85,29 +102,54 @@ class MicroWishAdmin(ScopedAdmin):
                 except (ApplicationError, ValidationError) as exc:
                     self.message_user(request, f"{wish.application.reference}：{error_text(exc)}", messages.ERROR)
             if done:
-                self.message_user(request, _("%(title)s：已处理 %(n)d 条。") % {"title": title, "n": done},
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, _("%(title)s：已处理 %(n)d 条。") % {"title": title, "n": done}, messages.SUCCESS
+                )
             return None
-        return render(request, "micro_wishes/admin/move_form.html", {
-            **self.admin_site.each_context(request), "title": title, "wishes": queryset, "form": form,
-            "action_name": action_name, "opts": self.model._meta,
-        })
+        return render(
+            request,
+            "micro_wishes/admin/move_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "wishes": queryset,
+                "form": form,
+                "action_name": action_name,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description=_("登记认领（需填写认领单位）"), permissions=["change"])
     def claim_selected(self, request, queryset):
-        return self._move(request, queryset, ClaimForm, _("登记认领"), "claim_selected",
-                          lambda wish, data: services.micro_wish_claim(user=request.user, wish=wish,
-                                                                       donor=data["donor"]))
+        return self._move(
+            request,
+            queryset,
+            ClaimForm,
+            _("登记认领"),
+            "claim_selected",
+            lambda wish, data: services.micro_wish_claim(user=request.user, wish=wish, donor=data["donor"]),
+        )
 
     @admin.action(description=_("确认心愿已实现"), permissions=["change"])
     def fulfil_selected(self, request, queryset):
-        return self._move(request, queryset, FulfilForm, _("确认心愿已实现"), "fulfil_selected",
-                          lambda wish, data: services.micro_wish_fulfil(user=request.user, wish=wish,
-                                                                        fulfilled_on=data["fulfilled_on"],
-                                                                        note=data["note"]))
+        return self._move(
+            request,
+            queryset,
+            FulfilForm,
+            _("确认心愿已实现"),
+            "fulfil_selected",
+            lambda wish, data: services.micro_wish_fulfil(
+                user=request.user, wish=wish, fulfilled_on=data["fulfilled_on"], note=data["note"]
+            ),
+        )
 
     @admin.action(description=_("取消认领（需填写原因）"), permissions=["change"])
     def release_selected(self, request, queryset):
-        return self._move(request, queryset, ReleaseForm, _("取消认领"), "release_selected",
-                          lambda wish, data: services.micro_wish_release(user=request.user, wish=wish,
-                                                                         reason=data["reason"]))
+        return self._move(
+            request,
+            queryset,
+            ReleaseForm,
+            _("取消认领"),
+            "release_selected",
+            lambda wish, data: services.micro_wish_release(user=request.user, wish=wish, reason=data["reason"]),
+        )

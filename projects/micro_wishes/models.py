@@ -30,8 +30,9 @@ class WishStatus(models.TextChoices):
 
 
 class MicroWish(models.Model):
-    application = models.OneToOneField(Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT,
-                                       related_name="micro_wish")
+    application = models.OneToOneField(
+        Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT, related_name="micro_wish"
+    )
     category = models.CharField(_("心愿类别"), max_length=24, choices=WishCategory.choices)
     description = models.TextField(_("心愿内容"), max_length=500, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=WishStatus.choices, default=WishStatus.OPEN)

@@ -13,8 +13,11 @@ from .models import MicroWish
 
 def wish_applications_of_member(member: Member) -> QuerySet[Application]:
     """The member's own micro-wish applications, each with its published wish if any."""
-    return (Application.objects.filter(applicant_member=member, rule_id="micro_wish")
-            .select_related("micro_wish").order_by("-created_at"))
+    return (
+        Application.objects.filter(applicant_member=member, rule_id="micro_wish")
+        .select_related("micro_wish")
+        .order_by("-created_at")
+    )
 
 
 def wish_of_member(member: Member, pk: int) -> MicroWish | None:
@@ -25,4 +28,6 @@ def wish_of_member(member: Member, pk: int) -> MicroWish | None:
 def wishes_visible_to(user: User) -> QuerySet[MicroWish]:
     return scope_for(user).filter(
         MicroWish.objects.select_related("application", "application__applicant_member"),
-        organisation="application__organisation", street="application__street")
+        organisation="application__organisation",
+        street="application__street",
+    )

@@ -51,8 +51,11 @@ HELD = GRANTED_STATUSES
 
 
 def _lock(wish: MicroWish) -> MicroWish:
-    return MicroWish.objects.select_for_update(of=("self",)).select_related(
-        "application", "application__applicant_member", "application__applicant_member__user").get(pk=wish.pk)
+    return (
+        MicroWish.objects.select_for_update(of=("self",))
+        .select_related("application", "application__applicant_member", "application__applicant_member__user")
+        .get(pk=wish.pk)
+    )
 
 
 def check_staff(user: User, wish: MicroWish) -> None:
@@ -102,8 +105,7 @@ def micro_wish_publish(*, application: Application) -> MicroWish:
         raise ApplicationError(WRONG_RULE.format(ref=application.reference))
     if application.status not in HELD:
         raise ApplicationError(NOT_APPROVED.format(ref=application.reference))
-    wish = MicroWish(application=application, category=WishCategory(application.facts["category"]),
-                     status=W.OPEN)
+    wish = MicroWish(application=application, category=WishCategory(application.facts["category"]), status=W.OPEN)
     _save(wish, approver_of(application))
     return wish
 

@@ -19,8 +19,9 @@ from .services import DESCRIPTION_LIMIT, micro_wish_describe
 
 
 class DescribeForm(forms.Form):
-    description = forms.CharField(label=_("心愿内容"), max_length=DESCRIPTION_LIMIT,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("心愿内容"), max_length=DESCRIPTION_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @member_required

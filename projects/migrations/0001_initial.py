@@ -2,183 +2,408 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import projects.models
 from django.conf import settings
 from django.db import migrations, models
 
+import projects.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=24, null=True, unique=True, verbose_name='申请编号')),
-                ('project', models.CharField(db_index=True, max_length=32, verbose_name='服务项目')),
-                ('rule_id', models.CharField(max_length=64, verbose_name='规则')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('grassroots_review', '待基层工会初审'), ('street_review', '待街镇工会审核'), ('district_review', '待区总工会审核'), ('city_review', '待市总工会终审'), ('approved', '已批准'), ('paid', '已给付'), ('closed', '已办结'), ('returned', '退回补正'), ('rejected', '未通过'), ('withdrawn', '已撤回')], default='draft', max_length=24, verbose_name='状态')),
-                ('review_chain', models.JSONField(default=list, verbose_name='审核流程')),
-                ('facts', models.JSONField(default=dict, verbose_name='申请事实')),
-                ('decision', models.JSONField(default=dict, verbose_name='规则判定')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='金额（元）')),
-                ('payout_due', models.DateField(blank=True, null=True, verbose_name='给付期限')),
-                ('dedup_key', models.CharField(blank=True, editable=False, max_length=120, null=True, verbose_name='唯一性键')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审结时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('applicant_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='members.member', verbose_name='申请会员')),
-                ('applicant_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='members.organisation', verbose_name='申请组织')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='所属工会')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(editable=False, max_length=24, null=True, unique=True, verbose_name="申请编号"),
+                ),
+                ("project", models.CharField(db_index=True, max_length=32, verbose_name="服务项目")),
+                ("rule_id", models.CharField(max_length=64, verbose_name="规则")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("grassroots_review", "待基层工会初审"),
+                            ("street_review", "待街镇工会审核"),
+                            ("district_review", "待区总工会审核"),
+                            ("city_review", "待市总工会终审"),
+                            ("approved", "已批准"),
+                            ("paid", "已给付"),
+                            ("closed", "已办结"),
+                            ("returned", "退回补正"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="draft",
+                        max_length=24,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("review_chain", models.JSONField(default=list, verbose_name="审核流程")),
+                ("facts", models.JSONField(default=dict, verbose_name="申请事实")),
+                ("decision", models.JSONField(default=dict, verbose_name="规则判定")),
+                ("amount", models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name="金额（元）")),
+                ("payout_due", models.DateField(blank=True, null=True, verbose_name="给付期限")),
+                (
+                    "dedup_key",
+                    models.CharField(blank=True, editable=False, max_length=120, null=True, verbose_name="唯一性键"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审结时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "applicant_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="members.member",
+                        verbose_name="申请会员",
+                    ),
+                ),
+                (
+                    "applicant_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="members.organisation",
+                        verbose_name="申请组织",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属工会",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请',
-                'verbose_name_plural': '申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "申请",
+                "verbose_name_plural": "申请",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=32, verbose_name='操作')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', '草稿'), ('submitted', '已提交'), ('grassroots_review', '待基层工会初审'), ('street_review', '待街镇工会审核'), ('district_review', '待区总工会审核'), ('city_review', '待市总工会终审'), ('approved', '已批准'), ('paid', '已给付'), ('closed', '已办结'), ('returned', '退回补正'), ('rejected', '未通过'), ('withdrawn', '已撤回')], max_length=24, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, choices=[('draft', '草稿'), ('submitted', '已提交'), ('grassroots_review', '待基层工会初审'), ('street_review', '待街镇工会审核'), ('district_review', '待区总工会审核'), ('city_review', '待市总工会终审'), ('approved', '已批准'), ('paid', '已给付'), ('closed', '已办结'), ('returned', '退回补正'), ('rejected', '未通过'), ('withdrawn', '已撤回')], max_length=24, verbose_name='新状态')),
-                ('level', models.CharField(blank=True, choices=[('grassroots', '基层工会'), ('street', '街镇工会'), ('district', '区总工会'), ('city', '市总工会')], max_length=16, verbose_name='审核层级')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='附加数据')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=32, verbose_name="操作")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("grassroots_review", "待基层工会初审"),
+                            ("street_review", "待街镇工会审核"),
+                            ("district_review", "待区总工会审核"),
+                            ("city_review", "待市总工会终审"),
+                            ("approved", "已批准"),
+                            ("paid", "已给付"),
+                            ("closed", "已办结"),
+                            ("returned", "退回补正"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=24,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("grassroots_review", "待基层工会初审"),
+                            ("street_review", "待街镇工会审核"),
+                            ("district_review", "待区总工会审核"),
+                            ("city_review", "待市总工会终审"),
+                            ("approved", "已批准"),
+                            ("paid", "已给付"),
+                            ("closed", "已办结"),
+                            ("returned", "退回补正"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        max_length=24,
+                        verbose_name="新状态",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("grassroots", "基层工会"),
+                            ("street", "街镇工会"),
+                            ("district", "区总工会"),
+                            ("city", "市总工会"),
+                        ],
+                        max_length=16,
+                        verbose_name="审核层级",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="附加数据")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="projects.application"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请记录',
-                'verbose_name_plural': '申请记录',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "申请记录",
+                "verbose_name_plural": "申请记录",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('certificate', '证书'), ('agreement', '协议'), ('invoice', '票据'), ('roster', '名册'), ('medical', '医疗证明'), ('photo', '照片'), ('other', '其他材料')], max_length=16, verbose_name='材料类型')),
-                ('file', models.FileField(max_length=200, upload_to=projects.models.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='projects.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("certificate", "证书"),
+                            ("agreement", "协议"),
+                            ("invoice", "票据"),
+                            ("roster", "名册"),
+                            ("medical", "医疗证明"),
+                            ("photo", "照片"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=16,
+                        verbose_name="材料类型",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=200, upload_to=projects.models.attachment_path, verbose_name="文件"),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="上传时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="projects.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请材料',
-                'verbose_name_plural': '申请材料',
-                'ordering': ['created_at'],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.application')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.application",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消息',
-                'verbose_name_plural': '消息',
-                'ordering': ['-created_at'],
+                "verbose_name": "消息",
+                "verbose_name_plural": "消息",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='QuotaPool',
+            name="QuotaPool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True, verbose_name='名额键')),
-                ('project', models.CharField(max_length=32, verbose_name='服务项目')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('label', models.CharField(max_length=100, verbose_name='名称')),
-                ('capacity', models.PositiveIntegerField(verbose_name='名额')),
-                ('taken', models.PositiveIntegerField(default=0, verbose_name='已用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=120, unique=True, verbose_name="名额键")),
+                ("project", models.CharField(max_length=32, verbose_name="服务项目")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                ("label", models.CharField(max_length=100, verbose_name="名称")),
+                ("capacity", models.PositiveIntegerField(verbose_name="名额")),
+                ("taken", models.PositiveIntegerField(default=0, verbose_name="已用")),
             ],
             options={
-                'verbose_name': '名额',
-                'verbose_name_plural': '名额',
-                'ordering': ['project', 'key'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('taken__lte', models.F('capacity'))), name='quota_not_overbooked')],
+                "verbose_name": "名额",
+                "verbose_name_plural": "名额",
+                "ordering": ["project", "key"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("taken__lte", models.F("capacity"))), name="quota_not_overbooked"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuotaClaim',
+            name="QuotaClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('places', models.PositiveIntegerField(default=1, verbose_name='占用名额')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quota_claims', to='projects.application')),
-                ('pool', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='projects.quotapool')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("places", models.PositiveIntegerField(default=1, verbose_name="占用名额")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quota_claims",
+                        to="projects.application",
+                    ),
+                ),
+                (
+                    "pool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="projects.quotapool"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名额占用',
-                'verbose_name_plural': '名额占用',
+                "verbose_name": "名额占用",
+                "verbose_name_plural": "名额占用",
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'street'], name='projects_ap_status_cf9fba_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "street"], name="projects_ap_status_cf9fba_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'organisation'], name='projects_ap_status_5c5601_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "organisation"], name="projects_ap_status_5c5601_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['project', 'policy_year', 'status'], name='projects_ap_project_9c3f79_idx'),
+            model_name="application",
+            index=models.Index(fields=["project", "policy_year", "status"], name="projects_ap_project_9c3f79_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['applicant_member', '-created_at'], name='projects_ap_applica_90a393_idx'),
+            model_name="application",
+            index=models.Index(fields=["applicant_member", "-created_at"], name="projects_ap_applica_90a393_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'submitted_at'], name='projects_ap_status_5c8c0d_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "submitted_at"], name="projects_ap_status_5c8c0d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('applicant_member__isnull', False), ('applicant_organisation__isnull', True)), models.Q(('applicant_member__isnull', True), ('applicant_organisation__isnull', False)), _connector='OR'), name='application_one_applicant'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("applicant_member__isnull", False), ("applicant_organisation__isnull", True)),
+                    models.Q(("applicant_member__isnull", True), ("applicant_organisation__isnull", False)),
+                    _connector="OR",
+                ),
+                name="application_one_applicant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('dedup_key__isnull', False), models.Q(('status__in', ['withdrawn', 'rejected']), _negated=True)), fields=('rule_id', 'dedup_key'), name='application_once_per_key', violation_error_message='已有同一项目的有效申请，不能重复申请。'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("dedup_key__isnull", False), models.Q(("status__in", ["withdrawn", "rejected"]), _negated=True)
+                ),
+                fields=("rule_id", "dedup_key"),
+                name="application_once_per_key",
+                violation_error_message="已有同一项目的有效申请，不能重复申请。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='application_amount_not_negative'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="application_amount_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='applicationevent',
-            index=models.Index(fields=['application', 'created_at'], name='projects_ap_applica_5f943a_idx'),
+            model_name="applicationevent",
+            index=models.Index(fields=["application", "created_at"], name="projects_ap_applica_5f943a_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at', '-created_at'], name='projects_no_recipie_7991af_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at", "-created_at"], name="projects_no_recipie_7991af_idx"),
         ),
         migrations.AddConstraint(
-            model_name='quotaclaim',
-            constraint=models.UniqueConstraint(fields=('pool', 'application'), name='quota_claim_once_per_application'),
+            model_name="quotaclaim",
+            constraint=models.UniqueConstraint(fields=("pool", "application"), name="quota_claim_once_per_application"),
         ),
     ]

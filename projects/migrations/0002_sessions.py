@@ -5,47 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("members", "0001_initial"),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('project', models.CharField(db_index=True, max_length=32, verbose_name='服务项目')),
-                ('rule_id', models.CharField(max_length=64, verbose_name='规则')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('facts', models.JSONField(blank=True, default=dict, help_text='报名者共用的事实，如体检计划、活动日期', verbose_name='固定事实')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开放报名')),
-                ('notes', models.TextField(blank=True, verbose_name='说明')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='members.organisation', verbose_name='主办工会')),
-                ('quota', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='session', to='projects.quotapool', verbose_name='名额')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("project", models.CharField(db_index=True, max_length=32, verbose_name="服务项目")),
+                ("rule_id", models.CharField(max_length=64, verbose_name="规则")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                (
+                    "facts",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="报名者共用的事实，如体检计划、活动日期",
+                        verbose_name="固定事实",
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="开放报名")),
+                ("notes", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="members.organisation",
+                        verbose_name="主办工会",
+                    ),
+                ),
+                (
+                    "quota",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="session",
+                        to="projects.quotapool",
+                        verbose_name="名额",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '场次',
-                'verbose_name_plural': '场次',
-                'ordering': ['starts_at'],
+                "verbose_name": "场次",
+                "verbose_name_plural": "场次",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='projects.session', verbose_name='场次'),
+            model_name="application",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="projects.session",
+                verbose_name="场次",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['rule_id', 'policy_year', 'is_open', 'starts_at'], name='projects_se_rule_id_c4262c_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["rule_id", "policy_year", "is_open", "starts_at"], name="projects_se_rule_id_c4262c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gte', models.F('starts_at')), _connector='OR'), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__isnull", True), ("ends_at__gte", models.F("starts_at")), _connector="OR"),
+                name="session_ends_after_start",
+            ),
         ),
     ]

@@ -7,55 +7,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_history'),
-        ('projects', '0003_history'),
+        ("members", "0002_history"),
+        ("projects", "0003_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationShare',
+            name="ApplicationShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payer', models.CharField(max_length=24, verbose_name='出资方')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("payer", models.CharField(max_length=24, verbose_name="出资方")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
             ],
             options={
-                'verbose_name': '出资构成',
-                'verbose_name_plural': '出资构成',
+                "verbose_name": "出资构成",
+                "verbose_name_plural": "出资构成",
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='status_changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='进入当前状态时间'),
+            model_name="application",
+            name="status_changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="进入当前状态时间"),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='status_changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='进入当前状态时间'),
+            model_name="historicalapplication",
+            name="status_changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="进入当前状态时间"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'status_changed_at'], name='projects_ap_status_b27afa_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "status_changed_at"], name="projects_ap_status_b27afa_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'payout_due'], name='projects_ap_status_6f45ac_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "payout_due"], name="projects_ap_status_6f45ac_idx"),
         ),
         migrations.AddField(
-            model_name='applicationshare',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='projects.application'),
+            model_name="applicationshare",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="shares", to="projects.application"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationshare',
-            constraint=models.UniqueConstraint(fields=('application', 'payer'), name='application_share_once_per_payer'),
+            model_name="applicationshare",
+            constraint=models.UniqueConstraint(
+                fields=("application", "payer"), name="application_share_once_per_payer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationshare',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='application_share_positive'),
+            model_name="applicationshare",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="application_share_positive"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0004_review_fields'),
+        ("projects", "0004_review_fields"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='paid_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='给付时间'),
+            model_name="application",
+            name="paid_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="给付时间"),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='paid_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='给付时间'),
+            model_name="historicalapplication",
+            name="paid_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="给付时间"),
         ),
     ]

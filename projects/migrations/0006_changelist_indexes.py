@@ -5,24 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_history'),
-        ('projects', '0005_paid_at'),
+        ("members", "0002_history"),
+        ("projects", "0005_paid_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['-submitted_at'], name='application_submitted_desc'),
+            model_name="application",
+            index=models.Index(fields=["-submitted_at"], name="application_submitted_desc"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['street', '-submitted_at'], name='application_street_submitted'),
+            model_name="application",
+            index=models.Index(fields=["street", "-submitted_at"], name="application_street_submitted"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', '-submitted_at'], name='application_org_submitted'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "-submitted_at"], name="application_org_submitted"),
         ),
     ]

@@ -5,36 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_search_indexes'),
-        ('projects', '0006_changelist_indexes'),
+        ("members", "0004_search_indexes"),
+        ("projects", "0006_changelist_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='application_submitted_desc',
+            model_name="application",
+            name="application_submitted_desc",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='application_street_submitted',
+            model_name="application",
+            name="application_street_submitted",
         ),
         migrations.RemoveIndex(
-            model_name='application',
-            name='application_org_submitted',
+            model_name="application",
+            name="application_org_submitted",
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['-submitted_at', '-id'], name='application_submitted_desc'),
+            model_name="application",
+            index=models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['street', '-submitted_at', '-id'], name='application_street_submitted'),
+            model_name="application",
+            index=models.Index(fields=["street", "-submitted_at", "-id"], name="application_street_submitted"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', '-submitted_at', '-id'], name='application_org_submitted'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "-submitted_at", "-id"], name="application_org_submitted"),
         ),
     ]

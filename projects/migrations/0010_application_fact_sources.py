@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0009_offering_not_session'),
+        ("projects", "0009_offering_not_session"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='fact_sources',
-            field=models.JSONField(blank=True, default=dict, verbose_name='事实来源'),
+            model_name="application",
+            name="fact_sources",
+            field=models.JSONField(blank=True, default=dict, verbose_name="事实来源"),
         ),
         migrations.AddField(
-            model_name='historicalapplication',
-            name='fact_sources',
-            field=models.JSONField(blank=True, default=dict, verbose_name='事实来源'),
+            model_name="historicalapplication",
+            name="fact_sources",
+            field=models.JSONField(blank=True, default=dict, verbose_name="事实来源"),
         ),
     ]

@@ -13,56 +13,106 @@ def def_pools_first_come(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0010_application_fact_sources'),
+        ("projects", "0010_application_fact_sources"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalquotapool',
-            name='first_come',
-            field=models.BooleanField(default=False, help_text='开放后提交的预约按到达顺序排队，依次分配名额', verbose_name='先到先得'),
+            model_name="historicalquotapool",
+            name="first_come",
+            field=models.BooleanField(
+                default=False, help_text="开放后提交的预约按到达顺序排队，依次分配名额", verbose_name="先到先得"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalquotapool',
-            name='opens_at',
-            field=models.DateTimeField(blank=True, help_text='此前不受理预约；页面倒计时，到点即可提交', null=True, verbose_name='开放预约时间'),
+            model_name="historicalquotapool",
+            name="opens_at",
+            field=models.DateTimeField(
+                blank=True, help_text="此前不受理预约；页面倒计时，到点即可提交", null=True, verbose_name="开放预约时间"
+            ),
         ),
         migrations.AddField(
-            model_name='quotapool',
-            name='first_come',
-            field=models.BooleanField(default=False, help_text='开放后提交的预约按到达顺序排队，依次分配名额', verbose_name='先到先得'),
+            model_name="quotapool",
+            name="first_come",
+            field=models.BooleanField(
+                default=False, help_text="开放后提交的预约按到达顺序排队，依次分配名额", verbose_name="先到先得"
+            ),
         ),
         migrations.AddField(
-            model_name='quotapool',
-            name='opens_at',
-            field=models.DateTimeField(blank=True, help_text='此前不受理预约；页面倒计时，到点即可提交', null=True, verbose_name='开放预约时间'),
+            model_name="quotapool",
+            name="opens_at",
+            field=models.DateTimeField(
+                blank=True, help_text="此前不受理预约；页面倒计时，到点即可提交", null=True, verbose_name="开放预约时间"
+            ),
         ),
         migrations.CreateModel(
-            name='QueuedBooking',
+            name="QueuedBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket', models.PositiveBigIntegerField(verbose_name='排队序号')),
-                ('arrived_at', models.DateTimeField(verbose_name='到达时间')),
-                ('rule_id', models.CharField(max_length=64, verbose_name='规则')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('facts', models.JSONField(default=dict, verbose_name='填写内容')),
-                ('outcome', models.CharField(choices=[('allocated', '已分配'), ('refused', '未分配')], max_length=16, verbose_name='结果')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='处理时间')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.application', verbose_name='申请')),
-                ('offering', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.offering', verbose_name='场次')),
-                ('pool', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queued', to='projects.quotapool', verbose_name='名额')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人账号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ticket", models.PositiveBigIntegerField(verbose_name="排队序号")),
+                ("arrived_at", models.DateTimeField(verbose_name="到达时间")),
+                ("rule_id", models.CharField(max_length=64, verbose_name="规则")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                ("facts", models.JSONField(default=dict, verbose_name="填写内容")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("allocated", "已分配"), ("refused", "未分配")], max_length=16, verbose_name="结果"
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="处理时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="申请",
+                    ),
+                ),
+                (
+                    "offering",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.offering",
+                        verbose_name="场次",
+                    ),
+                ),
+                (
+                    "pool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="queued",
+                        to="projects.quotapool",
+                        verbose_name="名额",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '排队预约',
-                'verbose_name_plural': '排队预约',
-                'ordering': ['pool', 'ticket'],
-                'indexes': [models.Index(fields=['user', 'pool', '-ticket'], name='projects_qu_user_id_4fcab2_idx')],
-                'constraints': [models.UniqueConstraint(fields=('pool', 'ticket'), name='queued_booking_once_per_ticket')],
+                "verbose_name": "排队预约",
+                "verbose_name_plural": "排队预约",
+                "ordering": ["pool", "ticket"],
+                "indexes": [models.Index(fields=["user", "pool", "-ticket"], name="projects_qu_user_id_4fcab2_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pool", "ticket"), name="queued_booking_once_per_ticket")
+                ],
             },
         ),
         migrations.RunPython(def_pools_first_come, migrations.RunPython.noop),

@@ -15,14 +15,26 @@ from projects.services.errors import ApplicationError
 from .models import SERVICE_FIELDS, CareService, CareStation
 from .services import care_station_create, care_station_update, check_station_manager
 
-FIELDS = ("name", "street", "address", "services", "opening_hours", "contact_phone", "latitude", "longitude",
-          "is_active")
+FIELDS = (
+    "name",
+    "street",
+    "address",
+    "services",
+    "opening_hours",
+    "contact_phone",
+    "latitude",
+    "longitude",
+    "is_active",
+)
 
 
 class CareStationForm(forms.ModelForm):
-    services = forms.MultipleChoiceField(label=_("服务内容"), choices=CareService.choices,
-                                         widget=forms.CheckboxSelectMultiple,
-                                         error_messages={"required": _("请至少选择一项服务内容。")})
+    services = forms.MultipleChoiceField(
+        label=_("服务内容"),
+        choices=CareService.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一项服务内容。")},
+    )
     user = None  # set per request by CareStationAdmin.get_form
 
     class Meta:
@@ -73,8 +85,6 @@ class CareStationAdmin(StreetChoicesMixin, UserFormMixin, ScopedAdmin):
     @admin.display(description=_("服务内容"))
     def services_display(self, obj):
         return "、".join(str(s.label) for s in obj.services)
-
-
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in FIELDS}

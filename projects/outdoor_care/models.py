@@ -38,13 +38,18 @@ def service_field(code: str) -> str:
 SERVICE_FIELDS = {code: service_field(code) for code in CareService.values}
 
 # Landlines (021-59991234), mobiles and hotlines (12351): digits with optional hyphens.
-phone_validator = RegexValidator(r"^[0-9][0-9-]{3,18}[0-9]$", _("请填写有效的联系电话，例如 021-59991234 或 13912345678。"))
+phone_validator = RegexValidator(
+    r"^[0-9][0-9-]{3,18}[0-9]$", _("请填写有效的联系电话，例如 021-59991234 或 13912345678。")
+)
 
 
 class CareStation(models.Model):
     name = models.CharField(_("站点名称"), max_length=100)
     street = models.ForeignKey(
-        Organisation, verbose_name=_("所属街镇"), on_delete=models.PROTECT, related_name="care_stations",
+        Organisation,
+        verbose_name=_("所属街镇"),
+        on_delete=models.PROTECT,
+        related_name="care_stations",
         limit_choices_to={"level": OrganisationLevel.STREET},
         help_text=_("负责维护本站点的街镇（园区、行业）工会。"),
     )
@@ -60,11 +65,19 @@ class CareStation(models.Model):
     opening_hours = models.CharField(_("开放时间"), max_length=100, help_text=_("例如：每天 7:00—21:00，或 24小时开放"))
     contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     latitude = models.DecimalField(
-        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     is_active = models.BooleanField(_("开放中"), default=True, help_text=_("停用的站点不在公开列表中显示。"))
@@ -76,14 +89,20 @@ class CareStation(models.Model):
         ordering = ["street__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["street", "name"], name="care_station_name_unique_in_street",
+                fields=["street", "name"],
+                name="care_station_name_unique_in_street",
                 violation_error_message=_("本街镇已有同名的爱心接力站。"),
             ),
             models.CheckConstraint(
                 name="care_station_offers_a_service",
-                condition=Q(offers_water=True) | Q(offers_cooling_heating=True) | Q(offers_food_heating=True)
-                | Q(offers_phone_charging=True) | Q(offers_ebike_charging=True) | Q(offers_emergency_help=True)
-                | Q(offers_toilet=True) | Q(offers_rest=True),
+                condition=Q(offers_water=True)
+                | Q(offers_cooling_heating=True)
+                | Q(offers_food_heating=True)
+                | Q(offers_phone_charging=True)
+                | Q(offers_ebike_charging=True)
+                | Q(offers_emergency_help=True)
+                | Q(offers_toilet=True)
+                | Q(offers_rest=True),
                 violation_error_message=_("请至少选择一项服务内容。"),
             ),
             models.CheckConstraint(

@@ -22,12 +22,11 @@ def care_stations_public(*, street_id: int | None = None, service: str | None = 
 
 def streets_with_stations() -> QuerySet[Organisation]:
     """Streets/towns that have at least one open station (the public filter's choices)."""
-    return Organisation.objects.filter(
-        pk__in=CareStation.objects.filter(is_active=True).values("street_id")
-    ).order_by("code")
+    return Organisation.objects.filter(pk__in=CareStation.objects.filter(is_active=True).values("street_id")).order_by(
+        "code"
+    )
 
 
 def care_stations_visible_to(user: User) -> QuerySet[CareStation]:
     """Staff: their street's stations (district: all)."""
-    return scope_for(user).filter(CareStation.objects.select_related("street"), organisation="street",
-                                  street="street")
+    return scope_for(user).filter(CareStation.objects.select_related("street"), organisation="street", street="street")

@@ -44,9 +44,19 @@ def service_flags(services: Iterable[str]) -> dict[str, bool]:
     return {field: code in codes for code, field in SERVICE_FIELDS.items()}
 
 
-def _fill(station: CareStation, *, name: str, street: Organisation, address: str, services: Iterable[str],
-          opening_hours: str, contact_phone: str, latitude: Decimal | None, longitude: Decimal | None,
-          is_active: bool) -> CareStation:
+def _fill(
+    station: CareStation,
+    *,
+    name: str,
+    street: Organisation,
+    address: str,
+    services: Iterable[str],
+    opening_hours: str,
+    contact_phone: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    is_active: bool,
+) -> CareStation:
     station.name = name.strip()
     station.street = street
     station.address = address.strip()
@@ -62,24 +72,62 @@ def _fill(station: CareStation, *, name: str, street: Organisation, address: str
 
 
 @transaction.atomic
-def care_station_create(*, user: User, name: str, street: Organisation, address: str, services: Iterable[str],
-                        opening_hours: str, contact_phone: str, latitude: Decimal | None = None,
-                        longitude: Decimal | None = None, is_active: bool = True) -> CareStation:
+def care_station_create(
+    *,
+    user: User,
+    name: str,
+    street: Organisation,
+    address: str,
+    services: Iterable[str],
+    opening_hours: str,
+    contact_phone: str,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    is_active: bool = True,
+) -> CareStation:
     check_station_manager(user=user, street=street)
-    return _fill(CareStation(), name=name, street=street, address=address, services=services,
-                 opening_hours=opening_hours, contact_phone=contact_phone, latitude=latitude, longitude=longitude,
-                 is_active=is_active)
+    return _fill(
+        CareStation(),
+        name=name,
+        street=street,
+        address=address,
+        services=services,
+        opening_hours=opening_hours,
+        contact_phone=contact_phone,
+        latitude=latitude,
+        longitude=longitude,
+        is_active=is_active,
+    )
 
 
 @transaction.atomic
-def care_station_update(*, user: User, station: CareStation, name: str, street: Organisation, address: str,
-                        services: Iterable[str], opening_hours: str, contact_phone: str,
-                        latitude: Decimal | None = None, longitude: Decimal | None = None,
-                        is_active: bool = True) -> CareStation:
+def care_station_update(
+    *,
+    user: User,
+    station: CareStation,
+    name: str,
+    street: Organisation,
+    address: str,
+    services: Iterable[str],
+    opening_hours: str,
+    contact_phone: str,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    is_active: bool = True,
+) -> CareStation:
     """Replace a station's details. Street staff may not move a station out of (or into) another street."""
     locked = CareStation.objects.select_for_update().get(pk=station.pk)
     check_station_manager(user=user, street=locked.street)
     check_station_manager(user=user, street=street)
-    return _fill(locked, name=name, street=street, address=address, services=services,
-                 opening_hours=opening_hours, contact_phone=contact_phone, latitude=latitude, longitude=longitude,
-                 is_active=is_active)
+    return _fill(
+        locked,
+        name=name,
+        street=street,
+        address=address,
+        services=services,
+        opening_hours=opening_hours,
+        contact_phone=contact_phone,
+        latitude=latitude,
+        longitude=longitude,
+        is_active=is_active,
+    )

@@ -17,14 +17,34 @@ from .models import ReadingRoom
 class ReadingRoomAdmin(ScopedAdmin):
     scope_organisation = "unit"
     scope_street = "unit__street"
-    list_display = ("unit", "street", "point_type", "policy_year", "books", "periodicals", "audio_video",
-                    "designated_on", "is_active", "application_reference")
+    list_display = (
+        "unit",
+        "street",
+        "point_type",
+        "policy_year",
+        "books",
+        "periodicals",
+        "audio_video",
+        "designated_on",
+        "is_active",
+        "application_reference",
+    )
     list_filter = ("point_type", "policy_year", "is_active")
     list_select_related = ("unit", "unit__street", "application")
     search_fields = ("^unit__name", "=application__reference")
     show_full_result_count = False
-    fields = ("unit", "point_type", "policy_year", "books", "periodicals", "audio_video", "designated_on",
-              "is_active", "application_reference", "created_at")
+    fields = (
+        "unit",
+        "point_type",
+        "policy_year",
+        "books",
+        "periodicals",
+        "audio_video",
+        "designated_on",
+        "is_active",
+        "application_reference",
+        "created_at",
+    )
     readonly_fields = ("unit", "point_type", "policy_year", "designated_on", "application_reference", "created_at")
 
     @admin.display(description=_("批准的申请"))
@@ -44,6 +64,11 @@ class ReadingRoomAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        services.reading_room_update(user=request.user, room=obj, books=data["books"],
-                                     periodicals=data["periodicals"], audio_video=data["audio_video"],
-                                     is_active=data["is_active"])
+        services.reading_room_update(
+            user=request.user,
+            room=obj,
+            books=data["books"],
+            periodicals=data["periodicals"],
+            audio_video=data["audio_video"],
+            is_active=data["is_active"],
+        )

@@ -22,16 +22,18 @@ class PointType(models.TextChoices):
 
 
 class ReadingRoom(models.Model):
-    unit = models.ForeignKey(Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT,
-                             related_name="reading_rooms")
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="reading_rooms"
+    )
     point_type = models.CharField(_("类型"), max_length=16, choices=PointType.choices)
     policy_year = models.PositiveSmallIntegerField(_("建设年度"))
     books = models.PositiveIntegerField(_("藏书量（册）"))
     periodicals = models.PositiveIntegerField(_("报刊（种）"))
     audio_video = models.PositiveIntegerField(_("电子音像制品（种/张）"))
     designated_on = models.DateField(_("命名日期"))
-    application = models.OneToOneField(Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT,
-                                       related_name="reading_room")
+    application = models.OneToOneField(
+        Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT, related_name="reading_room"
+    )
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("职工书屋变更记录"))
@@ -43,8 +45,11 @@ class ReadingRoom(models.Model):
         constraints = [
             models.CheckConstraint(name="reading_room_point_type_valid", condition=Q(point_type__in=PointType.values)),
             # The application procedure allows one reading-room application per unit and year.
-            models.UniqueConstraint(fields=["unit", "policy_year"], name="reading_room_once_per_unit_year",
-                                    violation_error_message=_("该单位本年度已登记职工书屋。")),
+            models.UniqueConstraint(
+                fields=["unit", "policy_year"],
+                name="reading_room_once_per_unit_year",
+                violation_error_message=_("该单位本年度已登记职工书屋。"),
+            ),
         ]
         indexes = [models.Index(fields=["is_active", "point_type", "designated_on"])]
 

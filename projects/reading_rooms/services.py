@@ -36,9 +36,14 @@ def reading_room_register(*, application: Application) -> ReadingRoom:
         raise ApplicationError(NOT_APPROVED.format(ref=application.reference))
     facts = application.facts
     room = ReadingRoom(
-        unit=application.applicant_organisation, point_type=PointType(facts["point_type"]),
-        policy_year=application.policy_year, books=int(facts["books"]), periodicals=int(facts["periodicals"]),
-        audio_video=int(facts["audio_video"]), designated_on=timezone.localdate(), application=application,
+        unit=application.applicant_organisation,
+        point_type=PointType(facts["point_type"]),
+        policy_year=application.policy_year,
+        books=int(facts["books"]),
+        periodicals=int(facts["periodicals"]),
+        audio_video=int(facts["audio_video"]),
+        designated_on=timezone.localdate(),
+        application=application,
     )
     room._history_user = approver_of(application)
     room.full_clean(exclude=["application"])
@@ -51,13 +56,17 @@ def on_reading_room_approved(application: Application) -> None:
 
 
 @transaction.atomic
-def reading_room_update(*, user: User, room: ReadingRoom, books: int, periodicals: int, audio_video: int,
-                        is_active: bool = True) -> ReadingRoom:
+def reading_room_update(
+    *, user: User, room: ReadingRoom, books: int, periodicals: int, audio_video: int, is_active: bool = True
+) -> ReadingRoom:
     """Current stock and whether the room is still on the register. Its type (a quota place) stays."""
     if not is_district_staff(user):
         raise ApplicationError(NOT_DISTRICT)
-    errors = {name: NEGATIVE for name, value in
-              (("books", books), ("periodicals", periodicals), ("audio_video", audio_video)) if value < 0}
+    errors = {
+        name: NEGATIVE
+        for name, value in (("books", books), ("periodicals", periodicals), ("audio_video", audio_video))
+        if value < 0
+    }
     if errors:
         raise ValidationError(errors)
     room = ReadingRoom.objects.select_for_update().get(pk=room.pk)

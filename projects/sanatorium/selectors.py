@@ -44,7 +44,10 @@ def col(heading: str, key: str, fmt: Callable[[Any], str] = _text) -> Column:
 
 
 GROUP_PLAN_COLUMNS = (
-    col("计划", "plan"), col("地点", "site"), col("时间", "duration"), col("价格（元/人）", "price", _yuan),
+    col("计划", "plan"),
+    col("地点", "site"),
+    col("时间", "duration"),
+    col("价格（元/人）", "price", _yuan),
     col("补贴（元/人）", "subsidy", _yuan),
     Column("个人负担（元/人）", lambda row: _yuan(row["price"] - row["subsidy"])),
 )
@@ -54,24 +57,39 @@ SITE_COLUMNS = (col("地点", "name"),)
 PRESENTERS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "sanatorium_city_plans": ("市总团体疗休养计划", GROUP_PLAN_COLUMNS),
     "sanatorium_district_plans": ("区总职工疗休养行动计划", GROUP_PLAN_COLUMNS),
-    "sanatorium_resort_rooms": ("工会会员休疗养度假房价补贴（元/间/晚）", (
-        Column("休养院", lambda row: RESORT_LABELS.get(row["resort"], row["resort"])),
-        Column("房型", lambda row: ROOM_LABELS.get(row["room_type"], row["room_type"])),
-        Column("入住月份", lambda row: f"{row['month_from']}—{row['month_to']}月"),
-        col("特惠价", "price", _yuan), col("市总补贴", "subsidy", _yuan), col("个人实付", "personal", _yuan),
-    )),
-    "sanatorium_checkup_plans_2019": ("健康体检计划", (
-        col("体检计划", "plan"), col("价格（元/人）", "price", _yuan), col("市总补贴（元/人）", "city_subsidy", _yuan),
-        col("工疗补贴（元/人）", "sanatorium_subsidy", _yuan), col("个人实付（元/人）", "personal", _yuan),
-    )),
+    "sanatorium_resort_rooms": (
+        "工会会员休疗养度假房价补贴（元/间/晚）",
+        (
+            Column("休养院", lambda row: RESORT_LABELS.get(row["resort"], row["resort"])),
+            Column("房型", lambda row: ROOM_LABELS.get(row["room_type"], row["room_type"])),
+            Column("入住月份", lambda row: f"{row['month_from']}—{row['month_to']}月"),
+            col("特惠价", "price", _yuan),
+            col("市总补贴", "subsidy", _yuan),
+            col("个人实付", "personal", _yuan),
+        ),
+    ),
+    "sanatorium_checkup_plans_2019": (
+        "健康体检计划",
+        (
+            col("体检计划", "plan"),
+            col("价格（元/人）", "price", _yuan),
+            col("市总补贴（元/人）", "city_subsidy", _yuan),
+            col("工疗补贴（元/人）", "sanatorium_subsidy", _yuan),
+            col("个人实付（元/人）", "personal", _yuan),
+        ),
+    ),
     "sanatorium_city_sites": ("市总团体疗休养地点", SITE_COLUMNS),
     "sanatorium_district_sites": ("区总团体疗休养地点", SITE_COLUMNS),
     "sanatorium_individual_sites": ("个人休养度假地点（持卡会员）", SITE_COLUMNS),
-    "sanatorium_checkup_plans_2021": ("健康体检计划", (
-        col("体检计划", "plan"), col("体检地点", "site"),
-        Column("预约方式", lambda row: BOOKING_LABELS.get(row["booking"], row["booking"])),
-        Column("开展时间", lambda row: "仅1—2月" if row["jan_feb_only"] else "额满为止"),
-    )),
+    "sanatorium_checkup_plans_2021": (
+        "健康体检计划",
+        (
+            col("体检计划", "plan"),
+            col("体检地点", "site"),
+            Column("预约方式", lambda row: BOOKING_LABELS.get(row["booking"], row["booking"])),
+            Column("开展时间", lambda row: "仅1—2月" if row["jan_feb_only"] else "额满为止"),
+        ),
+    ),
 }
 
 # Params worth showing beside the tables, with a Chinese label.
@@ -119,8 +137,14 @@ class YearPlans:
 def _table(name: str, data: PolicyData, notes: tuple[str, ...]) -> PlanTable:
     table = data.table(name)
     title, columns = PRESENTERS.get(name, (name, tuple(col(c, c) for c, _kind in table.columns)))
-    return PlanTable(name=name, title=title, clause=table.clause, headers=tuple(c.heading for c in columns),
-                     rows=tuple(tuple((c.heading, c.cell(row)) for c in columns) for row in table.rows), notes=notes)
+    return PlanTable(
+        name=name,
+        title=title,
+        clause=table.clause,
+        headers=tuple(c.heading for c in columns),
+        rows=tuple(tuple((c.heading, c.cell(row)) for c in columns) for row in table.rows),
+        notes=notes,
+    )
 
 
 def _plain(value: Any) -> str:
@@ -139,16 +163,19 @@ def plans_of_year(year: int) -> YearPlans:
         names.extend(n for n in rule.tables if n not in names)
     order = list(PRESENTERS)  # stays first, then rooms, then check-ups; tables without a presenter last
     names.sort(key=lambda n: order.index(n) if n in order else len(order))
+
     def notes_on(name: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(text for rule in rules for text, about in rule.interpretations if about == name))
 
     params = [p for rule in rules for p in rule.params if p in PARAM_LABELS]
     facts = tuple(PlanFact(PARAM_LABELS[p], _plain(data.value(p)), data.clause(p)) for p in dict.fromkeys(params))
     cited = {c for rule in rules for c in rule.conditions}
-    notices = tuple(Notice("".join(notes_on(c)) or data.clause(c).quote, data.clause(c))
-                    for c in NOTICE_CLAUSES if c in cited)
-    return YearPlans(year=year, rules=rules, tables=tuple(_table(n, data, notes_on(n)) for n in names), facts=facts,
-                     notices=notices)
+    notices = tuple(
+        Notice("".join(notes_on(c)) or data.clause(c).quote, data.clause(c)) for c in NOTICE_CLAUSES if c in cited
+    )
+    return YearPlans(
+        year=year, rules=rules, tables=tuple(_table(n, data, notes_on(n)) for n in names), facts=facts, notices=notices
+    )
 
 
 def plan_years() -> list[YearPlans]:
@@ -159,5 +186,8 @@ def plan_years() -> list[YearPlans]:
 
 def open_departures(now: datetime) -> QuerySet[Offering]:
     """Sanatorium and check-up offerings still taking bookings, soonest first, with their places."""
-    return (Offering.objects.filter(project=PROJECT, is_open=True, starts_at__gt=now)
-            .select_related("quota").order_by("starts_at"))
+    return (
+        Offering.objects.filter(project=PROJECT, is_open=True, starts_at__gt=now)
+        .select_related("quota")
+        .order_by("starts_at")
+    )

@@ -9,7 +9,11 @@ from . import selectors
 
 
 def plans(request):
-    return render(request, "sanatorium/plans.html", {
-        "years": selectors.plan_years(),
-        "departures": list(selectors.open_departures(timezone.now())[:50]),
-    })
+    return render(
+        request,
+        "sanatorium/plans.html",
+        {
+            "years": selectors.plan_years(),
+            "departures": list(selectors.open_departures(timezone.now())[:50]),
+        },
+    )

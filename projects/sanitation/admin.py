@@ -40,15 +40,32 @@ class RosterEntryInline(admin.TabularInline):
 
 @admin.register(SanitationRoster)
 class SanitationRosterAdmin(ScopedAdmin):
-    list_display = ("reference", "applicant_organisation", "street", "policy_year", "status", "declared",
-                    "entry_count", "amount")
+    list_display = (
+        "reference",
+        "applicant_organisation",
+        "street",
+        "policy_year",
+        "status",
+        "declared",
+        "entry_count",
+        "amount",
+    )
     list_filter = ("policy_year", "status")
     search_fields = ("=reference", "^applicant_organisation__name")
     list_select_related = ("applicant_organisation", "street")
     ordering = ("-submitted_at",)
     show_full_result_count = False
-    fields = ("application_link", "applicant_organisation", "street", "policy_year", "status", "declared",
-              "entry_count", "amount", "submitted_at")
+    fields = (
+        "application_link",
+        "applicant_organisation",
+        "street",
+        "policy_year",
+        "status",
+        "declared",
+        "entry_count",
+        "amount",
+        "submitted_at",
+    )
     readonly_fields = fields
     inlines = (RosterEntryInline,)
 

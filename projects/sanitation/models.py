@@ -16,8 +16,9 @@ from projects.models import Application
 
 
 class RosterEntry(models.Model):
-    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.CASCADE,
-                                    related_name="roster_entries")
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="roster_entries"
+    )
     row_number = models.PositiveIntegerField(_("名册行号"))
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号码"), max_length=18, validators=[validate_id_number])
@@ -30,8 +31,11 @@ class RosterEntry(models.Model):
         indexes = [models.Index(fields=["id_number"])]
         constraints = [
             models.UniqueConstraint(fields=["application", "row_number"], name="roster_entry_row_once"),
-            models.UniqueConstraint(fields=["application", "id_number"], name="roster_entry_worker_once",
-                                    violation_error_message=_("同一名册中同一职工只能出现一次（每人1份）。")),
+            models.UniqueConstraint(
+                fields=["application", "id_number"],
+                name="roster_entry_worker_once",
+                violation_error_message=_("同一名册中同一职工只能出现一次（每人1份）。"),
+            ),
             # §15 送保障对象: 正常缴纳社保的在职职工 — nobody else is stored.
             models.CheckConstraint(name="roster_entry_pays_social_insurance", condition=Q(pays_social_insurance=True)),
             models.CheckConstraint(name="roster_entry_below_header", condition=Q(row_number__gte=2)),

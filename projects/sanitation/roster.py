@@ -158,8 +158,9 @@ def roster_template() -> bytes:
     for letter, width in (("A", 16), ("B", 24), ("C", 22)):
         sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["B"].number_format = "@"  # text: Excel keeps all 18 characters
-    choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=False,
-                            error="请填写“是”或“否”。", errorTitle="正常缴纳社保")
+    choice = DataValidation(
+        type="list", formula1=f'"{YES},{NO}"', allow_blank=False, error="请填写“是”或“否”。", errorTitle="正常缴纳社保"
+    )
     sheet.add_data_validation(choice)
     choice.add(f"C2:C{MAX_ROWS + 1}")
     sheet.freeze_panes = "A2"

@@ -30,8 +30,9 @@ ROW_ELSEWHERE = "第{row}行“{column}”列：该职工已在本年度其他�
 ROSTER_INVALID = "参保名册有{count}处问题：{errors}"
 
 
-def sanitation_locked_facts(member: Member | None, organisation: Organisation | None,
-                            policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def sanitation_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """Procedure.locked_facts: whether the unit is a sanitation operator comes from its organisation record."""
     if organisation is None:
         return {}
@@ -45,9 +46,11 @@ def _latest_roster(application: Application):
 def _held_elsewhere(application: Application, id_numbers: list[str]) -> set[str]:
     """ID numbers already on another active roster of the same policy year (§15: 每人1份)."""
     return set(
-        RosterEntry.objects.filter(id_number__in=id_numbers, application__rule_id=RULE_ID,
-                                   application__policy_year=application.policy_year)
-        .exclude(application=application).exclude(application__status__in=INACTIVE_STATUSES)
+        RosterEntry.objects.filter(
+            id_number__in=id_numbers, application__rule_id=RULE_ID, application__policy_year=application.policy_year
+        )
+        .exclude(application=application)
+        .exclude(application__status__in=INACTIVE_STATUSES)
         .values_list("id_number", flat=True)
     )
 
@@ -67,15 +70,24 @@ def roster_import(application: Application) -> list[RosterEntry]:
     if parsed.row_count and declared is not None and parsed.row_count != int(declared):
         errors.append(COUNT_MISMATCH.format(rows=parsed.row_count, declared=declared))
     elsewhere = _held_elsewhere(application, [row.id_number for row in parsed.rows])
-    errors.extend(ROW_ELSEWHERE.format(row=row.row_number, column=ID_NUMBER)
-                  for row in parsed.rows if row.id_number in elsewhere)
+    errors.extend(
+        ROW_ELSEWHERE.format(row=row.row_number, column=ID_NUMBER) for row in parsed.rows if row.id_number in elsewhere
+    )
     if errors:
         shown = "；".join(errors[:SHOWN_ERRORS]) + ("……" if len(errors) > SHOWN_ERRORS else "")
-        raise ApplicationError(ROSTER_INVALID.format(count=len(errors), errors=shown), field="attachments",
-                               reasons=errors)
+        raise ApplicationError(
+            ROSTER_INVALID.format(count=len(errors), errors=shown), field="attachments", reasons=errors
+        )
     RosterEntry.objects.filter(application=application).delete()
-    return RosterEntry.objects.bulk_create([
-        RosterEntry(application=application, row_number=row.row_number, name=row.name, id_number=row.id_number,
-                    pays_social_insurance=row.pays_social_insurance)
-        for row in parsed.rows
-    ])
+    return RosterEntry.objects.bulk_create(
+        [
+            RosterEntry(
+                application=application,
+                row_number=row.row_number,
+                name=row.name,
+                id_number=row.id_number,
+                pays_social_insurance=row.pays_social_insurance,
+            )
+            for row in parsed.rows
+        ]
+    )

@@ -26,18 +26,26 @@ from projects.models import Application, Attachment, AttachmentKind
 
 from .errors import ApplicationError
 
-PDF, JPEG, PNG, XLSX = ("application/pdf", "image/jpeg", "image/png",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+PDF, JPEG, PNG, XLSX = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 # Detected type -> stored extension. Only these are accepted, whatever the file is called.
 ALLOWED_TYPES = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", XLSX: ".xlsx"}
 WRONG_TYPE = "“{name}”不是可接受的文件类型：请上传 PDF、JPG、PNG 图片或 Excel（xlsx）文件。"
 TOO_LARGE = "“{name}”超过 {limit} MB，请压缩后再上传。"
 EMPTY = "“{name}”是空文件。"
 DAMAGED = "“{name}”已损坏或不完整：请重新导出（或另存）后再上传。"
-TRAILING_DATA = ("“{name}”在图片或 PDF 的结尾之后还夹带了其他数据，不能作为材料上传："
-                 "请用看图软件或 PDF 阅读器另存（或重新导出）后再上传。")
-ACTIVE_CONTENT = ("“{name}”中含有网页或脚本代码（HTML、SVG、PHP 等），不能作为材料上传："
-                  "请上传原始的 PDF、JPG、PNG 图片或 Excel（xlsx）文件。")
+TRAILING_DATA = (
+    "“{name}”在图片或 PDF 的结尾之后还夹带了其他数据，不能作为材料上传："
+    "请用看图软件或 PDF 阅读器另存（或重新导出）后再上传。"
+)
+ACTIVE_CONTENT = (
+    "“{name}”中含有网页或脚本代码（HTML、SVG、PHP 等），不能作为材料上传："
+    "请上传原始的 PDF、JPG、PNG 图片或 Excel（xlsx）文件。"
+)
 UNKNOWN_KIND = "未知的材料类型：{kind}。"
 ROSTER_UNMASKABLE = "名册“{name}”无法读取，不能生成隐去身份证号码的副本：请联系区总工会。"
 MASKED_SUFFIX = "（身份证号已隐去）"
@@ -68,11 +76,11 @@ def _png_end(data: bytes) -> int | None:
         return None
     at = len(PNG_SIGNATURE)
     while at + 12 <= len(data):
-        length = int.from_bytes(data[at:at + 4], "big")
+        length = int.from_bytes(data[at : at + 4], "big")
         end = at + 12 + length
         if length >= 2**31 or end > len(data):
             return None
-        if data[at + 4:at + 8] == b"IEND":
+        if data[at + 4 : at + 8] == b"IEND":
             return end
         at = end
     return None
@@ -99,7 +107,7 @@ def _jpeg_end(data: bytes) -> int | None:
             continue
         if at + 2 > size:
             return None
-        length = int.from_bytes(data[at:at + 2], "big")
+        length = int.from_bytes(data[at : at + 2], "big")
         if length < 2:
             return None
         at += length
@@ -174,16 +182,22 @@ class StoredFiles:
                 attachment.file.storage.delete(attachment.file.name)
 
 
-def store_attachments(*, application: Application, user: User, uploads: Sequence[AttachmentUpload],
-                      files: StoredFiles | None = None) -> list[Attachment]:
+def store_attachments(
+    *, application: Application, user: User, uploads: Sequence[AttachmentUpload], files: StoredFiles | None = None
+) -> list[Attachment]:
     stored: list[Attachment] = []
     for upload in uploads:
         if upload.kind not in AttachmentKind.values:
             raise ApplicationError(UNKNOWN_KIND.format(kind=upload.kind), field="attachments")
         content_type, sha256 = inspect_upload(upload.file)
         attachment = Attachment(
-            application=application, kind=upload.kind, original_name=(upload.file.name or "upload")[-200:],
-            content_type=content_type, size=upload.file.size, sha256=sha256, uploaded_by=user,
+            application=application,
+            kind=upload.kind,
+            original_name=(upload.file.name or "upload")[-200:],
+            content_type=content_type,
+            size=upload.file.size,
+            sha256=sha256,
+            uploaded_by=user,
         )
         attachment.file.save(f"upload{ALLOWED_TYPES[content_type]}", upload.file, save=False)
         if files is not None:

@@ -39,18 +39,44 @@ def may_change_offering(user: User, offering: Offering) -> bool:
 
 
 @transaction.atomic
-def offering_create(*, user: User, rule_id: str, policy_year: int, title: str, starts_at: datetime,
-                   capacity: int, organiser: Organisation, location: str = "", ends_at: datetime | None = None,
-                   facts: dict[str, Any] | None = None, notes: str = "") -> Offering:
+def offering_create(
+    *,
+    user: User,
+    rule_id: str,
+    policy_year: int,
+    title: str,
+    starts_at: datetime,
+    capacity: int,
+    organiser: Organisation,
+    location: str = "",
+    ends_at: datetime | None = None,
+    facts: dict[str, Any] | None = None,
+    notes: str = "",
+) -> Offering:
     check_organiser(user, organiser)
     rule = registry.get(rule_id, policy_year)
     # The offering's fixed facts must be facts the rule knows, of the right type.
     rule.schema.parse(facts or {}, partial=True, strict=True)
-    pool = QuotaPool.objects.create(key=f"offering:{rule_id}:{uuid.uuid4().hex}", project=rule.project,
-                                    policy_year=policy_year, label=title, capacity=capacity)
-    offering = Offering(project=rule.project, rule_id=rule_id, policy_year=policy_year, title=title,
-                      starts_at=starts_at, ends_at=ends_at, location=location, organiser=organiser, quota=pool,
-                      facts=facts or {}, notes=notes)
+    pool = QuotaPool.objects.create(
+        key=f"offering:{rule_id}:{uuid.uuid4().hex}",
+        project=rule.project,
+        policy_year=policy_year,
+        label=title,
+        capacity=capacity,
+    )
+    offering = Offering(
+        project=rule.project,
+        rule_id=rule_id,
+        policy_year=policy_year,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        organiser=organiser,
+        quota=pool,
+        facts=facts or {},
+        notes=notes,
+    )
     offering.full_clean(exclude=["quota"])
     offering.save()
     return offering

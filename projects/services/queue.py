@@ -121,8 +121,14 @@ def _prefix() -> str:
 
 def keys_for(pool_id: int) -> Keys:
     base = f"{_prefix()}:{pool_id}"
-    return Keys(queue=f"{base}:q", seq=f"{base}:seq", who=f"{base}:who", out=f"{base}:out", full=f"{base}:full",
-                kick=f"{base}:kick")
+    return Keys(
+        queue=f"{base}:q",
+        seq=f"{base}:seq",
+        who=f"{base}:who",
+        out=f"{base}:out",
+        full=f"{base}:full",
+        kick=f"{base}:kick",
+    )
 
 
 def _active_key() -> str:
@@ -150,12 +156,23 @@ def _pool_by_key(key: str) -> QuotaPool | None:
 def queue_is_open(pool: QuotaPool, now: datetime) -> bool:
     """Requests for the pool queue: it is first-come, Redis is there, and its opening has come
     (for FIRST_COME_QUEUE_WINDOW; after that bookings take the direct path again)."""
-    return (enabled() and pool.first_come and pool.opens_at is not None
-            and pool.opens_at <= now < pool.opens_at + settings.FIRST_COME_QUEUE_WINDOW)
+    return (
+        enabled()
+        and pool.first_come
+        and pool.opens_at is not None
+        and pool.opens_at <= now < pool.opens_at + settings.FIRST_COME_QUEUE_WINDOW
+    )
 
 
-def queue_pool_for(*, procedure: Procedure, member_id: int, policy_year: int, facts: dict[str, Any],
-                   offering: Offering | None, now: datetime) -> QuotaPool | None:
+def queue_pool_for(
+    *,
+    procedure: Procedure,
+    member_id: int,
+    policy_year: int,
+    facts: dict[str, Any],
+    offering: Offering | None,
+    now: datetime,
+) -> QuotaPool | None:
     """The first-come pool this booking request queues for, or None (it is booked directly)."""
     pools = [offering.quota] if offering is not None else []
     if procedure.quotas is not None:
@@ -185,19 +202,39 @@ class Ticket:
         return (ALREADY_QUEUED if self.already else QUEUED).format(position=self.position)
 
 
-def booking_enqueue(*, user: User, member_id: int, rule_id: str, policy_year: int, facts: dict[str, Any],
-                    offering: Offering | None, pool: QuotaPool, kick: bool = True) -> Ticket:
+def booking_enqueue(
+    *,
+    user: User,
+    member_id: int,
+    rule_id: str,
+    policy_year: int,
+    facts: dict[str, Any],
+    offering: Offering | None,
+    pool: QuotaPool,
+    kick: bool = True,
+) -> Ticket:
     """Queue a booking request for a first-come pool: its ticket and place in line. A member holds
     one ticket per pool at a time (asking again answers the same place). Raises QuotaFull once the
     allocator has found the pool full. Writes nothing to the database; the allocator checks the
     member, the account and the facts as a direct booking does."""
-    payload = json.dumps({"u": user.pk, "m": member_id, "r": rule_id, "y": policy_year,
-                          "o": offering.pk if offering is not None else None, "f": facts},
-                         ensure_ascii=False, separators=(",", ":"), default=str)
+    payload = json.dumps(
+        {
+            "u": user.pk,
+            "m": member_id,
+            "r": rule_id,
+            "y": policy_year,
+            "o": offering.pk if offering is not None else None,
+            "f": facts,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     keys = keys_for(pool.pk)
     status, ticket, position, kick_now = _script("enqueue", _ENQUEUE)(
         keys=[keys.queue, keys.seq, keys.who, keys.full, keys.kick, _active_key()],
-        args=[user.pk, payload, pool.pk, settings.FIRST_COME_KICK_SECONDS])
+        args=[user.pk, payload, pool.pk, settings.FIRST_COME_KICK_SECONDS],
+    )
     if status == _FULL:
         raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
     if kick and kick_now:
@@ -227,8 +264,17 @@ def _parse(raw: bytes) -> Queued:
     ticket, seconds, micros, payload = raw.decode().split(" ", 3)
     data = json.loads(payload)
     arrived = datetime.fromtimestamp(int(seconds) + int(micros) / 1_000_000, tz=UTC)
-    return Queued(ticket=int(ticket), arrived_at=arrived, user_id=data["u"], member_id=data["m"], rule_id=data["r"],
-                  policy_year=data["y"], offering_id=data["o"], facts=data["f"], raw=raw)
+    return Queued(
+        ticket=int(ticket),
+        arrived_at=arrived,
+        user_id=data["u"],
+        member_id=data["m"],
+        rule_id=data["r"],
+        policy_year=data["y"],
+        offering_id=data["o"],
+        facts=data["f"],
+        raw=raw,
+    )
 
 
 def queued_requests(pool_id: int, limit: int = 1000) -> list[Queued]:
@@ -237,9 +283,16 @@ def queued_requests(pool_id: int, limit: int = 1000) -> list[Queued]:
 
 
 def _entry(item: Queued, pool: QuotaPool) -> QueuedBooking:
-    return QueuedBooking(pool=pool, ticket=item.ticket, arrived_at=item.arrived_at, user_id=item.user_id,
-                         rule_id=item.rule_id, policy_year=item.policy_year, offering_id=item.offering_id,
-                         facts=item.facts)
+    return QueuedBooking(
+        pool=pool,
+        ticket=item.ticket,
+        arrived_at=item.arrived_at,
+        user_id=item.user_id,
+        rule_id=item.rule_id,
+        policy_year=item.policy_year,
+        offering_id=item.offering_id,
+        facts=item.facts,
+    )
 
 
 def _refused(entry: QueuedBooking, reason: str) -> QueuedBooking:
@@ -259,10 +312,19 @@ def _allocate_one(item: Queued, pool: QuotaPool, remaining: int) -> tuple[Queued
         with transaction.atomic():  # a refusal undoes this request's writes only
             user = User.objects.get(pk=item.user_id)
             member = Member.objects.select_related("organisation", "street").get(pk=item.member_id)
-            offering = (Offering.objects.select_related("quota").get(pk=item.offering_id)
-                        if item.offering_id is not None else None)
-            submission = submission_prepare(user=user, rule_id=item.rule_id, policy_year=item.policy_year,
-                                            facts=item.facts, member=member, offering=offering)
+            offering = (
+                Offering.objects.select_related("quota").get(pk=item.offering_id)
+                if item.offering_id is not None
+                else None
+            )
+            submission = submission_prepare(
+                user=user,
+                rule_id=item.rule_id,
+                policy_year=item.policy_year,
+                facts=item.facts,
+                member=member,
+                offering=offering,
+            )
             places = submission.places.get(pool.pk, 0)
             if places > remaining:
                 raise QuotaFull(full)
@@ -304,7 +366,8 @@ def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
             entries.append(entry)
         if allocated:  # one UPDATE for the whole batch; the row is locked, the condition is the last guard
             updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - allocated).update(
-                taken=F("taken") + allocated)
+                taken=F("taken") + allocated
+            )
             if not updated:
                 raise RuntimeError(f"pool {pool.pk}: {allocated} places counted but not free")
         QueuedBooking.objects.bulk_create(entries)
@@ -315,15 +378,24 @@ def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
 
 
 def _notify_refused(pool: QuotaPool, entries: list[QueuedBooking]) -> None:
-    Notification.objects.bulk_create([
-        Notification(recipient_id=e.user_id, title=REFUSED_TITLE.format(label=pool.label), body=e.message)
-        for e in entries])
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=e.user_id, title=REFUSED_TITLE.format(label=pool.label), body=e.message)
+            for e in entries
+        ]
+    )
 
 
 def _outcome_json(entry: QueuedBooking) -> str:
-    return json.dumps({"ticket": entry.ticket, "outcome": entry.outcome, "message": entry.message,
-                       "reference": entry.application.reference if entry.application_id else None},
-                      ensure_ascii=False)
+    return json.dumps(
+        {
+            "ticket": entry.ticket,
+            "outcome": entry.outcome,
+            "message": entry.message,
+            "reference": entry.application.reference if entry.application_id else None,
+        },
+        ensure_ascii=False,
+    )
 
 
 def _publish(keys: Keys, entries: list[QueuedBooking], *, full: bool) -> None:
@@ -384,18 +456,30 @@ def ticket_status(*, pool: QuotaPool, user: User) -> dict[str, Any]:
         ticket, outcome = client.pipeline().hget(keys.who, user.pk).hget(keys.out, user.pk).execute()
         if ticket is not None:
             ahead = max(client.zcount(keys.queue, "-inf", int(ticket)) - 1, 0)
-            return {"state": "queued", "ticket": int(ticket), "ahead": ahead,
-                    "message": WAITING.format(ahead=ahead), "poll_ms": _poll_ms(ahead)}
+            return {
+                "state": "queued",
+                "ticket": int(ticket),
+                "ahead": ahead,
+                "message": WAITING.format(ahead=ahead),
+                "poll_ms": _poll_ms(ahead),
+            }
         if outcome is not None:
             data = json.loads(outcome)
-            return {"state": data["outcome"], "ticket": data["ticket"], "message": data["message"],
-                    "reference": data["reference"]}
-    entry = (QueuedBooking.objects.filter(pool=pool, user=user).select_related("application")
-             .order_by("-ticket").first())
+            return {
+                "state": data["outcome"],
+                "ticket": data["ticket"],
+                "message": data["message"],
+                "reference": data["reference"],
+            }
+    entry = QueuedBooking.objects.filter(pool=pool, user=user).select_related("application").order_by("-ticket").first()
     if entry is None:
         return {"state": "none"}
-    return {"state": entry.outcome, "ticket": entry.ticket, "message": entry.message,
-            "reference": entry.application.reference if entry.application_id else None}
+    return {
+        "state": entry.outcome,
+        "ticket": entry.ticket,
+        "message": entry.message,
+        "reference": entry.application.reference if entry.application_id else None,
+    }
 
 
 def _poll_ms(ahead: int) -> int:

@@ -38,8 +38,14 @@ def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: Pol
     capacity = data.value(spec.capacity_param)
     try:
         with transaction.atomic():
-            return QuotaPool.objects.create(key=spec.key, project=project, policy_year=policy_year,
-                                            label=spec.label, capacity=capacity, first_come=spec.first_come)
+            return QuotaPool.objects.create(
+                key=spec.key,
+                project=project,
+                policy_year=policy_year,
+                label=spec.label,
+                capacity=capacity,
+                first_come=spec.first_come,
+            )
     except IntegrityError:  # created concurrently
         return QuotaPool.objects.get(key=spec.key)
 
@@ -64,18 +70,14 @@ def quota_check_room(*, pools: dict[int, int]) -> dict[int, QuotaPool]:
 def quota_take(*, pool: QuotaPool, places: int) -> None:
     """Take places with the conditional UPDATE, or raise QuotaFull (another booking took the last
     ones since they were read). Inside the caller's transaction; pools in pk order."""
-    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(
-        taken=F("taken") + places
-    )
+    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(taken=F("taken") + places)
     if not updated:
         raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
 
 
 def quota_claim(*, pool: QuotaPool, application: Application, places: int = 1) -> QuotaClaim:
     """Take places or raise QuotaFull. Must run inside the caller's transaction."""
-    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(
-        taken=F("taken") + places
-    )
+    updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - places).update(taken=F("taken") + places)
     if not updated:
         pool.refresh_from_db(fields=["capacity", "taken"])
         raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))

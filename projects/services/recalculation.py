@@ -40,8 +40,9 @@ RECALCULABLE = frozenset({S.SUBMITTED, S.RETURNED, *workflow.REVIEW_STATUSES, S.
 
 def application_recalculation_preview(*, application: Application) -> Recalculation:
     """The frozen Decision beside what the current policy tables would decide."""
-    decision = decide(rule_id=application.rule_id, year=application.policy_year, facts=application.facts,
-                      strict=False).decision
+    decision = decide(
+        rule_id=application.rule_id, year=application.policy_year, facts=application.facts, strict=False
+    ).decision
     return Recalculation(frozen=application.decision, current=decision.to_dict())
 
 
@@ -51,8 +52,7 @@ def application_recalculate(*, user: User, application: Application, comment: st
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in RECALCULABLE:
         raise ApplicationError(NOT_RECALCULABLE.format(status=ApplicationStatus(application.status).label))
-    if not (workflow.may_review(user, application) or (
-            application.status == S.APPROVED and is_district_staff(user))):
+    if not (workflow.may_review(user, application) or (application.status == S.APPROVED and is_district_staff(user))):
         raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="重新计算"))
     preview = application_recalculation_preview(application=application)
     if preview.changes:
@@ -62,6 +62,13 @@ def application_recalculate(*, user: User, application: Application, comment: st
         application.payout_due = date.fromisoformat(due) if due else None
         application.save(update_fields=["decision", "amount", "payout_due", "updated_at"])
         save_shares(application)
-    record_event(application, action="recalculate", from_status=application.status, to_status=application.status,
-            actor=user, comment=comment, data={"changes": {k: list(v) for k, v in preview.changes.items()}})
+    record_event(
+        application,
+        action="recalculate",
+        from_status=application.status,
+        to_status=application.status,
+        actor=user,
+        comment=comment,
+        data={"changes": {k: list(v) for k, v in preview.changes.items()}},
+    )
     return preview

@@ -48,12 +48,14 @@ def _check(user: User, application: Application, supplied: Mapping[str, Any]) ->
 def _merged(application: Application, supplied: Mapping[str, Any], mine: dict[str, Fact]):
     cleaned = {name: value for name, value in supplied.items() if value not in (None, "")}
     # Parse with the rule's schema: FactsError names any bad field, in Chinese.
-    return decide(rule_id=application.rule_id, year=application.policy_year,
-                  facts={**application.facts, **cleaned}, strict=False)
+    return decide(
+        rule_id=application.rule_id, year=application.policy_year, facts={**application.facts, **cleaned}, strict=False
+    )
 
 
-def application_supplied_facts_preview(*, user: User, application: Application,
-                                       facts: Mapping[str, Any]) -> Recalculation:
+def application_supplied_facts_preview(
+    *, user: User, application: Application, facts: Mapping[str, Any]
+) -> Recalculation:
     """What the decision becomes with these reviewer facts, beside the frozen one (nothing saved)."""
     _, mine = _check(user, application, facts)
     decided = _merged(application, facts, mine)
@@ -61,29 +63,46 @@ def application_supplied_facts_preview(*, user: User, application: Application,
 
 
 @transaction.atomic
-def application_supply_facts(*, user: User, application: Application, facts: Mapping[str, Any],
-                             comment: str = "") -> Application:
+def application_supply_facts(
+    *, user: User, application: Application, facts: Mapping[str, Any], comment: str = ""
+) -> Application:
     """The reviewer at the current level supplies its facts; the decision is recomputed and frozen
     again, recording who supplied which fact; the difference goes into the timeline."""
-    application = Application.objects.select_for_update(of=("self",)).select_related("created_by").get(
-        pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=application.pk)
+    )
     level, mine = _check(user, application, facts)
     decided = _merged(application, facts, mine)
     frozen = application.decision
     freeze(application, decided, None)
     now = timezone.now().isoformat()
-    supplied = {name: value for name, value in facts_to_json(decided.facts).items()
-                if name in mine and facts.get(name) not in (None, "")}
+    supplied = {
+        name: value
+        for name, value in facts_to_json(decided.facts).items()
+        if name in mine and facts.get(name) not in (None, "")
+    }
     sources = dict(application.fact_sources or {})
     for name in supplied:
-        sources[name] = {"source": "reviewer", "level": level, "by": user.pk,
-                         "by_name": user.get_full_name() or user.get_username(), "at": now}
+        sources[name] = {
+            "source": "reviewer",
+            "level": level,
+            "by": user.pk,
+            "by_name": user.get_full_name() or user.get_username(),
+            "at": now,
+        }
     application.fact_sources = sources
     application._history_user = user
     application.save(update_fields=["facts", "decision", "amount", "payout_due", "fact_sources", "updated_at"])
     save_shares(application)
     changes = Recalculation(frozen=frozen, current=application.decision).changes
-    record_event(application, action="supply_facts", from_status=application.status, to_status=application.status,
-                 actor=user, level=level, comment=comment.strip(),
-                 data={"facts": supplied, "changes": {k: list(v) for k, v in changes.items()}})
+    record_event(
+        application,
+        action="supply_facts",
+        from_status=application.status,
+        to_status=application.status,
+        actor=user,
+        level=level,
+        comment=comment.strip(),
+        data={"facts": supplied, "changes": {k: list(v) for k, v in changes.items()}},
+    )
     return application

@@ -96,7 +96,9 @@ def _refuse_unless_eligible(decision: Decision) -> None:
     raise ApplicationError(NOT_ELIGIBLE.format(reasons="；".join(failed)), reasons=failed)
 
 
-def _check_applicant(rule, procedure: Procedure, user: User, member: Member | None, organisation: Organisation | None) -> None:
+def _check_applicant(
+    rule, procedure: Procedure, user: User, member: Member | None, organisation: Organisation | None
+) -> None:
     if not procedure.applicable:
         raise ApplicationError(NOT_APPLICABLE.format(title=rule.title))
     if rule.applicant == "member":
@@ -151,18 +153,23 @@ def freeze(application: Application, decided: Decided, procedure: Procedure | No
     if procedure is not None:
         application.review_chain = review_chain_for(procedure, decision, application.policy_year)
         # Who established each fact: the union's records, or the applicant.
-        application.fact_sources = {f.name: {"source": f.source} for f in decided.rule.schema
-                                    if facts.get(f.name) is not None and f.source != "reviewer"}
+        application.fact_sources = {
+            f.name: {"source": f.source}
+            for f in decided.rule.schema
+            if facts.get(f.name) is not None and f.source != "reviewer"
+        }
     application.payout_due = decision.date("payout_due")
 
 
 def save_shares(application: Application) -> None:
     """Mirror the frozen split into ApplicationShare rows (totals by payer without reading JSON)."""
     application.shares.all().delete()
-    ApplicationShare.objects.bulk_create([
-        ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
-        for share in application.decision.get("split", ())
-    ])
+    ApplicationShare.objects.bulk_create(
+        [
+            ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
+            for share in application.decision.get("split", ())
+        ]
+    )
 
 
 def _claim_quotas(application: Application, procedure: Procedure) -> None:
@@ -172,8 +179,9 @@ def _claim_quotas(application: Application, procedure: Procedure) -> None:
         quota_claim(pool=application.offering.quota, application=application, places=places)
     if procedure.quotas is None:
         return
-    applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
-                          application.policy_year)
+    applicant = Applicant(
+        application.applicant_member_id, application.applicant_organisation_id, application.policy_year
+    )
     data = policy_data(application.policy_year)
     for spec in procedure.quotas(applicant, application.facts):
         pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
@@ -196,12 +204,17 @@ EARLIER_APPLICATION = "{message}（已有申请：{reference}，{status}）"
 
 def _duplicate_message(procedure: Procedure, application: Application) -> str:
     """The procedure's refusal, naming the earlier application that holds the key."""
-    earlier = (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
-               .exclude(status__in=INACTIVE_STATUSES).exclude(pk=application.pk).first())
+    earlier = (
+        Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
+        .exclude(status__in=INACTIVE_STATUSES)
+        .exclude(pk=application.pk)
+        .first()
+    )
     if earlier is None or earlier.reference is None:
         return procedure.dedup_message
-    return EARLIER_APPLICATION.format(message=procedure.dedup_message, reference=earlier.reference,
-                                      status=earlier.get_status_display())
+    return EARLIER_APPLICATION.format(
+        message=procedure.dedup_message, reference=earlier.reference, status=earlier.get_status_display()
+    )
 
 
 @dataclass
@@ -215,10 +228,19 @@ class Submission:
     pools: dict[int, QuotaPool] = field(default_factory=dict)
 
 
-def submission_prepare(*, user: User, rule_id: str, policy_year: int, facts: Mapping[str, Any],
-                       member: Member | None = None, organisation: Organisation | None = None,
-                       offering: Offering | None = None, profile: dict[str, Any] | None = None,
-                       strict: bool = False, draft: bool = False) -> Submission:
+def submission_prepare(
+    *,
+    user: User,
+    rule_id: str,
+    policy_year: int,
+    facts: Mapping[str, Any],
+    member: Member | None = None,
+    organisation: Organisation | None = None,
+    offering: Offering | None = None,
+    profile: dict[str, Any] | None = None,
+    strict: bool = False,
+    draft: bool = False,
+) -> Submission:
     """Every check of a submission that only reads: the applicant, the offering, the decision
     (refused unless eligible), the once-only key, and which pools it takes places from."""
     try:
@@ -227,17 +249,37 @@ def submission_prepare(*, user: User, rule_id: str, policy_year: int, facts: Map
         raise ApplicationError(str(exc)) from None
     procedure = procedure_for(rule_id)
     _check_applicant(rule, procedure, user, member, organisation)
-    check_offering(offering=offering, rule_id=rule_id, policy_year=policy_year,
-                   required=procedure.offering == "required", now=timezone.now())
-    decided = _decide(rule, facts, member=member, organisation=organisation, offering=offering,
-                      profile=profile, strict=strict, partial=draft)
+    check_offering(
+        offering=offering,
+        rule_id=rule_id,
+        policy_year=policy_year,
+        required=procedure.offering == "required",
+        now=timezone.now(),
+    )
+    decided = _decide(
+        rule,
+        facts,
+        member=member,
+        organisation=organisation,
+        offering=offering,
+        profile=profile,
+        strict=strict,
+        partial=draft,
+    )
     if not draft:
         _refuse_unless_eligible(decided.decision)
     scope_org, street = _scope_of(member, organisation)
     application = Application(
-        project=rule.project, rule_id=rule_id, policy_year=policy_year, applicant_member=member,
-        applicant_organisation=organisation, organisation=scope_org, street=street, status=S.DRAFT,
-        created_by=user, offering=offering,
+        project=rule.project,
+        rule_id=rule_id,
+        policy_year=policy_year,
+        applicant_member=member,
+        applicant_organisation=organisation,
+        organisation=scope_org,
+        street=street,
+        status=S.DRAFT,
+        created_by=user,
+        offering=offering,
     )
     freeze(application, decided, procedure)
     applicant = Applicant(member.pk if member else None, organisation.pk if organisation else None, policy_year)
@@ -258,8 +300,11 @@ def _refuse_duplicate(submission: Submission) -> None:
     application = submission.application
     if application.dedup_key is None:
         return
-    if (Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
-            .exclude(status__in=INACTIVE_STATUSES).exists()):
+    if (
+        Application.objects.filter(rule_id=application.rule_id, dedup_key=application.dedup_key)
+        .exclude(status__in=INACTIVE_STATUSES)
+        .exists()
+    ):
         raise ApplicationError(_duplicate_message(submission.procedure, application))
 
 
@@ -270,8 +315,9 @@ def _plan_quotas(submission: Submission) -> None:
     if application.offering_id is not None:
         submission.places[application.offering.quota_id] = places
     if procedure.quotas is not None:
-        applicant = Applicant(application.applicant_member_id, application.applicant_organisation_id,
-                              application.policy_year)
+        applicant = Applicant(
+            application.applicant_member_id, application.applicant_organisation_id, application.policy_year
+        )
         data = policy_data(application.policy_year)
         for spec in procedure.quotas(applicant, application.facts):
             pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
@@ -310,8 +356,11 @@ def _reserve_application_id() -> int | None:
     if connection.vendor == "sqlite":
         table = Application._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute("SELECT MAX(seq) FROM (SELECT seq FROM sqlite_sequence WHERE name = %s "
-                           f"UNION ALL SELECT MAX(id) FROM {table})", [table])
+            cursor.execute(
+                "SELECT MAX(seq) FROM (SELECT seq FROM sqlite_sequence WHERE name = %s "
+                f"UNION ALL SELECT MAX(id) FROM {table})",
+                [table],
+            )
             return (cursor.fetchone()[0] or 0) + 1
     return None
 
@@ -333,27 +382,41 @@ def _insert(application: Application, *, user: User) -> None:
         application.save(update_fields=["reference"])
 
 
-def submission_write(submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload] = (),
-                     files: StoredFiles | None = None) -> Application:
+def submission_write(
+    submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload] = (), files: StoredFiles | None = None
+) -> Application:
     """Write a prepared submission whose places are taken: submitted and routed in memory, then the
     application once (one history row), its claims, shares and events in one INSERT each, the
     proofs and the procedure's hooks; the applicant is notified after the commit."""
     application, procedure, decided = submission.application, submission.procedure, submission.decided
-    events = [ApplicationEvent(application=application, action="create", from_status="", to_status=S.DRAFT,
-                               actor=user, data={"decision": decided.decision.outcome.value,
-                                                 "amount": str(decided.decision.amount)})]
+    events = [
+        ApplicationEvent(
+            application=application,
+            action="create",
+            from_status="",
+            to_status=S.DRAFT,
+            actor=user,
+            data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)},
+        )
+    ]
     event, _ = move(user=user, application=application, transition=TRANSITIONS["submit"])
     events.append(event)
     route = TRANSITIONS["route"]
     event, _ = move(user=None, application=application, transition=route)
     events.append(event)
     _insert(application, user=user)
-    QuotaClaim.objects.bulk_create([QuotaClaim(pool_id=pk, application=application, places=places)
-                                    for pk, places in sorted(submission.places.items())])
-    ApplicationShare.objects.bulk_create([
-        ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
-        for share in application.decision.get("split", ())
-    ])
+    QuotaClaim.objects.bulk_create(
+        [
+            QuotaClaim(pool_id=pk, application=application, places=places)
+            for pk, places in sorted(submission.places.items())
+        ]
+    )
+    ApplicationShare.objects.bulk_create(
+        [
+            ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
+            for share in application.decision.get("split", ())
+        ]
+    )
     ApplicationEvent.objects.bulk_create(events)
     store_attachments(application=application, user=user, uploads=uploads, files=files)
     if procedure.on_submit is not None:
@@ -395,9 +458,18 @@ def application_submit(
     missing) or QuotaFull.
     """
     with StoredFiles() as files, transaction.atomic():
-        submission = submission_prepare(user=user, rule_id=rule_id, policy_year=policy_year, facts=facts,
-                                        member=member, organisation=organisation, offering=offering,
-                                        profile=profile, strict=strict, draft=draft)
+        submission = submission_prepare(
+            user=user,
+            rule_id=rule_id,
+            policy_year=policy_year,
+            facts=facts,
+            member=member,
+            organisation=organisation,
+            offering=offering,
+            profile=profile,
+            strict=strict,
+            draft=draft,
+        )
         if draft:
             return _save_draft(submission, user=user, uploads=uploads, files=files)
         _require_uploaded_proofs(submission.procedure, uploads)
@@ -406,8 +478,9 @@ def application_submit(
         return submission_write(submission, user=user, uploads=uploads, files=files)
 
 
-def _save_draft(submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload],
-                files: StoredFiles) -> Application:
+def _save_draft(
+    submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload], files: StoredFiles
+) -> Application:
     application, decided = submission.application, submission.decided
     try:
         with transaction.atomic():
@@ -417,8 +490,14 @@ def _save_draft(submission: Submission, *, user: User, uploads: Sequence[Attachm
     application.reference = f"JD{application.policy_year}{application.pk:08d}"
     application.save(update_fields=["reference"])
     save_shares(application)
-    record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=user,
-                 data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)})
+    record_event(
+        application,
+        action="create",
+        from_status="",
+        to_status=S.DRAFT,
+        actor=user,
+        data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)},
+    )
     store_attachments(application=application, user=user, uploads=uploads, files=files)
     return application
 
@@ -426,8 +505,9 @@ def _save_draft(submission: Submission, *, user: User, uploads: Sequence[Attachm
 GRANTED_WITHOUT_APPLICATION = "免申即享：{reason}"
 
 
-def application_grant(*, rule_id: str, policy_year: int, member: Member, created_by: User | None,
-                      reason: str) -> Application:
+def application_grant(
+    *, rule_id: str, policy_year: int, member: Member, created_by: User | None, reason: str
+) -> Application:
     """A benefit the documents give without an application (免申即享): decided on the records alone,
     frozen, and approved through the workflow as the system, with the clause in its timeline. Refused
     (ApplicationError) unless eligible; never created twice (the procedure's once-only key)."""
@@ -439,9 +519,16 @@ def application_grant(*, rule_id: str, policy_year: int, member: Member, created
             _refuse_unless_eligible(decided.decision)
             raise ApplicationError(INCOMPLETE.format(reasons="；".join(r.message for r in decided.decision.pending)))
         scope_org, street = _scope_of(member, None)
-        application = Application(project=rule.project, rule_id=rule_id, policy_year=policy_year,
-                                  applicant_member=member, organisation=scope_org, street=street, status=S.DRAFT,
-                                  created_by=created_by)
+        application = Application(
+            project=rule.project,
+            rule_id=rule_id,
+            policy_year=policy_year,
+            applicant_member=member,
+            organisation=scope_org,
+            street=street,
+            status=S.DRAFT,
+            created_by=created_by,
+        )
         freeze(application, decided, procedure)
         application.review_chain = []  # nothing to review: the document grants it
         applicant = Applicant(member.pk, None, policy_year)
@@ -455,51 +542,67 @@ def application_grant(*, rule_id: str, policy_year: int, member: Member, created
         application.reference = f"JD{policy_year}{application.pk:08d}"
         application.save(update_fields=["reference"])
         save_shares(application)
-        record_event(application, action="create", from_status="", to_status=S.DRAFT, actor=None,
-                     comment=GRANTED_WITHOUT_APPLICATION.format(reason=reason),
-                     data={"granted_without_application": True, "recorded_by": created_by.pk if created_by else None})
+        record_event(
+            application,
+            action="create",
+            from_status="",
+            to_status=S.DRAFT,
+            actor=None,
+            comment=GRANTED_WITHOUT_APPLICATION.format(reason=reason),
+            data={"granted_without_application": True, "recorded_by": created_by.pk if created_by else None},
+        )
         _claim_quotas(application, procedure)
         do_transition(user=None, application=application, transition=TRANSITIONS["submit"])
         do_transition(user=None, application=application, transition=TRANSITIONS["route"])
         return application
 
 
-def application_resubmit(*, user: User, application: Application, facts: Mapping[str, Any],
-                         uploads: Sequence[AttachmentUpload] = ()) -> Application:
+def application_resubmit(
+    *, user: User, application: Application, facts: Mapping[str, Any], uploads: Sequence[AttachmentUpload] = ()
+) -> Application:
     """A draft or a returned application, corrected by the applicant and submitted again."""
     with StoredFiles() as files, transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         transition = check_transition(user=user, application=application, action="submit")
         rule = registry.get(application.rule_id, application.policy_year)
-        decided = _decide(rule, facts, member=application.applicant_member,
-                          organisation=application.applicant_organisation, offering=application.offering)
+        decided = _decide(
+            rule,
+            facts,
+            member=application.applicant_member,
+            organisation=application.applicant_organisation,
+            offering=application.offering,
+        )
         _refuse_unless_eligible(decided.decision)
         procedure = procedure_for(application.rule_id)
         freeze(application, decided, procedure)
-        application.save(update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "fact_sources",
-                                        "updated_at"])
+        application.save(
+            update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "fact_sources", "updated_at"]
+        )
         save_shares(application)
         store_attachments(application=application, user=user, uploads=uploads, files=files)
         _submit(application, procedure, user, transition)
         return application
 
 
-def _decide(rule, facts: Mapping[str, Any], *, member, organisation, offering, profile=None, strict=False,
-            partial=False) -> Decided:
+def _decide(
+    rule, facts: Mapping[str, Any], *, member, organisation, offering, profile=None, strict=False, partial=False
+) -> Decided:
     """Decide on what the applicant alone may state plus the record facts. A record or reviewer
     fact typed by the applicant is dropped; a record fact the records cannot answer is refused
     with a message, never asked of the applicant."""
     typed = rule.schema.typed_by_applicant(facts)
-    locked = locked_facts(rule, member=member, organisation=organisation, today=timezone.localdate(),
-                          profile=profile, typed=typed)
+    locked = locked_facts(
+        rule, member=member, organisation=organisation, today=timezone.localdate(), profile=profile, typed=typed
+    )
     if offering is not None:
         locked.update(offering.facts)  # the offering fixes its plan, date, … for everyone who books it
     if not partial:
         missing = [f.label for f in rule.schema.of_source("record") if f.required and locked.get(f.name) is None]
         if missing:
             raise ApplicationError(RECORD_MISSING.format(labels="、".join(missing)))
-    return decide(rule_id=rule.rule_id, year=rule.policy_year, facts=typed, locked=locked, strict=strict,
-                  partial=partial)
+    return decide(
+        rule_id=rule.rule_id, year=rule.policy_year, facts=typed, locked=locked, strict=strict, partial=partial
+    )
 
 
 def _submit(application: Application, procedure: Procedure, user: User, transition) -> None:

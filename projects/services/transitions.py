@@ -28,24 +28,47 @@ FACTS_REQUIRED = "请先填写：{labels}。"
 DECIDED_INELIGIBLE = "按已确定的事实判定为不符合条件，不能审核通过：请退回补正或不予通过。"
 
 
-def record_event(application: Application, *, action: str, from_status: str, to_status: str, actor: User | None,
-                 comment: str = "", level: str = "", data: dict | None = None) -> ApplicationEvent:
+def record_event(
+    application: Application,
+    *,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    comment: str = "",
+    level: str = "",
+    data: dict | None = None,
+) -> ApplicationEvent:
     return ApplicationEvent.objects.create(
-        application=application, action=action, from_status=from_status, to_status=to_status, actor=actor,
-        comment=comment, level=level, data=data or {},
+        application=application,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        comment=comment,
+        level=level,
+        data=data or {},
     )
 
 
-def check_transition(*, user: User | None, application: Application, action: str, comment: str = ""
-                     ) -> workflow.Transition:
+def check_transition(
+    *, user: User | None, application: Application, action: str, comment: str = ""
+) -> workflow.Transition:
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise TransitionNotAllowed(f"未知操作：{action}")
     if application.status not in transition.sources:
-        raise TransitionNotAllowed(workflow.NOT_ALLOWED_FROM.format(
-            status=ApplicationStatus(application.status).label, action=transition.label))
-    if (transition.actor == workflow.REVIEWER and user is not None and user.is_authenticated
-            and workflow.on_applicant_side(user, application)):
+        raise TransitionNotAllowed(
+            workflow.NOT_ALLOWED_FROM.format(
+                status=ApplicationStatus(application.status).label, action=transition.label
+            )
+        )
+    if (
+        transition.actor == workflow.REVIEWER
+        and user is not None
+        and user.is_authenticated
+        and workflow.on_applicant_side(user, application)
+    ):
         raise TransitionNotAllowed(workflow.OWN_APPLICATION)
     if not workflow.may_perform(user, application, transition):
         raise TransitionNotAllowed(workflow.NOT_YOURS.format(action=transition.label))
@@ -65,14 +88,19 @@ def _check_segregation(user: User, application: Application) -> None:
     previous = workflow.previous_level(application)
     if previous is None:
         return
-    round_start = (application.events.filter(action="submit").order_by("-pk").values_list("pk", flat=True).first()
-                   or 0)
+    round_start = application.events.filter(action="submit").order_by("-pk").values_list("pk", flat=True).first() or 0
     if application.events.filter(action="approve", actor=user, level=previous, pk__gt=round_start).exists():
         raise TransitionNotAllowed(workflow.SAME_REVIEWER.format(level=workflow.ReviewLevel(previous).label))
 
 
-def move(*, user: User | None, application: Application, transition: workflow.Transition, comment: str = "",
-         data: dict | None = None) -> tuple[ApplicationEvent, list[str]]:
+def move(
+    *,
+    user: User | None,
+    application: Application,
+    transition: workflow.Transition,
+    comment: str = "",
+    data: dict | None = None,
+) -> tuple[ApplicationEvent, list[str]]:
     """A transition in memory: the application's status and its timestamps, and the event, unsaved.
     Returns the event and the fields that changed; do_transition saves both (a new application
     is saved once, after all its moves: projects.services.submission)."""
@@ -97,14 +125,22 @@ def move(*, user: User | None, application: Application, transition: workflow.Tr
         skipped = [str(workflow.ReviewLevel(lv).label) for lv in workflow.skipped_levels(application)]
         data = {**(data or {}), "skipped_levels": workflow.skipped_levels(application)}
         comment = comment or f"申请方为{'、'.join(skipped)}，本级不审核自己提出的申请"
-    event = ApplicationEvent(application=application, action=transition.action, from_status=from_status,
-                             to_status=to_status, actor=user, comment=comment.strip(),
-                             level=level.value if level else "", data=data or {})
+    event = ApplicationEvent(
+        application=application,
+        action=transition.action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=user,
+        comment=comment.strip(),
+        level=level.value if level else "",
+        data=data or {},
+    )
     return event, fields
 
 
-def after_move(application: Application, transition: workflow.Transition, *, comment: str = "",
-               notify_on_commit: bool = False) -> None:
+def after_move(
+    application: Application, transition: workflow.Transition, *, comment: str = "", notify_on_commit: bool = False
+) -> None:
     """What a saved transition sets off: places given back, the procedure's on_approved hook, the
     applicant's notification (after the commit when asked: a booking holds no lock while it is written)."""
     to_status = application.status
@@ -120,8 +156,14 @@ def after_move(application: Application, transition: workflow.Transition, *, com
         _notify_applicant(application, transition, to_status, comment)
 
 
-def do_transition(*, user: User | None, application: Application, transition: workflow.Transition,
-                  comment: str = "", data: dict | None = None) -> Application:
+def do_transition(
+    *,
+    user: User | None,
+    application: Application,
+    transition: workflow.Transition,
+    comment: str = "",
+    data: dict | None = None,
+) -> Application:
     """Write a transition that check_transition allowed. The caller holds the row lock."""
     event, fields = move(user=user, application=application, transition=transition, comment=comment, data=data)
     application.save(update_fields=fields)
@@ -152,8 +194,11 @@ def _notify_applicant(application: Application, transition: workflow.Transition,
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update(of=("self",)).select_related(
-        "applicant_member", "applicant_member__user", "created_by").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("applicant_member", "applicant_member__user", "created_by")
+        .get(pk=application.pk)
+    )
 
 
 @transaction.atomic
@@ -172,8 +217,9 @@ def application_transition(*, user: User, application: Application, action: str,
     return do_transition(user=user, application=locked, transition=transition, comment=comment)
 
 
-def application_payout_step(*, user: User, application: Application, action: str, comment: str = "",
-                            data: dict | None = None) -> Application:
+def application_payout_step(
+    *, user: User, application: Application, action: str, comment: str = "", data: dict | None = None
+) -> Application:
     """batch / unbatch / mark_paid, for the payouts app alone (inside its batch's transaction,
     after its own maker-checker checks)."""
     transition = workflow.TRANSITIONS[action]

@@ -2,6 +2,4 @@
 
 from projects.procedures import Procedure
 
-PROCEDURES = (
-    Procedure("singles_event", (), "2019 §9 参加方式：会员报名领取名额", offering="required"),
-)
+PROCEDURES = (Procedure("singles_event", (), "2019 §9 参加方式：会员报名领取名额", offering="required"),)

@@ -45,26 +45,59 @@ class RegistryAdmin(ScopedAdmin):
 class MommyRoomAdmin(RegistryAdmin):
     list_display = ("name", "unit", "street", "address", "built_on", "is_open", "application_reference")
     list_filter = ("is_open",)
-    fields = ("unit", "name", "address", "built_on", "area_sqm", "facilities", "is_open", "application_reference",
-              "created_at")
+    fields = (
+        "unit",
+        "name",
+        "address",
+        "built_on",
+        "area_sqm",
+        "facilities",
+        "is_open",
+        "application_reference",
+        "created_at",
+    )
     readonly_fields = ("unit", "built_on", "application_reference", "created_at")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        services.mommy_room_update(user=request.user, room=obj, name=data["name"], address=data["address"],
-                                   area_sqm=data["area_sqm"], facilities=data["facilities"], is_open=data["is_open"])
+        services.mommy_room_update(
+            user=request.user,
+            room=obj,
+            name=data["name"],
+            address=data["address"],
+            area_sqm=data["area_sqm"],
+            facilities=data["facilities"],
+            is_open=data["is_open"],
+        )
 
 
 @admin.register(ParentChildStudio)
 class ParentChildStudioAdmin(RegistryAdmin):
-    list_display = ("name", "unit", "street", "class_type", "children", "weeks", "built_on", "is_open",
-                    "application_reference")
+    list_display = (
+        "name",
+        "unit",
+        "street",
+        "class_type",
+        "children",
+        "weeks",
+        "built_on",
+        "is_open",
+        "application_reference",
+    )
     list_filter = ("class_type", "is_open")
-    fields = ("unit", "name", "built_on", "class_type", "children", "weeks", "is_open", "application_reference",
-              "created_at")
+    fields = (
+        "unit",
+        "name",
+        "built_on",
+        "class_type",
+        "children",
+        "weeks",
+        "is_open",
+        "application_reference",
+        "created_at",
+    )
     readonly_fields = ("unit", "built_on", "class_type", "children", "weeks", "application_reference", "created_at")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        services.parent_child_studio_update(user=request.user, studio=obj, name=data["name"],
-                                            is_open=data["is_open"])
+        services.parent_child_studio_update(user=request.user, studio=obj, name=data["name"], is_open=data["is_open"])

@@ -22,15 +22,17 @@ class ClassType(models.TextChoices):
 
 
 class MommyRoom(models.Model):
-    unit = models.ForeignKey(Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT,
-                             related_name="mommy_rooms")
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="mommy_rooms"
+    )
     name = models.CharField(_("小屋名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     built_on = models.DateField(_("建立日期"))
     area_sqm = models.DecimalField(_("面积（平方米）"), max_digits=7, decimal_places=2, null=True, blank=True)
     facilities = models.TextField(_("设施说明"), blank=True, help_text=_("如冰箱、哺乳椅、洗手池、消毒设备"))
-    application = models.OneToOneField(Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT,
-                                       related_name="mommy_room")
+    application = models.OneToOneField(
+        Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT, related_name="mommy_room"
+    )
     is_open = models.BooleanField(_("开放中"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("爱心妈咪小屋变更记录"))
@@ -41,8 +43,9 @@ class MommyRoom(models.Model):
         ordering = ["unit__code", "name"]
         constraints = [
             models.CheckConstraint(name="mommy_room_name_not_blank", condition=~Q(name="")),
-            models.CheckConstraint(name="mommy_room_area_positive",
-                                   condition=Q(area_sqm__isnull=True) | Q(area_sqm__gt=0)),
+            models.CheckConstraint(
+                name="mommy_room_area_positive", condition=Q(area_sqm__isnull=True) | Q(area_sqm__gt=0)
+            ),
         ]
         indexes = [models.Index(fields=["is_open", "unit"])]
 
@@ -51,15 +54,17 @@ class MommyRoom(models.Model):
 
 
 class ParentChildStudio(models.Model):
-    unit = models.ForeignKey(Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT,
-                             related_name="parent_child_studios")
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="parent_child_studios"
+    )
     name = models.CharField(_("工作室名称"), max_length=100)
     built_on = models.DateField(_("建立日期"))
     class_type = models.CharField(_("托班类型"), max_length=16, choices=ClassType.choices)
     children = models.PositiveIntegerField(_("托管人数"))
     weeks = models.DecimalField(_("托管时间（周）"), max_digits=5, decimal_places=2, null=True, blank=True)
-    application = models.OneToOneField(Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT,
-                                       related_name="parent_child_studio")
+    application = models.OneToOneField(
+        Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT, related_name="parent_child_studio"
+    )
     is_open = models.BooleanField(_("开办中"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("亲子工作室变更记录"))
@@ -75,8 +80,10 @@ class ParentChildStudio(models.Model):
             # A holiday class is graded by weeks (2019 §8 table 1); an evening class by children only.
             models.CheckConstraint(
                 name="studio_weeks_for_holiday_class",
-                condition=(Q(class_type="holiday", weeks__isnull=False, weeks__gt=0)
-                           | Q(class_type="evening") & (Q(weeks__isnull=True) | Q(weeks__gt=0))),
+                condition=(
+                    Q(class_type="holiday", weeks__isnull=False, weeks__gt=0)
+                    | Q(class_type="evening") & (Q(weeks__isnull=True) | Q(weeks__gt=0))
+                ),
             ),
         ]
         indexes = [models.Index(fields=["class_type", "unit"])]

@@ -21,8 +21,9 @@ def open_mommy_rooms(*, street_id: int | None = None) -> QuerySet[MommyRoom]:
 
 
 def streets_with_open_mommy_rooms() -> QuerySet[Organisation]:
-    return (Organisation.objects.filter(level=OrganisationLevel.STREET, pk__in=MommyRoom.objects.filter(
-        is_open=True).values("unit__street")).order_by("code"))
+    return Organisation.objects.filter(
+        level=OrganisationLevel.STREET, pk__in=MommyRoom.objects.filter(is_open=True).values("unit__street")
+    ).order_by("code")
 
 
 def mommy_rooms_visible_to(user: User) -> QuerySet[MommyRoom]:

@@ -63,8 +63,13 @@ def mommy_room_register(*, application: Application) -> MommyRoom:
         return existing
     _check_approved(application, "mommy_room_grant", "爱心妈咪小屋建屋补贴")
     unit = application.applicant_organisation
-    room = MommyRoom(unit=unit, name=f"{_unit_short_name(application)}爱心妈咪小屋", address=unit.address,
-                     built_on=application.facts["built_on"], application=application)
+    room = MommyRoom(
+        unit=unit,
+        name=f"{_unit_short_name(application)}爱心妈咪小屋",
+        address=unit.address,
+        built_on=application.facts["built_on"],
+        application=application,
+    )
     room._history_user = approver_of(application)
     room.full_clean(exclude=["application"])
     room.save()
@@ -76,8 +81,16 @@ def on_mommy_room_approved(application: Application) -> None:
 
 
 @transaction.atomic
-def mommy_room_update(*, user: User, room: MommyRoom, name: str, address: str = "",
-                      area_sqm: Decimal | None = None, facilities: str = "", is_open: bool = True) -> MommyRoom:
+def mommy_room_update(
+    *,
+    user: User,
+    room: MommyRoom,
+    name: str,
+    address: str = "",
+    area_sqm: Decimal | None = None,
+    facilities: str = "",
+    is_open: bool = True,
+) -> MommyRoom:
     _check_district(user)
     room = MommyRoom.objects.select_for_update().get(pk=room.pk)
     room.name, room.address = _clean_name(name), (address or "").strip()
@@ -102,10 +115,14 @@ def parent_child_studio_register(*, application: Application) -> ParentChildStud
     class_type = ClassType(facts["class_type"])
     weeks = facts.get("weeks")
     studio = ParentChildStudio(
-        unit=application.applicant_organisation, name=f"{_unit_short_name(application)}亲子工作室",
-        built_on=facts["built_on"], class_type=class_type, children=int(facts["children"]),
+        unit=application.applicant_organisation,
+        name=f"{_unit_short_name(application)}亲子工作室",
+        built_on=facts["built_on"],
+        class_type=class_type,
+        children=int(facts["children"]),
         # The evening-class grant does not depend on weeks; keep them only when given.
-        weeks=Decimal(str(weeks)) if weeks not in (None, "") else None, application=application,
+        weeks=Decimal(str(weeks)) if weeks not in (None, "") else None,
+        application=application,
     )
     studio._history_user = approver_of(application)
     studio.full_clean(exclude=["application"])
@@ -118,8 +135,9 @@ def on_parent_child_studio_approved(application: Application) -> None:
 
 
 @transaction.atomic
-def parent_child_studio_update(*, user: User, studio: ParentChildStudio, name: str,
-                               is_open: bool = True) -> ParentChildStudio:
+def parent_child_studio_update(
+    *, user: User, studio: ParentChildStudio, name: str, is_open: bool = True
+) -> ParentChildStudio:
     """Name and whether it still runs; class type, children and weeks are what the grant was decided on."""
     _check_district(user)
     studio = ParentChildStudio.objects.select_for_update().get(pk=studio.pk)

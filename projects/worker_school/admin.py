@@ -38,7 +38,8 @@ class SiteCheckForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "street_union" in self.fields:
             self.fields["street_union"].queryset = Organisation.objects.filter(
-                level=OrganisationLevel.STREET, street_kind__in=services.STREET_TOWN_KINDS, is_active=True)
+                level=OrganisationLevel.STREET, street_kind__in=services.STREET_TOWN_KINDS, is_active=True
+            )
         if "policy_year" in self.fields and not self.instance.pk:
             self.fields["policy_year"].initial = timezone.localdate().year
 
@@ -47,9 +48,14 @@ class SiteCheckForm(forms.ModelForm):
         street_union = data.get("street_union") or getattr(self.instance, "street_union", None)
         if street_union is not None and data.get("checked_at") is not None:
             try:
-                services.site_check_clean(street_union=street_union, school_name=data.get("school_name", ""),
-                                          address=data.get("address", ""), checked_at=data["checked_at"],
-                                          passed=bool(data.get("passed")), note=data.get("note", ""))
+                services.site_check_clean(
+                    street_union=street_union,
+                    school_name=data.get("school_name", ""),
+                    address=data.get("address", ""),
+                    checked_at=data["checked_at"],
+                    passed=bool(data.get("passed")),
+                    note=data.get("note", ""),
+                )
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     self.add_error(field if field in self.fields else None, messages)
@@ -61,8 +67,15 @@ class SiteCheckAdmin(ScopedAdmin):
     form = SiteCheckForm
     scope_organisation = "street_union"
     scope_street = "street_union__street"
-    list_display = ("school_name", "street_union", "policy_year", "checked_at", "passed", "checked_by",
-                    "application_reference")
+    list_display = (
+        "school_name",
+        "street_union",
+        "policy_year",
+        "checked_at",
+        "passed",
+        "checked_by",
+        "application_reference",
+    )
     list_filter = ("policy_year", "passed")
     list_select_related = ("street_union", "checked_by", "application")
     search_fields = ("school_name", "^street_union__name")
@@ -91,13 +104,19 @@ class SiteCheckAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        fields = {"school_name": data["school_name"], "address": data["address"], "checked_at": data["checked_at"],
-                  "passed": data["passed"], "note": data["note"]}
+        fields = {
+            "school_name": data["school_name"],
+            "address": data["address"],
+            "checked_at": data["checked_at"],
+            "passed": data["passed"],
+            "note": data["note"],
+        }
         if change:
             services.site_check_correct(user=request.user, check=obj, **fields)
             return
-        created = services.site_check_record(user=request.user, street_union=data["street_union"],
-                                             policy_year=data["policy_year"], **fields)
+        created = services.site_check_record(
+            user=request.user, street_union=data["street_union"], policy_year=data["policy_year"], **fields
+        )
         obj.pk = created.pk
 
 
@@ -105,16 +124,41 @@ class SiteCheckAdmin(ScopedAdmin):
 class WorkerSchoolAdmin(ScopedAdmin):
     scope_organisation = "street_union"
     scope_street = "street_union__street"
-    list_display = ("name", "street_union", "address", "built_on", "asset_spend", "on_site_checked_at", "is_open",
-                    "application_reference")
+    list_display = (
+        "name",
+        "street_union",
+        "address",
+        "built_on",
+        "asset_spend",
+        "on_site_checked_at",
+        "is_open",
+        "application_reference",
+    )
     list_filter = ("is_open",)
     list_select_related = ("street_union", "application")
     search_fields = ("name", "^street_union__name", "=application__reference")
     show_full_result_count = False
-    fields = ("street_union", "name", "address", "built_on", "asset_spend", "on_site_checked_at",
-              "on_site_checked_by", "is_open", "application_reference", "created_at")
-    readonly_fields = ("street_union", "built_on", "asset_spend", "on_site_checked_at", "on_site_checked_by",
-                       "application_reference", "created_at")
+    fields = (
+        "street_union",
+        "name",
+        "address",
+        "built_on",
+        "asset_spend",
+        "on_site_checked_at",
+        "on_site_checked_by",
+        "is_open",
+        "application_reference",
+        "created_at",
+    )
+    readonly_fields = (
+        "street_union",
+        "built_on",
+        "asset_spend",
+        "on_site_checked_at",
+        "on_site_checked_by",
+        "application_reference",
+        "created_at",
+    )
 
     @admin.display(description=_("批准的申请"))
     def application_reference(self, obj):
@@ -128,5 +172,6 @@ class WorkerSchoolAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        services.worker_school_update(user=request.user, school=obj, name=data["name"], address=data["address"],
-                                      is_open=data["is_open"])
+        services.worker_school_update(
+            user=request.user, school=obj, name=data["name"], address=data["address"], is_open=data["is_open"]
+        )

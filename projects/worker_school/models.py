@@ -19,20 +19,31 @@ from projects.models import Application
 
 
 class SiteCheck(models.Model):
-    street_union = models.ForeignKey(Organisation, verbose_name=_("街镇总工会"), on_delete=models.PROTECT,
-                                     related_name="worker_school_site_checks",
-                                     limit_choices_to={"level": "street"})
+    street_union = models.ForeignKey(
+        Organisation,
+        verbose_name=_("街镇总工会"),
+        on_delete=models.PROTECT,
+        related_name="worker_school_site_checks",
+        limit_choices_to={"level": "street"},
+    )
     policy_year = models.PositiveSmallIntegerField(_("政策年度"))
     school_name = models.CharField(_("学堂名称"), max_length=100)
     address = models.CharField(_("学堂地址"), max_length=200)
     checked_at = models.DateTimeField(_("实地审核时间"))
     passed = models.BooleanField(_("审核通过"))
     note = models.TextField(_("审核意见"), blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT,
-                                   related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT, related_name="+"
+    )
     # The grant application the check was used for (set on submission).
-    application = models.OneToOneField(Application, verbose_name=_("用于申请"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="worker_school_site_check")
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("用于申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="worker_school_site_check",
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("实地审核变更记录"))
 
@@ -52,17 +63,20 @@ class SiteCheck(models.Model):
 
 
 class WorkerSchool(models.Model):
-    street_union = models.ForeignKey(Organisation, verbose_name=_("街镇总工会"), on_delete=models.PROTECT,
-                                     related_name="worker_schools")
+    street_union = models.ForeignKey(
+        Organisation, verbose_name=_("街镇总工会"), on_delete=models.PROTECT, related_name="worker_schools"
+    )
     name = models.CharField(_("学堂名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200)
     built_on = models.DateField(_("建立日期"))
     asset_spend = models.DecimalField(_("购置固定资产及物品金额（元）"), max_digits=12, decimal_places=2)
     on_site_checked_at = models.DateTimeField(_("实地审核时间"))
-    on_site_checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("实地审核人"),
-                                           on_delete=models.PROTECT, related_name="+")
-    application = models.OneToOneField(Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT,
-                                       related_name="worker_school")
+    on_site_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("实地审核人"), on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.OneToOneField(
+        Application, verbose_name=_("批准的申请"), on_delete=models.PROTECT, related_name="worker_school"
+    )
     is_open = models.BooleanField(_("开办中"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords(verbose_name=_("职工学堂变更记录"))

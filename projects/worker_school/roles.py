@@ -6,6 +6,11 @@ G, S, D = StaffRole.GRASSROOTS, StaffRole.STREET, StaffRole.DISTRICT
 ROLE_PERMISSIONS = {
     G: [],
     S: ["worker_school.view_sitecheck", "worker_school.view_workerschool"],
-    D: ["worker_school.view_sitecheck", "worker_school.add_sitecheck", "worker_school.change_sitecheck",
-        "worker_school.view_workerschool", "worker_school.change_workerschool"],
+    D: [
+        "worker_school.view_sitecheck",
+        "worker_school.add_sitecheck",
+        "worker_school.change_sitecheck",
+        "worker_school.view_workerschool",
+        "worker_school.change_workerschool",
+    ],
 }

@@ -18,7 +18,8 @@ SCOPE = {"organisation": "street_union", "street": "street_union__street"}
 def current_site_check(*, street_union: Organisation, policy_year: int, for_update: bool = False) -> SiteCheck | None:
     """The latest on-site check of this union's school for the year not held by another application."""
     checks = SiteCheck.objects.filter(street_union=street_union, policy_year=policy_year).filter(
-        Q(application__isnull=True) | Q(application__status__in=RELEASED))
+        Q(application__isnull=True) | Q(application__status__in=RELEASED)
+    )
     if for_update:
         checks = checks.select_for_update(of=("self",))
     return checks.order_by("-checked_at", "-pk").first()

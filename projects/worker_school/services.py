@@ -44,8 +44,11 @@ HELD = GRANTED_STATUSES
 
 
 def is_street_town_union(organisation: Organisation | None) -> bool:
-    return (organisation is not None and organisation.level == OrganisationLevel.STREET
-            and organisation.street_kind in STREET_TOWN_KINDS)
+    return (
+        organisation is not None
+        and organisation.level == OrganisationLevel.STREET
+        and organisation.street_kind in STREET_TOWN_KINDS
+    )
 
 
 def _check_district(user: User) -> None:
@@ -53,8 +56,9 @@ def _check_district(user: User) -> None:
         raise ApplicationError(NOT_DISTRICT)
 
 
-def site_check_clean(*, street_union: Organisation, school_name: str, address: str, checked_at: datetime,
-                 passed: bool, note: str) -> dict[str, Any]:
+def site_check_clean(
+    *, street_union: Organisation, school_name: str, address: str, checked_at: datetime, passed: bool, note: str
+) -> dict[str, Any]:
     errors = {}
     if not is_street_town_union(street_union):
         errors["street_union"] = NOT_STREET_TOWN_UNION
@@ -74,14 +78,35 @@ def site_check_clean(*, street_union: Organisation, school_name: str, address: s
 
 
 @transaction.atomic
-def site_check_record(*, user: User, street_union: Organisation, policy_year: int, school_name: str, address: str,
-                      checked_at: datetime, passed: bool, note: str = "") -> SiteCheck:
+def site_check_record(
+    *,
+    user: User,
+    street_union: Organisation,
+    policy_year: int,
+    school_name: str,
+    address: str,
+    checked_at: datetime,
+    passed: bool,
+    note: str = "",
+) -> SiteCheck:
     """Record the district's on-site check of a street/town union's new school."""
     _check_district(user)
-    cleaned = site_check_clean(street_union=street_union, school_name=school_name, address=address,
-                           checked_at=checked_at, passed=passed, note=note)
-    check = SiteCheck(street_union=street_union, policy_year=policy_year, checked_at=checked_at, passed=passed,
-                      checked_by=user, **cleaned)
+    cleaned = site_check_clean(
+        street_union=street_union,
+        school_name=school_name,
+        address=address,
+        checked_at=checked_at,
+        passed=passed,
+        note=note,
+    )
+    check = SiteCheck(
+        street_union=street_union,
+        policy_year=policy_year,
+        checked_at=checked_at,
+        passed=passed,
+        checked_by=user,
+        **cleaned,
+    )
     check.full_clean(exclude=["application"])
     check._history_user = user
     check.save()
@@ -94,28 +119,45 @@ def _supply_to_waiting_application(user: User, check: SiteCheck) -> None:
     supplied through the one reviewer-facts service (the decision is recomputed, who supplied it kept)."""
     from projects.services.review_facts import application_supply_facts
 
-    waiting = (Application.objects.filter(rule_id="worker_school_grant", policy_year=check.policy_year,
-                                          applicant_organisation=check.street_union,
-                                          status=ApplicationStatus.DISTRICT_REVIEW)
-               .order_by("-pk").first())
+    waiting = (
+        Application.objects.filter(
+            rule_id="worker_school_grant",
+            policy_year=check.policy_year,
+            applicant_organisation=check.street_union,
+            status=ApplicationStatus.DISTRICT_REVIEW,
+        )
+        .order_by("-pk")
+        .first()
+    )
     if waiting is None:
         return
-    application_supply_facts(user=user, application=waiting, facts={"on_site_check_passed": check.passed},
-                             comment=f"实地审核记录：{check.school_name}")
+    application_supply_facts(
+        user=user,
+        application=waiting,
+        facts={"on_site_check_passed": check.passed},
+        comment=f"实地审核记录：{check.school_name}",
+    )
     check.application = waiting
     check.save(update_fields=["application"])
 
 
 @transaction.atomic
-def site_check_correct(*, user: User, check: SiteCheck, school_name: str, address: str, checked_at: datetime,
-                       passed: bool, note: str = "") -> SiteCheck:
+def site_check_correct(
+    *, user: User, check: SiteCheck, school_name: str, address: str, checked_at: datetime, passed: bool, note: str = ""
+) -> SiteCheck:
     """Correct a check not yet used by an application; a used check is evidence and stays as it is."""
     _check_district(user)
     check = SiteCheck.objects.select_for_update(of=("self",)).select_related("application").get(pk=check.pk)
     if check.application_id is not None:
         raise ApplicationError(CHECK_USED.format(ref=check.application.reference))
-    cleaned = site_check_clean(street_union=check.street_union, school_name=school_name, address=address,
-                           checked_at=checked_at, passed=passed, note=note)
+    cleaned = site_check_clean(
+        street_union=check.street_union,
+        school_name=school_name,
+        address=address,
+        checked_at=checked_at,
+        passed=passed,
+        note=note,
+    )
     for name, value in {**cleaned, "checked_at": checked_at, "passed": passed, "checked_by": user}.items():
         setattr(check, name, value)
     check.full_clean(exclude=["application"])
@@ -127,8 +169,9 @@ def site_check_correct(*, user: User, check: SiteCheck, school_name: str, addres
 # --- hooks of the worker_school_grant procedure -----------------------------------------------
 
 
-def worker_school_locked_facts(member: Member | None, organisation: Organisation | None,
-                               policy_year: int, typed: dict | None = None) -> dict[str, Any]:
+def worker_school_locked_facts(
+    member: Member | None, organisation: Organisation | None, policy_year: int, typed: dict | None = None
+) -> dict[str, Any]:
     """Facts the applicant may not choose: whether it is a 街镇总工会, and the on-site check result."""
     if organisation is None:
         return {}
@@ -142,8 +185,9 @@ def worker_school_locked_facts(member: Member | None, organisation: Organisation
 def on_worker_school_submit(application: Application) -> None:
     """Tie an on-site check already recorded to the application it was judged on. Without one the
     application waits for the district's check at review (a reviewer fact, "待区总工会实地审核")."""
-    check = current_site_check(street_union=application.applicant_organisation,
-                               policy_year=application.policy_year, for_update=True)
+    check = current_site_check(
+        street_union=application.applicant_organisation, policy_year=application.policy_year, for_update=True
+    )
     if check is None:
         return
     if application.facts.get("on_site_check_passed") is not check.passed:
@@ -175,9 +219,14 @@ def worker_school_register(*, application: Application) -> WorkerSchool:
         raise ApplicationError(SITE_CHECK_MISSING)
     facts = application.facts
     school = WorkerSchool(
-        street_union=application.applicant_organisation, name=check.school_name, address=check.address,
-        built_on=facts["built_on"], asset_spend=Decimal(str(facts["asset_spend"])),
-        on_site_checked_at=check.checked_at, on_site_checked_by=check.checked_by, application=application,
+        street_union=application.applicant_organisation,
+        name=check.school_name,
+        address=check.address,
+        built_on=facts["built_on"],
+        asset_spend=Decimal(str(facts["asset_spend"])),
+        on_site_checked_at=check.checked_at,
+        on_site_checked_by=check.checked_by,
+        application=application,
     )
     school._history_user = approver_of(application)
     school.full_clean(exclude=["application"])
@@ -190,8 +239,9 @@ def on_worker_school_approved(application: Application) -> None:
 
 
 @transaction.atomic
-def worker_school_update(*, user: User, school: WorkerSchool, name: str, address: str,
-                         is_open: bool = True) -> WorkerSchool:
+def worker_school_update(
+    *, user: User, school: WorkerSchool, name: str, address: str, is_open: bool = True
+) -> WorkerSchool:
     _check_district(user)
     errors = {}
     if not (name or "").strip():

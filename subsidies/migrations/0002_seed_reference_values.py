@@ -10,7 +10,8 @@ def seed(apps, schema_editor):
     for name, series in load_reference_data().series.items():
         for effective_from, amount in series.points:
             ReferenceValue.objects.get_or_create(
-                series=name, effective_from=effective_from,
+                series=name,
+                effective_from=effective_from,
                 defaults={"amount": amount, "source": series.clause.section},
             )
 

@@ -7,55 +7,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subsidies', '0003_history'),
+        ("subsidies", "0003_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPolicyOverride',
+            name="HistoricalPolicyOverride",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('kind', models.CharField(choices=[('param', '参数'), ('table', '表')], max_length=8, verbose_name='类型')),
-                ('name', models.CharField(max_length=80, verbose_name='名称')),
-                ('value', models.JSONField(help_text='参数为一个值；表为行的列表', verbose_name='数值')),
-                ('reason', models.CharField(max_length=300, verbose_name='修改依据')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                (
+                    "kind",
+                    models.CharField(choices=[("param", "参数"), ("table", "表")], max_length=8, verbose_name="类型"),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="名称")),
+                ("value", models.JSONField(help_text="参数为一个值；表为行的列表", verbose_name="数值")),
+                ("reason", models.CharField(max_length=300, verbose_name="修改依据")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="修改时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策表修改记录',
-                'verbose_name_plural': 'historical 政策参数与表',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "政策表修改记录",
+                "verbose_name_plural": "historical 政策参数与表",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PolicyOverride',
+            name="PolicyOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('kind', models.CharField(choices=[('param', '参数'), ('table', '表')], max_length=8, verbose_name='类型')),
-                ('name', models.CharField(max_length=80, verbose_name='名称')),
-                ('value', models.JSONField(help_text='参数为一个值；表为行的列表', verbose_name='数值')),
-                ('reason', models.CharField(max_length=300, verbose_name='修改依据')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                (
+                    "kind",
+                    models.CharField(choices=[("param", "参数"), ("table", "表")], max_length=8, verbose_name="类型"),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="名称")),
+                ("value", models.JSONField(help_text="参数为一个值；表为行的列表", verbose_name="数值")),
+                ("reason", models.CharField(max_length=300, verbose_name="修改依据")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策参数与表',
-                'verbose_name_plural': '政策参数与表',
-                'ordering': ['policy_year', 'kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('policy_year', 'kind', 'name'), name='policy_override_once')],
+                "verbose_name": "政策参数与表",
+                "verbose_name_plural": "政策参数与表",
+                "ordering": ["policy_year", "kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("policy_year", "kind", "name"), name="policy_override_once")
+                ],
             },
         ),
     ]

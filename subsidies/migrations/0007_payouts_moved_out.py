@@ -11,9 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
-            migrations.DeleteModel(name="PayoutItem"),
-            migrations.DeleteModel(name="HistoricalPayoutBatch"),
-            migrations.DeleteModel(name="PayoutBatch"),
-        ]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.DeleteModel(name="PayoutItem"),
+                migrations.DeleteModel(name="HistoricalPayoutBatch"),
+                migrations.DeleteModel(name="PayoutBatch"),
+            ]
+        ),
     ]

@@ -41,7 +41,9 @@ class Context:
         """A table with opens/closes columns as Windows (built once per table)."""
         return self.data.table(table_name).derived(
             f"windows:{label}",
-            lambda t: [Window(r["opens"], r["closes"], f"{r.get('batch') or r.get('name') or ''}{label}") for r in t.rows],
+            lambda t: [
+                Window(r["opens"], r["closes"], f"{r.get('batch') or r.get('name') or ''}{label}") for r in t.rows
+            ],
         )
 
 
@@ -57,8 +59,9 @@ class Checks:
         self._not_yet_open = False
         self._pending = False  # a reviewer fact not supplied yet
 
-    def need(self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str,
-             unknown: str | None = None) -> bool | None:
+    def need(
+        self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str, unknown: str | None = None
+    ) -> bool | None:
         """A condition: ok True/False, or None when the facts it needs are missing."""
         if ok is None:
             self._unknown = True
@@ -70,8 +73,9 @@ class Checks:
             self.reasons.append(Reason(code, unmet, clause, False))
         return ok
 
-    def reviewed(self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str, *, reviewer: str,
-                 pending: str) -> bool | None:
+    def reviewed(
+        self, code: str, ok: bool | None, clause: Clause, met: str, unmet: str, *, reviewer: str, pending: str
+    ) -> bool | None:
         """A condition a reviewer establishes after the application (a reviewer fact): while its
         fact is missing it is pending — "待区总工会实地审核" — not unknown and not failed."""
         if ok is None:
@@ -80,8 +84,9 @@ class Checks:
             return None
         return self.need(code, ok, clause, met, unmet)
 
-    def any_of(self, code: str, options: list[tuple[str, bool | None, Clause, str]], unmet: str,
-               clause: Clause) -> bool | None:
+    def any_of(
+        self, code: str, options: list[tuple[str, bool | None, Clause, str]], unmet: str, clause: Clause
+    ) -> bool | None:
         """At least one of several conditions (e.g. legal aid's six). Each option: (code, ok, clause, message)."""
         met = [(c, cl, m) for c, ok, cl, m in options if ok]
         if met:
@@ -120,8 +125,7 @@ class Checks:
             self.reasons.append(Reason(f"{code}.closed", f"已过受理期；{window.text}", clause, False))
         return state
 
-    def windows(self, windows: list[Window], on: date | None, clause: Clause, code: str = "window"
-                ) -> Window | None:
+    def windows(self, windows: list[Window], on: date | None, clause: Clause, code: str = "window") -> Window | None:
         """Several batches (e.g. two application batches a year): the open one, else the next, else the last."""
         if on is None:
             self._unknown = True
@@ -152,9 +156,17 @@ class Checks:
             return Outcome.PENDING_REVIEW
         return Outcome.ELIGIBLE
 
-    def decision(self, rule: Rule, *, amount: Decimal = ZERO, split: tuple[Share, ...] = (),
-                 dates: Mapping[str, date | None] | None = None, route: Route | None = None,
-                 window: Window | None = None, details: Mapping[str, str] | None = None) -> Decision:
+    def decision(
+        self,
+        rule: Rule,
+        *,
+        amount: Decimal = ZERO,
+        split: tuple[Share, ...] = (),
+        dates: Mapping[str, date | None] | None = None,
+        route: Route | None = None,
+        window: Window | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> Decision:
         outcome = self.outcome
         if outcome is Outcome.INELIGIBLE:
             amount, split = ZERO, ()
@@ -204,8 +216,15 @@ class Rule:
             return self._default_context
         return Context(data or self.data, refs or self._default_context.refs)
 
-    def evaluate(self, raw: Mapping[str, Any], *, data: PolicyData | None = None, refs: ReferenceData | None = None,
-                 partial: bool = False, strict: bool = True) -> Decision:
+    def evaluate(
+        self,
+        raw: Mapping[str, Any],
+        *,
+        data: PolicyData | None = None,
+        refs: ReferenceData | None = None,
+        partial: bool = False,
+        strict: bool = True,
+    ) -> Decision:
         """Parse raw facts (FactsError on bad input) and decide."""
         facts = self.schema.parse(raw, partial=partial, strict=strict)
         return self.decide(facts, self.context(data, refs))

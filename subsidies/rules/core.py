@@ -93,8 +93,13 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"eligible": "符合条件", "ineligible": "不符合条件", "not_yet_open": "申报期未到",
-                "incomplete": "需补充信息", "pending_review": "待审核确认"}[self.value]
+        return {
+            "eligible": "符合条件",
+            "ineligible": "不符合条件",
+            "not_yet_open": "申报期未到",
+            "incomplete": "需补充信息",
+            "pending_review": "待审核确认",
+        }[self.value]
 
     @property
     def may_apply(self) -> bool:
@@ -114,8 +119,7 @@ class Clause:
         return f"{DOCUMENTS[self.document]} {self.section}"
 
     def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "section": self.section, "quote": self.quote,
-                "citation": self.citation}
+        return {"document": self.document, "section": self.section, "quote": self.quote, "citation": self.citation}
 
 
 class Reason(NamedTuple):
@@ -130,8 +134,13 @@ class Reason(NamedTuple):
     reviewer: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "ok": self.ok, "clause": self.clause.to_dict(),
-                "reviewer": self.reviewer}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "ok": self.ok,
+            "clause": self.clause.to_dict(),
+            "reviewer": self.reviewer,
+        }
 
 
 class Share(NamedTuple):

@@ -132,14 +132,16 @@ class Table:
             if isinstance(v, (date, Decimal)):
                 return v.isoformat() if isinstance(v, date) else str(v)
             return list(v) if isinstance(v, tuple) else v
+
         return [{k: plain(v) for k, v in row.items()} for row in self.rows]
 
 
 def _clause(document: str, spec: Mapping[str, Any], where: str) -> Clause:
     if "section" not in spec:
         raise PolicyDataError(f"{where}：缺少条款出处（section）。")
-    return Clause(document=str(spec.get("document", document)), section=str(spec["section"]),
-                  quote=str(spec.get("quote", "")))
+    return Clause(
+        document=str(spec.get("document", document)), section=str(spec["section"]), quote=str(spec.get("quote", ""))
+    )
 
 
 def parse_columns(columns: Iterable[str], where: str) -> tuple[tuple[str, str], ...]:
@@ -152,8 +154,9 @@ def parse_columns(columns: Iterable[str], where: str) -> tuple[tuple[str, str], 
     return tuple(parsed)
 
 
-def build_table(name: str, columns: tuple[tuple[str, str], ...], raw_rows: Iterable[Any], clause: Clause,
-                key: str | None) -> Table:
+def build_table(
+    name: str, columns: tuple[tuple[str, str], ...], raw_rows: Iterable[Any], clause: Clause, key: str | None
+) -> Table:
     rows = []
     for number, raw in enumerate(raw_rows, start=1):
         where = f"表 {name} 第{number}行"
@@ -214,8 +217,12 @@ class PolicyData:
         except KeyError:
             raise PolicyDataError(f"{self.year}年度政策数据缺少表 {name}。") from None
 
-    def with_overrides(self, *, params: Mapping[str, Any] | None = None,
-                       tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = None) -> PolicyData:
+    def with_overrides(
+        self,
+        *,
+        params: Mapping[str, Any] | None = None,
+        tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+    ) -> PolicyData:
         """A copy with edited values/rows (as JSON-able values), validated like the files."""
         new_params = dict(self.params)
         for name, value in (params or {}).items():
@@ -228,8 +235,9 @@ class PolicyData:
         return PolicyData(self.year, new_params, new_tables, self.sources, self.clauses)
 
 
-def _load_file(path: Path, document: str, params: dict[str, Param], tables: dict[str, Table],
-               clauses: dict[str, Clause]) -> None:
+def _load_file(
+    path: Path, document: str, params: dict[str, Param], tables: dict[str, Table], clauses: dict[str, Clause]
+) -> None:
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     file_document = str(raw.get("document", document))
@@ -251,8 +259,9 @@ def _load_file(path: Path, document: str, params: dict[str, Param], tables: dict
         if name in tables:
             raise PolicyDataError(f"{where}：重复定义。")
         columns = parse_columns(spec.get("columns", ()), where)
-        tables[name] = build_table(name, columns, spec.get("rows", ()), _clause(file_document, spec, where),
-                                   spec.get("key"))
+        tables[name] = build_table(
+            name, columns, spec.get("rows", ()), _clause(file_document, spec, where), spec.get("key")
+        )
 
 
 @cache

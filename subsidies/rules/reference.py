@@ -57,8 +57,7 @@ class ReferenceData:
         for name, points in overrides.items():
             old = self.series[name]
             parsed = tuple(
-                (coerce("date", d, f"{old.label} 生效日期"), coerce("money", v, f"{old.label} 数值"))
-                for d, v in points
+                (coerce("date", d, f"{old.label} 生效日期"), coerce("money", v, f"{old.label} 数值")) for d, v in points
             )
             series[name] = DatedSeries(name, old.label, old.unit, old.clause, tuple(sorted(parsed)))
         return ReferenceData(series)

@@ -15,22 +15,28 @@ from .base import Rule
 from .data import available_years
 
 # Modules of the rules package that are the machinery, not rule families.
-_MACHINERY = frozenset({"base", "core", "data", "docs", "facts", "pieces", "reference", "registry", "scan",
-                        "vocabulary"})
+_MACHINERY = frozenset(
+    {"base", "core", "data", "docs", "facts", "pieces", "reference", "registry", "scan", "vocabulary"}
+)
 
 
 @cache
 def families() -> tuple:
     """Every rule family module of this package (one per project family), found, not listed."""
     package = import_module(__package__)
-    return tuple(import_module(f"{__package__}.{info.name}") for info in pkgutil.iter_modules(package.__path__)
-                 if info.name not in _MACHINERY and not info.name.startswith("_"))
+    return tuple(
+        import_module(f"{__package__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name not in _MACHINERY and not info.name.startswith("_")
+    )
 
 
 def registrations() -> dict[int, tuple[type[Rule], ...]]:
     """Each policy year with data (data/<year>/) → the rule classes its families register (RULES_<year>)."""
-    return {year: tuple(cls for family in families() for cls in getattr(family, f"RULES_{year}", ()))
-            for year in available_years()}
+    return {
+        year: tuple(cls for family in families() for cls in getattr(family, f"RULES_{year}", ()))
+        for year in available_years()
+    }
 
 
 class UnknownRule(LookupError):

@@ -31,12 +31,19 @@ def facts_from_profile(rule: Rule, profile: Mapping[str, Any], today: date) -> d
     return facts
 
 
-def scan(rules: Iterable[Rule], profile: Mapping[str, Any], today: date, *, refs: ReferenceData | None = None,
-         data: Mapping[int, PolicyData] | None = None) -> list[tuple[Rule, Decision]]:
+def scan(
+    rules: Iterable[Rule],
+    profile: Mapping[str, Any],
+    today: date,
+    *,
+    refs: ReferenceData | None = None,
+    data: Mapping[int, PolicyData] | None = None,
+) -> list[tuple[Rule, Decision]]:
     results = []
     for rule in rules:
         facts = facts_from_profile(rule, profile, today)
-        decision = rule.evaluate(facts, partial=True, strict=False, refs=refs,
-                                 data=data.get(rule.policy_year) if data else None)
+        decision = rule.evaluate(
+            facts, partial=True, strict=False, refs=refs, data=data.get(rule.policy_year) if data else None
+        )
         results.append((rule, decision))
     return results

@@ -14,8 +14,14 @@ import pytest
 # test itself are ordinary synchronous code, so Django's async guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Debian's chromium under Playwright does not turn `locale` into Accept-Language: send it as a Chinese phone does.
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -47,8 +53,13 @@ def page(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="zh-CN", extra_http_headers=ZH, viewport={"width": 390, "height": 844},
-                                  is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(
+        locale="zh-CN",
+        extra_http_headers=ZH,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        device_scale_factor=2,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -9,5 +9,4 @@ def pytest_terminal_summary(terminalreporter):
     cells = getattr(matrix, "CELLS", None)
     if cells:
         tried, wrong = sum(c for c, _ in cells.values()), sum(w for _, w in cells.values())
-        terminalreporter.write_line(f"door matrix: {tried} cells tried ({len(cells)} models and pages), "
-                                    f"{wrong} wrong")
+        terminalreporter.write_line(f"door matrix: {tried} cells tried ({len(cells)} models and pages), {wrong} wrong")

@@ -41,8 +41,15 @@ pytestmark = pytest.mark.django_db
 
 # --- Who may do what --------------------------------------------------------------------------------
 
-G, OG, S, OS, D, SU, C = ("grassroots", "other_grassroots", "street", "other_street", "district", "superuser",
-                          "counsellor")
+G, OG, S, OS, D, SU, C = (
+    "grassroots",
+    "other_grassroots",
+    "street",
+    "other_street",
+    "district",
+    "superuser",
+    "counsellor",
+)
 NOBODY: frozenset[str] = frozenset()
 GR, ST, DI = frozenset({G, OG}), frozenset({S, OS}), frozenset({D, SU})
 ROOT = frozenset({SU})
@@ -117,8 +124,7 @@ EXPECTED: dict[str, May] = {
     "counselling.counsellingrecord": May(CONFIDENTIAL, view=frozenset({C}), change=frozenset({C})),
     "counselling.lectureschedule": May(UNIT, view=GR | ST | DI, add=DI, change=DI, delete=ROOT),
     # street/town unions keep their points, stations and schedules; the district all
-    "health_points.healthservicepoint": May(STREET, view=ST | DI, add=ST | DI, change=ST | DI, delete=ROOT,
-                                               moves=DI),
+    "health_points.healthservicepoint": May(STREET, view=ST | DI, add=ST | DI, change=ST | DI, delete=ROOT, moves=DI),
     "health_points.serviceevent": May(STREET, view=ST | DI, add=ST | DI, change=ST | DI, delete=ROOT, moves=DI),
     "outdoor_care.carestation": May(STREET, view=ST | DI, add=ST | DI, change=ST | DI, delete=ROOT, moves=DI),
     # registers created by approving a grant; the district keeps them current
@@ -160,11 +166,16 @@ ACTIONS: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         "cancel_selected": {"global": DI},
     },
     "micro_wishes.microwish": {  # an open wish without a description: nothing to claim, fulfil or release
-        "claim_selected": {}, "fulfil_selected": {}, "release_selected": {},
+        "claim_selected": {},
+        "fulfil_selected": {},
+        "release_selected": {},
     },
     "legal.legalcheckuprecord": {"complete_selected": {}},  # still in its training phase
     "django_celery_beat.periodictask": {
-        "enable_tasks": {}, "disable_tasks": {"global": ROOT}, "toggle_tasks": {"global": ROOT}, "run_tasks": {},
+        "enable_tasks": {},
+        "disable_tasks": {"global": ROOT},
+        "toggle_tasks": {"global": ROOT},
+        "run_tasks": {},
     },
     "axes.accessattempt": {"cleanup_expired_attempts": {}},
 }
@@ -178,8 +189,16 @@ TRANSITION_WRITERS = {
 }
 # Recalculating records an event: the reviewer at the current level, or the district once approved.
 RECALCULATE_WRITERS = {"own": frozenset({G}), "own_approved": DI}
-ACTION_FORM = {"index": "0", "post": "yes", "apply": "1", "comment": "矩阵测试的理由", "donor": "矩阵认领单位",
-               "fulfilled_on": "2021-06-20", "reason": "矩阵测试", "note": ""}
+ACTION_FORM = {
+    "index": "0",
+    "post": "yes",
+    "apply": "1",
+    "comment": "矩阵测试的理由",
+    "donor": "矩阵认领单位",
+    "fulfilled_on": "2021-06-20",
+    "reason": "矩阵测试",
+    "note": "",
+}
 NEW_PASSWORD = "Mx9#reset-Passw0rd!"
 
 
@@ -265,9 +284,22 @@ class Run:
         self._outcome(door, response, error, allowed, ok_statuses)
         return response
 
-    def post(self, door: str, url: str, data, *, allowed: bool, writes: bool | None = None,
-             must_change: bool = False, target=None, ok_statuses=(200, 302), denied_statuses=None,
-             keep_target_only: bool = False, keep_columns: tuple[str, ...] = (), only_table: str = ""):
+    def post(
+        self,
+        door: str,
+        url: str,
+        data,
+        *,
+        allowed: bool,
+        writes: bool | None = None,
+        must_change: bool = False,
+        target=None,
+        ok_statuses=(200, 302),
+        denied_statuses=None,
+        keep_target_only: bool = False,
+        keep_columns: tuple[str, ...] = (),
+        only_table: str = "",
+    ):
         """POST inside a savepoint that is rolled back.
 
         allowed: the role may use this door (else a refusal status is expected);
@@ -289,23 +321,29 @@ class Run:
         if only_table:
             before, after = ({only_table: snap[only_table]} for snap in (before, after))
         if keep_columns:
-            target_before, target_after = ({c: r[c] for c in keep_columns} if r else r
-                                           for r in (target_before, target_after))
+            target_before, target_after = (
+                {c: r[c] for c in keep_columns} if r else r for r in (target_before, target_after)
+            )
         self._outcome(door, response, error, allowed, ok_statuses)
         if response is None:
             return None
         changed = (target_before != target_after) if keep_target_only else before != after
         if self.role in self.outsiders or not writes:
             if changed:
-                self._fail(door, "a refused write went through ("
-                           + (_row_diff(target_before, target_after) if keep_target_only else _diff(before, after)) + ")")
+                self._fail(
+                    door,
+                    "a refused write went through ("
+                    + (_row_diff(target_before, target_after) if keep_target_only else _diff(before, after))
+                    + ")",
+                )
             elif denied_statuses and self.role not in self.outsiders and response.status_code not in denied_statuses:
                 self._fail(door, f"expected {denied_statuses}, got {response.status_code}")
         elif must_change:
             did = (target_before != target_after) if target is not None else changed
             if not did:
-                self._fail(door, f"a permitted write changed nothing (status {response.status_code}"
-                                 f"{_form_errors(response)})")
+                self._fail(
+                    door, f"a permitted write changed nothing (status {response.status_code}{_form_errors(response)})"
+                )
         return response
 
 
@@ -320,10 +358,14 @@ def _diff(before, after) -> str:
             parts.append(f"{table}: {new_rows['rows'][0] - rows['rows'][0]} history rows written")
             continue
         added, removed = new_rows.keys() - rows.keys(), rows.keys() - new_rows.keys()
-        changed = {pk: sorted(k for k in rows[pk] if rows[pk][k] != new_rows[pk][k])
-                   for pk in rows.keys() & new_rows.keys() if rows[pk] != new_rows[pk]}
-        parts.append(f"{table}: {len(added)} added, {len(removed)} removed"
-                     + (f", changed {changed}" if changed else ""))
+        changed = {
+            pk: sorted(k for k in rows[pk] if rows[pk][k] != new_rows[pk][k])
+            for pk in rows.keys() & new_rows.keys()
+            if rows[pk] != new_rows[pk]
+        }
+        parts.append(
+            f"{table}: {len(added)} added, {len(removed)} removed" + (f", changed {changed}" if changed else "")
+        )
     return "; ".join(parts)[:500]
 
 
@@ -374,17 +416,31 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             for action in workflow.TRANSITIONS:
                 url = _u(name, obj.pk, action)
                 writers = TRANSITION_WRITERS.get(action, {}).get(tag, NOBODY)
-                run.post(f"POST transition {action} [{tag}]", url, {"comment": ACTION_FORM["comment"]},
-                         allowed=sees(spec, role, tag), writes=role in writers, must_change=role in writers,
-                         target=obj, ok_statuses=(302,))
+                run.post(
+                    f"POST transition {action} [{tag}]",
+                    url,
+                    {"comment": ACTION_FORM["comment"]},
+                    allowed=sees(spec, role, tag),
+                    writes=role in writers,
+                    must_change=role in writers,
+                    target=obj,
+                    ok_statuses=(302,),
+                )
         return True
     if name == "projects_application_recalculate":
         for tag, obj in objects.items():
             url = _u(name, obj.pk)
             run.get(f"GET recalculate [{tag}]", url, allowed=sees(spec, role, tag))
             writers = RECALCULATE_WRITERS.get(tag, NOBODY)
-            run.post(f"POST recalculate [{tag}]", url, {"comment": "矩阵"}, allowed=sees(spec, role, tag),
-                     writes=role in writers, must_change=role in writers, ok_statuses=(302,))
+            run.post(
+                f"POST recalculate [{tag}]",
+                url,
+                {"comment": "矩阵"},
+                allowed=sees(spec, role, tag),
+                writes=role in writers,
+                must_change=role in writers,
+                ok_statuses=(302,),
+            )
         return True
     if name == "projects_application_review_facts":
         # The reviewer at the current level fills in its facts (the world's award has none to fill:
@@ -393,8 +449,14 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             url = _u(name, obj.pk)
             reviewer = TRANSITION_WRITERS["approve"].get(tag, NOBODY)
             run.get(f"GET review facts [{tag}]", url, allowed=role in reviewer)
-            run.post(f"POST review facts [{tag}]", url, {"confirm": "1", "comment": "矩阵"},
-                     allowed=role in reviewer, writes=False, ok_statuses=(200,))
+            run.post(
+                f"POST review facts [{tag}]",
+                url,
+                {"confirm": "1", "comment": "矩阵"},
+                allowed=role in reviewer,
+                writes=False,
+                ok_statuses=(200,),
+            )
         return True
     if name == "payouts_payoutbatch_prepare":
         # No application is selected: a district user gets the refusal message, nobody writes.
@@ -406,8 +468,15 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
         for tag, obj in objects.items():
             url = _u(name, obj.pk)
             run.get(f"GET {name} [{tag}]", url, allowed=False)  # POST only
-            run.post(f"POST {name} [{tag}]", url, {}, allowed=role in DI, must_change=role in DI, target=obj,
-                     ok_statuses=(302,))
+            run.post(
+                f"POST {name} [{tag}]",
+                url,
+                {},
+                allowed=role in DI,
+                must_change=role in DI,
+                target=obj,
+                ok_statuses=(302,),
+            )
         return True
     if name == "subsidies_policy_year":
         year = W.POLICY_PARAM[0]
@@ -417,8 +486,13 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
     if name == "subsidies_policy_edit":
         url = _u(name, *W.POLICY_PARAM)
         run.get("GET policy edit", url, allowed=role in spec.change)
-        run.post("POST policy edit", url, {"value": "2600", "reason": "矩阵测试"}, allowed=role in spec.change,
-                 must_change=True)
+        run.post(
+            "POST policy edit",
+            url,
+            {"value": "2600", "reason": "矩阵测试"},
+            allowed=role in spec.change,
+            must_change=True,
+        )
         return True
     if name == "flexible_workers_servicedelivery_checkups":
         run.get("GET check-ups to arrange", _u(name), allowed=role in spec.view)
@@ -427,9 +501,15 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
         for tag, obj in objects.items():
             url = _u(name, obj.pk)
             run.get(f"GET password [{tag}]", url, allowed=may(spec, "change", role, tag))
-            run.post(f"POST password [{tag}]", url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-                                                     "usable_password": "true"},
-                     allowed=may(spec, "change", role, tag), must_change=True, target=obj, ok_statuses=(302,))
+            run.post(
+                f"POST password [{tag}]",
+                url,
+                {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+                allowed=may(spec, "change", role, tag),
+                must_change=True,
+                target=obj,
+                ok_statuses=(302,),
+            )
         return True
     return False
 
@@ -441,8 +521,13 @@ def check_model(client, world: W.World, label: str) -> Run:
     objects = maker.make(world)
     opts = model._meta
     prefix = f"{opts.app_label}_{opts.model_name}"
-    run = Run(client, world, label, tables=tuple(W.watched_tables((label, *maker.watch))),
-              scoped=isinstance(model_admin, ScopedAdmin))
+    run = Run(
+        client,
+        world,
+        label,
+        tables=tuple(W.watched_tables((label, *maker.watch))),
+        scoped=isinstance(model_admin, ScopedAdmin),
+    )
     form_id = f"{opts.model_name}_form"
     has_versions = isinstance(model_admin, SimpleHistoryAdmin)
 
@@ -455,21 +540,28 @@ def check_model(client, world: W.World, label: str) -> Run:
     add_page = client.get(_u(f"{prefix}_add"))
     add_form = W.form_body(add_page.content.decode(), form_id) if add_page.status_code == 200 else {}
     add_tags = sorted({W.scope_of(tag) for tag in objects} - {"hidden"})
-    add_bodies = {tag: {**(add_form or change_bodies[next(iter(change_bodies))]),
-                        **(maker.add(world, tag) if maker.add else {})} for tag in add_tags}
+    add_bodies = {
+        tag: {**(add_form or change_bodies[next(iter(change_bodies))]), **(maker.add(world, tag) if maker.add else {})}
+        for tag in add_tags
+    }
     edits = maker.edit(world) if maker.edit else None
     moves = maker.move(world) if maker.move else None
     refers = maker.refer(world) if maker.refer else None
     actions = [name for _, name, _ in model_admin._get_base_actions()]
     customs = custom_url_names(model_admin)
-    versions = {tag: obj.history.order_by("-history_id").first() for tag, obj in objects.items()} \
-        if has_versions else {}
+    versions = (
+        {tag: obj.history.order_by("-history_id").first() for tag, obj in objects.items()} if has_versions else {}
+    )
 
     for role in W.ROLES:
         run.login(role)
         reads = role in spec.view | spec.change
-        listing = run.get("GET changelist", _u(f"{prefix}_changelist"), allowed=reads,
-                          ok_statuses=(302,) if label == "subsidies.policyoverride" else (200,))
+        listing = run.get(
+            "GET changelist",
+            _u(f"{prefix}_changelist"),
+            allowed=reads,
+            ok_statuses=(302,) if label == "subsidies.policyoverride" else (200,),
+        )
         if listing is not None and listing.status_code == 200 and reads:
             html = listing.content.decode()
             for tag, obj in objects.items():
@@ -481,8 +573,15 @@ def check_model(client, world: W.World, label: str) -> Run:
         run.get("GET add", _u(f"{prefix}_add"), allowed=role in spec.add)
         for tag, body in add_bodies.items():
             adds = may(spec, "add", role, tag)
-            run.post(f"POST add [{tag}]", _u(f"{prefix}_add"), body, allowed=role in spec.add, writes=adds,
-                     must_change=adds and maker.add is not None, ok_statuses=(302,) if adds else (200,))
+            run.post(
+                f"POST add [{tag}]",
+                _u(f"{prefix}_add"),
+                body,
+                allowed=role in spec.add,
+                writes=adds,
+                must_change=adds and maker.add is not None,
+                ok_statuses=(302,) if adds else (200,),
+            )
         for tag, obj in objects.items():
             changes = may(spec, "change", role, tag)
             change = _u(f"{prefix}_change", obj.pk)
@@ -490,50 +589,103 @@ def check_model(client, world: W.World, label: str) -> Run:
             run.get(f"GET change [{tag}]", change, allowed=sees(spec, role, tag), ok_statuses=ok_get)
             if spec.form:
                 body = {**change_bodies[tag], **(edits or {})}
-                run.post(f"POST change [{tag}]", change, body, allowed=changes, writes=changes and edits is not None,
-                         must_change=changes and edits is not None, target=obj,
-                         ok_statuses=(302,) if edits else (200, 302))
+                run.post(
+                    f"POST change [{tag}]",
+                    change,
+                    body,
+                    allowed=changes,
+                    writes=changes and edits is not None,
+                    must_change=changes and edits is not None,
+                    target=obj,
+                    ok_statuses=(302,) if edits else (200, 302),
+                )
             else:
-                run.post(f"POST change [{tag}]", change, {**change_bodies[tag], "status": "approved", "value": '"x"'},
-                         allowed=False)
+                run.post(
+                    f"POST change [{tag}]",
+                    change,
+                    {**change_bodies[tag], "status": "approved", "value": '"x"'},
+                    allowed=False,
+                )
             if moves and tag == "own":
                 movers = changes and role in spec.moves
-                run.post("POST change moving it into the other scope", change, {**change_bodies[tag], **moves},
-                         allowed=changes, writes=movers, must_change=movers, target=obj,
-                         keep_target_only=True, keep_columns=_columns(model, moves),
-                         ok_statuses=(302,) if movers else (200, 302, 403))
+                run.post(
+                    "POST change moving it into the other scope",
+                    change,
+                    {**change_bodies[tag], **moves},
+                    allowed=changes,
+                    writes=movers,
+                    must_change=movers,
+                    target=obj,
+                    keep_target_only=True,
+                    keep_columns=_columns(model, moves),
+                    ok_statuses=(302,) if movers else (200, 302, 403),
+                )
             if refers and tag == "own":
                 movers = changes and role in spec.moves
-                run.post("POST change naming another scope's object", change, {**change_bodies[tag], **refers},
-                         allowed=changes, writes=movers, must_change=movers, target=obj,
-                         keep_target_only=True, keep_columns=_columns(model, refers),
-                         ok_statuses=(302,) if movers else (200, 302, 403))
+                run.post(
+                    "POST change naming another scope's object",
+                    change,
+                    {**change_bodies[tag], **refers},
+                    allowed=changes,
+                    writes=movers,
+                    must_change=movers,
+                    target=obj,
+                    keep_target_only=True,
+                    keep_columns=_columns(model, refers),
+                    ok_statuses=(302,) if movers else (200, 302, 403),
+                )
             if tag == "own":
                 # Django turns any change POST carrying _saveasnew into an add, whether or not the admin
                 # shows "save as new": the add right (in this scope) decides, never the change right.
-                run.post("POST change as new", change, {**change_bodies[tag], **(edits or {}), "_saveasnew": "1"},
-                         allowed=role in spec.add, writes=may(spec, "add", role, tag), ok_statuses=(200, 302))
+                run.post(
+                    "POST change as new",
+                    change,
+                    {**change_bodies[tag], **(edits or {}), "_saveasnew": "1"},
+                    allowed=role in spec.add,
+                    writes=may(spec, "add", role, tag),
+                    ok_statuses=(200, 302),
+                )
             if maker.inline:
                 inline_label, add_row = maker.inline
                 adds = changes and may(EXPECTED[inline_label], "add", role, tag)
-                run.post(f"POST change adding a {inline_label} inline row [{tag}]", change,
-                         {**change_bodies[tag], **add_row(change_bodies[tag])}, allowed=changes, writes=adds,
-                         must_change=adds, only_table=apps.get_model(inline_label)._meta.label,
-                         ok_statuses=(302,) if adds else (200, 302))
+                run.post(
+                    f"POST change adding a {inline_label} inline row [{tag}]",
+                    change,
+                    {**change_bodies[tag], **add_row(change_bodies[tag])},
+                    allowed=changes,
+                    writes=adds,
+                    must_change=adds,
+                    only_table=apps.get_model(inline_label)._meta.label,
+                    ok_statuses=(302,) if adds else (200, 302),
+                )
             history = _u(f"{prefix}_history", obj.pk)
             run.get(f"GET history [{tag}]", history, allowed=sees(spec, role, tag))
             # Django's own history page (third-party admins) only reads, whatever the method.
-            run.post(f"POST history [{tag}]", history, {}, allowed=not has_versions and sees(spec, role, tag),
-                     writes=False, denied_statuses=(405,) if has_versions else None)
+            run.post(
+                f"POST history [{tag}]",
+                history,
+                {},
+                allowed=not has_versions and sees(spec, role, tag),
+                writes=False,
+                denied_statuses=(405,) if has_versions else None,
+            )
             if has_versions:
                 version = _u(f"{prefix}_simple_history", obj.pk, versions[tag].history_id)
                 run.get(f"GET history version [{tag}]", version, allowed=sees(spec, role, tag))
-                run.post(f"POST history version [{tag}]", version, change_bodies[tag] or {"x": "1"}, allowed=False,
-                         denied_statuses=(405,))
+                run.post(
+                    f"POST history version [{tag}]",
+                    version,
+                    change_bodies[tag] or {"x": "1"},
+                    allowed=False,
+                    denied_statuses=(405,),
+                )
                 if tag == "own":  # another object's version id under our object's URL
                     for other_tag in objects.keys() - {tag}:
-                        run.get(f"GET history version of [{other_tag}] under [{tag}]",
-                                _u(f"{prefix}_simple_history", obj.pk, versions[other_tag].history_id), allowed=False)
+                        run.get(
+                            f"GET history version of [{other_tag}] under [{tag}]",
+                            _u(f"{prefix}_simple_history", obj.pk, versions[other_tag].history_id),
+                            allowed=False,
+                        )
             deletes = may(spec, "delete", role, tag)
             delete = _u(f"{prefix}_delete", obj.pk)
             run.get(f"GET delete [{tag}]", delete, allowed=deletes)
@@ -546,9 +698,15 @@ def check_model(client, world: W.World, label: str) -> Run:
                 else:
                     run._fail(f"action {action}", "no expectation for this action: add it to ACTIONS")
                     continue
-                run.post(f"action {action} [{tag}]", _u(f"{prefix}_changelist"),
-                         {**ACTION_FORM, "action": action, "_selected_action": [obj.pk]},
-                         allowed=reads, writes=role in writers, must_change=must and role in writers, target=obj)
+                run.post(
+                    f"action {action} [{tag}]",
+                    _u(f"{prefix}_changelist"),
+                    {**ACTION_FORM, "action": action, "_selected_action": [obj.pk]},
+                    allowed=reads,
+                    writes=role in writers,
+                    must_change=must and role in writers,
+                    target=obj,
+                )
         for name in customs:
             if not custom_doors(run, spec, name, objects):
                 run._fail(f"custom URL {name}", "no door for this admin URL: add one to custom_doors")
@@ -599,12 +757,19 @@ def _quiet_refusals():
 
 
 def test_every_registered_model_has_a_maker_and_an_expectation():
-    missing = [f"no maker for {label}: add one to tests/doors/world.py MAKERS" for label in registered_models()
-               if label not in W.MAKERS]
-    missing += [f"no expectation for {label}: add it to EXPECTED" for label in registered_models()
-                if label not in EXPECTED]
-    stale = [f"{label} is not registered any more" for label in set(W.MAKERS) | set(EXPECTED)
-             if label not in registered_models()]
+    missing = [
+        f"no maker for {label}: add one to tests/doors/world.py MAKERS"
+        for label in registered_models()
+        if label not in W.MAKERS
+    ]
+    missing += [
+        f"no expectation for {label}: add it to EXPECTED" for label in registered_models() if label not in EXPECTED
+    ]
+    stale = [
+        f"{label} is not registered any more"
+        for label in set(W.MAKERS) | set(EXPECTED)
+        if label not in registered_models()
+    ]
     assert not missing + stale, "\n".join(missing + stale)
 
 
@@ -627,8 +792,11 @@ def test_admin_pages_of_no_model(client, world):
     """The index, the district dashboard and the autocomplete endpoint behind every autocomplete field."""
     run = Run(client, world, "admin pages", tables=(), scoped=True)
     care = {tag: W.MAKERS["flexible_workers.servicedelivery"].make(world)[tag] for tag in ("own", "other")}
-    fields = [(label, name) for label in registered_models()
-              for name in admin.site._registry[apps.get_model(label)].autocomplete_fields]
+    fields = [
+        (label, name)
+        for label in registered_models()
+        for name in admin.site._registry[apps.get_model(label)].autocomplete_fields
+    ]
     for role in W.ROLES:
         run.login(role)
         run.get("GET admin index", reverse("admin:index"), allowed=role in STAFF)
@@ -645,8 +813,10 @@ def test_admin_pages_of_no_model(client, world):
                 related = getattr(obj, name)
                 shown = related.pk in ids
                 if shown != sees(EXPECTED[label], role, tag):
-                    run._fail(f"GET autocomplete {label}.{name} [{tag}]",
-                              "offers another scope's object" if shown else "does not offer an object in scope")
+                    run._fail(
+                        f"GET autocomplete {label}.{name} [{tag}]",
+                        "offers another scope's object" if shown else "does not offer an object in scope",
+                    )
     CELLS["admin pages"] = (run.cells, len(run.wrong_cells))
     assert not run.wrong, f"{len(run.wrong_cells)} of {run.cells} cells wrong:\n" + "\n".join(run.wrong)
 
@@ -656,8 +826,14 @@ def test_admin_pages_of_no_model(client, world):
 OWNER, OTHER_MEMBER, CARE_OWNER = "owner", "another member", "flexible worker"
 PORTAL_ROLES = ("anonymous", OWNER, OTHER_MEMBER, CARE_OWNER, G, OS, D)
 MEMBERS = frozenset({OWNER, OTHER_MEMBER, CARE_OWNER})
-PORTAL_TABLES = ("projects.application", "projects.applicationevent", "projects.attachment", "projects.notification",
-                 "micro_wishes.microwish", "legal.legalaidcase")
+PORTAL_TABLES = (
+    "projects.application",
+    "projects.applicationevent",
+    "projects.attachment",
+    "projects.notification",
+    "micro_wishes.microwish",
+    "legal.legalaidcase",
+)
 
 
 @pytest.fixture
@@ -670,10 +846,23 @@ def test_portal_doors(client, world, portal):
     a POST by anyone but the owner changes nothing, and the owner's permitted POST does change it."""
     from projects import workflow
 
-    users = {"anonymous": None, OWNER: world.member.user, OTHER_MEMBER: portal.other_member.user,
-             CARE_OWNER: portal.care_owner.user, **{r: world.users[r] for r in (G, OS, D)}}
-    run = Run(client, world, "portal", tables=tuple(W.watched_tables(PORTAL_TABLES)), scoped=True, users=users,
-              login_url="/accounts/login/", outsiders=("anonymous",))
+    users = {
+        "anonymous": None,
+        OWNER: world.member.user,
+        OTHER_MEMBER: portal.other_member.user,
+        CARE_OWNER: portal.care_owner.user,
+        **{r: world.users[r] for r in (G, OS, D)},
+    }
+    run = Run(
+        client,
+        world,
+        "portal",
+        tables=tuple(W.watched_tables(PORTAL_TABLES)),
+        scoped=True,
+        users=users,
+        login_url="/accounts/login/",
+        outsiders=("anonymous",),
+    )
     app, ref = portal.application, portal.application.reference
     own_pages = {  # a member's page that takes an id or reference: only its owner sees it
         "my application": (reverse("projects:my_application", args=[ref]), OWNER),
@@ -697,31 +886,67 @@ def test_portal_doors(client, world, portal):
             if response is not None and response.status_code == 200 and role != owner and secret in response.text:
                 run._fail(f"GET {door}", "shows another member's application")
         # An attachment: its applicant and the staff whose scope covers the application.
-        run.get("GET attachment", reverse("projects:attachment", args=[portal.attachment.pk]),
-                allowed=role in (OWNER, G, D))
+        run.get(
+            "GET attachment", reverse("projects:attachment", args=[portal.attachment.pk]), allowed=role in (OWNER, G, D)
+        )
         response = run.get("GET notifications", reverse("projects:notifications"), allowed=role != "anonymous")
-        if response is not None and response.status_code == 200 and (
-                (portal.notification.title in response.text) != (role == OWNER)):
+        if (
+            response is not None
+            and response.status_code == 200
+            and ((portal.notification.title in response.text) != (role == OWNER))
+        ):
             run._fail("GET notifications", "shows another user's message" if role != OWNER else "hides the own")
-        run.get("GET organisation applications", reverse("projects:organisation_applications"),
-                allowed=role in (G, OS, D))
+        run.get(
+            "GET organisation applications", reverse("projects:organisation_applications"), allowed=role in (G, OS, D)
+        )
         # POSTs: only the owner writes, and only what the application's state allows.
-        run.post("POST notifications read", reverse("projects:notifications_read"), {}, allowed=role != "anonymous",
-                 writes=role == OWNER, must_change=role == OWNER, target=portal.notification, ok_statuses=(302,),
-                 keep_target_only=True)
-        run.post("POST edit my application", reverse("projects:my_application_edit", args=[ref]),
-                 {**{k: str(v) for k, v in app.facts.items()}}, allowed=role == OWNER, writes=False)
+        run.post(
+            "POST notifications read",
+            reverse("projects:notifications_read"),
+            {},
+            allowed=role != "anonymous",
+            writes=role == OWNER,
+            must_change=role == OWNER,
+            target=portal.notification,
+            ok_statuses=(302,),
+            keep_target_only=True,
+        )
+        run.post(
+            "POST edit my application",
+            reverse("projects:my_application_edit", args=[ref]),
+            {**{k: str(v) for k, v in app.facts.items()}},
+            allowed=role == OWNER,
+            writes=False,
+        )
         upload = SimpleUploadedFile("补充.pdf", W.PDF, content_type="application/pdf")
-        run.post("POST attach to my application", reverse("projects:my_application_attach", args=[ref]),
-                 {"kind": "certificate", "file": upload}, allowed=role == OWNER, must_change=True,
-                 ok_statuses=(302,))
+        run.post(
+            "POST attach to my application",
+            reverse("projects:my_application_attach", args=[ref]),
+            {"kind": "certificate", "file": upload},
+            allowed=role == OWNER,
+            must_change=True,
+            ok_statuses=(302,),
+        )
         for action in workflow.TRANSITIONS:
             changes = role == OWNER and action == "withdraw"  # the applicant withdraws; nobody else does anything
-            run.post(f"POST my application {action}", reverse("projects:my_application_action", args=[ref, action]),
-                     {"comment": "矩阵"}, allowed=role == OWNER, writes=changes, must_change=changes, target=app,
-                     ok_statuses=(302,))
-        run.post("POST describe my wish", reverse("micro_wishes:describe", args=[portal.wish.pk]),
-                 {"description": "一台电风扇"}, allowed=role == OWNER, must_change=True, target=portal.wish,
-                 ok_statuses=(302,))
+            run.post(
+                f"POST my application {action}",
+                reverse("projects:my_application_action", args=[ref, action]),
+                {"comment": "矩阵"},
+                allowed=role == OWNER,
+                writes=changes,
+                must_change=changes,
+                target=app,
+                ok_statuses=(302,),
+            )
+        run.post(
+            "POST describe my wish",
+            reverse("micro_wishes:describe", args=[portal.wish.pk]),
+            {"description": "一台电风扇"},
+            allowed=role == OWNER,
+            must_change=True,
+            target=portal.wish,
+            ok_statuses=(302,),
+        )
     CELLS["portal"] = (run.cells, len(run.wrong_cells))
     assert not run.wrong, f"{len(run.wrong_cells)} of {run.cells} cells wrong:\n" + "\n".join(run.wrong)

@@ -16,15 +16,25 @@ AMOUNT = "patent_award_amount"
 
 @pytest.fixture
 def override(staff):
-    return services.policy_override_set(user=staff["district"], year=2019, kind="param", name=AMOUNT,
-                                        value="2500", reason="市总补充通知")
+    return services.policy_override_set(
+        user=staff["district"], year=2019, kind="param", name=AMOUNT, value="2500", reason="市总补充通知"
+    )
 
 
 def test_the_generic_change_page_saves_nothing_and_opens_the_validated_editor(client, staff, override):
     client.force_login(staff["district"])
     url = reverse("admin:subsidies_policyoverride_change", args=[override.pk])
-    response = client.post(url, {"policy_year": 2019, "kind": "param", "name": AMOUNT, "value": '"abc"',
-                                 "reason": "x", "updated_by": staff["district2"].pk})
+    response = client.post(
+        url,
+        {
+            "policy_year": 2019,
+            "kind": "param",
+            "name": AMOUNT,
+            "value": '"abc"',
+            "reason": "x",
+            "updated_by": staff["district2"].pk,
+        },
+    )
     assert response.status_code == 405
     stored = PolicyOverride.objects.get(pk=override.pk)
     assert (stored.value, stored.updated_by) == ("2500", staff["district"])
@@ -33,8 +43,9 @@ def test_the_generic_change_page_saves_nothing_and_opens_the_validated_editor(cl
 
 def test_the_validated_editor_refuses_a_non_numeric_amount_with_a_message(client, staff, override):
     client.force_login(staff["district"])
-    response = client.post(reverse("admin:subsidies_policy_edit", args=[2019, "param", AMOUNT]),
-                           {"value": "两千五", "reason": "试一试"})
+    response = client.post(
+        reverse("admin:subsidies_policy_edit", args=[2019, "param", AMOUNT]), {"value": "两千五", "reason": "试一试"}
+    )
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert PolicyOverride.objects.get(pk=override.pk).value == "2500"
 
@@ -53,6 +64,8 @@ def test_nobody_deletes_an_application_not_even_the_superuser(client, member, db
     url = reverse("admin:projects_application_delete", args=[application.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"post": "yes"}).status_code == 403
-    client.post(reverse("admin:projects_application_changelist"),
-                {"action": "delete_selected", "_selected_action": [application.pk], "post": "yes"})
+    client.post(
+        reverse("admin:projects_application_changelist"),
+        {"action": "delete_selected", "_selected_action": [application.pk], "post": "yes"},
+    )
     assert Application.objects.filter(pk=application.pk).exists()

@@ -24,8 +24,13 @@ def february_2021():
 
 def test_a_street_union_applying_for_its_unit_cannot_approve_it_itself(client, tree, staff, february_2021):
     legal_services.legal_checkup_allocate(user=staff["district"], street=tree["street"], policy_year=2021, places=2)
-    application = application_submit(user=staff["street"], rule_id="legal_checkup", policy_year=2021,
-                                     facts={"on_street_list": True}, organisation=tree["other_unit"])
+    application = application_submit(
+        user=staff["street"],
+        rule_id="legal_checkup",
+        policy_year=2021,
+        facts={"on_street_list": True},
+        organisation=tree["other_unit"],
+    )
     # The street level is skipped and says why; the district, not the applicant, reviews.
     assert application.status == S.DISTRICT_REVIEW
     route = application.events.get(action="route")
@@ -37,8 +42,13 @@ def test_a_street_union_applying_for_its_unit_cannot_approve_it_itself(client, t
 
 def test_a_unit_applying_itself_still_goes_through_its_street(tree, staff, february_2021):
     legal_services.legal_checkup_allocate(user=staff["district"], street=tree["street"], policy_year=2021, places=2)
-    application = application_submit(user=staff["grassroots"], rule_id="legal_checkup", policy_year=2021,
-                                     facts={"on_street_list": True}, organisation=tree["unit"])
+    application = application_submit(
+        user=staff["grassroots"],
+        rule_id="legal_checkup",
+        policy_year=2021,
+        facts={"on_street_list": True},
+        organisation=tree["unit"],
+    )
     assert application.status == S.STREET_REVIEW
     with pytest.raises(TransitionNotAllowed, match=OWN_APPLICATION):  # the unit's own staff apply
         application_transition(user=staff["grassroots"], application=application, action="approve")

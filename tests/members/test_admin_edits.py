@@ -57,8 +57,18 @@ def test_the_admin_shows_a_bad_role_as_a_form_error(client):
     clerk = StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=UnitFactory(parent=StreetFactory(parent=district)))
     client.force_login(admin_user)
     url = reverse("admin:members_user_change", args=[clerk.pk])
-    response = client.post(url, {"username": clerk.username, "first_name": "", "email": "", "role": "district",
-                                 "organisation": clerk.organisation_id, "is_active": "on", "is_staff": "on"})
+    response = client.post(
+        url,
+        {
+            "username": clerk.username,
+            "first_name": "",
+            "email": "",
+            "role": "district",
+            "organisation": clerk.organisation_id,
+            "is_active": "on",
+            "is_staff": "on",
+        },
+    )
     assert response.status_code == 200
     assert "区总工会工作人员必须属于区总工会。" in response.content.decode()
     clerk.refresh_from_db()

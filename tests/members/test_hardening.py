@@ -20,8 +20,7 @@ def axes_on(settings):
 
 
 def attempt(client, username, password):
-    return client.post(reverse("members:login"), {"username": username, "password": password},
-                       REMOTE_ADDR="10.0.0.8")
+    return client.post(reverse("members:login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.8")
 
 
 def test_five_failures_lock_the_account_even_with_the_right_password(client, axes_on):
@@ -48,15 +47,17 @@ def test_a_lockout_is_per_account_not_per_office(client, axes_on):
 @pytest.mark.parametrize("password", ["short1A!", "alllowercaseletters", "jiading2026x"])
 def test_staff_need_twelve_characters_of_three_kinds(password):
     with pytest.raises(ValidationError) as excinfo:
-        services.staff_user_create(username="s1", password=password, role=StaffRole.GRASSROOTS,
-                                   organisation=UnitFactory())
+        services.staff_user_create(
+            username="s1", password=password, role=StaffRole.GRASSROOTS, organisation=UnitFactory()
+        )
     if len(password) >= 12:
         assert STAFF_PASSWORD_WEAK in excinfo.value.messages
 
 
 def test_a_strong_staff_password_is_accepted():
-    user = services.staff_user_create(username="s1", password="Jiading@2026", role=StaffRole.GRASSROOTS,
-                                      organisation=UnitFactory())
+    user = services.staff_user_create(
+        username="s1", password="Jiading@2026", role=StaffRole.GRASSROOTS, organisation=UnitFactory()
+    )
     assert user.check_password("Jiading@2026") and user.groups.exists()
 
 

@@ -11,8 +11,7 @@ from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Kq7#vLm2-zX"
-PRODUCTION_HASHERS = ["members.hashers.TunedArgon2PasswordHasher",
-                      "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+PRODUCTION_HASHERS = ["members.hashers.TunedArgon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture
@@ -27,7 +26,8 @@ def legacy_member(production_hashers):
     services.member_account_create(member=member, password=PASSWORD)
     # A hash from before the switch (a cheap iteration count: the test is about the upgrade, not the cost).
     User.objects.filter(pk=member.user_id).update(
-        password=PBKDF2PasswordHasher().encode(PASSWORD, "legacysalt1234", iterations=1000))
+        password=PBKDF2PasswordHasher().encode(PASSWORD, "legacysalt1234", iterations=1000)
+    )
     return member
 
 

@@ -40,8 +40,9 @@ def clock():
 
 
 def sign_in(client, username, password, address, **headers):
-    return client.post(reverse("members:login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address, **headers)
+    return client.post(
+        reverse("members:login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers
+    )
 
 
 def test_a_strangers_five_tries_lock_the_district_account_elsewhere_only_for_a_minute(client, district, clock):
@@ -94,8 +95,9 @@ def test_card_number_and_phone_count_as_one_account(client):
 
 
 def test_guessing_at_many_accounts_from_one_address_locks_that_address(client, settings, clock):
-    settings.SIGN_IN_LOCKOUT = [{**rule, "limit": 10} if rule["name"] == "address" else rule
-                                for rule in settings.SIGN_IN_LOCKOUT]
+    settings.SIGN_IN_LOCKOUT = [
+        {**rule, "limit": 10} if rule["name"] == "address" else rule for rule in settings.SIGN_IN_LOCKOUT
+    ]
     StaffUserFactory(username="colleague")
     for n in range(9):
         assert sign_in(Client(), f"31000001{n:02d}", "123456", STRANGER).status_code == 200
@@ -113,11 +115,15 @@ def test_an_office_behind_one_address_is_not_locked_out_by_its_typos(client):
     assert sign_in(client, "colleague", STAFF_PASSWORD, OFFICE).status_code == 302
 
 
-def test_behind_the_proxy_the_client_address_counts_and_a_forged_header_does_not_help(client, district, clock, settings):
+def test_behind_the_proxy_the_client_address_counts_and_a_forged_header_does_not_help(
+    client, district, clock, settings
+):
     settings.TRUSTED_PROXY_COUNT = 1
     for n in range(5):  # the stranger forges X-Forwarded-For; the proxy appends the real address
         sign_in(Client(), "district", "guess", PROXY, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, {STRANGER}")
     clock.shift(timedelta(minutes=1, seconds=1))
-    assert sign_in(Client(), "district", STAFF_PASSWORD, PROXY,
-                   HTTP_X_FORWARDED_FOR=f"9.9.9.9, {STRANGER}").status_code == 429
+    assert (
+        sign_in(Client(), "district", STAFF_PASSWORD, PROXY, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {STRANGER}").status_code
+        == 429
+    )
     assert sign_in(client, "district", STAFF_PASSWORD, PROXY, HTTP_X_FORWARDED_FOR=OFFICE).status_code == 302

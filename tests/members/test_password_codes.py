@@ -66,7 +66,8 @@ def test_unknown_identifier_gets_the_same_answer_and_no_message(django_capture_o
 
 
 def test_asking_does_the_same_work_for_a_registered_and_an_unknown_phone(
-        member, settings, monkeypatch, django_capture_on_commit_callbacks):
+    member, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.PASSWORD_HASHERS = ["tests.members.test_signin.CountingHasher"]
     CountingHasher.calls = 0
     queued = []
@@ -92,8 +93,9 @@ def test_wrong_code_counts_and_five_wrong_codes_burn_it(member, django_capture_o
     code = sent_code(django_capture_on_commit_callbacks, "3100000888")
     for _ in range(5):
         with pytest.raises(ValidationError, match=CODE_WRONG):
-            password_code_confirm(identifier="3100000888", code="000000" if code != "000000" else "111111",
-                                  new_password=NEW)
+            password_code_confirm(
+                identifier="3100000888", code="000000" if code != "000000" else "111111", new_password=NEW
+            )
     with pytest.raises(ValidationError, match=CODE_WRONG):
         password_code_confirm(identifier="3100000888", code=code, new_password=NEW)
 
@@ -107,8 +109,9 @@ def test_codes_expire_after_ten_minutes(member, django_capture_on_commit_callbac
 
 
 @pytest.mark.parametrize("identifier", ["3100000888", "3100009999"])
-def test_the_same_identifier_once_a_minute_registered_or_not(client, member, clock, identifier,
-                                                               django_capture_on_commit_callbacks):
+def test_the_same_identifier_once_a_minute_registered_or_not(
+    client, member, clock, identifier, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert ask(client, identifier).status_code == 302
         response = ask(client, identifier, address="10.0.0.9")
@@ -120,8 +123,9 @@ def test_the_same_identifier_once_a_minute_registered_or_not(client, member, clo
         assert ask(client, identifier).status_code == 302
 
 
-def test_card_number_then_phone_within_a_minute_sends_one_message(client, member, clock,
-                                                                  django_capture_on_commit_callbacks):
+def test_card_number_then_phone_within_a_minute_sends_one_message(
+    client, member, clock, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert ask(client, "3100000888").status_code == 302
         assert ask(client, "13512340000").status_code == 302  # the same answer: nothing says it is one member
@@ -170,8 +174,9 @@ def test_a_weak_password_is_refused_and_the_code_stays_usable(member, django_cap
     password_code_confirm(identifier="3100000888", code=code, new_password=NEW)
 
 
-def test_a_locked_out_member_who_sets_a_new_password_signs_in_at_once(client, member, settings,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_locked_out_member_who_sets_a_new_password_signs_in_at_once(
+    client, member, settings, django_capture_on_commit_callbacks
+):
     settings.AXES_ENABLED = True
     services.member_account_create(member=member, password="Old-password-71")
     for identifier in ("3100000888", "13512340000") * 3:
@@ -187,6 +192,8 @@ def test_the_pages(client, member, django_capture_on_commit_callbacks):
         response = client.post(reverse("members:password_code"), {"identifier": "3100000888"})
     assert response.status_code == 302
     code = re.search(r"验证码是(\d{6})", sms.outbox[-1][1]).group(1)
-    response = client.post(reverse("members:password_code_confirm"), {
-        "identifier": "3100000888", "code": code, "new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reverse("members:password_code_confirm"),
+        {"identifier": "3100000888", "code": code, "new_password1": NEW, "new_password2": NEW},
+    )
     assert response.status_code == 302 and response["Location"] == reverse("members:login")

@@ -19,8 +19,9 @@ def tree():
         "a2": MemberFactory(organisation=unit_a2),
         "b1": MemberFactory(organisation=unit_b1),
         # A flexible worker belongs to the street union directly.
-        "a_flex": MemberFactory(organisation=street_a, employment_type="flexible_worker",
-                                flexible_industry="express_logistics"),
+        "a_flex": MemberFactory(
+            organisation=street_a, employment_type="flexible_worker", flexible_industry="express_logistics"
+        ),
     }
     return locals()
 

@@ -17,8 +17,13 @@ def snapshot() -> tuple:
         "card_number", "name", "id_number", "phone", "organisation__code", "employment_type", "monthly_income"
     ):
         digest.update(repr(row).encode())
-    return (Organisation.objects.count(), Member.objects.count(), DuesRecord.objects.count(), User.objects.count(),
-            digest.hexdigest())
+    return (
+        Organisation.objects.count(),
+        Member.objects.count(),
+        DuesRecord.objects.count(),
+        User.objects.count(),
+        digest.hexdigest(),
+    )
 
 
 def test_seeding_twice_changes_nothing():
@@ -39,7 +44,10 @@ def test_same_seed_gives_the_same_members_and_every_id_is_valid():
     for row in regenerated:
         member = stored[row["card_number"]]
         assert (member.id_number, member.name, member.organisation_id) == (
-            row["id_number"], row["name"], row["organisation_id"])
+            row["id_number"],
+            row["name"],
+            row["organisation_id"],
+        )
         national_id = parse_id_number(member.id_number)
         assert (national_id.birth_date, national_id.sex) == (member.birth_date, member.sex)
         assert member.street_id == (member.organisation.street_id)

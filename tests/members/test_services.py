@@ -90,32 +90,38 @@ class TestMemberCreate:
 class TestOrganisations:
     def test_grassroots_must_sit_under_a_street(self):
         with pytest.raises(ValidationError) as excinfo:
-            services.organisation_create(code="X1", name="某公司工会", level=OrganisationLevel.GRASSROOTS,
-                                         parent=DistrictFactory())
+            services.organisation_create(
+                code="X1", name="某公司工会", level=OrganisationLevel.GRASSROOTS, parent=DistrictFactory()
+            )
         assert excinfo.value.message_dict["parent"] == ["基层工会的上级必须是街镇工会。"]
 
     def test_street_is_its_own_street_and_units_inherit_it(self):
-        street = services.organisation_create(code="S1", name="某镇总工会", level=OrganisationLevel.STREET,
-                                              parent=DistrictFactory(), street_kind="town")
-        unit = services.organisation_create(code="U1", name="某公司工会", level=OrganisationLevel.GRASSROOTS,
-                                            parent=street, employee_count=90)
+        street = services.organisation_create(
+            code="S1", name="某镇总工会", level=OrganisationLevel.STREET, parent=DistrictFactory(), street_kind="town"
+        )
+        unit = services.organisation_create(
+            code="U1", name="某公司工会", level=OrganisationLevel.GRASSROOTS, parent=street, employee_count=90
+        )
         assert street.street == street and unit.street == street
 
 
 class TestStaff:
     def test_role_must_match_the_organisation_level(self):
         with pytest.raises(ValidationError) as excinfo:
-            services.staff_user_create(username="s1", password="Str0ng-Passw0rd!", role=StaffRole.STREET,
-                                       organisation=UnitFactory())
+            services.staff_user_create(
+                username="s1", password="Str0ng-Passw0rd!", role=StaffRole.STREET, organisation=UnitFactory()
+            )
         assert excinfo.value.message_dict["organisation"] == ["街镇工会工作人员必须属于街镇工会。"]
 
     def test_weak_password_refused(self):
         with pytest.raises(ValidationError):
-            services.staff_user_create(username="s1", password="12345678", role=StaffRole.GRASSROOTS,
-                                       organisation=UnitFactory())
+            services.staff_user_create(
+                username="s1", password="12345678", role=StaffRole.GRASSROOTS, organisation=UnitFactory()
+            )
 
     def test_dues_amount_must_be_positive(self):
         with pytest.raises(ValidationError) as excinfo:
-            services.dues_record_create(member=MemberFactory(), year=2026, amount=Decimal("0"),
-                                        paid_on=date(2026, 1, 1), paid_in_one_go=True)
+            services.dues_record_create(
+                member=MemberFactory(), year=2026, amount=Decimal("0"), paid_on=date(2026, 1, 1), paid_in_one_go=True
+            )
         assert "amount" in excinfo.value.message_dict

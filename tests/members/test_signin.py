@@ -44,20 +44,23 @@ def sign_in(client, username, password, address="10.0.0.8"):
     return client.post(reverse("members:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-@pytest.mark.parametrize(("username", "password", "status"), [
-    ("3100000777", PASSWORD, 302),          # member, card number
-    ("13655550000", PASSWORD, 302),         # member, phone
-    ("3100000777", "wrong", 200),           # member, wrong password
-    ("13655550000", "wrong", 200),          # member by phone, wrong password (was hashed twice)
-    ("district", STAFF_PASSWORD, 302),      # staff
-    ("district", "wrong", 200),
-    ("3100009999", "wrong", 200),           # no such card number
-    ("13699999999", "wrong", 200),          # no such phone
-    ("nobody", "wrong", 200),               # no such username
-    ("3100000778", PASSWORD, 200),          # a member who left (right password)
-    ("13655550001", PASSWORD, 200),
-    ("retired", STAFF_PASSWORD, 200),       # a deactivated staff account
-])
+@pytest.mark.parametrize(
+    ("username", "password", "status"),
+    [
+        ("3100000777", PASSWORD, 302),  # member, card number
+        ("13655550000", PASSWORD, 302),  # member, phone
+        ("3100000777", "wrong", 200),  # member, wrong password
+        ("13655550000", "wrong", 200),  # member by phone, wrong password (was hashed twice)
+        ("district", STAFF_PASSWORD, 302),  # staff
+        ("district", "wrong", 200),
+        ("3100009999", "wrong", 200),  # no such card number
+        ("13699999999", "wrong", 200),  # no such phone
+        ("nobody", "wrong", 200),  # no such username
+        ("3100000778", PASSWORD, 200),  # a member who left (right password)
+        ("13655550001", PASSWORD, 200),
+        ("retired", STAFF_PASSWORD, 200),  # a deactivated staff account
+    ],
+)
 def test_every_sign_in_attempt_hashes_the_password_exactly_once(client, hashes, username, password, status):
     assert sign_in(client, username, password).status_code == status
     assert hashes.calls == 1

@@ -22,12 +22,29 @@ TEXT = "【嘉定工会】您的验证码是482913，10分钟内有效。"
 
 def python(*args, **env) -> subprocess.CompletedProcess:
     """A fresh interpreter with production's environment (DEBUG and SMS_BACKEND as given)."""
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SMS_BACKEND", "DJANGO_SETTINGS_MODULE"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "jiading_union.settings.base", "SECRET_KEY": "k3y-" + "a8Zq!x" * 10,
-                  "ALLOWED_HOSTS": "union.example.cn", **env})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True,
-                          timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "SMS_BACKEND",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    clean.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base",
+            "SECRET_KEY": "k3y-" + "a8Zq!x" * 10,
+            "ALLOWED_HOSTS": "union.example.cn",
+            **env,
+        }
+    )
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
 
 
 def test_production_refuses_to_run_checks_with_the_console_backend():
@@ -37,8 +54,9 @@ def test_production_refuses_to_run_checks_with_the_console_backend():
 
 
 def test_production_defaults_to_a_backend_that_sends_nothing():
-    result = python("-c", "import django; django.setup(); from django.conf import settings; print(settings.SMS_BACKEND)",
-                    DEBUG="0")
+    result = python(
+        "-c", "import django; django.setup(); from django.conf import settings; print(settings.SMS_BACKEND)", DEBUG="0"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == NOT_CONFIGURED
 

@@ -20,8 +20,14 @@ def tree(db):
     unit = UnitFactory(parent=street)
     other_unit = UnitFactory(parent=street)
     far_unit = UnitFactory(parent=other_street)
-    return {"district": district, "street": street, "other_street": other_street, "unit": unit,
-            "other_unit": other_unit, "far_unit": far_unit}
+    return {
+        "district": district,
+        "street": street,
+        "other_street": other_street,
+        "unit": unit,
+        "other_unit": other_unit,
+        "far_unit": far_unit,
+    }
 
 
 def _member(unit, **kwargs):
@@ -85,7 +91,16 @@ def submit_promotion(member, **facts):
     from projects.services.submission import application_submit
 
     with without_proofs("skill_promotion_award"), time_machine.travel("2019-03-20 09:00 +0800", tick=False):
-        return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019, member=member,
-                                  facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                                         "certificate_issuer": "shanghai_hrss",
-                                         "certificate_number": certificate_number(), **facts})
+        return application_submit(
+            user=member.user,
+            rule_id="skill_promotion_award",
+            policy_year=2019,
+            member=member,
+            facts={
+                "level_reached": "technician",
+                "certificate_issued_on": "2018-01-01",
+                "certificate_issuer": "shanghai_hrss",
+                "certificate_number": certificate_number(),
+                **facts,
+            },
+        )

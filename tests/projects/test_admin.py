@@ -19,8 +19,9 @@ REVIEWERS = ("grassroots", "other_grassroots", "street", "other_street", "distri
 
 def legal_aid(member):
     with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
-        return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                                  facts={"claim_kind": "wages"}, member=member)
+        return application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": "wages"}, member=member
+        )
 
 
 def promotion(member):
@@ -45,8 +46,9 @@ def test_role_by_page_by_own_or_other_object(client, member, staff, who, page):
     assert client.get(url).status_code == (200 if SEES[who] else 404)
 
 
-@pytest.mark.parametrize("who, count", [("grassroots", 1), ("other_grassroots", 1), ("street", 2),
-                                        ("other_street", 1), ("district", 3)])
+@pytest.mark.parametrize(
+    "who, count", [("grassroots", 1), ("other_grassroots", 1), ("street", 2), ("other_street", 1), ("district", 3)]
+)
 def test_changelists_list_only_the_scope(client, tree, staff, who, count):
     for unit in (tree["unit"], tree["other_unit"], tree["far_unit"]):
         legal_aid(_member(unit))
@@ -82,8 +84,11 @@ class TestReviewActions:
 
     def test_each_level_approves_in_turn_through_the_workflow(self, client, member, staff):
         application = promotion(member)
-        for user, expected in ((staff["grassroots"], "district_review"), (staff["district"], "city_review"),
-                               (staff["district2"], "approved")):
+        for user, expected in (
+            (staff["grassroots"], "district_review"),
+            (staff["district"], "city_review"),
+            (staff["district2"], "approved"),
+        ):
             self.post(client, user, application, "approve", "材料齐全")
             assert Application.objects.get(pk=application.pk).status == expected
 
@@ -110,16 +115,19 @@ class TestReviewActions:
         response = client.post(url, {"action": "return_selected", "_selected_action": selected})
         assert response.status_code == 200 and "理由" in response.content.decode()
         assert set(Application.objects.values_list("status", flat=True)) == {"district_review"}
-        client.post(url, {"action": "return_selected", "_selected_action": selected, "apply": "1",
-                          "comment": "请补充劳动合同"})
+        client.post(
+            url, {"action": "return_selected", "_selected_action": selected, "apply": "1", "comment": "请补充劳动合同"}
+        )
         assert set(Application.objects.values_list("status", flat=True)) == {"returned"}
         assert Application.objects.first().events.last().comment == "请补充劳动合同"
 
     def test_bulk_approve_reports_refusals_per_application(self, client, tree, staff):
         mine, other = legal_aid(_member(tree["unit"])), promotion(_member(tree["unit"]))
         client.force_login(staff["district"])
-        client.post(reverse("admin:projects_application_changelist"),
-                    {"action": "approve_selected", "_selected_action": [mine.pk, other.pk]})
+        client.post(
+            reverse("admin:projects_application_changelist"),
+            {"action": "approve_selected", "_selected_action": [mine.pk, other.pk]},
+        )
         assert Application.objects.get(pk=mine.pk).status == "approved"
         assert Application.objects.get(pk=other.pk).status == "grassroots_review"  # not the district's level
 
@@ -129,7 +137,7 @@ class TestReviewActions:
         client.force_login(staff["district"])
         html = client.get(reverse("admin:projects_application_change", args=[application.pk])).content.decode()
         action_url = reverse("admin:projects_application_transition", args=[application.pk, "approve"])
-        before = html[:html.index(action_url)]
+        before = html[: html.index(action_url)]
         assert before.count("<form") - before.count("</form>") == 1  # only the action form itself is open
 
     def test_status_is_not_an_editable_field(self, client, member, staff):
@@ -188,8 +196,9 @@ def test_dashboard_totals_equal_the_sums_of_the_records(tree, staff):
         application_transition(user=user, application=promotion_app, action="approve")
     from payouts.services import payout_batch_confirm, payout_batch_prepare
 
-    payout_batch_confirm(user=staff["district"],
-                         batch=payout_batch_prepare(user=staff["district2"], applications=[promotion_app]))
+    payout_batch_confirm(
+        user=staff["district"], batch=payout_batch_prepare(user=staff["district2"], applications=[promotion_app])
+    )
     d = district_dashboard()
     assert sum(total for _, _, total in d.by_project) == Application.objects.exclude(status="draft").count() == 4
     assert sum(total for _, _, total in d.by_street) == 4
@@ -246,15 +255,27 @@ class TestConfidentialCounselling:
         from projects.services.offerings import offering_create
 
         with time_machine.travel("2019-05-01 09:00 +0800", tick=False):
-            slot = offering_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
-                                  title="个案咨询", starts_at=datetime(2019, 5, 8, 14, tzinfo=ZoneInfo("Asia/Shanghai")),
-                                  capacity=1, organiser=tree["district"])
+            slot = offering_create(
+                user=staff["district"],
+                rule_id="counselling_appointment",
+                policy_year=2019,
+                title="个案咨询",
+                starts_at=datetime(2019, 5, 8, 14, tzinfo=ZoneInfo("Asia/Shanghai")),
+                capacity=1,
+                organiser=tree["district"],
+            )
             from subsidies.rules import registry
 
             schema = registry.get("counselling_appointment", 2019).schema
             facts = {f.name: True for f in schema if f.kind == "bool" and f.required}
-            return application_submit(user=member.user, rule_id="counselling_appointment", policy_year=2019,
-                                      facts=facts, member=member, offering=slot)
+            return application_submit(
+                user=member.user,
+                rule_id="counselling_appointment",
+                policy_year=2019,
+                facts=facts,
+                member=member,
+                offering=slot,
+            )
 
     @pytest.mark.parametrize("who", ["grassroots", "street", "district"])
     def test_union_staff_do_not_see_appointments(self, client, booking, staff, who):
@@ -267,8 +288,9 @@ class TestConfidentialCounselling:
         from django.contrib.auth.models import Permission
 
         counsellor = staff["district2"]
-        counsellor.user_permissions.add(Permission.objects.get(codename="view_confidential",
-                                                               content_type__app_label="counselling"))
+        counsellor.user_permissions.add(
+            Permission.objects.get(codename="view_confidential", content_type__app_label="counselling")
+        )
         client.force_login(counsellor)
         assert client.get(reverse("admin:projects_application_change", args=[booking.pk])).status_code == 200
 

@@ -22,8 +22,14 @@ def january_2021():
 
 
 def def_pool(taken=0, capacity=6000):
-    return QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021,
-                                    label="D、E、F体检计划全区名额", capacity=capacity, taken=taken)
+    return QuotaPool.objects.create(
+        key=DEF_KEY,
+        project="sanatorium",
+        policy_year=2021,
+        label="D、E、F体检计划全区名额",
+        capacity=capacity,
+        taken=taken,
+    )
 
 
 def statements(queries):
@@ -40,8 +46,9 @@ def test_a_full_pool_refuses_before_any_write_in_a_fixed_number_of_queries(tree,
     assert not Application.objects.exists()
 
 
-def test_a_booking_writes_the_application_once_with_one_history_row(tree, member, january_2021,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_booking_writes_the_application_once_with_one_history_row(
+    tree, member, january_2021, django_capture_on_commit_callbacks
+):
     pool = def_pool()
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
         application = book_checkup(member)
@@ -49,8 +56,9 @@ def test_a_booking_writes_the_application_once_with_one_history_row(tree, member
     writes = [q for q in sql if q.startswith(WRITES)]
     # The conditional UPDATE is the first write; the application is inserted once, never updated.
     assert writes[0].startswith('UPDATE "projects_quotapool"')
-    assert [q for q in writes if 'INTO "projects_application"' in q or 'UPDATE "projects_application"' in q] \
-        == [q for q in writes if q.startswith('INSERT INTO "projects_application"')]
+    assert [q for q in writes if 'INTO "projects_application"' in q or 'UPDATE "projects_application"' in q] == [
+        q for q in writes if q.startswith('INSERT INTO "projects_application"')
+    ]
     assert len([q for q in writes if q.startswith('INSERT INTO "projects_application"')]) == 1
     assert application.history.count() == 1
     assert application.history.get().status == ApplicationStatus.APPROVED
@@ -72,13 +80,26 @@ def test_a_second_booking_of_the_same_offering_is_refused_before_any_write(tree,
     from projects.services.offerings import offering_create
     from projects.services.submission import application_submit
 
-    offering = offering_create(user=staff["district"], rule_id="health_checkup", policy_year=2021, title="A计划2月场",
-                               starts_at=datetime(2021, 2, 20, 8, tzinfo=ZoneInfo("Asia/Shanghai")), capacity=10,
-                               organiser=tree["district"], facts={"plan": "A", "checkup_date": "2021-02-20"})
+    offering = offering_create(
+        user=staff["district"],
+        rule_id="health_checkup",
+        policy_year=2021,
+        title="A计划2月场",
+        starts_at=datetime(2021, 2, 20, 8, tzinfo=ZoneInfo("Asia/Shanghai")),
+        capacity=10,
+        organiser=tree["district"],
+        facts={"plan": "A", "checkup_date": "2021-02-20"},
+    )
 
     def book():
-        return application_submit(user=member.user, rule_id="health_checkup", policy_year=2021, member=member,
-                                  facts={"plan": "A", "checkup_date": "2021-02-20"}, offering=offering)
+        return application_submit(
+            user=member.user,
+            rule_id="health_checkup",
+            policy_year=2021,
+            member=member,
+            facts={"plan": "A", "checkup_date": "2021-02-20"},
+            offering=offering,
+        )
 
     book()
     with CaptureQueriesContext(connection) as queries, pytest.raises(ApplicationError):
@@ -93,10 +114,20 @@ def test_a_first_come_pool_refuses_before_its_opening_and_books_directly_without
 
     settings.FIRST_COME_QUEUE = False  # the embedded default: no Redis, no queue
     opening = datetime(2021, 1, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    pool = QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额",
-                                    capacity=6000, first_come=True, opens_at=opening)
+    pool = QuotaPool.objects.create(
+        key=DEF_KEY,
+        project="sanatorium",
+        policy_year=2021,
+        label="D、E、F体检计划全区名额",
+        capacity=6000,
+        first_come=True,
+        opens_at=opening,
+    )
     with time_machine.travel("2021-01-10 08:59:59 +0800", tick=False):
-        with CaptureQueriesContext(connection) as queries, pytest.raises(QuotaFull, match="将于2021-01-10 09:00开放预约"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            pytest.raises(QuotaFull, match="将于2021-01-10 09:00开放预约"),
+        ):
             book_checkup(member)
         assert not [q for q in statements(queries.captured_queries) if q.startswith(WRITES)]
     with time_machine.travel("2021-01-10 09:00 +0800", tick=False):

@@ -41,9 +41,15 @@ def test_an_employee_cannot_claim_flexible_worker_benefits_with_typed_coverage_d
     """The member reported: 10,000 元 claimed with coverage dates he typed himself."""
     client.force_login(member.user)
     with without_proofs("flexible_worker_benefit"), time_machine.travel("2019-12-01 10:00 +0800", tick=False):
-        response = client.post(reverse("projects:apply", args=["flexible_worker_benefit", 2019]), {
-            "benefit": "special_serious_illness", "event_date": "2019-11-01",
-            "coverage_start": "2019-01-01", "coverage_end": "2019-12-31"})
+        response = client.post(
+            reverse("projects:apply", args=["flexible_worker_benefit", 2019]),
+            {
+                "benefit": "special_serious_illness",
+                "event_date": "2019-11-01",
+                "coverage_start": "2019-01-01",
+                "coverage_end": "2019-12-31",
+            },
+        )
     assert response.status_code == 200 and not Application.objects.exists()
     text = response.content.decode()
     assert RECORD_MISSING.split("{")[0] in text and "起保日" in text
@@ -52,10 +58,21 @@ def test_an_employee_cannot_claim_flexible_worker_benefits_with_typed_coverage_d
 def test_a_member_without_basic_coverage_is_not_accepted_for_a_coverage_benefit(member):
     with without_proofs("member_coverage_benefit"), time_machine.travel("2021-06-01 10:00 +0800", tick=False):
         with pytest.raises(ApplicationError) as refused:
-            application_submit(user=member.user, rule_id="member_coverage_benefit", policy_year=2021, member=member,
-                               facts={"event": "critical_illness", "event_date": "2021-05-01", "plan_class": "B",
-                                      "coverage_start": "2021-01-01", "coverage_end": "2021-12-31",
-                                      "enrolment": "unit", "illness_in_plan": "true"})
+            application_submit(
+                user=member.user,
+                rule_id="member_coverage_benefit",
+                policy_year=2021,
+                member=member,
+                facts={
+                    "event": "critical_illness",
+                    "event_date": "2021-05-01",
+                    "plan_class": "B",
+                    "coverage_start": "2021-01-01",
+                    "coverage_end": "2021-12-31",
+                    "enrolment": "unit",
+                    "illness_in_plan": "true",
+                },
+            )
     assert "保障期起始日" in refused.value.message
     assert not Application.objects.exists()
 
@@ -70,8 +87,13 @@ def test_reviewer_supplied_fact_end_to_end(client, tree, staff, february_2021):
     """A unit applies for the legal check-up; whether it is on the street's list is the street
     reviewer's fact: pending, then supplied on the review page with a preview, then frozen."""
     legal_services.legal_checkup_allocate(user=staff["district"], street=tree["street"], policy_year=2021, places=2)
-    application = application_submit(user=staff["grassroots"], rule_id="legal_checkup", policy_year=2021,
-                                     facts={"on_street_list": "true"}, organisation=tree["unit"])
+    application = application_submit(
+        user=staff["grassroots"],
+        rule_id="legal_checkup",
+        policy_year=2021,
+        facts={"on_street_list": "true"},
+        organisation=tree["unit"],
+    )
     assert application.facts["on_street_list"] is None and application.decision["outcome"] == "pending_review"
     with pytest.raises(TransitionNotAllowed, match="请先填写"):
         application_transition(user=staff["street"], application=application, action="approve")
@@ -100,8 +122,9 @@ def test_another_level_cannot_supply_the_street_fact(tree, staff, february_2021)
     from projects.services.review_facts import application_supply_facts
 
     legal_services.legal_checkup_allocate(user=staff["district"], street=tree["street"], policy_year=2021, places=2)
-    application = application_submit(user=staff["grassroots"], rule_id="legal_checkup", policy_year=2021,
-                                     facts={}, organisation=tree["unit"])
+    application = application_submit(
+        user=staff["grassroots"], rule_id="legal_checkup", policy_year=2021, facts={}, organisation=tree["unit"]
+    )
     for who in ("district", "other_street", "grassroots"):
         with pytest.raises(ApplicationError):
             application_supply_facts(user=staff[who], application=application, facts={"on_street_list": "true"})

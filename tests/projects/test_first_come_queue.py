@@ -46,13 +46,29 @@ def after_opening():
 
 
 def def_pool(*, capacity=6000, taken=0, opens_at=OPENING):
-    return QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额",
-                                    capacity=capacity, taken=taken, first_come=True, opens_at=opens_at)
+    return QuotaPool.objects.create(
+        key=DEF_KEY,
+        project="sanatorium",
+        policy_year=2021,
+        label="D、E、F体检计划全区名额",
+        capacity=capacity,
+        taken=taken,
+        first_come=True,
+        opens_at=opens_at,
+    )
 
 
 def enqueue(member, pool, facts=FACTS, offering=None):
-    return queue.booking_enqueue(user=member.user, member_id=member.pk, rule_id="health_checkup", policy_year=2021,
-                                 facts=dict(facts), offering=offering, pool=pool, kick=False)
+    return queue.booking_enqueue(
+        user=member.user,
+        member_id=member.pk,
+        rule_id="health_checkup",
+        policy_year=2021,
+        facts=dict(facts),
+        offering=offering,
+        pool=pool,
+        kick=False,
+    )
 
 
 def drain(pool):
@@ -78,15 +94,38 @@ def test_only_first_come_pools_past_their_opening_queue(tree, member, after_open
     procedure = procedure_for("health_checkup")
     pool = def_pool()
     now = OPENING + timedelta(seconds=5)
-    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
-                                now=now) == pool
-    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts={"plan": "A"},
-                                offering=None, now=now) is None  # plan A takes no district place
-    assert queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
-                                now=now + settings.FIRST_COME_QUEUE_WINDOW) is None  # after the rush: direct
+    assert (
+        queue.queue_pool_for(
+            procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None, now=now
+        )
+        == pool
+    )
+    assert (
+        queue.queue_pool_for(
+            procedure=procedure, member_id=member.pk, policy_year=2021, facts={"plan": "A"}, offering=None, now=now
+        )
+        is None
+    )  # plan A takes no district place
+    assert (
+        queue.queue_pool_for(
+            procedure=procedure,
+            member_id=member.pk,
+            policy_year=2021,
+            facts=FACTS,
+            offering=None,
+            now=now + settings.FIRST_COME_QUEUE_WINDOW,
+        )
+        is None
+    )  # after the rush: direct
     with pytest.raises(QuotaFull, match="将于2021-01-10 09:00开放预约"):
-        queue.queue_pool_for(procedure=procedure, member_id=member.pk, policy_year=2021, facts=FACTS, offering=None,
-                             now=OPENING - timedelta(seconds=1))
+        queue.queue_pool_for(
+            procedure=procedure,
+            member_id=member.pk,
+            policy_year=2021,
+            facts=FACTS,
+            offering=None,
+            now=OPENING - timedelta(seconds=1),
+        )
 
 
 def test_places_go_in_arrival_order_exactly_n_for_m_queued(tree, after_opening):
@@ -111,21 +150,35 @@ def test_places_go_in_arrival_order_exactly_n_for_m_queued(tree, after_opening):
         enqueue(newcomer, pool)
 
 
-def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(tree, staff, after_opening,
-                                                                          django_capture_on_commit_callbacks):
+def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(
+    tree, staff, after_opening, django_capture_on_commit_callbacks
+):
     from projects.services.offerings import offering_create
 
-    offering = offering_create(user=staff["district"], rule_id="health_checkup", policy_year=2021, title="D计划2月场",
-                               starts_at=datetime(2021, 2, 20, 8, tzinfo=SHANGHAI), capacity=2,
-                               organiser=tree["district"], facts={"plan": "A", "checkup_date": "2021-02-20"})
+    offering = offering_create(
+        user=staff["district"],
+        rule_id="health_checkup",
+        policy_year=2021,
+        title="D计划2月场",
+        starts_at=datetime(2021, 2, 20, 8, tzinfo=SHANGHAI),
+        capacity=2,
+        organiser=tree["district"],
+        facts={"plan": "A", "checkup_date": "2021-02-20"},
+    )
     pool = offering.quota
     QuotaPool.objects.filter(pk=pool.pk).update(first_come=True, opens_at=OPENING)
     pool.refresh_from_db()
     booked_before, late_date, first, second, third = members_with_logins(tree["unit"], 5)
     with time_machine.travel(OPENING - timedelta(days=3)):
         QuotaPool.objects.filter(pk=pool.pk).update(opens_at=None)
-        application_submit(user=booked_before.user, rule_id="health_checkup", policy_year=2021, member=booked_before,
-                           facts={"plan": "A", "checkup_date": "2021-02-20"}, offering=offering)
+        application_submit(
+            user=booked_before.user,
+            rule_id="health_checkup",
+            policy_year=2021,
+            member=booked_before,
+            facts={"plan": "A", "checkup_date": "2021-02-20"},
+            offering=offering,
+        )
         QuotaPool.objects.filter(pk=pool.pk).update(opens_at=OPENING, capacity=3)
     for member in (booked_before, late_date, first, second, third):
         enqueue(member, pool, facts={"plan": "A", "checkup_date": "2021-02-20"}, offering=offering)
@@ -140,7 +193,10 @@ def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(tree,
     assert "已有申请" in outcomes[booked_before.user_id].message
     assert outcomes[late_date.user_id].outcome == QueueOutcome.REFUSED
     assert [outcomes[m.user_id].outcome for m in (first, second, third)] == [
-        QueueOutcome.ALLOCATED, QueueOutcome.ALLOCATED, QueueOutcome.REFUSED]
+        QueueOutcome.ALLOCATED,
+        QueueOutcome.ALLOCATED,
+        QueueOutcome.REFUSED,
+    ]
     assert QuotaPool.objects.get(pk=pool.pk).taken == 3
     titles = set(Notification.objects.filter(recipient=late_date.user).values_list("title", flat=True))
     assert titles == {"您排队预约的“D计划2月场”未能分配名额"}  # told in the inbox, after the commit

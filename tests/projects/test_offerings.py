@@ -14,22 +14,34 @@ from projects.services.transitions import application_transition
 from tests.projects.conftest import _member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SINGLE = {"is_shanghai_member": True, "marital_status": "single", "channel": "shengongshe_event",
-          "bound_to_shengongshe": True}
+SINGLE = {
+    "is_shanghai_member": True,
+    "marital_status": "single",
+    "channel": "shengongshe_event",
+    "bound_to_shengongshe": True,
+}
 
 
 @pytest.fixture
 def event(tree, staff):
     with time_machine.travel("2021-04-01 09:00 +0800", tick=False):
-        yield offering_create(user=staff["district"], rule_id="singles_event", policy_year=2021, title="嘉缘会·春日交友",
-                             starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI), capacity=2,
-                             organiser=tree["district"], location="嘉定区工人文化宫",
-                             facts={"event_date": "2021-05-01"})
+        yield offering_create(
+            user=staff["district"],
+            rule_id="singles_event",
+            policy_year=2021,
+            title="嘉缘会·春日交友",
+            starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI),
+            capacity=2,
+            organiser=tree["district"],
+            location="嘉定区工人文化宫",
+            facts={"event_date": "2021-05-01"},
+        )
 
 
 def book(member, event):
-    return application_submit(user=member.user, rule_id="singles_event", policy_year=2021, facts=SINGLE,
-                              member=member, offering=event)
+    return application_submit(
+        user=member.user, rule_id="singles_event", policy_year=2021, facts=SINGLE, member=member, offering=event
+    )
 
 
 def test_the_offering_fixes_its_facts_and_takes_a_place(member, event):
@@ -65,8 +77,15 @@ def test_a_offering_is_required_and_must_not_have_started(member, event):
 
 def test_only_district_or_street_staff_publish_offerings(tree, staff):
     with pytest.raises(ApplicationError):
-        offering_create(user=staff["grassroots"], rule_id="singles_event", policy_year=2021, title="x",
-                       starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI), capacity=5, organiser=tree["unit"])
+        offering_create(
+            user=staff["grassroots"],
+            rule_id="singles_event",
+            policy_year=2021,
+            title="x",
+            starts_at=datetime(2021, 5, 1, 14, tzinfo=SHANGHAI),
+            capacity=5,
+            organiser=tree["unit"],
+        )
 
 
 def test_the_project_page_lists_open_offerings_with_places_left(client, member, event):
@@ -74,4 +93,3 @@ def test_the_project_page_lists_open_offerings_with_places_left(client, member, 
     html = client.get("/projects/singles/").content.decode()
     assert "嘉缘会·春日交友" in html and "<td>1</td>" in html
     assert member.name not in html  # nobody's booking is shown
-

@@ -1,7 +1,6 @@
 """The member portal: own data only, proofs checked by content, bounded queries,
 the entitlement scan equal to the rules engine."""
 
-
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,8 +23,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def legal_aid(member):
     with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
-        return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                                  facts={"claim_kind": "wages"}, member=member)
+        return application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": "wages"}, member=member
+        )
 
 
 def signed_in(client, member):
@@ -45,8 +45,11 @@ class TestOwnDataOnly:
 
     def test_their_attachment_is_a_404(self, client, member, other_member):
         theirs = legal_aid(other_member)
-        attachment = attachment_add(user=other_member.user, application=theirs,
-                                    upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)))
+        attachment = attachment_add(
+            user=other_member.user,
+            application=theirs,
+            upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)),
+        )
         signed_in(client, member)
         assert client.get(reverse("projects:attachment", args=[attachment.pk])).status_code == 404
         client.logout()
@@ -57,8 +60,9 @@ class TestOwnDataOnly:
 
     def test_staff_outside_the_scope_cannot_download(self, client, member, staff):
         mine = legal_aid(member)
-        attachment = attachment_add(user=member.user, application=mine,
-                                    upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)))
+        attachment = attachment_add(
+            user=member.user, application=mine, upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF))
+        )
         client.force_login(staff["other_street"])
         assert client.get(reverse("projects:attachment", args=[attachment.pk])).status_code == 404
         client.force_login(staff["street"])
@@ -75,13 +79,22 @@ class TestOwnDataOnly:
 
 
 class TestAttachments:
-    @pytest.mark.parametrize("name, content", [("proof.pdf", b"just text pretending"), ("photo.png", b"GIF89a" + b"0" * 40),
-                                               ("run.exe", b"MZ\x90\x00" + b"0" * 60)])
+    @pytest.mark.parametrize(
+        "name, content",
+        [
+            ("proof.pdf", b"just text pretending"),
+            ("photo.png", b"GIF89a" + b"0" * 40),
+            ("run.exe", b"MZ\x90\x00" + b"0" * 60),
+        ],
+    )
     def test_type_is_checked_by_content_not_name(self, member, name, content):
         application = legal_aid(member)
         with pytest.raises(ApplicationError, match="不是可接受的文件类型"):
-            attachment_add(user=member.user, application=application,
-                           upload=AttachmentUpload("other", SimpleUploadedFile(name, content)))
+            attachment_add(
+                user=member.user,
+                application=application,
+                upload=AttachmentUpload("other", SimpleUploadedFile(name, content)),
+            )
         assert not Attachment.objects.exists()
 
     def test_size_limit(self, member, settings):
@@ -93,8 +106,11 @@ class TestAttachments:
 
     def test_stored_under_a_random_name_outside_static(self, member, settings):
         application = legal_aid(member)
-        stored = attachment_add(user=member.user, application=application,
-                                upload=AttachmentUpload("photo", SimpleUploadedFile("张伟 身份证.png", PNG)))
+        stored = attachment_add(
+            user=member.user,
+            application=application,
+            upload=AttachmentUpload("photo", SimpleUploadedFile("张伟 身份证.png", PNG)),
+        )
         assert stored.original_name == "张伟 身份证.png"
         assert stored.content_type == "image/png" and stored.file.name.startswith("attachments/")
         assert "张伟" not in stored.file.name and stored.file.name.endswith(".png")
@@ -103,10 +119,19 @@ class TestAttachments:
     def test_a_refused_submission_leaves_no_file_behind(self, member, settings, tmp_path):
         with time_machine.travel("2019-10-01 09:00 +0800", tick=False):  # outside every skill batch
             with pytest.raises(ApplicationError):
-                application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
-                                   facts={"level_reached": "technician", "certificate_issued_on": "2018-01-01",
-                                          "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009"}, member=member,
-                                   uploads=[AttachmentUpload("certificate", SimpleUploadedFile("c.pdf", PDF))])
+                application_submit(
+                    user=member.user,
+                    rule_id="skill_promotion_award",
+                    policy_year=2019,
+                    facts={
+                        "level_reached": "technician",
+                        "certificate_issued_on": "2018-01-01",
+                        "certificate_issuer": "shanghai_hrss",
+                        "certificate_number": "1931000000000009",
+                    },
+                    member=member,
+                    uploads=[AttachmentUpload("certificate", SimpleUploadedFile("c.pdf", PDF))],
+                )
         media = settings.MEDIA_ROOT
         assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
 
@@ -132,8 +157,11 @@ class TestPagesAndQueries:
         url = reverse("projects:my_application", args=[application.reference])
         before = self._count(client, url)
         for _ in range(3):
-            attachment_add(user=member.user, application=application,
-                           upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)))
+            attachment_add(
+                user=member.user,
+                application=application,
+                upload=AttachmentUpload("other", SimpleUploadedFile("x.pdf", PDF)),
+            )
         from projects.services.transitions import application_transition
 
         application_transition(user=staff["district"], application=application, action="return", comment="补材料")
@@ -145,14 +173,18 @@ class TestPagesAndQueries:
         assert self._count(client, reverse(name)) <= 12
 
     def test_public_pages(self, client):
-        for url in (reverse("projects:calculators"), reverse("projects:project", args=["member_card"]),
-                    reverse("projects:calculator", args=["legal_aid", 2019])):
+        for url in (
+            reverse("projects:calculators"),
+            reverse("projects:project", args=["member_card"]),
+            reverse("projects:calculator", args=["legal_aid", 2019]),
+        ):
             assert client.get(url).status_code == 200
 
     def test_calculator_shows_the_decision_with_clauses(self, client):
         url = reverse("projects:calculator", args=["parent_child_studio_grant", 2019])
-        response = client.get(url, {"built_on": "2019-05-01", "site_kind": "enterprise", "class_type": "evening",
-                                    "children": "20"})
+        response = client.get(
+            url, {"built_on": "2019-05-01", "site_kind": "enterprise", "class_type": "evening", "children": "20"}
+        )
         html = response.content.decode()
         assert response.status_code == 200
         assert "120000.00" in html and "《2019年嘉定工会实项目》" in html
@@ -176,10 +208,20 @@ class TestEntitlements:
             today = timezone.localdate()
             rows = entitlements(member, today)
             profile = member_profile(member, today)
-            expected = {(r.rule_id, decide(rule_id=r.rule_id, year=r.policy_year, facts=prefilled_facts(r, profile),
-                                           locked=locked_facts(r, member=member, organisation=None, today=today),
-                                           partial=True, strict=False).decision.outcome)
-                        for r in member_rules(today.year)}
+            expected = {
+                (
+                    r.rule_id,
+                    decide(
+                        rule_id=r.rule_id,
+                        year=r.policy_year,
+                        facts=prefilled_facts(r, profile),
+                        locked=locked_facts(r, member=member, organisation=None, today=today),
+                        partial=True,
+                        strict=False,
+                    ).decision.outcome,
+                )
+                for r in member_rules(today.year)
+            }
         assert {(e.rule.rule_id, e.decision.outcome) for e in rows} == expected
         condolence = next(e for e in rows if e.rule.rule_id == "city_condolence_payment")
         assert condolence.decision.outcome.value == "ineligible"  # no basic coverage in the records

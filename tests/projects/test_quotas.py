@@ -18,8 +18,13 @@ DEF_KEY = "health_checkup:2021:DEF"
 
 
 def book_checkup(member, plan="D"):
-    return application_submit(user=member.user, rule_id="health_checkup", policy_year=2021,
-                              facts={"plan": plan, "checkup_date": "2021-02-20"}, member=member)
+    return application_submit(
+        user=member.user,
+        rule_id="health_checkup",
+        policy_year=2021,
+        facts={"plan": plan, "checkup_date": "2021-02-20"},
+        member=member,
+    )
 
 
 def members_with_logins(unit, count):
@@ -50,8 +55,9 @@ def test_plans_outside_def_take_no_district_place(tree, member, january_2021):
 
 
 def test_full_pool_refuses_with_a_clear_message_and_saves_nothing(tree, member, january_2021):
-    QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额",
-                             capacity=6000, taken=6000)
+    QuotaPool.objects.create(
+        key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额", capacity=6000, taken=6000
+    )
     with pytest.raises(QuotaFull, match="名额已满（共6000个）"):
         book_checkup(member)
     assert not Application.objects.exists()
@@ -72,8 +78,13 @@ def test_reviewed_applications_cannot_be_cancelled_once_approved(tree, member, s
     from projects.services.submission import application_submit as submit
 
     with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
-        application = submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                             facts={"has_valid_member_card": True}, member=member)
+        application = submit(
+            user=member.user,
+            rule_id="legal_aid",
+            policy_year=2019,
+            facts={"has_valid_member_card": True},
+            member=member,
+        )
     application_transition(user=staff["district"], application=application, action="approve")
     with pytest.raises(TransitionNotAllowed):
         application_transition(user=member.user, application=application, action="cancel")
@@ -82,8 +93,9 @@ def test_reviewed_applications_cannot_be_cancelled_once_approved(tree, member, s
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_bookings_for_the_last_five_places(tree, january_2021):
-    QuotaPool.objects.create(key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额",
-                             capacity=6000, taken=5995)
+    QuotaPool.objects.create(
+        key=DEF_KEY, project="sanatorium", policy_year=2021, label="D、E、F体检计划全区名额", capacity=6000, taken=5995
+    )
     members = members_with_logins(tree["unit"], 50)
     results = run_concurrently(book_checkup, [(m,) for m in members], workers=50)
     succeeded = [r for ok, r in results if ok]

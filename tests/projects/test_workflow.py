@@ -15,12 +15,23 @@ from subsidies.rules.facts import FactsError
 from tests.projects.conftest import without_proofs
 
 S = ApplicationStatus
-PROMOTION = {"level_reached": "technician", "certificate_issued_on": "2018-06-01", "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009"}
+PROMOTION = {
+    "level_reached": "technician",
+    "certificate_issued_on": "2018-06-01",
+    "certificate_issuer": "shanghai_hrss",
+    "certificate_number": "1931000000000009",
+}
 
 
 def submit_promotion(member, **facts):
-    return application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
-                              facts={**PROMOTION, **facts}, member=member, uploads=facts.pop("uploads", ()))
+    return application_submit(
+        user=member.user,
+        rule_id="skill_promotion_award",
+        policy_year=2019,
+        facts={**PROMOTION, **facts},
+        member=member,
+        uploads=facts.pop("uploads", ()),
+    )
 
 
 @pytest.fixture
@@ -42,12 +53,17 @@ class TestSubmit:
         assert application.reference == f"JD2019{application.pk:08d}"
         assert application.review_chain == ["grassroots", "district", "city"]
         assert application.amount == Decimal("1000.00")
-        assert application.decision["split"] == [{"payer": "city_union", "payer_label": "市总工会", "amount": "1000.00"}]
+        assert application.decision["split"] == [
+            {"payer": "city_union", "payer_label": "市总工会", "amount": "1000.00"}
+        ]
         # The application date is the server's date, not the applicant's.
         assert application.facts["application_date"] == "2019-03-20"
         assert application.facts["is_district_member"] is True
         assert list(application.events.values_list("action", "to_status")) == [
-            ("create", S.DRAFT), ("submit", S.SUBMITTED), ("route", S.GRASSROOTS_REVIEW)]
+            ("create", S.DRAFT),
+            ("submit", S.SUBMITTED),
+            ("route", S.GRASSROOTS_REVIEW),
+        ]
         assert Notification.objects.filter(recipient=member.user, application=application).exists()
 
     def test_applicant_cannot_backdate_into_a_window(self, member, no_proofs):
@@ -58,8 +74,15 @@ class TestSubmit:
         assert "第二批受理期：2019年8月15日—2019年9月15日" in excinfo.value.message
         assert not Application.objects.exists()
 
-    @pytest.mark.parametrize("when, ok", [("2019-03-14 23:59 +0800", False), ("2019-03-15 00:00 +0800", True),
-                                          ("2019-04-15 23:59 +0800", True), ("2019-09-16 00:00 +0800", False)])
+    @pytest.mark.parametrize(
+        "when, ok",
+        [
+            ("2019-03-14 23:59 +0800", False),
+            ("2019-03-15 00:00 +0800", True),
+            ("2019-04-15 23:59 +0800", True),
+            ("2019-09-16 00:00 +0800", False),
+        ],
+    )
     def test_window_first_and_last_day_in_shanghai_time(self, member, no_proofs, when, ok):
         with time_machine.travel(when, tick=False):
             if ok:
@@ -82,14 +105,20 @@ class TestSubmit:
 
     def test_a_member_cannot_apply_for_someone_else(self, member, other_member, in_first_skill_batch, no_proofs):
         with pytest.raises(ApplicationError):
-            application_submit(user=other_member.user, rule_id="skill_promotion_award", policy_year=2019,
-                               facts=PROMOTION, member=member)
+            application_submit(
+                user=other_member.user,
+                rule_id="skill_promotion_award",
+                policy_year=2019,
+                facts=PROMOTION,
+                member=member,
+            )
 
     def test_one_award_per_certificate_until_withdrawn_naming_the_earlier_application(self, application, member):
         with pytest.raises(ApplicationError) as refused:
             submit_promotion(member, certificate_number=" 1931000000000009 ")  # spaces do not make it new
-        assert refused.value.message == (f"该职业资格证书已申请或获得过技能晋升奖励。（已有申请：{application.reference}，"
-                                         "待基层工会初审）")
+        assert refused.value.message == (
+            f"该职业资格证书已申请或获得过技能晋升奖励。（已有申请：{application.reference}，待基层工会初审）"
+        )
         application_transition(user=member.user, application=application, action="withdraw")
         assert submit_promotion(member).status == S.GRASSROOTS_REVIEW
 
@@ -99,8 +128,14 @@ class TestSubmit:
         assert not Application.objects.exists()
 
     def test_draft_is_saved_without_eligibility_and_submitted_later(self, member, in_first_skill_batch, no_proofs):
-        draft = application_submit(user=member.user, rule_id="skill_promotion_award", policy_year=2019,
-                                   facts={"level_reached": "technician"}, member=member, draft=True)
+        draft = application_submit(
+            user=member.user,
+            rule_id="skill_promotion_award",
+            policy_year=2019,
+            facts={"level_reached": "technician"},
+            member=member,
+            draft=True,
+        )
         assert draft.status == S.DRAFT
         application_resubmit(user=member.user, application=draft, facts=PROMOTION)
         draft.refresh_from_db()
@@ -121,8 +156,11 @@ class TestTransitionsByRole:
         application.refresh_from_db()
         assert application.status == S.APPROVED and application.decided_at is not None
         levels = list(application.events.filter(action="approve").values_list("level", "actor"))
-        assert levels == [("grassroots", staff["grassroots"].pk), ("district", staff["district"].pk),
-                          ("city", staff["district2"].pk)]
+        assert levels == [
+            ("grassroots", staff["grassroots"].pk),
+            ("district", staff["district"].pk),
+            ("city", staff["district2"].pk),
+        ]
 
     @pytest.mark.parametrize("who", ["other_grassroots", "street", "other_street", "district"])
     def test_only_the_members_own_grassroots_union_reviews_first(self, application, staff, who):
@@ -156,8 +194,9 @@ class TestTransitionsByRole:
         application.refresh_from_db()
         assert application.status == S.RETURNED
         assert Notification.objects.filter(recipient=member.user, body="证书复印件不清晰").exists()
-        application_resubmit(user=member.user, application=application,
-                             facts={**PROMOTION, "level_reached": "senior_technician"})
+        application_resubmit(
+            user=member.user, application=application, facts={**PROMOTION, "level_reached": "senior_technician"}
+        )
         application.refresh_from_db()
         assert (application.status, application.amount) == (S.GRASSROOTS_REVIEW, Decimal("2000.00"))
 
@@ -166,8 +205,7 @@ class TestTransitionsByRole:
         with pytest.raises(TransitionNotAllowed, match="当前状态为“未通过”"):
             act(member.user, application, "withdraw")
 
-    def test_approved_cannot_be_withdrawn_and_is_paid_only_through_a_confirmed_batch(self, application, staff,
-                                                                                        member):
+    def test_approved_cannot_be_withdrawn_and_is_paid_only_through_a_confirmed_batch(self, application, staff, member):
         from payouts.services import payout_batch_confirm, payout_batch_prepare
 
         for user in (staff["grassroots"], staff["district"], staff["district2"]):
@@ -186,7 +224,11 @@ class TestTransitionsByRole:
         act(staff["grassroots"], application, "return", comment="请补充单位盖章")
         event = ApplicationEvent.objects.filter(application=application).last()
         assert (event.action, event.actor, event.comment, event.level) == (
-            "return", staff["grassroots"], "请补充单位盖章", "grassroots")
+            "return",
+            staff["grassroots"],
+            "请补充单位盖章",
+            "grassroots",
+        )
         assert event.created_at is not None
 
 
@@ -194,10 +236,14 @@ class TestRecalculation:
     def test_preview_shows_the_difference_and_accepting_records_it(self, application, staff, monkeypatch):
         from subsidies.rules.data import load_policy_data
 
-        raised = load_policy_data(2019).with_overrides(tables={"skill_promotion_amounts": [
-            {"level": "technician", "label": "技师（国家职业资格二级）", "amount": "1200"},
-            {"level": "senior_technician", "label": "高级技师（国家职业资格一级）", "amount": "2000"},
-        ]})
+        raised = load_policy_data(2019).with_overrides(
+            tables={
+                "skill_promotion_amounts": [
+                    {"level": "technician", "label": "技师（国家职业资格二级）", "amount": "1200"},
+                    {"level": "senior_technician", "label": "高级技师（国家职业资格一级）", "amount": "2000"},
+                ]
+            }
+        )
         monkeypatch.setattr("subsidies.selectors.policy_data", lambda year: raised)
         preview = application_recalculation_preview(application=application)
         assert preview.changes["amount"] == ("1000.00", "1200.00")

@@ -19,8 +19,14 @@ AMOUNTS = [
     {"level": "technician", "label": "技师（国家职业资格二级）", "amount": "1200"},
     {"level": "senior_technician", "label": "高级技师（国家职业资格一级）", "amount": "2000"},
 ]
-FACTS = {"is_district_member": True, "level_reached": "technician", "certificate_issued_on": "2018-01-01",
-         "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009", "application_date": "2019-03-20"}
+FACTS = {
+    "is_district_member": True,
+    "level_reached": "technician",
+    "certificate_issued_on": "2018-01-01",
+    "certificate_issuer": "shanghai_hrss",
+    "certificate_number": "1931000000000009",
+    "application_date": "2019-03-20",
+}
 
 
 @pytest.fixture
@@ -35,29 +41,52 @@ def street_user():
 
 def test_an_edited_table_is_what_new_decisions_use(district_user):
     assert decide(rule_id="skill_promotion_award", year=2019, facts=FACTS).decision.amount == Decimal("1000.00")
-    services.policy_override_set(user=district_user, year=2019, kind="table", name="skill_promotion_amounts",
-                                 value=AMOUNTS, reason="市总工会2019年补充通知")
+    services.policy_override_set(
+        user=district_user,
+        year=2019,
+        kind="table",
+        name="skill_promotion_amounts",
+        value=AMOUNTS,
+        reason="市总工会2019年补充通知",
+    )
     assert decide(rule_id="skill_promotion_award", year=2019, facts=FACTS).decision.amount == Decimal("1200.00")
     # The shipped data file is untouched.
     assert load_policy_data(2019).table("skill_promotion_amounts").get("technician")["amount"] == Decimal("1000.00")
 
 
 def test_the_edit_is_recorded_with_who_why_and_the_old_value(district_user):
-    services.policy_override_set(user=district_user, year=2019, kind="param", name="patent_award_amount",
-                                 value="2500", reason="区总工会第3次常委会")
-    services.policy_override_set(user=district_user, year=2019, kind="param", name="patent_award_amount",
-                                 value="2600", reason="更正")
+    services.policy_override_set(
+        user=district_user,
+        year=2019,
+        kind="param",
+        name="patent_award_amount",
+        value="2500",
+        reason="区总工会第3次常委会",
+    )
+    services.policy_override_set(
+        user=district_user, year=2019, kind="param", name="patent_award_amount", value="2600", reason="更正"
+    )
     history = PolicyOverride.objects.get(name="patent_award_amount").history.order_by("history_date")
     assert [(h.value, h.reason, h.history_user_id) for h in history] == [
-        ("2500", "区总工会第3次常委会", district_user.pk), ("2600", "更正", district_user.pk)]
+        ("2500", "区总工会第3次常委会", district_user.pk),
+        ("2600", "更正", district_user.pk),
+    ]
     assert policy_data(2019).value("patent_award_amount") == Decimal("2600.00")
 
 
-@pytest.mark.parametrize("value, message", [
-    ("abc", "无法解析为 money"),
-    ([{"level": "technician", "label": "技师", "amount": "1000"}, {"level": "technician", "label": "x", "amount": "1"}],
-     "键 technician 重复"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("abc", "无法解析为 money"),
+        (
+            [
+                {"level": "technician", "label": "技师", "amount": "1000"},
+                {"level": "technician", "label": "x", "amount": "1"},
+            ],
+            "键 technician 重复",
+        ),
+    ],
+)
 def test_invalid_values_are_refused_with_the_reason_and_nothing_saved(district_user, value, message):
     kind, name = ("param", "patent_award_amount") if isinstance(value, str) else ("table", "skill_promotion_amounts")
     with pytest.raises(ValidationError) as excinfo:
@@ -68,19 +97,22 @@ def test_invalid_values_are_refused_with_the_reason_and_nothing_saved(district_u
 
 def test_a_reason_is_required(district_user):
     with pytest.raises(ValidationError, match="修改依据"):
-        services.policy_override_set(user=district_user, year=2019, kind="param", name="patent_award_amount",
-                                     value="2500", reason=" ")
+        services.policy_override_set(
+            user=district_user, year=2019, kind="param", name="patent_award_amount", value="2500", reason=" "
+        )
 
 
 def test_only_district_staff_may_edit(street_user):
     with pytest.raises(PermissionDenied):
-        services.policy_override_set(user=street_user, year=2019, kind="param", name="patent_award_amount",
-                                     value="2500", reason="x")
+        services.policy_override_set(
+            user=street_user, year=2019, kind="param", name="patent_award_amount", value="2500", reason="x"
+        )
 
 
 def test_clearing_goes_back_to_the_shipped_value(district_user):
-    override = services.policy_override_set(user=district_user, year=2019, kind="param", name="patent_award_amount",
-                                            value="2500", reason="试行")
+    override = services.policy_override_set(
+        user=district_user, year=2019, kind="param", name="patent_award_amount", value="2500", reason="试行"
+    )
     services.policy_override_clear(user=district_user, override=override)
     assert policy_data(2019).value("patent_award_amount") == Decimal("2000.00")
 
@@ -99,8 +131,13 @@ class TestAdminPages:
     def test_table_edit_through_the_formset(self, client, district_user):
         client.force_login(district_user)
         url = reverse("admin:subsidies_policy_edit", args=[2019, "table", "skill_promotion_amounts"])
-        data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "2", "form-MIN_NUM_FORMS": "0",
-                "form-MAX_NUM_FORMS": "1000", "reason": "市总补充通知"}
+        data = {
+            "form-TOTAL_FORMS": "3",
+            "form-INITIAL_FORMS": "2",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "reason": "市总补充通知",
+        }
         for i, row in enumerate(AMOUNTS):
             data.update({f"form-{i}-{k}": v for k, v in row.items()})
         response = client.post(url, data)

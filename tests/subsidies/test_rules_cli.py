@@ -14,8 +14,14 @@ from jiading_union import safejson
 from subsidies.rules import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = {"is_district_member": True, "level_reached": "senior_technician", "certificate_issued_on": "2018-01-01",
-        "certificate_issuer": "shanghai_hrss", "certificate_number": "1931000000000009", "application_date": "2019-08-15"}
+GOOD = {
+    "is_district_member": True,
+    "level_reached": "senior_technician",
+    "certificate_issued_on": "2018-01-01",
+    "certificate_issuer": "shanghai_hrss",
+    "certificate_number": "1931000000000009",
+    "application_date": "2019-08-15",
+}
 
 
 def run(*args) -> str:
@@ -27,7 +33,8 @@ def run(*args) -> str:
 def test_list_json_has_every_rule_with_its_facts_schema():
     listed = json.loads(run("list", "--json"))
     assert {(r["rule_id"], r["policy_year"]) for r in listed} == {
-        (r.rule_id, r.policy_year) for r in registry.all_rules()}
+        (r.rule_id, r.policy_year) for r in registry.all_rules()
+    }
     promotion = next(r for r in listed if r["rule_id"] == "skill_promotion_award" and r["policy_year"] == 2019)
     assert promotion["title"] == "技能晋升职工奖励"
     facts = {f["name"]: f for f in promotion["facts"]}
@@ -37,8 +44,9 @@ def test_list_json_has_every_rule_with_its_facts_schema():
 
 @pytest.mark.django_db
 def test_evaluate_prints_the_decision_as_json_with_string_amounts_and_iso_dates():
-    decision = json.loads(run("evaluate", "skill_promotion_award", "--year", "2019", "--facts", json.dumps(GOOD),
-                              "--json"))
+    decision = json.loads(
+        run("evaluate", "skill_promotion_award", "--year", "2019", "--facts", json.dumps(GOOD), "--json")
+    )
     assert decision["eligible"] is True
     assert decision["amount"] == "2000.00"
     assert decision["split"] == [{"payer": "city_union", "payer_label": "市总工会", "amount": "2000.00"}]
@@ -73,9 +81,22 @@ def test_unknown_rule_or_year_exits_2():
 def test_a_real_process_exits_2_without_a_traceback():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiading_union.settings.test"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "rules", "evaluate", "skill_promotion_award", "--year", "2019",
-         "--facts", '{"application_date": "someday"}'],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "manage.py",
+            "rules",
+            "evaluate",
+            "skill_promotion_award",
+            "--year",
+            "2019",
+            "--facts",
+            '{"application_date": "someday"}',
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -93,20 +114,37 @@ def test_docs_are_current():
 def test_facts_nested_20000_deep_exit_2_with_one_line_and_no_traceback():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiading_union.settings.test"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "rules", "evaluate", "legal_aid", "--year", "2019",
-         "--facts", "[" * 20_000 + "]" * 20_000],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "manage.py",
+            "rules",
+            "evaluate",
+            "legal_aid",
+            "--year",
+            "2019",
+            "--facts",
+            "[" * 20_000 + "]" * 20_000,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"CommandError: --facts 有误：{safejson.TOO_DEEP.format(limit=safejson.MAX_DEPTH)}"]
+        f"CommandError: --facts 有误：{safejson.TOO_DEEP.format(limit=safejson.MAX_DEPTH)}"
+    ]
 
 
-@pytest.mark.parametrize("facts, message", [
-    ('{"application_date": "' + "x" * safejson.MAX_BYTES + '"}', safejson.TOO_LARGE.format(limit="1,048,576")),
-    ('{"application_date": ', safejson.INVALID.format(line=1, column=22)),
-    ('{"n": ' + "9" * 5000 + "}", safejson.UNPARSABLE),
-])
+@pytest.mark.parametrize(
+    "facts, message",
+    [
+        ('{"application_date": "' + "x" * safejson.MAX_BYTES + '"}', safejson.TOO_LARGE.format(limit="1,048,576")),
+        ('{"application_date": ', safejson.INVALID.format(line=1, column=22)),
+        ('{"n": ' + "9" * 5000 + "}", safejson.UNPARSABLE),
+    ],
+)
 def test_oversized_or_broken_facts_exit_2_with_a_chinese_message(facts, message):
     with pytest.raises(CommandError) as excinfo:
         run("evaluate", "legal_aid", "--year", "2019", "--facts", facts)
@@ -121,8 +159,23 @@ def test_evaluate_on_a_database_never_migrated_says_so_in_one_line(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    result = subprocess.run([sys.executable, "manage.py", "rules", "evaluate", "legal_aid", "--year", "2019",
-                             "--facts", '{"application_date": "2019-06-01"}'], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "rules",
+            "evaluate",
+            "legal_aid",
+            "--year",
+            "2019",
+            "--facts",
+            '{"application_date": "2019-06-01"}',
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "数据库尚未初始化" in result.stderr and "Traceback" not in result.stderr

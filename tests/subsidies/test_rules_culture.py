@@ -6,15 +6,20 @@ from subsidies.rules import registry
 from subsidies.rules.core import Outcome, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
-WORKER = dict(unit_in_district=True, unit_type="enterprise", unit_union_established=True, in_service=True,
-              channel="hotline")
-LECTURE = dict(unit_in_district=True, unit_type="institution", unit_union_established=True,
-               course_form_completed=True)
+WORKER = dict(
+    unit_in_district=True, unit_type="enterprise", unit_union_established=True, in_service=True, channel="hotline"
+)
+LECTURE = dict(unit_in_district=True, unit_type="institution", unit_union_established=True, course_form_completed=True)
 CARAVAN_UNIT = dict(host_kind="unit", host_in_district=True, unit_type="enterprise", unit_union_established=True)
 CARAVAN_PARK = dict(host_kind="park", host_in_district=True, has_unionised_units=True)
 PERSON = dict(booker="individual", booking_date="2019-05-10", birth_date="1990-01-01")
-ORGANISATION = dict(booker="organisation", booking_date="2019-05-10", organisation_kind="union", form_completed=True,
-                    organisation_bookings_this_year=0)
+ORGANISATION = dict(
+    booker="organisation",
+    booking_date="2019-05-10",
+    organisation_kind="union",
+    form_completed=True,
+    organisation_bookings_this_year=0,
+)
 BOOKINGS = ["culture_class_booking", "ticket_booking"]
 
 
@@ -25,9 +30,14 @@ class TestCounsellingAppointment:
         assert_eligible(decision, "0.00")
         assert decision.split == ()
 
-    @pytest.mark.parametrize("fact, code", [("unit_in_district", "unit.in_district"),
-                                            ("unit_union_established", "unit.union"),
-                                            ("in_service", "in_service")])
+    @pytest.mark.parametrize(
+        "fact, code",
+        [
+            ("unit_in_district", "unit.in_district"),
+            ("unit_union_established", "unit.union"),
+            ("in_service", "in_service"),
+        ],
+    )
     def test_each_part_of_the_target_group(self, fact, code):
         assert_ineligible(decide("counselling_appointment", 2019, WORKER, **{fact: False}), code)
 
@@ -67,8 +77,9 @@ class TestCounsellingLecture:
         assert_ineligible(decide("counselling_lecture", 2019, LECTURE, course_form_completed=False), "lecture.form")
 
     def test_applying_around_the_upper_union_refused(self):
-        assert_ineligible(decide("counselling_lecture", 2019, LECTURE, applied_to_upper_union=False),
-                          "lecture.upper_union")
+        assert_ineligible(
+            decide("counselling_lecture", 2019, LECTURE, applied_to_upper_union=False), "lecture.upper_union"
+        )
         assert_eligible(decide("counselling_lecture", 2019, LECTURE, applied_to_upper_union=True))
 
     def test_unit_without_a_union_cannot_apply(self):
@@ -94,8 +105,9 @@ class TestCaravan:
         assert_ineligible(decide("caravan_visit", 2019, CARAVAN_UNIT, unit_union_established=False), "unit.union")
 
     def test_interpretation_park_or_building_needs_unionised_units(self):
-        assert_ineligible(decide("caravan_visit", 2019, CARAVAN_PARK, has_unionised_units=False),
-                          "host.unionised_units")
+        assert_ineligible(
+            decide("caravan_visit", 2019, CARAVAN_PARK, has_unionised_units=False), "host.unionised_units"
+        )
         assert decide("caravan_visit", 2019, dict(CARAVAN_PARK, has_unionised_units=None)).outcome is Outcome.INCOMPLETE
 
     def test_interpretation_government_unit_not_a_qishiye_unit(self):
@@ -118,11 +130,14 @@ class TestBookings:
         assert dict(decision.details)["channel"] == "嘉定工会公众微信号"
         assert decision.route is None
 
-    @pytest.mark.parametrize("birth, ok", [
-        ("2003-05-11", False),  # 15 on the booking date (16th birthday tomorrow)
-        ("2003-05-10", True),  # 16th birthday on the booking date
-        ("1930-01-01", True),  # no upper limit
-    ])
+    @pytest.mark.parametrize(
+        "birth, ok",
+        [
+            ("2003-05-11", False),  # 15 on the booking date (16th birthday tomorrow)
+            ("2003-05-10", True),  # 16th birthday on the booking date
+            ("1930-01-01", True),  # no upper limit
+        ],
+    )
     def test_interpretation_working_age_from_16_no_upper_limit(self, rule_id, birth, ok):
         decision = decide(rule_id, 2019, PERSON, birth_date=birth)
         assert decision.eligible is ok
@@ -134,10 +149,12 @@ class TestBookings:
         decision = decide(rule_id, 2019, ORGANISATION)
         assert_eligible(decision, "0.00")
         assert decision.route is Route.UNIT
-        assert_ineligible(decide(rule_id, 2019, ORGANISATION, organisation_bookings_this_year=1),
-                          "organisation.yearly_limit")
-        assert_ineligible(decide(rule_id, 2019, ORGANISATION, organisation_bookings_this_year=2),
-                          "organisation.yearly_limit")
+        assert_ineligible(
+            decide(rule_id, 2019, ORGANISATION, organisation_bookings_this_year=1), "organisation.yearly_limit"
+        )
+        assert_ineligible(
+            decide(rule_id, 2019, ORGANISATION, organisation_bookings_this_year=2), "organisation.yearly_limit"
+        )
 
     def test_interpretation_yearly_limit_counts_the_calendar_year_of_the_booking(self, rule_id):
         decision = decide(rule_id, 2019, ORGANISATION, booking_date="2020-01-01", organisation_bookings_this_year=1)

@@ -11,8 +11,11 @@ from subsidies.rules.vocabulary import FLEXIBLE_INDUSTRIES
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
 COVERAGE = dict(
-    birth_date="1980-05-10", flexible_industry="food_delivery", has_city_medical_insurance=False,
-    voluntary_member_paying_dues=True, already_enrolled_in_period=False,
+    birth_date="1980-05-10",
+    flexible_industry="food_delivery",
+    has_city_medical_insurance=False,
+    voluntary_member_paying_dues=True,
+    already_enrolled_in_period=False,
 )
 FULL_DUES = dict(COVERAGE, paid_full_dues_in_one_go=True, uploaded_on="2019-05-20")
 OTHER = dict(COVERAGE, paid_full_dues_in_one_go=False, application_date="2019-05-20")
@@ -22,15 +25,38 @@ HOSPITAL = dict(BENEFIT, benefit="hospital_days", event_date="2020-03-02", hospi
 ACCIDENT = dict(BENEFIT, accident_date="2020-01-10", outcome_date="2020-03-01", claim_date="2020-05-01")
 
 CARE = dict(
-    birth_date="1985-03-01", flexible_industry="construction_casual", joined_union_voluntarily=True,
-    paid_full_dues_in_one_go=True, application_date="2021-04-01",
+    birth_date="1985-03-01",
+    flexible_industry="construction_casual",
+    joined_union_voluntarily=True,
+    paid_full_dues_in_one_go=True,
+    application_date="2021-04-01",
 )
 
-LIST_2019 = {"express_logistics", "food_delivery", "real_estate_agency", "care_worker", "freight_driver",
-             "security_cleaning", "mall_information", "domestic_service"}
-LIST_2021 = {"express_logistics", "food_delivery", "real_estate_agency", "care_worker", "freight_driver",
-             "property_security", "mall_information", "domestic_service", "construction_casual", "farm_casual",
-             "cleaning_sanitation", "street_employee", "platform_gig"}
+LIST_2019 = {
+    "express_logistics",
+    "food_delivery",
+    "real_estate_agency",
+    "care_worker",
+    "freight_driver",
+    "security_cleaning",
+    "mall_information",
+    "domestic_service",
+}
+LIST_2021 = {
+    "express_logistics",
+    "food_delivery",
+    "real_estate_agency",
+    "care_worker",
+    "freight_driver",
+    "property_security",
+    "mall_information",
+    "domestic_service",
+    "construction_casual",
+    "farm_casual",
+    "cleaning_sanitation",
+    "street_employee",
+    "platform_gig",
+}
 
 
 def coverage(base, **overrides):
@@ -64,8 +90,10 @@ class TestCoverageFee:
         assert decision.share(Payer.PERSONAL) == Decimal("40.00")
         assert decision.share(Payer.UNIT) == Decimal("0.00") and len(decision.split) == 2
 
-    @pytest.mark.parametrize("top_up, unit, personal", [("10", "10.00", "30.00"), ("15.5", "15.50", "24.50"),
-                                                        ("40", "40.00", "0.00"), ("0", "0.00", "40.00")])
+    @pytest.mark.parametrize(
+        "top_up, unit, personal",
+        [("10", "10.00", "30.00"), ("15.5", "15.50", "24.50"), ("40", "40.00", "0.00"), ("0", "0.00", "40.00")],
+    )
     def test_street_or_employer_top_up_comes_off_the_personal_half(self, top_up, unit, personal):
         decision = coverage(OTHER, top_up=top_up)
         assert_eligible(decision, "80.00")
@@ -92,12 +120,15 @@ class TestCoverageFee:
 
 
 class TestCoverageStart:
-    @pytest.mark.parametrize("uploaded, start", [
-        ("2019-05-01", date(2019, 6, 1)),
-        ("2019-05-20", date(2019, 6, 1)),
-        ("2019-05-31", date(2019, 6, 1)),
-        ("2019-12-31", date(2020, 1, 1)),
-    ])
+    @pytest.mark.parametrize(
+        "uploaded, start",
+        [
+            ("2019-05-01", date(2019, 6, 1)),
+            ("2019-05-20", date(2019, 6, 1)),
+            ("2019-05-31", date(2019, 6, 1)),
+            ("2019-12-31", date(2020, 1, 1)),
+        ],
+    )
     def test_full_dues_route_starts_on_the_first_of_the_month_after_upload(self, uploaded, start):
         """Interpretation (lead): “上传…日期的次日1日” means 次月1日, whatever the day of upload (even the 25th+)."""
         decision = coverage(FULL_DUES, uploaded_on=uploaded)
@@ -106,17 +137,20 @@ class TestCoverageStart:
     def test_full_dues_upload_on_the_25th_is_still_next_month(self):
         assert coverage(FULL_DUES, uploaded_on="2019-05-25").date("coverage_start") == date(2019, 6, 1)
 
-    @pytest.mark.parametrize("applied, start", [
-        ("2019-05-01", date(2019, 6, 1)),
-        ("2019-05-24", date(2019, 6, 1)),  # before the 25th: next month
-        ("2019-05-25", date(2019, 7, 1)),  # the 25th: the month after next (“25日及之后”)
-        ("2019-05-26", date(2019, 7, 1)),
-        ("2019-05-31", date(2019, 7, 1)),
-        ("2019-11-25", date(2020, 1, 1)),
-        ("2019-12-24", date(2020, 1, 1)),  # December rollover
-        ("2019-12-25", date(2020, 2, 1)),
-        ("2019-12-31", date(2020, 2, 1)),
-    ])
+    @pytest.mark.parametrize(
+        "applied, start",
+        [
+            ("2019-05-01", date(2019, 6, 1)),
+            ("2019-05-24", date(2019, 6, 1)),  # before the 25th: next month
+            ("2019-05-25", date(2019, 7, 1)),  # the 25th: the month after next (“25日及之后”)
+            ("2019-05-26", date(2019, 7, 1)),
+            ("2019-05-31", date(2019, 7, 1)),
+            ("2019-11-25", date(2020, 1, 1)),
+            ("2019-12-24", date(2020, 1, 1)),  # December rollover
+            ("2019-12-25", date(2020, 2, 1)),
+            ("2019-12-31", date(2020, 2, 1)),
+        ],
+    )
     def test_other_route_cut_off_on_the_25th(self, applied, start):
         decision = coverage(OTHER, application_date=applied)
         assert_eligible(decision)
@@ -127,11 +161,14 @@ class TestCoverageStart:
         assert decision.outcome is Outcome.INCOMPLETE and "coverage.start" in codes(decision, None)
         assert decision.date("coverage_start") is None
 
-    @pytest.mark.parametrize("base, start, end", [
-        (FULL_DUES, date(2019, 6, 1), date(2020, 5, 31)),
-        (dict(OTHER, application_date="2019-12-26"), date(2020, 2, 1), date(2021, 1, 31)),
-        (dict(OTHER, application_date="2019-01-10"), date(2019, 2, 1), date(2020, 1, 31)),
-    ])
+    @pytest.mark.parametrize(
+        "base, start, end",
+        [
+            (FULL_DUES, date(2019, 6, 1), date(2020, 5, 31)),
+            (dict(OTHER, application_date="2019-12-26"), date(2020, 2, 1), date(2021, 1, 31)),
+            (dict(OTHER, application_date="2019-01-10"), date(2019, 2, 1), date(2020, 1, 31)),
+        ],
+    )
     def test_coverage_lasts_one_year(self, base, start, end):
         """Interpretation: 保障期一年 ends the day before the anniversary of the start."""
         decision = coverage(base)
@@ -161,11 +198,14 @@ class TestCoverageConditions:
         assert accepted == LIST_2019 | {"property_security", "cleaning_sanitation"}
         assert accepted <= set(FLEXIBLE_INDUSTRIES)
 
-    @pytest.mark.parametrize("birth, ok", [
-        ("1959-05-21", True),  # 59 on 2019-05-20, turns 60 the next day
-        ("1959-05-20", False),  # 60th birthday on the application day: no longer “未滿60周岁”
-        ("1959-05-19", False),
-    ])
+    @pytest.mark.parametrize(
+        "birth, ok",
+        [
+            ("1959-05-21", True),  # 59 on 2019-05-20, turns 60 the next day
+            ("1959-05-20", False),  # 60th birthday on the application day: no longer “未滿60周岁”
+            ("1959-05-19", False),
+        ],
+    )
     def test_under_60_on_the_application_date(self, birth, ok):
         decision = coverage(OTHER, birth_date=birth)
         assert decision.eligible is ok
@@ -190,8 +230,10 @@ class TestCoverageConditions:
 
     def test_profile_only_is_incomplete(self):
         rule = registry.get("flexible_worker_coverage", 2019)
-        decision = rule.evaluate({"birth_date": "1980-01-01", "flexible_industry": "food_delivery",
-                                  "has_city_medical_insurance": False}, partial=True)
+        decision = rule.evaluate(
+            {"birth_date": "1980-01-01", "flexible_industry": "food_delivery", "has_city_medical_insurance": False},
+            partial=True,
+        )
         assert decision.outcome is Outcome.INCOMPLETE
 
     def test_claim_deadlines_are_listed(self):
@@ -214,15 +256,18 @@ class TestCoverageConditions:
 
 
 class TestBenefitAmounts:
-    @pytest.mark.parametrize("days, amount", [(1, "60.00"), (10, "600.00"), (180, "10800.00"), (181, "10800.00"),
-                                              (366, "10800.00")])
+    @pytest.mark.parametrize(
+        "days, amount", [(1, "60.00"), (10, "600.00"), (180, "10800.00"), (181, "10800.00"), (366, "10800.00")]
+    )
     def test_hospital_60_a_day_at_most_10800(self, days, amount):
         decision = benefit(HOSPITAL, hospital_days=days)
         assert_eligible(decision, amount)
         assert decision.split[0].payer is Payer.CITY_MUTUAL_AID
 
-    @pytest.mark.parametrize("paid, days, amount", [("10500", 10, "300.00"), ("10740", 1, "60.00"),
-                                                    ("0", 10, "600.00"), ("10799.50", 3, "0.50")])
+    @pytest.mark.parametrize(
+        "paid, days, amount",
+        [("10500", 10, "300.00"), ("10740", 1, "60.00"), ("0", 10, "600.00"), ("10799.50", 3, "0.50")],
+    )
     def test_hospital_cap_is_per_coverage_period(self, paid, days, amount):
         """Interpretation: earlier hospital payouts in the same period reduce what is left of 10,800."""
         assert_eligible(benefit(HOSPITAL, hospital_paid_in_period=paid, hospital_days=days), amount)
@@ -243,16 +288,20 @@ class TestBenefitAmounts:
         assert "illness" not in " ".join(registry.get("flexible_worker_benefit", 2019).schema.names)
 
     def test_illness_death_10000(self):
-        assert_eligible(benefit(BENEFIT, benefit="illness_death", event_date="2020-06-30",
-                                claim_date="2020-12-30"), "10000.00")
+        assert_eligible(
+            benefit(BENEFIT, benefit="illness_death", event_date="2020-06-30", claim_date="2020-12-30"), "10000.00"
+        )
 
-    @pytest.mark.parametrize("kind, assessed, amount", [
-        ("accident_disability", "12000", "12000.00"),
-        ("accident_disability", "15000", "15000.00"),
-        ("accident_disability", "20000", "15000.00"),
-        ("accident_total_disability", "45000.50", "45000.50"),
-        ("accident_total_disability", "80000", "60000.00"),
-    ])
+    @pytest.mark.parametrize(
+        "kind, assessed, amount",
+        [
+            ("accident_disability", "12000", "12000.00"),
+            ("accident_disability", "15000", "15000.00"),
+            ("accident_disability", "20000", "15000.00"),
+            ("accident_total_disability", "45000.50", "45000.50"),
+            ("accident_total_disability", "80000", "60000.00"),
+        ],
+    )
     def test_disability_pays_the_assessed_amount_up_to_the_cap(self, kind, assessed, amount):
         """Interpretation: the assessed amount is paid, capped at 15,000 (partial) / 60,000 (total)."""
         assert_eligible(benefit(ACCIDENT, benefit=kind, assessed_amount=assessed), amount)
@@ -268,8 +317,9 @@ class TestBenefitAmounts:
 
     def test_accident_death_refused_after_a_disability_payout(self):
         """Interpretation: the document sets no amount for a death after a disability payout: refused."""
-        assert_ineligible(benefit(ACCIDENT, benefit="accident_death", disability_paid_before=True),
-                          "accident.no_disability_paid")
+        assert_ineligible(
+            benefit(ACCIDENT, benefit="accident_death", disability_paid_before=True), "accident.no_disability_paid"
+        )
 
     def test_accident_death_unknown_prior_payout_is_incomplete(self):
         assert benefit(ACCIDENT, benefit="accident_death").outcome is Outcome.INCOMPLETE
@@ -277,23 +327,33 @@ class TestBenefitAmounts:
 
 class TestBenefitConditions:
     @pytest.mark.parametrize("kind", ["accident_disability", "accident_total_disability", "accident_death"])
-    @pytest.mark.parametrize("outcome_date, ok", [
-        ("2020-01-10", True),  # same day (day 0)
-        ("2020-07-08", True),  # day 180: the last day
-        ("2020-07-09", False),  # day 181
-        ("2020-01-09", False),  # before the accident
-    ])
+    @pytest.mark.parametrize(
+        "outcome_date, ok",
+        [
+            ("2020-01-10", True),  # same day (day 0)
+            ("2020-07-08", True),  # day 180: the last day
+            ("2020-07-09", False),  # day 181
+            ("2020-01-09", False),  # before the accident
+        ],
+    )
     def test_disability_or_death_within_180_days_of_the_accident(self, kind, outcome_date, ok):
         """Interpretation: the accident day is day 0, day 180 is the last day."""
-        facts = dict(ACCIDENT, benefit=kind, outcome_date=outcome_date, assessed_amount="1000",
-                     disability_paid_before=False, claim_date="2020-07-08")
+        facts = dict(
+            ACCIDENT,
+            benefit=kind,
+            outcome_date=outcome_date,
+            assessed_amount="1000",
+            disability_paid_before=False,
+            claim_date="2020-07-08",
+        )
         decision = benefit(facts)
         assert decision.eligible is ok
         if not ok:
             assert "accident.within_180_days" in codes(decision)
 
-    @pytest.mark.parametrize("event, ok", [("2019-06-30", False), ("2019-07-01", True), ("2020-06-30", True),
-                                           ("2020-07-01", False)])
+    @pytest.mark.parametrize(
+        "event, ok", [("2019-06-30", False), ("2019-07-01", True), ("2020-06-30", True), ("2020-07-01", False)]
+    )
     def test_event_must_fall_within_coverage(self, event, ok):
         """Interpretation: both the start and the end day are covered."""
         decision = benefit(HOSPITAL, event_date=event)
@@ -303,8 +363,13 @@ class TestBenefitConditions:
 
     @pytest.mark.parametrize("accident, ok", [("2019-06-30", False), ("2019-07-01", True), ("2020-06-30", True)])
     def test_accident_must_happen_within_coverage(self, accident, ok):
-        facts = dict(ACCIDENT, benefit="accident_death", accident_date=accident, outcome_date=accident,
-                     disability_paid_before=False)
+        facts = dict(
+            ACCIDENT,
+            benefit="accident_death",
+            accident_date=accident,
+            outcome_date=accident,
+            disability_paid_before=False,
+        )
         assert benefit(facts).eligible is ok
 
     def test_coverage_end_before_start_refused(self):
@@ -314,14 +379,17 @@ class TestBenefitConditions:
 class TestClaimDeadlines:
     """给付申请提交截止时间（逾期不予受理）: the last day is accepted, the next day refused."""
 
-    @pytest.mark.parametrize("facts, last_day", [
-        (HOSPITAL, date(2022, 6, 30)),  # 保障期满之日起两年内
-        (dict(BENEFIT, benefit="special_serious_illness", event_date="2019-09-01"), date(2022, 6, 30)),
-        (dict(ACCIDENT, benefit="accident_death", disability_paid_before=False), date(2022, 6, 30)),
-        (dict(BENEFIT, benefit="illness_death", event_date="2020-06-01"), date(2020, 12, 30)),  # 6个月内
-        (dict(ACCIDENT, benefit="accident_disability", assessed_amount="5000"), date(2020, 7, 8)),  # 180天内
-        (dict(ACCIDENT, benefit="accident_total_disability", assessed_amount="5000"), date(2020, 7, 8)),
-    ])
+    @pytest.mark.parametrize(
+        "facts, last_day",
+        [
+            (HOSPITAL, date(2022, 6, 30)),  # 保障期满之日起两年内
+            (dict(BENEFIT, benefit="special_serious_illness", event_date="2019-09-01"), date(2022, 6, 30)),
+            (dict(ACCIDENT, benefit="accident_death", disability_paid_before=False), date(2022, 6, 30)),
+            (dict(BENEFIT, benefit="illness_death", event_date="2020-06-01"), date(2020, 12, 30)),  # 6个月内
+            (dict(ACCIDENT, benefit="accident_disability", assessed_amount="5000"), date(2020, 7, 8)),  # 180天内
+            (dict(ACCIDENT, benefit="accident_total_disability", assessed_amount="5000"), date(2020, 7, 8)),
+        ],
+    )
     def test_last_day_accepted_next_day_refused(self, facts, last_day):
         on_time = benefit(facts, claim_date=last_day.isoformat())
         assert_eligible(on_time)
@@ -410,5 +478,7 @@ class TestCare2021:
 
     def test_every_reason_cites_the_2021_project(self):
         decision = care(distribution_form="goods")
-        assert all(r.clause.document == "2021" and r.clause.section.startswith("「灵活就业人员“五送”关爱」")
-                   for r in decision.reasons)
+        assert all(
+            r.clause.document == "2021" and r.clause.section.startswith("「灵活就业人员“五送”关爱」")
+            for r in decision.reasons
+        )

@@ -7,8 +7,14 @@ from subsidies.rules.core import Outcome
 from subsidies.rules.data import load_policy_data
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
-OUTING = dict(visits_so_far=2000, visits_in_trip=45, organised_as="spring_autumn_outing", same_day_return=True,
-              entrusted_to_travel_agency=True, agency_agreement_signed=True)
+OUTING = dict(
+    visits_so_far=2000,
+    visits_in_trip=45,
+    organised_as="spring_autumn_outing",
+    same_day_return=True,
+    entrusted_to_travel_agency=True,
+    agency_agreement_signed=True,
+)
 SANATORIUM = dict(visits_so_far=2000, visits_in_trip=30, organised_as="sanatorium")
 
 
@@ -20,12 +26,15 @@ def test_outing_is_eligible_with_no_amount_and_tallies():
     assert details == {"running_total": "2045", "target": "10000", "target_met": "no", "visits_to_target": "7956"}
 
 
-@pytest.mark.parametrize("so_far, trip, total, met, to_go", [
-    (9999, 1, 10000, "no", "1"),  # 10000 is not “超过10000”
-    (9999, 2, 10001, "yes", "0"),
-    (10000, 1, 10001, "yes", "0"),
-    (0, 1, 1, "no", "10000"),
-])
+@pytest.mark.parametrize(
+    "so_far, trip, total, met, to_go",
+    [
+        (9999, 1, 10000, "no", "1"),  # 10000 is not “超过10000”
+        (9999, 2, 10001, "yes", "0"),
+        (10000, 1, 10001, "yes", "0"),
+        (0, 1, 1, "no", "10000"),
+    ],
+)
 def test_interpretation_target_is_more_than_10000(so_far, trip, total, met, to_go):
     decision = decide("flower_expo_visit", 2021, OUTING, visits_so_far=so_far, visits_in_trip=trip)
     assert_eligible(decision)  # interpretation: the district target never decides a trip's eligibility
@@ -47,13 +56,20 @@ def test_outing_must_be_a_same_day_return():
 def test_travel_agency_needs_an_entrustment_agreement():
     assert_ineligible(decide("flower_expo_visit", 2021, OUTING, agency_agreement_signed=False), "agency.agreement")
     assert decide("flower_expo_visit", 2021, OUTING, agency_agreement_signed=None).outcome is Outcome.INCOMPLETE
-    assert_eligible(decide("flower_expo_visit", 2021, OUTING, entrusted_to_travel_agency=False,
-                           agency_agreement_signed=None))
+    assert_eligible(
+        decide("flower_expo_visit", 2021, OUTING, entrusted_to_travel_agency=False, agency_agreement_signed=None)
+    )
 
 
 def test_interpretation_outing_conditions_do_not_apply_to_sanatorium_trips():
-    decision = decide("flower_expo_visit", 2021, SANATORIUM, same_day_return=False, entrusted_to_travel_agency=True,
-                      agency_agreement_signed=False)
+    decision = decide(
+        "flower_expo_visit",
+        2021,
+        SANATORIUM,
+        same_day_return=False,
+        entrusted_to_travel_agency=True,
+        agency_agreement_signed=False,
+    )
     assert_eligible(decision)
     note = next(r for r in decision.reasons if r.code == "organised_as")
     assert "疗休养" in note.message and "疗休养" in note.clause.quote
@@ -80,5 +96,7 @@ def test_missing_tally_is_incomplete():
 def test_every_reason_cites_the_flower_expo_project():
     for base in (OUTING, SANATORIUM):
         decision = decide("flower_expo_visit", 2021, base, includes_hardship_families=True)
-        assert all(r.clause.document == "2021" and r.clause.section.startswith("「组织万名职工‘看花博’」")
-                   for r in decision.reasons)
+        assert all(
+            r.clause.document == "2021" and r.clause.section.startswith("「组织万名职工‘看花博’」")
+            for r in decision.reasons
+        )

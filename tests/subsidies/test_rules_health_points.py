@@ -8,10 +8,20 @@ from subsidies.rules.core import Outcome
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
 POINT = dict(
-    in_cluster_area=True, built_on_existing_station=True, has_private_area=True, has_basic_equipment=True,
-    plaque_displayed=True, service_notice_posted=True, cooperation_agreement_signed=True, gp_team_assigned=True,
-    has_manager=True, offers_consultation_services=True, consultation_by_appointment=True,
-    consultation_half_days_per_week=1, patrols_per_month=1, lectures_per_year=6,
+    in_cluster_area=True,
+    built_on_existing_station=True,
+    has_private_area=True,
+    has_basic_equipment=True,
+    plaque_displayed=True,
+    service_notice_posted=True,
+    cooperation_agreement_signed=True,
+    gp_team_assigned=True,
+    has_manager=True,
+    offers_consultation_services=True,
+    consultation_by_appointment=True,
+    consultation_half_days_per_week=1,
+    patrols_per_month=1,
+    lectures_per_year=6,
 )
 EVENT = date(2021, 6, 15)
 
@@ -23,19 +33,22 @@ def test_a_point_meeting_the_standard_is_eligible_with_no_amount():
     assert decision.dates == ()
 
 
-@pytest.mark.parametrize("fact, code", [
-    ("in_cluster_area", "site.cluster_area"),
-    ("built_on_existing_station", "site.existing_station"),
-    ("has_private_area", "site.private_area"),
-    ("has_basic_equipment", "site.equipment"),
-    ("plaque_displayed", "site.plaque"),
-    ("service_notice_posted", "site.service_notice"),
-    ("cooperation_agreement_signed", "staff.agreement"),
-    ("gp_team_assigned", "staff.gp_team"),
-    ("has_manager", "staff.manager"),
-    ("offers_consultation_services", "consultation.services"),
-    ("consultation_by_appointment", "consultation.appointment"),
-])
+@pytest.mark.parametrize(
+    "fact, code",
+    [
+        ("in_cluster_area", "site.cluster_area"),
+        ("built_on_existing_station", "site.existing_station"),
+        ("has_private_area", "site.private_area"),
+        ("has_basic_equipment", "site.equipment"),
+        ("plaque_displayed", "site.plaque"),
+        ("service_notice_posted", "site.service_notice"),
+        ("cooperation_agreement_signed", "staff.agreement"),
+        ("gp_team_assigned", "staff.gp_team"),
+        ("has_manager", "staff.manager"),
+        ("offers_consultation_services", "consultation.services"),
+        ("consultation_by_appointment", "consultation.appointment"),
+    ],
+)
 def test_each_fixed_site_staff_and_consultation_condition(fact, code):
     decision = decide("health_service_point", 2021, POINT, **{fact: False})
     assert_ineligible(decision, code)
@@ -51,12 +64,17 @@ def test_consultations_one_to_two_half_days_a_week(half_days, ok):
 
 
 def test_interpretation_more_than_two_half_days_only_with_approval_and_zero_never():
-    decision = decide("health_service_point", 2021, POINT, consultation_half_days_per_week=3,
-                      consultation_exception_approved=True)
+    decision = decide(
+        "health_service_point", 2021, POINT, consultation_half_days_per_week=3, consultation_exception_approved=True
+    )
     assert_eligible(decision)
     assert "consultation.half_days.exception" in codes(decision, True)
-    assert_ineligible(decide("health_service_point", 2021, POINT, consultation_half_days_per_week=0,
-                             consultation_exception_approved=True), "consultation.half_days")
+    assert_ineligible(
+        decide(
+            "health_service_point", 2021, POINT, consultation_half_days_per_week=0, consultation_exception_approved=True
+        ),
+        "consultation.half_days",
+    )
 
 
 @pytest.mark.parametrize("patrols, ok", [(0, False), (1, True), (2, True)])
@@ -87,8 +105,14 @@ def test_notice_range_for_an_event_is_14_to_7_days_before():
 @pytest.mark.parametrize("kind", ["patrol", "lecture"])
 def test_interpretation_notice_posted_one_to_two_weeks_ahead_inclusive(kind, days_ahead, ok):
     posted = EVENT - timedelta(days=days_ahead)
-    decision = decide("health_service_point", 2021, POINT, event_kind=kind, event_date=EVENT.isoformat(),
-                      notice_posted_on=posted.isoformat())
+    decision = decide(
+        "health_service_point",
+        2021,
+        POINT,
+        event_kind=kind,
+        event_date=EVENT.isoformat(),
+        notice_posted_on=posted.isoformat(),
+    )
     assert decision.eligible is ok
     assert decision.date("notice_from") == EVENT - timedelta(days=14)
     assert decision.date("notice_by") == EVENT - timedelta(days=7)
@@ -119,7 +143,8 @@ def test_partial_profile_is_incomplete():
 
 
 def test_every_reason_cites_the_health_point_project():
-    decision = decide("health_service_point", 2021, POINT, event_date=EVENT.isoformat(),
-                      notice_posted_on="2021-06-05")
-    assert all(r.clause.document == "2021" and r.clause.section.startswith("「建立园区（楼宇、商圈）职工健康服务点」")
-               for r in decision.reasons)
+    decision = decide("health_service_point", 2021, POINT, event_date=EVENT.isoformat(), notice_posted_on="2021-06-05")
+    assert all(
+        r.clause.document == "2021" and r.clause.section.startswith("「建立园区（楼宇、商圈）职工健康服务点」")
+        for r in decision.reasons
+    )

@@ -11,8 +11,13 @@ from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, co
 
 # A worker meeting none of the six conditions (each fact known and false).
 NONE_OF_SIX = dict(
-    application_date="2019-06-01", household_low_income_certified=False, monthly_income="8000",
-    has_valid_member_card=False, employment_type="employee", claim_kind="other", workers_involved=1,
+    application_date="2019-06-01",
+    household_low_income_certified=False,
+    monthly_income="8000",
+    has_valid_member_card=False,
+    employment_type="employee",
+    claim_kind="other",
+    workers_involved=1,
     union_cadre_harmed=False,
 )
 
@@ -56,9 +61,12 @@ class TestLegalAidSixConditions:
     @pytest.mark.parametrize(
         "on, income, ok",
         [
-            ("2019-04-01", "3720.00", True), ("2019-04-01", "3720.01", False),  # 2480 x 1.5
-            ("2019-03-31", "3630.00", True), ("2019-03-31", "3630.01", False),  # 2420 x 1.5
-            ("2021-07-01", "3885.00", True), ("2021-07-01", "3885.01", False),  # 2590 x 1.5
+            ("2019-04-01", "3720.00", True),
+            ("2019-04-01", "3720.01", False),  # 2480 x 1.5
+            ("2019-03-31", "3630.00", True),
+            ("2019-03-31", "3630.01", False),  # 2420 x 1.5
+            ("2021-07-01", "3885.00", True),
+            ("2021-07-01", "3885.01", False),  # 2590 x 1.5
         ],
     )
     def test_income_not_above_one_and_a_half_minimum_wages_on_the_application_date(self, on, income, ok):
@@ -78,8 +86,12 @@ class TestLegalAidSixConditions:
 
     @pytest.mark.parametrize(
         "employment_type, claim_kind, ok",
-        [("migrant_worker", "wages", True), ("migrant_worker", "other", False), ("employee", "wages", False),
-         ("flexible_worker", "work_injury", False)],
+        [
+            ("migrant_worker", "wages", True),
+            ("migrant_worker", "other", False),
+            ("employee", "wages", False),
+            ("flexible_worker", "work_injury", False),
+        ],
     )
     def test_migrant_worker_claiming_wages_or_injury_compensation(self, employment_type, claim_kind, ok):
         assert aid(employment_type=employment_type, claim_kind=claim_kind).eligible is ok
@@ -197,6 +209,7 @@ class TestLegalCheckup:
 
     def test_every_reason_cites_the_2021_project(self):
         decision = checkup(employee_count=60, exception_reason="x", district_places_taken=3)
-        assert all(r.clause.document == "2021" and r.clause.section.startswith("「开展和谐劳动关系‘法律体检’服务」")
-                   for r in decision.reasons)
-
+        assert all(
+            r.clause.document == "2021" and r.clause.section.startswith("「开展和谐劳动关系‘法律体检’服务」")
+            for r in decision.reasons
+        )

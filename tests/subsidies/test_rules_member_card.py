@@ -9,23 +9,55 @@ from subsidies.rules import registry
 from subsidies.rules.core import Outcome, Payer, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
-COVERAGE = dict(plan_class="B", card_made_on="2019-03-01", already_insured_this_year=False,
-                application_date="2019-03-01")
-BENEFIT = dict(plan_class="B", event="critical_illness", event_date="2019-08-01", coverage_start="2019-03-02",
-               coverage_end="2019-12-31", illness_in_plan=True)
-CITY = dict(has_valid_member_card=True, has_basic_coverage=True, coverage_start="2019-03-02",
-            coverage_end="2019-12-31", diagnosis_date="2019-08-01", first_diagnosis=True,
-            hospital_level="city_secondary_tertiary", twelve_illnesses=True, hospitalised=True,
-            already_paid_this_year=False)
-DISTRICT_COMMON = dict(is_district_member=True, diagnosis_date="2019-08-01", twelve_illnesses=True, hospitalised=True,
-                       already_paid_this_year=False)
-SITUATION_ONE = dict(DISTRICT_COMMON, has_valid_member_card=True, in_city_mutual_aid_plan=True, first_diagnosis=False,
-                     hospital_level="other_province_tertiary")
+COVERAGE = dict(
+    plan_class="B", card_made_on="2019-03-01", already_insured_this_year=False, application_date="2019-03-01"
+)
+BENEFIT = dict(
+    plan_class="B",
+    event="critical_illness",
+    event_date="2019-08-01",
+    coverage_start="2019-03-02",
+    coverage_end="2019-12-31",
+    illness_in_plan=True,
+)
+CITY = dict(
+    has_valid_member_card=True,
+    has_basic_coverage=True,
+    coverage_start="2019-03-02",
+    coverage_end="2019-12-31",
+    diagnosis_date="2019-08-01",
+    first_diagnosis=True,
+    hospital_level="city_secondary_tertiary",
+    twelve_illnesses=True,
+    hospitalised=True,
+    already_paid_this_year=False,
+)
+DISTRICT_COMMON = dict(
+    is_district_member=True,
+    diagnosis_date="2019-08-01",
+    twelve_illnesses=True,
+    hospitalised=True,
+    already_paid_this_year=False,
+)
+SITUATION_ONE = dict(
+    DISTRICT_COMMON,
+    has_valid_member_card=True,
+    in_city_mutual_aid_plan=True,
+    first_diagnosis=False,
+    hospital_level="other_province_tertiary",
+)
 SITUATION_TWO = dict(DISTRICT_COMMON, no_card_coverage_objective_reason=True)
 COVERAGE_2021 = dict(has_valid_member_card=True, plan_class="B+", already_has_share=False)
-BENEFIT_2021 = dict(plan_class="B+", event="critical_illness", event_date="2021-08-01", coverage_start="2021-01-01",
-                    coverage_end="2021-12-31", enrolment="unit", illness_in_plan=True,
-                    materials_complete_on="2021-09-01")
+BENEFIT_2021 = dict(
+    plan_class="B+",
+    event="critical_illness",
+    event_date="2021-08-01",
+    coverage_start="2021-01-01",
+    coverage_end="2021-12-31",
+    enrolment="unit",
+    illness_in_plan=True,
+    materials_complete_on="2021-09-01",
+)
 
 
 def reason(decision, code):
@@ -65,33 +97,38 @@ class TestBasicCoverage2019:
         assert decision.date("coverage_start") == date(2019, 1, 2)
 
     def test_card_made_on_30_december_is_one_day_of_coverage_at_the_half_fee(self):
-        decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2019-12-30",
-                          application_date="2019-12-30")
+        decision = decide(
+            "member_basic_coverage", 2019, COVERAGE, card_made_on="2019-12-30", application_date="2019-12-30"
+        )
         assert_eligible(decision, "35.00")
         assert decision.date("coverage_start") == decision.date("coverage_end") == date(2019, 12, 31)
 
     def test_card_made_on_31_december_has_no_coverage_this_year(self):
-        decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2019-12-31",
-                          application_date="2019-12-31")
+        decision = decide(
+            "member_basic_coverage", 2019, COVERAGE, card_made_on="2019-12-31", application_date="2019-12-31"
+        )
         assert_ineligible(decision, "coverage.none_this_year")
         assert "下一年度" in reason(decision, "coverage.none_this_year").message
         assert decision.date("coverage_start") is None
 
     def test_card_made_after_the_policy_year_is_not_a_2019_enrolee(self):
-        assert_ineligible(decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2020-01-01"),
-                          "card.after_year")
+        assert_ineligible(decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2020-01-01"), "card.after_year")
 
     def test_new_card_starts_after_card_made_whatever_the_application_date(self):
-        decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2019-03-01",
-                          application_date="2019-09-01")
+        decision = decide(
+            "member_basic_coverage", 2019, COVERAGE, card_made_on="2019-03-01", application_date="2019-09-01"
+        )
         assert_eligible(decision, "70.00")
         assert decision.date("coverage_start") == date(2019, 3, 2)
 
-    @pytest.mark.parametrize("applied, start, fee", [
-        ("2019-06-29", date(2019, 6, 30), "70.00"),
-        ("2019-06-30", date(2019, 7, 1), "35.00"),
-        ("2019-01-01", date(2019, 1, 2), "70.00"),
-    ])
+    @pytest.mark.parametrize(
+        "applied, start, fee",
+        [
+            ("2019-06-29", date(2019, 6, 30), "70.00"),
+            ("2019-06-30", date(2019, 7, 1), "35.00"),
+            ("2019-01-01", date(2019, 1, 2), "70.00"),
+        ],
+    )
     def test_existing_card_holder_starts_the_day_after_applying(self, applied, start, fee):
         decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2017-05-01", application_date=applied)
         assert_eligible(decision, fee)
@@ -99,22 +136,28 @@ class TestBasicCoverage2019:
         assert "coverage.existing_card" in codes(decision, True)
 
     def test_existing_card_holder_applying_on_31_december_has_no_coverage_this_year(self):
-        assert_ineligible(decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2017-05-01",
-                                 application_date="2019-12-31"), "coverage.none_this_year")
+        assert_ineligible(
+            decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2017-05-01", application_date="2019-12-31"),
+            "coverage.none_this_year",
+        )
 
     def test_existing_card_holder_applying_early_is_not_yet_open_and_starts_1_january(self):
-        decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2017-05-01",
-                          application_date="2018-12-20")
+        decision = decide(
+            "member_basic_coverage", 2019, COVERAGE, card_made_on="2017-05-01", application_date="2018-12-20"
+        )
         assert decision.outcome is Outcome.NOT_YET_OPEN
         assert decision.date("coverage_start") == date(2019, 1, 1)
         assert decision.amount == Decimal("70.00")
 
-    @pytest.mark.parametrize("applied, outcome", [
-        ("2018-12-31", Outcome.NOT_YET_OPEN),
-        ("2019-01-01", Outcome.ELIGIBLE),
-        ("2019-12-31", Outcome.ELIGIBLE),
-        ("2020-01-01", Outcome.INELIGIBLE),
-    ])
+    @pytest.mark.parametrize(
+        "applied, outcome",
+        [
+            ("2018-12-31", Outcome.NOT_YET_OPEN),
+            ("2019-01-01", Outcome.ELIGIBLE),
+            ("2019-12-31", Outcome.ELIGIBLE),
+            ("2020-01-01", Outcome.INELIGIBLE),
+        ],
+    )
     def test_enrolment_window_first_and_last_day(self, applied, outcome):
         decision = decide("member_basic_coverage", 2019, COVERAGE, card_made_on="2019-01-05", application_date=applied)
         assert decision.outcome is outcome
@@ -123,18 +166,22 @@ class TestBasicCoverage2019:
         assert decision.window.opens == date(2019, 1, 1) and decision.window.closes == date(2019, 12, 31)
 
     def test_one_share_a_year(self):
-        assert_ineligible(decide("member_basic_coverage", 2019, COVERAGE, already_insured_this_year=True),
-                          "share.one_per_year")
+        assert_ineligible(
+            decide("member_basic_coverage", 2019, COVERAGE, already_insured_this_year=True), "share.one_per_year"
+        )
 
     def test_benefit_table_listed_in_details(self):
         details = dict(decide("member_basic_coverage", 2019, COVERAGE).details)
         assert details["plan"] == "B类保障计划"
         assert "A类保障计划：四类重大疾病 10000元；意外伤害全残或身故 30000元" in details["benefits"]
-        assert "B类保障计划：十二类重大疾病 20000元；意外伤害全残或身故 30000元；疾病身故 10000元" in details["benefits"]
+        assert (
+            "B类保障计划：十二类重大疾病 20000元；意外伤害全残或身故 30000元；疾病身故 10000元" in details["benefits"]
+        )
 
     def test_unknown_card_date_is_incomplete(self):
         decision = registry.get("member_basic_coverage", 2019).evaluate(
-            dict(plan_class="A", already_insured_this_year=False, application_date="2019-03-01"), partial=True)
+            dict(plan_class="A", already_insured_this_year=False, application_date="2019-03-01"), partial=True
+        )
         assert decision.outcome is Outcome.INCOMPLETE
         assert "coverage.start" in codes(decision, None)
 
@@ -151,13 +198,16 @@ class TestBasicCoverage2019:
 
 
 class TestCoverageBenefit2019:
-    @pytest.mark.parametrize("plan, event, amount", [
-        ("A", "critical_illness", "10000.00"),
-        ("A", "accident_total_disability_or_death", "30000.00"),
-        ("B", "critical_illness", "20000.00"),
-        ("B", "accident_total_disability_or_death", "30000.00"),
-        ("B", "illness_death", "10000.00"),
-    ])
+    @pytest.mark.parametrize(
+        "plan, event, amount",
+        [
+            ("A", "critical_illness", "10000.00"),
+            ("A", "accident_total_disability_or_death", "30000.00"),
+            ("B", "critical_illness", "20000.00"),
+            ("B", "accident_total_disability_or_death", "30000.00"),
+            ("B", "illness_death", "10000.00"),
+        ],
+    )
     def test_benefit_by_class(self, plan, event, amount):
         decision = decide("member_coverage_benefit", 2019, BENEFIT, plan_class=plan, event=event)
         assert_eligible(decision, amount)
@@ -165,11 +215,13 @@ class TestCoverageBenefit2019:
         assert decision.route is Route.MEMBER_CARD
 
     def test_illness_death_only_under_b(self):
-        assert_ineligible(decide("member_coverage_benefit", 2019, BENEFIT, plan_class="A", event="illness_death"),
-                          "event.in_plan")
+        assert_ineligible(
+            decide("member_coverage_benefit", 2019, BENEFIT, plan_class="A", event="illness_death"), "event.in_plan"
+        )
 
-    @pytest.mark.parametrize("day, ok", [("2019-03-01", False), ("2019-03-02", True), ("2019-12-31", True),
-                                         ("2020-01-01", False)])
+    @pytest.mark.parametrize(
+        "day, ok", [("2019-03-01", False), ("2019-03-02", True), ("2019-12-31", True), ("2020-01-01", False)]
+    )
     def test_event_within_coverage_both_ends_included(self, day, ok):
         decision = decide("member_coverage_benefit", 2019, BENEFIT, event_date=day)
         assert decision.eligible is ok
@@ -182,8 +234,16 @@ class TestCoverageBenefit2019:
         assert decision.outcome is Outcome.INCOMPLETE
 
     def test_accident_needs_no_illness_answer(self):
-        assert_eligible(decide("member_coverage_benefit", 2019, BENEFIT, event="accident_total_disability_or_death",
-                               illness_in_plan=None), "30000.00")
+        assert_eligible(
+            decide(
+                "member_coverage_benefit",
+                2019,
+                BENEFIT,
+                event="accident_total_disability_or_death",
+                illness_in_plan=None,
+            ),
+            "30000.00",
+        )
 
     def test_payer_interpretation_is_cited(self):
         decision = decide("member_coverage_benefit", 2019, BENEFIT)
@@ -201,24 +261,34 @@ class TestCityCondolence:
         assert decision.split[0].payer is Payer.CITY_UNION
         assert decision.route is Route.MEMBER_CARD
 
-    @pytest.mark.parametrize("fact, code", [
-        ("has_valid_member_card", "card.valid"),
-        ("has_basic_coverage", "coverage.has"),
-        ("first_diagnosis", "diagnosis.first"),
-        ("twelve_illnesses", "illness.twelve"),
-        ("hospitalised", "illness.hospitalised"),
-    ])
+    @pytest.mark.parametrize(
+        "fact, code",
+        [
+            ("has_valid_member_card", "card.valid"),
+            ("has_basic_coverage", "coverage.has"),
+            ("first_diagnosis", "diagnosis.first"),
+            ("twelve_illnesses", "illness.twelve"),
+            ("hospitalised", "illness.hospitalised"),
+        ],
+    )
     def test_each_condition(self, fact, code):
         assert_ineligible(decide("city_condolence_payment", 2019, CITY, **{fact: False}), code)
 
     def test_once_a_year(self):
         assert_ineligible(decide("city_condolence_payment", 2019, CITY, already_paid_this_year=True), "once.per_year")
 
-    @pytest.mark.parametrize("day, ok", [("2018-12-31", False), ("2019-01-01", True), ("2019-12-31", True),
-                                         ("2020-01-01", False)])
+    @pytest.mark.parametrize(
+        "day, ok", [("2018-12-31", False), ("2019-01-01", True), ("2019-12-31", True), ("2020-01-01", False)]
+    )
     def test_first_diagnosis_in_2019(self, day, ok):
-        decision = decide("city_condolence_payment", 2019, CITY, diagnosis_date=day, coverage_start="2018-01-01",
-                          coverage_end="2020-12-31")
+        decision = decide(
+            "city_condolence_payment",
+            2019,
+            CITY,
+            diagnosis_date=day,
+            coverage_start="2018-01-01",
+            coverage_end="2020-12-31",
+        )
         assert decision.eligible is ok
         if not ok:
             assert "diagnosis.in_year" in codes(decision)
@@ -230,8 +300,15 @@ class TestCityCondolence:
         if not ok:
             assert "diagnosis.in_coverage" in codes(decision)
 
-    @pytest.mark.parametrize("hospital, ok", [("city_secondary_tertiary", True), ("other_province_tertiary", True),
-                                              ("recognised_other", True), ("other", False)])
+    @pytest.mark.parametrize(
+        "hospital, ok",
+        [
+            ("city_secondary_tertiary", True),
+            ("other_province_tertiary", True),
+            ("recognised_other", True),
+            ("other", False),
+        ],
+    )
     def test_hospitals(self, hospital, ok):
         decision = decide("city_condolence_payment", 2019, CITY, hospital_level=hospital)
         assert decision.eligible is ok
@@ -247,26 +324,40 @@ class TestDistrictCondolence:
         assert decision.split[0].payer is Payer.DISTRICT_UNION
         assert decision.route is Route.MEMBER_CARD
 
-    @pytest.mark.parametrize("fact, value, code", [
-        ("has_valid_member_card", False, "card.valid"),
-        ("in_city_mutual_aid_plan", False, "mutual_aid.plan"),
-        ("first_diagnosis", True, "diagnosis.non_first"),
-        ("hospital_level", "recognised_other", "hospital.level"),
-        ("hospital_level", "other", "hospital.level"),
-    ])
+    @pytest.mark.parametrize(
+        "fact, value, code",
+        [
+            ("has_valid_member_card", False, "card.valid"),
+            ("in_city_mutual_aid_plan", False, "mutual_aid.plan"),
+            ("first_diagnosis", True, "diagnosis.non_first"),
+            ("hospital_level", "recognised_other", "hospital.level"),
+            ("hospital_level", "other", "hospital.level"),
+        ],
+    )
     def test_situation_one_conditions(self, fact, value, code):
-        decision = decide("district_condolence_payment", 2019, SITUATION_ONE, no_card_coverage_objective_reason=False,
-                          **{fact: value})
+        decision = decide(
+            "district_condolence_payment", 2019, SITUATION_ONE, no_card_coverage_objective_reason=False, **{fact: value}
+        )
         assert_ineligible(decision, code)
         assert "situation.none" in codes(decision)
 
     def test_situation_two_needs_no_hospital_level_nor_non_first_diagnosis(self):
-        assert_eligible(decide("district_condolence_payment", 2019, SITUATION_TWO, first_diagnosis=True,
-                               hospital_level="other", in_city_mutual_aid_plan=False), "2000.00")
+        assert_eligible(
+            decide(
+                "district_condolence_payment",
+                2019,
+                SITUATION_TWO,
+                first_diagnosis=True,
+                hospital_level="other",
+                in_city_mutual_aid_plan=False,
+            ),
+            "2000.00",
+        )
 
     def test_unknown_hospital_reads_cleanly(self):
         decision = registry.get("district_condolence_payment", 2019).evaluate(
-            {k: v for k, v in SITUATION_ONE.items() if k != "hospital_level"}, partial=True)
+            {k: v for k, v in SITUATION_ONE.items() if k != "hospital_level"}, partial=True
+        )
         assert decision.outcome is Outcome.INCOMPLETE
         assert "本市二三级医院或外省市三级医院" in reason(decision, "hospital.level").message
 
@@ -278,12 +369,14 @@ class TestDistrictCondolence:
 
     @pytest.mark.parametrize("base", [SITUATION_ONE, SITUATION_TWO], ids=["situation_one", "situation_two"])
     def test_both_situations_need_a_district_member(self, base):
-        assert_ineligible(decide("district_condolence_payment", 2019, base, is_district_member=False),
-                          "member.district")
+        assert_ineligible(
+            decide("district_condolence_payment", 2019, base, is_district_member=False), "member.district"
+        )
 
     @pytest.mark.parametrize("base", [SITUATION_ONE, SITUATION_TWO], ids=["situation_one", "situation_two"])
-    @pytest.mark.parametrize("fact, code", [("twelve_illnesses", "illness.twelve"),
-                                            ("hospitalised", "illness.hospitalised")])
+    @pytest.mark.parametrize(
+        "fact, code", [("twelve_illnesses", "illness.twelve"), ("hospitalised", "illness.hospitalised")]
+    )
     def test_both_situations_need_a_hospitalised_twelve_illness(self, base, fact, code):
         assert_ineligible(decide("district_condolence_payment", 2019, base, **{fact: False}), code)
 
@@ -295,8 +388,9 @@ class TestDistrictCondolence:
             assert "diagnosis.since" in codes(decision)
 
     def test_once_a_year(self):
-        assert_ineligible(decide("district_condolence_payment", 2019, SITUATION_TWO, already_paid_this_year=True),
-                          "once.per_year")
+        assert_ineligible(
+            decide("district_condolence_payment", 2019, SITUATION_TWO, already_paid_this_year=True), "once.per_year"
+        )
 
 
 # --------------------------------------------------------------------------- 2021 basic coverage
@@ -325,76 +419,109 @@ class TestBasicCoverage2021:
         assert_ineligible(decide("member_basic_coverage", 2021, COVERAGE_2021, already_has_share=True), "share.one")
 
     def test_card_holders_only(self):
-        assert_ineligible(decide("member_basic_coverage", 2021, COVERAGE_2021, has_valid_member_card=False),
-                          "card.valid")
+        assert_ineligible(
+            decide("member_basic_coverage", 2021, COVERAGE_2021, has_valid_member_card=False), "card.valid"
+        )
 
     def test_benefit_table_listed_in_details(self):
         benefits = dict(decide("member_basic_coverage", 2021, COVERAGE_2021).details)["benefits"]
         assert "A类保障：四类重大疾病（含原位癌） 10000元；意外伤害全残或身故 30000元。" in benefits
-        assert ("B+类保障：二十二类重大疾病（含原位癌） 20000元；意外伤害全残或身故 30000元；疾病身故 10000元；"
-                "住院 60元/天，最高 10800元") in benefits
+        assert (
+            "B+类保障：二十二类重大疾病（含原位癌） 20000元；意外伤害全残或身故 30000元；疾病身故 10000元；"
+            "住院 60元/天，最高 10800元"
+        ) in benefits
 
     def test_reasons_cite_the_2021_project(self):
         decision = decide("member_basic_coverage", 2021, COVERAGE_2021, unit_class="B+")
-        assert all(r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」")
-                   for r in decision.reasons)
+        assert all(
+            r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」")
+            for r in decision.reasons
+        )
 
 
 # --------------------------------------------------------------------------- 2021 benefits
 
 
 class TestCoverageBenefit2021:
-    @pytest.mark.parametrize("plan, event, amount", [
-        ("A", "critical_illness", "10000.00"),
-        ("A+", "critical_illness", "10000.00"),
-        ("B", "critical_illness", "20000.00"),
-        ("B+", "critical_illness", "20000.00"),
-        ("A", "accident_total_disability", "30000.00"),
-        ("A", "accident_death", "30000.00"),
-        ("B+", "accident_total_disability", "30000.00"),
-        ("B+", "accident_death", "30000.00"),
-        ("B", "illness_death", "10000.00"),
-        ("B+", "illness_death", "10000.00"),
-    ])
+    @pytest.mark.parametrize(
+        "plan, event, amount",
+        [
+            ("A", "critical_illness", "10000.00"),
+            ("A+", "critical_illness", "10000.00"),
+            ("B", "critical_illness", "20000.00"),
+            ("B+", "critical_illness", "20000.00"),
+            ("A", "accident_total_disability", "30000.00"),
+            ("A", "accident_death", "30000.00"),
+            ("B+", "accident_total_disability", "30000.00"),
+            ("B+", "accident_death", "30000.00"),
+            ("B", "illness_death", "10000.00"),
+            ("B+", "illness_death", "10000.00"),
+        ],
+    )
     def test_benefit_by_class(self, plan, event, amount):
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, plan_class=plan, event=event)
         assert_eligible(decision, amount)
         assert decision.split[0].payer is Payer.CITY_MUTUAL_AID
 
-    @pytest.mark.parametrize("plan, event", [("A", "illness_death"), ("A+", "illness_death"), ("A", "hospital"),
-                                             ("B", "hospital")])
+    @pytest.mark.parametrize(
+        "plan, event", [("A", "illness_death"), ("A+", "illness_death"), ("A", "hospital"), ("B", "hospital")]
+    )
     def test_events_outside_the_class(self, plan, event):
-        assert_ineligible(decide("member_coverage_benefit", 2021, BENEFIT_2021, plan_class=plan, event=event,
-                                 hospital_days=5), "event.in_plan")
+        assert_ineligible(
+            decide("member_coverage_benefit", 2021, BENEFIT_2021, plan_class=plan, event=event, hospital_days=5),
+            "event.in_plan",
+        )
 
-    @pytest.mark.parametrize("days, paid, amount", [
-        (10, None, "600.00"),
-        (180, None, "10800.00"),
-        (181, None, "10800.00"),  # capped
-        (10, "10200", "600.00"),  # exactly reaches the cap
-        (10, "10500", "300.00"),  # the rest of the cap
-    ])
+    @pytest.mark.parametrize(
+        "days, paid, amount",
+        [
+            (10, None, "600.00"),
+            (180, None, "10800.00"),
+            (181, None, "10800.00"),  # capped
+            (10, "10200", "600.00"),  # exactly reaches the cap
+            (10, "10500", "300.00"),  # the rest of the cap
+        ],
+    )
     def test_hospital_60_a_day_capped_per_period(self, days, paid, amount):
-        decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event="hospital", hospital_days=days,
-                          hospital_paid_in_period=paid)
+        decision = decide(
+            "member_coverage_benefit",
+            2021,
+            BENEFIT_2021,
+            event="hospital",
+            hospital_days=days,
+            hospital_paid_in_period=paid,
+        )
         assert_eligible(decision, amount)
 
     @pytest.mark.parametrize("paid", ["10800", "12000"])
     def test_hospital_cap_reached(self, paid):
-        assert_ineligible(decide("member_coverage_benefit", 2021, BENEFIT_2021, plan_class="A+", event="hospital",
-                                 hospital_days=3, hospital_paid_in_period=paid), "hospital.cap")
+        assert_ineligible(
+            decide(
+                "member_coverage_benefit",
+                2021,
+                BENEFIT_2021,
+                plan_class="A+",
+                event="hospital",
+                hospital_days=3,
+                hospital_paid_in_period=paid,
+            ),
+            "hospital.cap",
+        )
 
     def test_hospital_needs_the_days(self):
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event="hospital")
         assert decision.outcome is Outcome.INCOMPLETE and "hospital.days" in codes(decision, None)
 
-    @pytest.mark.parametrize("event, due", [
-        ("critical_illness", date(2021, 11, 30)),  # 1 September + 90 days
-        ("accident_total_disability", date(2021, 10, 31)),  # + 60 days
-        ("accident_death", date(2021, 10, 31)),
-        ("illness_death", date(2021, 10, 31)),
-        ("hospital", date(2021, 10, 1)),  # + 30 days
-    ])
+    @pytest.mark.parametrize(
+        "event, due",
+        [
+            ("critical_illness", date(2021, 11, 30)),  # 1 September + 90 days
+            ("accident_total_disability", date(2021, 10, 31)),  # + 60 days
+            ("accident_death", date(2021, 10, 31)),
+            ("illness_death", date(2021, 10, 31)),
+            ("hospital", date(2021, 10, 1)),  # + 30 days
+        ],
+    )
     def test_payout_due(self, event, due):
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event=event, hospital_days=2)
         assert decision.date("payout_due") == due
@@ -414,18 +541,22 @@ class TestCoverageBenefit2021:
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event="accident_death")
         assert "经调查核实无误后" in reason(decision, "payout.due").message
 
-    @pytest.mark.parametrize("enrolment, event, route", [
-        ("unit", "accident_death", Route.DISTRICT_ACCOUNT),
-        ("unit", "illness_death", Route.DISTRICT_ACCOUNT),
-        ("unit", "accident_total_disability", Route.MEMBER_CARD),
-        ("unit", "critical_illness", Route.MEMBER_CARD),
-        ("unit", "hospital", Route.MEMBER_CARD),
-        ("individual", "accident_death", Route.MEMBER_CARD),
-        ("individual", "illness_death", Route.MEMBER_CARD),
-    ])
+    @pytest.mark.parametrize(
+        "enrolment, event, route",
+        [
+            ("unit", "accident_death", Route.DISTRICT_ACCOUNT),
+            ("unit", "illness_death", Route.DISTRICT_ACCOUNT),
+            ("unit", "accident_total_disability", Route.MEMBER_CARD),
+            ("unit", "critical_illness", Route.MEMBER_CARD),
+            ("unit", "hospital", Route.MEMBER_CARD),
+            ("individual", "accident_death", Route.MEMBER_CARD),
+            ("individual", "illness_death", Route.MEMBER_CARD),
+        ],
+    )
     def test_routes(self, enrolment, event, route):
-        decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, enrolment=enrolment, event=event,
-                          hospital_days=1)
+        decision = decide(
+            "member_coverage_benefit", 2021, BENEFIT_2021, enrolment=enrolment, event=event, hospital_days=1
+        )
         assert_eligible(decision)
         assert decision.route is route
 
@@ -435,20 +566,24 @@ class TestCoverageBenefit2021:
         assert "route.enrolment" in codes(decision, None)
         assert decision.outcome is Outcome.INCOMPLETE and decision.route is None
 
-    @pytest.mark.parametrize("day, ok", [("2020-12-31", False), ("2021-01-01", True), ("2021-12-31", True),
-                                         ("2022-01-01", False)])
+    @pytest.mark.parametrize(
+        "day, ok", [("2020-12-31", False), ("2021-01-01", True), ("2021-12-31", True), ("2022-01-01", False)]
+    )
     def test_event_within_coverage(self, day, ok):
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event_date=day)
         assert decision.eligible is ok
 
     def test_critical_illness_must_be_in_the_plan_list(self):
-        assert_ineligible(decide("member_coverage_benefit", 2021, BENEFIT_2021, illness_in_plan=False),
-                          "illness.in_plan")
+        assert_ineligible(
+            decide("member_coverage_benefit", 2021, BENEFIT_2021, illness_in_plan=False), "illness.in_plan"
+        )
 
     def test_reasons_cite_the_2021_project(self):
         decision = decide("member_coverage_benefit", 2021, BENEFIT_2021, event="hospital", hospital_days=3)
-        assert all(r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」")
-                   for r in decision.reasons)
+        assert all(
+            r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」")
+            for r in decision.reasons
+        )
 
 
 def test_condolence_payments_are_2019_only():

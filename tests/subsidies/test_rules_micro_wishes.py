@@ -7,8 +7,13 @@ from subsidies.rules.core import Outcome, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
 HARDSHIP = dict(is_district_member=True, is_hardship_member=True, in_service=True, channel="personal", category="item")
-VULNERABLE = dict(is_district_member=True, is_hardship_member=False, is_special_vulnerable=True,
-                  channel="collective", category="service")
+VULNERABLE = dict(
+    is_district_member=True,
+    is_hardship_member=False,
+    is_special_vulnerable=True,
+    channel="collective",
+    category="service",
+)
 
 
 def test_certified_in_service_hardship_worker_publishes_personally():
@@ -51,8 +56,9 @@ def test_an_uncertified_member_waits_for_the_street_to_certify():
     assert decision.outcome is Outcome.PENDING_REVIEW and [r.reviewer for r in decision.pending] == ["street"]
 
 
-@pytest.mark.parametrize("category, label", [("item", "实物类"), ("service", "服务类"),
-                                             ("offline_activity", "线下活动类")])
+@pytest.mark.parametrize(
+    "category, label", [("item", "实物类"), ("service", "服务类"), ("offline_activity", "线下活动类")]
+)
 def test_three_categories(category, label):
     decision = decide("micro_wish", 2021, HARDSHIP, category=category)
     assert_eligible(decision, "0.00")
@@ -78,8 +84,10 @@ def test_interpretation_collective_wishes_still_need_the_target_group():
 
 def test_every_reason_cites_the_2021_micro_wish_project():
     decision = decide("micro_wish", 2021, HARDSHIP)
-    assert all(r.clause.document == "2021" and r.clause.section.startswith("「助力困难职工实现‘微心愿’」")
-               for r in decision.reasons)
+    assert all(
+        r.clause.document == "2021" and r.clause.section.startswith("「助力困难职工实现‘微心愿’」")
+        for r in decision.reasons
+    )
 
 
 def test_not_a_2019_project():

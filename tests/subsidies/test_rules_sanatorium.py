@@ -45,8 +45,7 @@ DISTRICT_PLANS = [
 
 
 class TestSanatoriumPlan2019:
-    @pytest.mark.parametrize("plan, site, duration, price, subsidy",
-                             [(*row,) for row in CITY_PLANS])
+    @pytest.mark.parametrize("plan, site, duration, price, subsidy", [(*row,) for row in CITY_PLANS])
     def test_city_plans_subsidised_by_the_city_union(self, plan, site, duration, price, subsidy):
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=3)
         assert_eligible(decision, str(D(price) * 3))
@@ -56,8 +55,7 @@ class TestSanatoriumPlan2019:
         details = dict(decision.details)
         assert (details["site"], details["duration"], details["plan_source"]) == (site, duration, "city")
 
-    @pytest.mark.parametrize("plan, site, duration, price, subsidy",
-                             [(*row,) for row in DISTRICT_PLANS])
+    @pytest.mark.parametrize("plan, site, duration, price, subsidy", [(*row,) for row in DISTRICT_PLANS])
     def test_district_plans_subsidised_by_the_district_union(self, plan, site, duration, price, subsidy):
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=2)
         assert_eligible(decision, str(D(price) * 2))
@@ -78,8 +76,10 @@ class TestSanatoriumPlan2019:
     def test_one_participant_is_the_per_person_price(self):
         decision = decide("sanatorium_plan", 2019, {}, plan="A", participants=1)
         assert_eligible(decision, "510.00")
-        assert [(s.payer, s.amount) for s in decision.split] == [(Payer.CITY_UNION, D("170.00")),
-                                                                 (Payer.PERSONAL, D("340.00"))]
+        assert [(s.payer, s.amount) for s in decision.split] == [
+            (Payer.CITY_UNION, D("170.00")),
+            (Payer.PERSONAL, D("340.00")),
+        ]
 
     def test_interpretation_remainder_is_paid_by_the_person(self):
         decision = decide("sanatorium_plan", 2019, {}, plan="J5", participants=1)
@@ -128,8 +128,7 @@ RESORT_ROWS = [
 class TestResortRoomSubsidy2019:
     @pytest.mark.parametrize("resort, room_type, check_in, price, subsidy, personal", RESORT_ROWS)
     def test_every_row_of_the_reconstructed_table(self, resort, room_type, check_in, price, subsidy, personal):
-        decision = decide("resort_room_subsidy", 2019, CARD, resort=resort, room_type=room_type,
-                          check_in_date=check_in)
+        decision = decide("resort_room_subsidy", 2019, CARD, resort=resort, room_type=room_type, check_in_date=check_in)
         assert_eligible(decision, price)
         assert decision.share(Payer.CITY_UNION) == D(subsidy)
         assert decision.share(Payer.PERSONAL) == D(personal)
@@ -147,43 +146,66 @@ class TestResortRoomSubsidy2019:
 
     @pytest.mark.parametrize("check_in, price", [("2019-03-31", "150.00"), ("2019-04-01", "240.00")])
     def test_season_boundary_31_march_and_1_april(self, check_in, price):
-        decision = decide("resort_room_subsidy", 2019, CARD, resort="shajiabang", room_type="landscape",
-                          check_in_date=check_in)
+        decision = decide(
+            "resort_room_subsidy", 2019, CARD, resort="shajiabang", room_type="landscape", check_in_date=check_in
+        )
         assert_eligible(decision, price)
 
     def test_interpretation_the_check_in_month_prices_the_whole_stay(self):
         # Checks in on 31 March for 3 nights: all nights at the January–March price.
-        decision = decide("resort_room_subsidy", 2019, CARD, resort="xishan", room_type="lake",
-                          check_in_date="2019-03-31", nights=3)
+        decision = decide(
+            "resort_room_subsidy", 2019, CARD, resort="xishan", room_type="lake", check_in_date="2019-03-31", nights=3
+        )
         assert_eligible(decision, "630.00")  # 210 × 3
         assert decision.share(Payer.CITY_UNION) == D("210.00")  # 70 × 3
         assert dict(decision.details)["season"] == "1—3月"
 
     def test_rooms_times_nights(self):
-        decision = decide("resort_room_subsidy", 2019, CARD, resort="xishan", room_type="lake",
-                          check_in_date="2019-08-08", nights=2, rooms=3)
+        decision = decide(
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            resort="xishan",
+            room_type="lake",
+            check_in_date="2019-08-08",
+            nights=2,
+            rooms=3,
+        )
         assert_eligible(decision, "2160.00")  # 360 × 6
         assert decision.share(Payer.CITY_UNION) == D("720.00")  # 120 × 6
         assert decision.share(Payer.PERSONAL) == D("1440.00")  # 240 × 6
 
-    @pytest.mark.parametrize("resort, room_type", [("shajiabang", "standard"), ("xishan", "standard"),
-                                                   ("huangshan", "landscape"), ("huangshan", "lake")])
+    @pytest.mark.parametrize(
+        "resort, room_type",
+        [("shajiabang", "standard"), ("xishan", "standard"), ("huangshan", "landscape"), ("huangshan", "lake")],
+    )
     def test_room_types_not_in_the_table_are_refused(self, resort, room_type):
-        assert_ineligible(decide("resort_room_subsidy", 2019, CARD, resort=resort, room_type=room_type,
-                                 check_in_date="2019-05-05"), "room.offered")
+        assert_ineligible(
+            decide("resort_room_subsidy", 2019, CARD, resort=resort, room_type=room_type, check_in_date="2019-05-05"),
+            "room.offered",
+        )
 
     def test_interpretation_valid_member_card_required(self):
-        decision = decide("resort_room_subsidy", 2019, CARD, has_valid_member_card=False, resort="huangshan",
-                          room_type="standard", check_in_date="2019-05-05")
+        decision = decide(
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            has_valid_member_card=False,
+            resort="huangshan",
+            room_type="standard",
+            check_in_date="2019-05-05",
+        )
         assert_ineligible(decision, "member_card.valid")
         reason = next(r for r in decision.reasons if r.code == "member_card.valid")
         assert reason.clause.section == "§7 会员卡功能（三）"
 
-    @pytest.mark.parametrize("check_in, ok", [("2018-12-31", False), ("2019-01-01", True), ("2019-12-31", True),
-                                              ("2020-01-01", False)])
+    @pytest.mark.parametrize(
+        "check_in, ok", [("2018-12-31", False), ("2019-01-01", True), ("2019-12-31", True), ("2020-01-01", False)]
+    )
     def test_interpretation_2019_table_covers_2019_check_ins_only(self, check_in, ok):
-        decision = decide("resort_room_subsidy", 2019, CARD, resort="huangshan", room_type="standard",
-                          check_in_date=check_in)
+        decision = decide(
+            "resort_room_subsidy", 2019, CARD, resort="huangshan", room_type="standard", check_in_date=check_in
+        )
         assert decision.eligible is ok
         if not ok:
             assert_ineligible(decision, "check_in.year")
@@ -236,7 +258,10 @@ class TestHealthCheckup2019:
     def test_interpretation_personal_is_price_minus_subsidies(self):
         decision = decide("health_checkup", 2019, {}, plan="F", persons=1)
         assert [(s.payer, s.amount) for s in decision.split] == [
-            (Payer.CITY_UNION, D("600.00")), (Payer.SANATORIUM, D("600.00")), (Payer.PERSONAL, D("600.00"))]
+            (Payer.CITY_UNION, D("600.00")),
+            (Payer.SANATORIUM, D("600.00")),
+            (Payer.PERSONAL, D("600.00")),
+        ]
 
 
 def test_2019_reasons_cite_section_6_or_the_member_card_clause():
@@ -253,8 +278,9 @@ def test_2019_reasons_cite_section_6_or_the_member_card_clause():
 
 # ======================================================================= 2021
 
-GROUP = dict(kind="group", organiser="city", site="shajiabang", attended_before=False,
-             itinerary_has_paid_attractions=False)
+GROUP = dict(
+    kind="group", organiser="city", site="shajiabang", attended_before=False, itinerary_has_paid_attractions=False
+)
 INDIVIDUAL = dict(kind="individual", site="huangshan", has_valid_member_card=True)
 
 CITY_SITES = ["shajiabang", "xishan", "huangshan", "hangzhou_fengshan", "yangzhou", "ningbo", "jinhua", "yichun"]
@@ -294,15 +320,17 @@ class TestSanatoriumGroup2021:
         assert list(data.table("sanatorium_individual_sites").keys()) == INDIVIDUAL_SITES
 
     def test_individual_holiday_needs_a_valid_member_card(self):
-        assert_ineligible(decide("sanatorium_group", 2021, INDIVIDUAL, has_valid_member_card=False),
-                          "member_card.valid")
+        assert_ineligible(
+            decide("sanatorium_group", 2021, INDIVIDUAL, has_valid_member_card=False), "member_card.valid"
+        )
         decision = decide("sanatorium_group", 2021, INDIVIDUAL, has_valid_member_card=None)
         assert decision.outcome is Outcome.INCOMPLETE
 
     def test_interpretation_not_repeated_unless_an_exception_is_approved(self):
         assert_ineligible(decide("sanatorium_group", 2021, GROUP, attended_before=True), "repeat")
-        assert_ineligible(decide("sanatorium_group", 2021, GROUP, attended_before=True, exception_approved=False),
-                          "repeat")
+        assert_ineligible(
+            decide("sanatorium_group", 2021, GROUP, attended_before=True, exception_approved=False), "repeat"
+        )
         decision = decide("sanatorium_group", 2021, GROUP, attended_before=True, exception_approved=True)
         assert_eligible(decision)
         assert "repeat.exception" in codes(decision, True)
@@ -314,8 +342,9 @@ class TestSanatoriumGroup2021:
         assert reason.clause.section.endswith("（三）休养内容")
 
     def test_interpretation_group_only_conditions_do_not_apply_to_individual_holidays(self):
-        decision = decide("sanatorium_group", 2021, INDIVIDUAL, attended_before=True,
-                          itinerary_has_paid_attractions=True)
+        decision = decide(
+            "sanatorium_group", 2021, INDIVIDUAL, attended_before=True, itinerary_has_paid_attractions=True
+        )
         assert_eligible(decision)
 
     def test_interpretation_focus_groups_are_a_note(self):
@@ -347,12 +376,15 @@ CHECKUP = dict(plan="A", checkup_date="2021-05-10")
 
 
 class TestHealthCheckup2021:
-    @pytest.mark.parametrize("checkup_date, outcome", [
-        ("2020-12-31", Outcome.NOT_YET_OPEN),
-        ("2021-01-01", Outcome.ELIGIBLE),
-        ("2021-02-28", Outcome.ELIGIBLE),
-        ("2021-03-01", Outcome.INELIGIBLE),
-    ])
+    @pytest.mark.parametrize(
+        "checkup_date, outcome",
+        [
+            ("2020-12-31", Outcome.NOT_YET_OPEN),
+            ("2021-01-01", Outcome.ELIGIBLE),
+            ("2021-02-28", Outcome.ELIGIBLE),
+            ("2021-03-01", Outcome.INELIGIBLE),
+        ],
+    )
     @pytest.mark.parametrize("plan", ["D", "E", "F"])
     def test_d_e_f_only_in_january_and_february(self, plan, checkup_date, outcome):
         decision = decide("health_checkup", 2021, CHECKUP, plan=plan, checkup_date=checkup_date)
@@ -373,8 +405,9 @@ class TestHealthCheckup2021:
 
     @pytest.mark.parametrize("taken, ok", [(0, True), (5999, True), (6000, False), (6001, False)])
     def test_6000_district_places_for_d_e_f_first_come(self, taken, ok):
-        decision = decide("health_checkup", 2021, CHECKUP, plan="E", checkup_date="2021-02-01",
-                          district_places_taken=taken)
+        decision = decide(
+            "health_checkup", 2021, CHECKUP, plan="E", checkup_date="2021-02-01", district_places_taken=taken
+        )
         assert decision.eligible is ok
         if ok:
             assert dict(decision.details)["district_places_left"] == str(6000 - taken)
@@ -413,8 +446,11 @@ class TestHealthCheckup2021:
 
 
 def test_2021_reasons_cite_the_2021_project():
-    decisions = [decide("sanatorium_group", 2021, GROUP), decide("sanatorium_group", 2021, INDIVIDUAL),
-                 decide("health_checkup", 2021, CHECKUP, plan="D", checkup_date="2021-01-04")]
+    decisions = [
+        decide("sanatorium_group", 2021, GROUP),
+        decide("sanatorium_group", 2021, INDIVIDUAL),
+        decide("health_checkup", 2021, CHECKUP, plan="D", checkup_date="2021-01-04"),
+    ]
     for decision in decisions:
         for reason in decision.reasons:
             assert reason.clause.document == "2021"

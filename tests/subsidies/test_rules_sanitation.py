@@ -8,8 +8,9 @@ from subsidies.rules import registry
 from subsidies.rules.core import Outcome, Payer, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
-UNIT = dict(is_sanitation_operator=True, unit_union_established=True, insured_workers=10,
-            all_paying_social_insurance=True)
+UNIT = dict(
+    is_sanitation_operator=True, unit_union_established=True, insured_workers=10, all_paying_social_insurance=True
+)
 
 
 def insurance(**overrides):
@@ -30,11 +31,14 @@ def test_the_district_union_pays():
     assert decision.split[0].payer is Payer.DISTRICT_UNION and decision.split[0].amount == Decimal("750.00")
 
 
-@pytest.mark.parametrize("fact, code", [
-    ("is_sanitation_operator", "unit.sanitation_operator"),
-    ("unit_union_established", "unit.union_established"),
-    ("all_paying_social_insurance", "workers.social_insurance"),
-])
+@pytest.mark.parametrize(
+    "fact, code",
+    [
+        ("is_sanitation_operator", "unit.sanitation_operator"),
+        ("unit_union_established", "unit.union_established"),
+        ("all_paying_social_insurance", "workers.social_insurance"),
+    ],
+)
 def test_each_condition_of_the_target_group(fact, code):
     assert_ineligible(insurance(**{fact: False}), code)
 

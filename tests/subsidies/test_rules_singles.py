@@ -8,7 +8,10 @@ from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, co
 
 # 40th birthday on 2019-06-01.
 BASE = dict(
-    is_shanghai_member=True, marital_status="single", birth_date="1979-06-01", application_date="2019-05-20",
+    is_shanghai_member=True,
+    marital_status="single",
+    birth_date="1979-06-01",
+    application_date="2019-05-20",
     channel="wechat_event",
 )
 BASE_2021 = dict(BASE, application_date="2021-05-20", birth_date="1981-06-01", channel="union_event")
@@ -63,11 +66,17 @@ class TestAge:
         if not ok:
             assert "报名日为41周岁" in next(r.message for r in decision.failed)
 
-    @pytest.mark.parametrize("birth, on, age", [
-        ("1984-02-29", "2024-02-28", 39), ("1984-02-29", "2024-02-29", 40), ("1984-02-29", "2025-02-28", 41),
-        ("1984-02-29", "2100-02-28", 116),  # 2100 is a common year
-        ("1979-06-01", "2019-05-31", 39), ("1979-06-01", "2019-06-01", 40),
-    ])
+    @pytest.mark.parametrize(
+        "birth, on, age",
+        [
+            ("1984-02-29", "2024-02-28", 39),
+            ("1984-02-29", "2024-02-29", 40),
+            ("1984-02-29", "2025-02-28", 41),
+            ("1984-02-29", "2100-02-28", 116),  # 2100 is a common year
+            ("1979-06-01", "2019-05-31", 39),
+            ("1979-06-01", "2019-06-01", 40),
+        ],
+    )
     def test_local_age_helper(self, birth, on, age):
         from datetime import date
 
@@ -142,8 +151,9 @@ class TestChannels2021:
         assert decide("singles_event", 2021, online).outcome is Outcome.INCOMPLETE
         assert_eligible(decide("singles_event", 2021, online, real_name_verified=True))
         assert_ineligible(decide("singles_event", 2021, online, real_name_verified=False), "real_name")
-        assert_ineligible(decide("singles_event", 2021, online, real_name_verified=True, has_valid_member_card=False),
-                          "card.valid")
+        assert_ineligible(
+            decide("singles_event", 2021, online, real_name_verified=True, has_valid_member_card=False), "card.valid"
+        )
 
     def test_shengongshe_route(self):
         app = dict(BASE_2021, channel="shengongshe_event", has_valid_member_card=True, bound_to_shengongshe=True)

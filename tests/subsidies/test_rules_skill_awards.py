@@ -9,17 +9,34 @@ from subsidies.rules.core import Outcome, Payer, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
 PROMOTION = dict(
-    is_district_member=True, level_reached="technician", certificate_issued_on="2018-06-01",
-    certificate_issuer="shanghai_hrss", certificate_number="1931000000000001", application_date="2019-03-20",
+    is_district_member=True,
+    level_reached="technician",
+    certificate_issued_on="2018-06-01",
+    certificate_issuer="shanghai_hrss",
+    certificate_number="1931000000000001",
+    application_date="2019-03-20",
 )
 MENTOR = dict(
-    is_district_member=True, agreement_signed_on="2017-03-01", agreement_stamped=True,
-    apprentice_name="王徒弟", apprentice_id_number="310114199901010014", apprentice_level="technician", apprentice_certificate_issued_on="2018-05-01",
-    apprentice_certificate_issuer="national_industry", application_date="2019-08-20",
+    is_district_member=True,
+    agreement_signed_on="2017-03-01",
+    agreement_stamped=True,
+    apprentice_name="王徒弟",
+    apprentice_id_number="310114199901010014",
+    apprentice_level="technician",
+    apprentice_certificate_issued_on="2018-05-01",
+    apprentice_certificate_issuer="national_industry",
+    application_date="2019-08-20",
 )
 PATENT = dict(
-    is_district_member=True, is_first_inventor=True, is_frontline=True, is_full_time_rnd=False,
-    unit_type="enterprise", patent_kind="invention", patent_number="ZL201810000000.0", granted_on="2018-11-11", invalidated=False,
+    is_district_member=True,
+    is_first_inventor=True,
+    is_frontline=True,
+    is_full_time_rnd=False,
+    unit_type="enterprise",
+    patent_kind="invention",
+    patent_number="ZL201810000000.0",
+    granted_on="2018-11-11",
+    invalidated=False,
     application_date="2019-09-15",
 )
 
@@ -32,8 +49,9 @@ def test_promotion_amounts_by_level(level, amount):
     assert decision.route is Route.UNIT
 
 
-@pytest.mark.parametrize("level, amount", [("senior_worker", "1000.00"), ("technician", "2000.00"),
-                                           ("senior_technician", "3000.00")])
+@pytest.mark.parametrize(
+    "level, amount", [("senior_worker", "1000.00"), ("technician", "2000.00"), ("senior_technician", "3000.00")]
+)
 def test_mentor_amounts_by_apprentice_level(level, amount):
     assert_eligible(decide("mentor_award", 2019, MENTOR, apprentice_level=level), amount)
 
@@ -71,8 +89,9 @@ def test_certificate_date_boundary_includes_1_january_2017(issued, ok):
 
 
 def test_certificate_from_another_issuer_refused():
-    assert_ineligible(decide("skill_promotion_award", 2019, PROMOTION, certificate_issuer="other"),
-                      "certificate.issuer")
+    assert_ineligible(
+        decide("skill_promotion_award", 2019, PROMOTION, certificate_issuer="other"), "certificate.issuer"
+    )
 
 
 def test_non_district_member_refused():
@@ -86,8 +105,9 @@ class TestRoutes:
         assert_eligible(decision)
         assert decision.route is Route.APP
         assert_ineligible(decide("skill_promotion_award", 2019, app, has_valid_member_card=False), "route.app")
-        assert_ineligible(decide("skill_promotion_award", 2019, app, certificate_issuer="national_industry"),
-                          "route.app")
+        assert_ineligible(
+            decide("skill_promotion_award", 2019, app, certificate_issuer="national_industry"), "route.app"
+        )
 
     @pytest.mark.parametrize("rule_id, base", [("mentor_award", MENTOR), ("patent_award", PATENT)])
     def test_only_promotions_may_use_the_app(self, rule_id, base):
@@ -124,8 +144,9 @@ class TestPatent:
 
     @pytest.mark.parametrize("unit_type", ["government", "institution"])
     def test_government_and_institution_staff_need_worker_status(self, unit_type):
-        assert_ineligible(decide("patent_award", 2019, PATENT, unit_type=unit_type, has_worker_status=False),
-                          "patent.worker_status")
+        assert_ineligible(
+            decide("patent_award", 2019, PATENT, unit_type=unit_type, has_worker_status=False), "patent.worker_status"
+        )
         assert_eligible(decide("patent_award", 2019, PATENT, unit_type=unit_type, has_worker_status=True))
 
     @pytest.mark.parametrize("granted, ok", [("2016-12-31", False), ("2017-01-01", True)])

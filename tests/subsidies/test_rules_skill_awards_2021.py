@@ -10,17 +10,34 @@ from subsidies.rules.core import Outcome, Payer, Route
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, decide
 
 PROMOTION = dict(
-    is_district_member=True, level_reached="technician", certificate_issued_on="2020-06-01",
-    certificate_issuer="shanghai_hrss", certificate_number="1931000000000001", application_date="2021-03-20",
+    is_district_member=True,
+    level_reached="technician",
+    certificate_issued_on="2020-06-01",
+    certificate_issuer="shanghai_hrss",
+    certificate_number="1931000000000001",
+    application_date="2021-03-20",
 )
 MENTOR = dict(
-    is_district_member=True, agreement_signed_on="2019-03-01", agreement_stamped=True,
-    apprentice_name="王徒弟", apprentice_id_number="310114199901010014", apprentice_level="technician", apprentice_certificate_issued_on="2020-05-01",
-    apprentice_certificate_issuer="national_industry", application_date="2021-08-20",
+    is_district_member=True,
+    agreement_signed_on="2019-03-01",
+    agreement_stamped=True,
+    apprentice_name="王徒弟",
+    apprentice_id_number="310114199901010014",
+    apprentice_level="technician",
+    apprentice_certificate_issued_on="2020-05-01",
+    apprentice_certificate_issuer="national_industry",
+    application_date="2021-08-20",
 )
 PATENT = dict(
-    is_district_member=True, is_first_inventor=True, is_frontline=True, is_full_time_rnd=False,
-    unit_type="enterprise", patent_kind="invention", patent_number="ZL201810000000.0", granted_on="2020-11-11", invalidated=False,
+    is_district_member=True,
+    is_first_inventor=True,
+    is_frontline=True,
+    is_full_time_rnd=False,
+    unit_type="enterprise",
+    patent_kind="invention",
+    patent_number="ZL201810000000.0",
+    granted_on="2020-11-11",
+    invalidated=False,
     application_date="2021-10-15",
 )
 ALL = [("skill_promotion_award", PROMOTION), ("mentor_award", MENTOR), ("patent_award", PATENT)]
@@ -39,8 +56,9 @@ def test_promotion_amounts_as_2019(level, amount):
     assert decision.share(Payer.CITY_UNION) == Decimal(amount)
 
 
-@pytest.mark.parametrize("level, amount", [("senior_worker", "1000.00"), ("technician", "2000.00"),
-                                           ("senior_technician", "3000.00")])
+@pytest.mark.parametrize(
+    "level, amount", [("senior_worker", "1000.00"), ("technician", "2000.00"), ("senior_technician", "3000.00")]
+)
 def test_mentor_amounts_as_2019(level, amount):
     assert_eligible(decide("mentor_award", 2021, MENTOR, apprentice_level=level), amount)
 
@@ -92,8 +110,12 @@ def test_criteria_and_amounts_cite_the_2019_document(rule_id, base):
 
 def test_2021_data_matches_2019_numbers():
     data_2019, data_2021 = registry.get("patent_award", 2019).data, registry.get("patent_award", 2021).data
-    for name in ("skill_certificate_issued_from", "patent_granted_from", "patent_award_amount",
-                 "skill_award_review_chain"):
+    for name in (
+        "skill_certificate_issued_from",
+        "patent_granted_from",
+        "patent_award_amount",
+        "skill_award_review_chain",
+    ):
         assert data_2021.value(name) == data_2019.value(name)
     for name in ("skill_promotion_amounts", "mentor_award_amounts"):
         assert data_2021.table(name).rows == data_2019.table(name).rows

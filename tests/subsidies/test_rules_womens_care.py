@@ -26,8 +26,9 @@ class TestMommyRoom:
         assert dict(decision.details)["newspaper_subscription"] == "340.00"
         assert "劳动报" in dict(decision.details)["newspaper_note"]
 
-    @pytest.mark.parametrize("built_on, ok", [("2018-08-31", False), ("2018-09-01", True), ("2019-08-31", True),
-                                              ("2019-09-01", False)])
+    @pytest.mark.parametrize(
+        "built_on, ok", [("2018-08-31", False), ("2018-09-01", True), ("2019-08-31", True), ("2019-09-01", False)]
+    )
     def test_built_between_1_september_2018_and_31_august_2019(self, built_on, ok):
         decision = decide("mommy_room_grant", 2019, ROOM, built_on=built_on)
         assert decision.eligible is ok
@@ -49,11 +50,19 @@ class TestParentChildStudioHoliday:
     @pytest.mark.parametrize(
         "weeks, children, amount",
         [
-            ("3", 1, "20000.00"), ("3", 19, "20000.00"), ("3", 20, "20000.00"),  # 20 is in “20人以下”
-            ("3", 21, "40000.00"), ("3", 50, "40000.00"), ("3", 51, "60000.00"),
+            ("3", 1, "20000.00"),
+            ("3", 19, "20000.00"),
+            ("3", 20, "20000.00"),  # 20 is in “20人以下”
+            ("3", 21, "40000.00"),
+            ("3", 50, "40000.00"),
+            ("3", 51, "60000.00"),
             ("3.99", 51, "60000.00"),
-            ("4", 1, "40000.00"), ("4", 19, "40000.00"), ("4", 20, "40000.00"),  # 4 weeks is “4周及以上”
-            ("4", 21, "60000.00"), ("4", 50, "60000.00"), ("4", 51, "80000.00"),
+            ("4", 1, "40000.00"),
+            ("4", 19, "40000.00"),
+            ("4", 20, "40000.00"),  # 4 weeks is “4周及以上”
+            ("4", 21, "60000.00"),
+            ("4", 50, "60000.00"),
+            ("4", 51, "80000.00"),
             ("8", 200, "80000.00"),
         ],
     )
@@ -69,7 +78,8 @@ class TestParentChildStudioHoliday:
     def test_four_weeks_is_four_weeks_and_above_interpretation(self):
         assert decide("parent_child_studio_grant", 2019, HOLIDAY, weeks="4", children=10).amount == Decimal("40000.00")
         assert decide("parent_child_studio_grant", 2019, HOLIDAY, weeks="3.5", children=10).amount == Decimal(
-            "20000.00")
+            "20000.00"
+        )
 
     def test_weeks_needed_for_holiday_classes(self):
         decision = decide("parent_child_studio_grant", 2019, HOLIDAY, weeks=None)
@@ -77,8 +87,10 @@ class TestParentChildStudioHoliday:
 
 
 class TestParentChildStudioEvening:
-    @pytest.mark.parametrize("children, amount", [(1, "60000.00"), (19, "60000.00"), (20, "120000.00"),
-                                                  (21, "120000.00"), (100, "120000.00")])
+    @pytest.mark.parametrize(
+        "children, amount",
+        [(1, "60000.00"), (19, "60000.00"), (20, "120000.00"), (21, "120000.00"), (100, "120000.00")],
+    )
     def test_evening_class_below_20_is_6_wan_20_and_above_12_wan(self, children, amount):
         decision = decide("parent_child_studio_grant", 2019, EVENING, children=children)
         assert_eligible(decision, amount)
@@ -99,8 +111,9 @@ class TestParentChildStudioConditions:
     def test_other_locations_refused(self):
         assert_ineligible(decide("parent_child_studio_grant", 2019, HOLIDAY, location="other"), "location")
 
-    @pytest.mark.parametrize("built_on, ok", [("2018-08-31", False), ("2018-09-01", True), ("2019-08-31", True),
-                                              ("2019-09-01", False)])
+    @pytest.mark.parametrize(
+        "built_on, ok", [("2018-08-31", False), ("2018-09-01", True), ("2019-08-31", True), ("2019-09-01", False)]
+    )
     def test_built_window(self, built_on, ok):
         assert decide("parent_child_studio_grant", 2019, EVENING, built_on=built_on).eligible is ok
 
@@ -116,8 +129,13 @@ class TestParentChildStudioConditions:
 
     def test_a_gap_left_by_edited_tables_is_refused_not_a_crash(self):
         rule = registry.get("parent_child_studio_grant", 2019)
-        data = rule.data.with_overrides(tables={"womens_evening_class_grants": [
-            {"band": "20_up", "label": "20人及以上", "children_from": 20, "children_to": "", "amount": "120000"}]})
+        data = rule.data.with_overrides(
+            tables={
+                "womens_evening_class_grants": [
+                    {"band": "20_up", "label": "20人及以上", "children_from": 20, "children_to": "", "amount": "120000"}
+                ]
+            }
+        )
         assert_ineligible(rule.evaluate(dict(EVENING, children=5), data=data), "amount.band")
 
 

@@ -10,7 +10,10 @@ from subsidies.rules.core import Outcome, Payer
 from tests.subsidies.rules_helpers import assert_eligible, assert_ineligible, codes, decide
 
 SCHOOL = dict(
-    is_street_town_union=True, built_on="2019-03-01", asset_spend="100000", application_date="2019-08-01",
+    is_street_town_union=True,
+    built_on="2019-03-01",
+    asset_spend="100000",
+    application_date="2019-08-01",
     on_site_check_passed=True,
 )
 CLAIM = dict(SCHOOL, claim_date="2019-08-25", claim_form_submitted=True, receipt_submitted=True)
@@ -75,8 +78,9 @@ def test_school_built_after_the_application_deadline_may_still_have_applied_befo
 
 
 def test_only_street_town_unions():
-    assert_ineligible(decide("worker_school_grant", 2019, SCHOOL, is_street_town_union=False),
-                      "applicant.street_town_union")
+    assert_ineligible(
+        decide("worker_school_grant", 2019, SCHOOL, is_street_town_union=False), "applicant.street_town_union"
+    )
 
 
 class TestOnSiteCheck:
@@ -98,8 +102,9 @@ class TestClaim:
         if not ok:
             assert_ineligible(decision, "claim.on_time")
 
-    @pytest.mark.parametrize("missing, code", [("claim_form_submitted", "claim.form"),
-                                               ("receipt_submitted", "claim.receipt")])
+    @pytest.mark.parametrize(
+        "missing, code", [("claim_form_submitted", "claim.form"), ("receipt_submitted", "claim.receipt")]
+    )
     def test_claim_needs_summary_form_and_settlement_receipt(self, missing, code):
         assert_ineligible(decide("worker_school_grant", 2019, CLAIM, **{missing: False}), code)
         decision = decide("worker_school_grant", 2019, CLAIM, **{missing: None})

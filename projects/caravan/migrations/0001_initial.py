@@ -8,73 +8,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_password_codes'),
-        ('projects', '0006_changelist_indexes'),
+        ("members", "0003_password_codes"),
+        ("projects", "0006_changelist_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalCaravanVisit',
+            name="HistoricalCaravanVisit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('host_kind', models.CharField(choices=[('unit', '企事业单位'), ('park', '园区'), ('building', '楼宇')], max_length=16, verbose_name='服务地点类型')),
-                ('visit_date', models.DateField(blank=True, help_text='由区总工会安排', null=True, verbose_name='活动日期')),
-                ('start_time', models.TimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('end_time', models.TimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='活动地点')),
-                ('services', models.JSONField(blank=True, default=list, help_text='CaravanService 代码列表', verbose_name='服务内容')),
-                ('expected_attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='预计参加人数')),
-                ('actual_attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='实际参加人数')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, help_text='区总工会主动安排的活动没有申请。', limit_choices_to={'rule_id': 'caravan_visit'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='申请')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('host', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='承办单位（园区、楼宇）')),
-                ('scheduled_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='安排人')),
-                ('street', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "host_kind",
+                    models.CharField(
+                        choices=[("unit", "企事业单位"), ("park", "园区"), ("building", "楼宇")],
+                        max_length=16,
+                        verbose_name="服务地点类型",
+                    ),
+                ),
+                (
+                    "visit_date",
+                    models.DateField(blank=True, help_text="由区总工会安排", null=True, verbose_name="活动日期"),
+                ),
+                ("start_time", models.TimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("end_time", models.TimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="活动地点")),
+                (
+                    "services",
+                    models.JSONField(
+                        blank=True, default=list, help_text="CaravanService 代码列表", verbose_name="服务内容"
+                    ),
+                ),
+                (
+                    "expected_attendance",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="预计参加人数"),
+                ),
+                ("actual_attendance", models.PositiveIntegerField(blank=True, null=True, verbose_name="实际参加人数")),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="区总工会主动安排的活动没有申请。",
+                        limit_choices_to={"rule_id": "caravan_visit"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="申请",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="承办单位（园区、楼宇）",
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="安排人",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '大篷车活动变更记录',
-                'verbose_name_plural': 'historical “大篷车”活动',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "大篷车活动变更记录",
+                "verbose_name_plural": "historical “大篷车”活动",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CaravanVisit',
+            name="CaravanVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('host_kind', models.CharField(choices=[('unit', '企事业单位'), ('park', '园区'), ('building', '楼宇')], max_length=16, verbose_name='服务地点类型')),
-                ('visit_date', models.DateField(blank=True, help_text='由区总工会安排', null=True, verbose_name='活动日期')),
-                ('start_time', models.TimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('end_time', models.TimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='活动地点')),
-                ('services', models.JSONField(blank=True, default=list, help_text='CaravanService 代码列表', verbose_name='服务内容')),
-                ('expected_attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='预计参加人数')),
-                ('actual_attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='实际参加人数')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('application', models.OneToOneField(blank=True, help_text='区总工会主动安排的活动没有申请。', limit_choices_to={'rule_id': 'caravan_visit'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caravan_visit', to='projects.application', verbose_name='申请')),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='caravan_visits', to='members.organisation', verbose_name='承办单位（园区、楼宇）')),
-                ('scheduled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='安排人')),
-                ('street', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "host_kind",
+                    models.CharField(
+                        choices=[("unit", "企事业单位"), ("park", "园区"), ("building", "楼宇")],
+                        max_length=16,
+                        verbose_name="服务地点类型",
+                    ),
+                ),
+                (
+                    "visit_date",
+                    models.DateField(blank=True, help_text="由区总工会安排", null=True, verbose_name="活动日期"),
+                ),
+                ("start_time", models.TimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("end_time", models.TimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="活动地点")),
+                (
+                    "services",
+                    models.JSONField(
+                        blank=True, default=list, help_text="CaravanService 代码列表", verbose_name="服务内容"
+                    ),
+                ),
+                (
+                    "expected_attendance",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="预计参加人数"),
+                ),
+                ("actual_attendance", models.PositiveIntegerField(blank=True, null=True, verbose_name="实际参加人数")),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="创建时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="区总工会主动安排的活动没有申请。",
+                        limit_choices_to={"rule_id": "caravan_visit"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caravan_visit",
+                        to="projects.application",
+                        verbose_name="申请",
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caravan_visits",
+                        to="members.organisation",
+                        verbose_name="承办单位（园区、楼宇）",
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="安排人",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“大篷车”活动',
-                'verbose_name_plural': '“大篷车”活动',
-                'ordering': [models.OrderBy(models.F('visit_date'), nulls_first=True), 'start_time'],
-                'indexes': [models.Index(fields=['visit_date'], name='caravan_car_visit_d_b5db53_idx'), models.Index(fields=['street', 'visit_date'], name='caravan_car_street__5d6240_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('visit_date__isnull', True), models.Q(('location', ''), _negated=True), _connector='OR'), name='caravan_visit_scheduled_has_location', violation_error_message='安排日期时须填写活动地点。'), models.CheckConstraint(condition=models.Q(('actual_attendance__isnull', True), ('visit_date__isnull', False), _connector='OR'), name='caravan_visit_attendance_after_scheduling', violation_error_message='活动安排日期后才能登记实际参加人数。'), models.CheckConstraint(condition=models.Q(('start_time__isnull', True), ('end_time__isnull', True), ('end_time__gt', models.F('start_time')), _connector='OR'), name='caravan_visit_ends_after_start', violation_error_message='结束时间须晚于开始时间。')],
+                "verbose_name": "“大篷车”活动",
+                "verbose_name_plural": "“大篷车”活动",
+                "ordering": [models.OrderBy(models.F("visit_date"), nulls_first=True), "start_time"],
+                "indexes": [
+                    models.Index(fields=["visit_date"], name="caravan_car_visit_d_b5db53_idx"),
+                    models.Index(fields=["street", "visit_date"], name="caravan_car_street__5d6240_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("visit_date__isnull", True), models.Q(("location", ""), _negated=True), _connector="OR"
+                        ),
+                        name="caravan_visit_scheduled_has_location",
+                        violation_error_message="安排日期时须填写活动地点。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("actual_attendance__isnull", True), ("visit_date__isnull", False), _connector="OR"
+                        ),
+                        name="caravan_visit_attendance_after_scheduling",
+                        violation_error_message="活动安排日期后才能登记实际参加人数。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("start_time__isnull", True),
+                            ("end_time__isnull", True),
+                            ("end_time__gt", models.F("start_time")),
+                            _connector="OR",
+                        ),
+                        name="caravan_visit_ends_after_start",
+                        violation_error_message="结束时间须晚于开始时间。",
+                    ),
+                ],
             },
         ),
     ]

@@ -8,65 +8,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_history'),
-        ('projects', '0005_paid_at'),
+        ("members", "0002_history"),
+        ("projects", "0005_paid_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalServiceDelivery',
+            name="HistoricalServiceDelivery",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('checkup', '送健康体检'), ('cooling_gift', '送清凉慰问品'), ('warmth_gift', '送温暖慰问品'), ('safety_training', '送安全培训'), ('legal_aid', '送法律援助'), ('skills', '送素质提升'), ('sanatorium', '送职工疗休养'), ('hardship_relief', '帮困送温暖'), ('culture_sports', '送文体活动'), ('coverage_d', '送灵活就业群体专享保障（D类）')], max_length=24, verbose_name='服务内容')),
-                ('delivered_on', models.DateField(verbose_name='服务日期')),
-                ('gift_form', models.CharField(blank=True, choices=[('transport_card', '交通卡'), ('phone_card', '电话卡'), ('online_voucher', '网上购物平台的提货凭证'), ('goods', '实物'), ('pickup_voucher', '到指定地点领取确定物品的提货凭证')], help_text='慰问品必填；不可发放现金', max_length=24, verbose_name='发放形式')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'rule_id': 'flexible_worker_care'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='“五送”登记')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member', verbose_name='会员')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所属工会')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('street', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='服务工会（街镇、园区、行业）')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("checkup", "送健康体检"),
+                            ("cooling_gift", "送清凉慰问品"),
+                            ("warmth_gift", "送温暖慰问品"),
+                            ("safety_training", "送安全培训"),
+                            ("legal_aid", "送法律援助"),
+                            ("skills", "送素质提升"),
+                            ("sanatorium", "送职工疗休养"),
+                            ("hardship_relief", "帮困送温暖"),
+                            ("culture_sports", "送文体活动"),
+                            ("coverage_d", "送灵活就业群体专享保障（D类）"),
+                        ],
+                        max_length=24,
+                        verbose_name="服务内容",
+                    ),
+                ),
+                ("delivered_on", models.DateField(verbose_name="服务日期")),
+                (
+                    "gift_form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("transport_card", "交通卡"),
+                            ("phone_card", "电话卡"),
+                            ("online_voucher", "网上购物平台的提货凭证"),
+                            ("goods", "实物"),
+                            ("pickup_voucher", "到指定地点领取确定物品的提货凭证"),
+                        ],
+                        help_text="慰问品必填；不可发放现金",
+                        max_length=24,
+                        verbose_name="发放形式",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="登记时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"rule_id": "flexible_worker_care"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="“五送”登记",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="会员",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属工会",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="服务工会（街镇、园区、行业）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“五送”服务变更记录',
-                'verbose_name_plural': 'historical “五送”服务记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "“五送”服务变更记录",
+                "verbose_name_plural": "historical “五送”服务记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ServiceDelivery',
+            name="ServiceDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('checkup', '送健康体检'), ('cooling_gift', '送清凉慰问品'), ('warmth_gift', '送温暖慰问品'), ('safety_training', '送安全培训'), ('legal_aid', '送法律援助'), ('skills', '送素质提升'), ('sanatorium', '送职工疗休养'), ('hardship_relief', '帮困送温暖'), ('culture_sports', '送文体活动'), ('coverage_d', '送灵活就业群体专享保障（D类）')], max_length=24, verbose_name='服务内容')),
-                ('delivered_on', models.DateField(verbose_name='服务日期')),
-                ('gift_form', models.CharField(blank=True, choices=[('transport_card', '交通卡'), ('phone_card', '电话卡'), ('online_voucher', '网上购物平台的提货凭证'), ('goods', '实物'), ('pickup_voucher', '到指定地点领取确定物品的提货凭证')], help_text='慰问品必填；不可发放现金', max_length=24, verbose_name='发放形式')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='登记时间')),
-                ('application', models.ForeignKey(limit_choices_to={'rule_id': 'flexible_worker_care'}, on_delete=django.db.models.deletion.PROTECT, related_name='service_deliveries', to='projects.application', verbose_name='“五送”登记')),
-                ('member', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='service_deliveries', to='members.member', verbose_name='会员')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='所属工会')),
-                ('recorded_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('street', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='服务工会（街镇、园区、行业）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("checkup", "送健康体检"),
+                            ("cooling_gift", "送清凉慰问品"),
+                            ("warmth_gift", "送温暖慰问品"),
+                            ("safety_training", "送安全培训"),
+                            ("legal_aid", "送法律援助"),
+                            ("skills", "送素质提升"),
+                            ("sanatorium", "送职工疗休养"),
+                            ("hardship_relief", "帮困送温暖"),
+                            ("culture_sports", "送文体活动"),
+                            ("coverage_d", "送灵活就业群体专享保障（D类）"),
+                        ],
+                        max_length=24,
+                        verbose_name="服务内容",
+                    ),
+                ),
+                ("delivered_on", models.DateField(verbose_name="服务日期")),
+                (
+                    "gift_form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("transport_card", "交通卡"),
+                            ("phone_card", "电话卡"),
+                            ("online_voucher", "网上购物平台的提货凭证"),
+                            ("goods", "实物"),
+                            ("pickup_voucher", "到指定地点领取确定物品的提货凭证"),
+                        ],
+                        help_text="慰问品必填；不可发放现金",
+                        max_length=24,
+                        verbose_name="发放形式",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="登记时间"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        limit_choices_to={"rule_id": "flexible_worker_care"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_deliveries",
+                        to="projects.application",
+                        verbose_name="“五送”登记",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_deliveries",
+                        to="members.member",
+                        verbose_name="会员",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属工会",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="服务工会（街镇、园区、行业）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“五送”服务记录',
-                'verbose_name_plural': '“五送”服务记录',
-                'ordering': ['-delivered_on', '-pk'],
-                'indexes': [models.Index(fields=['street', 'kind', 'delivered_on'], name='flexible_wo_street__deac74_idx'), models.Index(fields=['organisation', 'kind', 'delivered_on'], name='flexible_wo_organis_00ffeb_idx'), models.Index(fields=['kind', 'delivered_on'], name='flexible_wo_kind_3678d5_idx'), models.Index(fields=['member', '-delivered_on'], name='flexible_wo_member__79f5d8_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('gift_form__in', ['', 'transport_card', 'phone_card', 'online_voucher', 'goods', 'pickup_voucher'])), name='service_delivery_never_cash', violation_error_message='不可发放现金。'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ('cooling_gift', 'warmth_gift')), _negated=True), models.Q(('gift_form', ''), _negated=True), _connector='OR'), name='service_delivery_gift_has_form', violation_error_message='慰问品须登记发放形式。'), models.CheckConstraint(condition=models.Q(('kind__in', ['checkup', 'cooling_gift', 'warmth_gift', 'safety_training', 'legal_aid', 'skills', 'sanatorium', 'hardship_relief', 'culture_sports', 'coverage_d'])), name='service_delivery_kind_known'), models.UniqueConstraint(condition=models.Q(('kind__in', ('checkup', 'cooling_gift', 'warmth_gift', 'coverage_d'))), fields=('application', 'kind'), name='service_delivery_once_a_year', violation_error_message='本年度已登记该项服务。')],
+                "verbose_name": "“五送”服务记录",
+                "verbose_name_plural": "“五送”服务记录",
+                "ordering": ["-delivered_on", "-pk"],
+                "indexes": [
+                    models.Index(fields=["street", "kind", "delivered_on"], name="flexible_wo_street__deac74_idx"),
+                    models.Index(
+                        fields=["organisation", "kind", "delivered_on"], name="flexible_wo_organis_00ffeb_idx"
+                    ),
+                    models.Index(fields=["kind", "delivered_on"], name="flexible_wo_kind_3678d5_idx"),
+                    models.Index(fields=["member", "-delivered_on"], name="flexible_wo_member__79f5d8_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "gift_form__in",
+                                ["", "transport_card", "phone_card", "online_voucher", "goods", "pickup_voucher"],
+                            )
+                        ),
+                        name="service_delivery_never_cash",
+                        violation_error_message="不可发放现金。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind__in", ("cooling_gift", "warmth_gift")), _negated=True),
+                            models.Q(("gift_form", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="service_delivery_gift_has_form",
+                        violation_error_message="慰问品须登记发放形式。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "checkup",
+                                    "cooling_gift",
+                                    "warmth_gift",
+                                    "safety_training",
+                                    "legal_aid",
+                                    "skills",
+                                    "sanatorium",
+                                    "hardship_relief",
+                                    "culture_sports",
+                                    "coverage_d",
+                                ],
+                            )
+                        ),
+                        name="service_delivery_kind_known",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind__in", ("checkup", "cooling_gift", "warmth_gift", "coverage_d"))),
+                        fields=("application", "kind"),
+                        name="service_delivery_once_a_year",
+                        violation_error_message="本年度已登记该项服务。",
+                    ),
+                ],
             },
         ),
     ]

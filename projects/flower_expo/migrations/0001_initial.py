@@ -7,59 +7,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_history'),
-        ('projects', '0006_changelist_indexes'),
+        ("members", "0002_history"),
+        ("projects", "0006_changelist_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalExpoTrip',
+            name="HistoricalExpoTrip",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('organised_as', models.CharField(choices=[('spring_autumn_outing', '职工团体春秋游'), ('sanatorium', '职工疗休养')], max_length=24, verbose_name='组织方式')),
-                ('visit_date', models.DateField(verbose_name='参观日期')),
-                ('visitors', models.PositiveIntegerField(verbose_name='参观人次')),
-                ('hardship_family_members', models.PositiveIntegerField(blank=True, help_text='组织困难职工家庭参观的，请填写人数', null=True, verbose_name='其中困难职工家庭成员人数')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='申报')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='组织单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "organised_as",
+                    models.CharField(
+                        choices=[("spring_autumn_outing", "职工团体春秋游"), ("sanatorium", "职工疗休养")],
+                        max_length=24,
+                        verbose_name="组织方式",
+                    ),
+                ),
+                ("visit_date", models.DateField(verbose_name="参观日期")),
+                ("visitors", models.PositiveIntegerField(verbose_name="参观人次")),
+                (
+                    "hardship_family_members",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="组织困难职工家庭参观的，请填写人数",
+                        null=True,
+                        verbose_name="其中困难职工家庭成员人数",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="登记时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="组织单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '看花博活动变更记录',
-                'verbose_name_plural': 'historical 看花博活动',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "看花博活动变更记录",
+                "verbose_name_plural": "historical 看花博活动",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ExpoTrip',
+            name="ExpoTrip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organised_as', models.CharField(choices=[('spring_autumn_outing', '职工团体春秋游'), ('sanatorium', '职工疗休养')], max_length=24, verbose_name='组织方式')),
-                ('visit_date', models.DateField(verbose_name='参观日期')),
-                ('visitors', models.PositiveIntegerField(verbose_name='参观人次')),
-                ('hardship_family_members', models.PositiveIntegerField(blank=True, help_text='组织困难职工家庭参观的，请填写人数', null=True, verbose_name='其中困难职工家庭成员人数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='expo_trip', to='projects.application', verbose_name='申报')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expo_trips', to='members.organisation', verbose_name='组织单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "organised_as",
+                    models.CharField(
+                        choices=[("spring_autumn_outing", "职工团体春秋游"), ("sanatorium", "职工疗休养")],
+                        max_length=24,
+                        verbose_name="组织方式",
+                    ),
+                ),
+                ("visit_date", models.DateField(verbose_name="参观日期")),
+                ("visitors", models.PositiveIntegerField(verbose_name="参观人次")),
+                (
+                    "hardship_family_members",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="组织困难职工家庭参观的，请填写人数",
+                        null=True,
+                        verbose_name="其中困难职工家庭成员人数",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expo_trip",
+                        to="projects.application",
+                        verbose_name="申报",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expo_trips",
+                        to="members.organisation",
+                        verbose_name="组织单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '看花博活动',
-                'verbose_name_plural': '看花博活动',
-                'ordering': ['-visit_date', '-pk'],
-                'indexes': [models.Index(fields=['visit_date'], name='flower_expo_visit_d_ebdac6_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('visitors__gte', 1)), name='expo_trip_visitors_positive'), models.CheckConstraint(condition=models.Q(('organised_as__in', ['spring_autumn_outing', 'sanatorium'])), name='expo_trip_organised_as_valid'), models.CheckConstraint(condition=models.Q(('hardship_family_members__isnull', True), ('hardship_family_members__lte', models.F('visitors')), _connector='OR'), name='expo_trip_hardship_within_visitors', violation_error_message='困难职工家庭成员人数不能超过参观人次。')],
+                "verbose_name": "看花博活动",
+                "verbose_name_plural": "看花博活动",
+                "ordering": ["-visit_date", "-pk"],
+                "indexes": [models.Index(fields=["visit_date"], name="flower_expo_visit_d_ebdac6_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("visitors__gte", 1)), name="expo_trip_visitors_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("organised_as__in", ["spring_autumn_outing", "sanatorium"])),
+                        name="expo_trip_organised_as_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("hardship_family_members__isnull", True),
+                            ("hardship_family_members__lte", models.F("visitors")),
+                            _connector="OR",
+                        ),
+                        name="expo_trip_hardship_within_visitors",
+                        violation_error_message="困难职工家庭成员人数不能超过参观人次。",
+                    ),
+                ],
             },
         ),
     ]

@@ -8,159 +8,414 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_password_codes'),
+        ("members", "0003_password_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HealthServicePoint',
+            name="HealthServicePoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='服务点名称')),
-                ('address', models.CharField(max_length=200, verbose_name='服务点地址')),
-                ('area_kind', models.CharField(choices=[('park', '产业园区'), ('building', '楼宇'), ('business_district', '商圈')], max_length=24, verbose_name='服务区域类型')),
-                ('area_served', models.CharField(help_text='服务的园区、楼宇或商圈，例如：嘉定工业区北区', max_length=200, verbose_name='服务区域')),
-                ('built_on', models.CharField(blank=True, choices=[('party_service_station', '党群服务站'), ('worker_service_station', '职工服务站'), ('reading_room', '职工书屋'), ('mommy_room', '爱心妈咪小屋'), ('outdoor_care_station', '户外职工爱心接力站')], max_length=32, verbose_name='依托的现有资源')),
-                ('community_health_centre', models.CharField(max_length=100, verbose_name='对口社区卫生服务中心')),
-                ('agreement_signed_on', models.DateField(blank=True, help_text='街镇工会与对口社区卫生服务中心签订合作协议的日期', null=True, verbose_name='合作协议签订日期')),
-                ('gp_team', models.CharField(blank=True, max_length=200, verbose_name='派驻全科（家庭）医生（团队）')),
-                ('manager', models.CharField(blank=True, max_length=50, verbose_name='管理人员')),
-                ('appointment_phone', models.CharField(blank=True, help_text='定期问诊采取预约制：职工拨打此电话预约', max_length=20, validators=[django.core.validators.RegexValidator('^[0-9][0-9-]{3,18}[0-9]$', '请填写有效的联系电话，例如 021-59991234 或 13912345678。')], verbose_name='预约电话')),
-                ('in_cluster_area', models.BooleanField(default=True, verbose_name='位于企业、职工集中的园区、楼宇或商圈')),
-                ('has_private_area', models.BooleanField(default=False, verbose_name='划定相对私密、固定的独立区域')),
-                ('has_basic_equipment', models.BooleanField(default=False, verbose_name='配备日常诊疗设备')),
-                ('offers_consultation_services', models.BooleanField(default=True, verbose_name='提供体检报告解读、健康咨询及疾病预防知识普及')),
-                ('consultation_exception_approved', models.BooleanField(default=False, verbose_name='问诊超出每周2个半天已获批准')),
-                ('plaque_installed', models.BooleanField(default=False, verbose_name='“健康服务点”铭牌已挂牌')),
-                ('service_notice_posted', models.BooleanField(default=False, verbose_name='《健康服务点服务公告》已上墙公示')),
-                ('is_active', models.BooleanField(default=True, verbose_name='运行中')),
-                ('street', models.ForeignKey(limit_choices_to={'level': 'street'}, on_delete=django.db.models.deletion.PROTECT, related_name='health_points', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="服务点名称")),
+                ("address", models.CharField(max_length=200, verbose_name="服务点地址")),
+                (
+                    "area_kind",
+                    models.CharField(
+                        choices=[("park", "产业园区"), ("building", "楼宇"), ("business_district", "商圈")],
+                        max_length=24,
+                        verbose_name="服务区域类型",
+                    ),
+                ),
+                (
+                    "area_served",
+                    models.CharField(
+                        help_text="服务的园区、楼宇或商圈，例如：嘉定工业区北区",
+                        max_length=200,
+                        verbose_name="服务区域",
+                    ),
+                ),
+                (
+                    "built_on",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("party_service_station", "党群服务站"),
+                            ("worker_service_station", "职工服务站"),
+                            ("reading_room", "职工书屋"),
+                            ("mommy_room", "爱心妈咪小屋"),
+                            ("outdoor_care_station", "户外职工爱心接力站"),
+                        ],
+                        max_length=32,
+                        verbose_name="依托的现有资源",
+                    ),
+                ),
+                ("community_health_centre", models.CharField(max_length=100, verbose_name="对口社区卫生服务中心")),
+                (
+                    "agreement_signed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="街镇工会与对口社区卫生服务中心签订合作协议的日期",
+                        null=True,
+                        verbose_name="合作协议签订日期",
+                    ),
+                ),
+                ("gp_team", models.CharField(blank=True, max_length=200, verbose_name="派驻全科（家庭）医生（团队）")),
+                ("manager", models.CharField(blank=True, max_length=50, verbose_name="管理人员")),
+                (
+                    "appointment_phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="定期问诊采取预约制：职工拨打此电话预约",
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9][0-9-]{3,18}[0-9]$", "请填写有效的联系电话，例如 021-59991234 或 13912345678。"
+                            )
+                        ],
+                        verbose_name="预约电话",
+                    ),
+                ),
+                (
+                    "in_cluster_area",
+                    models.BooleanField(default=True, verbose_name="位于企业、职工集中的园区、楼宇或商圈"),
+                ),
+                ("has_private_area", models.BooleanField(default=False, verbose_name="划定相对私密、固定的独立区域")),
+                ("has_basic_equipment", models.BooleanField(default=False, verbose_name="配备日常诊疗设备")),
+                (
+                    "offers_consultation_services",
+                    models.BooleanField(default=True, verbose_name="提供体检报告解读、健康咨询及疾病预防知识普及"),
+                ),
+                (
+                    "consultation_exception_approved",
+                    models.BooleanField(default=False, verbose_name="问诊超出每周2个半天已获批准"),
+                ),
+                ("plaque_installed", models.BooleanField(default=False, verbose_name="“健康服务点”铭牌已挂牌")),
+                (
+                    "service_notice_posted",
+                    models.BooleanField(default=False, verbose_name="《健康服务点服务公告》已上墙公示"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="运行中")),
+                (
+                    "street",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "street"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="health_points",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工健康服务点',
-                'verbose_name_plural': '职工健康服务点',
-                'ordering': ['street__code', 'name'],
+                "verbose_name": "职工健康服务点",
+                "verbose_name_plural": "职工健康服务点",
+                "ordering": ["street__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalHealthServicePoint',
+            name="HistoricalHealthServicePoint",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='服务点名称')),
-                ('address', models.CharField(max_length=200, verbose_name='服务点地址')),
-                ('area_kind', models.CharField(choices=[('park', '产业园区'), ('building', '楼宇'), ('business_district', '商圈')], max_length=24, verbose_name='服务区域类型')),
-                ('area_served', models.CharField(help_text='服务的园区、楼宇或商圈，例如：嘉定工业区北区', max_length=200, verbose_name='服务区域')),
-                ('built_on', models.CharField(blank=True, choices=[('party_service_station', '党群服务站'), ('worker_service_station', '职工服务站'), ('reading_room', '职工书屋'), ('mommy_room', '爱心妈咪小屋'), ('outdoor_care_station', '户外职工爱心接力站')], max_length=32, verbose_name='依托的现有资源')),
-                ('community_health_centre', models.CharField(max_length=100, verbose_name='对口社区卫生服务中心')),
-                ('agreement_signed_on', models.DateField(blank=True, help_text='街镇工会与对口社区卫生服务中心签订合作协议的日期', null=True, verbose_name='合作协议签订日期')),
-                ('gp_team', models.CharField(blank=True, max_length=200, verbose_name='派驻全科（家庭）医生（团队）')),
-                ('manager', models.CharField(blank=True, max_length=50, verbose_name='管理人员')),
-                ('appointment_phone', models.CharField(blank=True, help_text='定期问诊采取预约制：职工拨打此电话预约', max_length=20, validators=[django.core.validators.RegexValidator('^[0-9][0-9-]{3,18}[0-9]$', '请填写有效的联系电话，例如 021-59991234 或 13912345678。')], verbose_name='预约电话')),
-                ('in_cluster_area', models.BooleanField(default=True, verbose_name='位于企业、职工集中的园区、楼宇或商圈')),
-                ('has_private_area', models.BooleanField(default=False, verbose_name='划定相对私密、固定的独立区域')),
-                ('has_basic_equipment', models.BooleanField(default=False, verbose_name='配备日常诊疗设备')),
-                ('offers_consultation_services', models.BooleanField(default=True, verbose_name='提供体检报告解读、健康咨询及疾病预防知识普及')),
-                ('consultation_exception_approved', models.BooleanField(default=False, verbose_name='问诊超出每周2个半天已获批准')),
-                ('plaque_installed', models.BooleanField(default=False, verbose_name='“健康服务点”铭牌已挂牌')),
-                ('service_notice_posted', models.BooleanField(default=False, verbose_name='《健康服务点服务公告》已上墙公示')),
-                ('is_active', models.BooleanField(default=True, verbose_name='运行中')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 'street'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="服务点名称")),
+                ("address", models.CharField(max_length=200, verbose_name="服务点地址")),
+                (
+                    "area_kind",
+                    models.CharField(
+                        choices=[("park", "产业园区"), ("building", "楼宇"), ("business_district", "商圈")],
+                        max_length=24,
+                        verbose_name="服务区域类型",
+                    ),
+                ),
+                (
+                    "area_served",
+                    models.CharField(
+                        help_text="服务的园区、楼宇或商圈，例如：嘉定工业区北区",
+                        max_length=200,
+                        verbose_name="服务区域",
+                    ),
+                ),
+                (
+                    "built_on",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("party_service_station", "党群服务站"),
+                            ("worker_service_station", "职工服务站"),
+                            ("reading_room", "职工书屋"),
+                            ("mommy_room", "爱心妈咪小屋"),
+                            ("outdoor_care_station", "户外职工爱心接力站"),
+                        ],
+                        max_length=32,
+                        verbose_name="依托的现有资源",
+                    ),
+                ),
+                ("community_health_centre", models.CharField(max_length=100, verbose_name="对口社区卫生服务中心")),
+                (
+                    "agreement_signed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="街镇工会与对口社区卫生服务中心签订合作协议的日期",
+                        null=True,
+                        verbose_name="合作协议签订日期",
+                    ),
+                ),
+                ("gp_team", models.CharField(blank=True, max_length=200, verbose_name="派驻全科（家庭）医生（团队）")),
+                ("manager", models.CharField(blank=True, max_length=50, verbose_name="管理人员")),
+                (
+                    "appointment_phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="定期问诊采取预约制：职工拨打此电话预约",
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9][0-9-]{3,18}[0-9]$", "请填写有效的联系电话，例如 021-59991234 或 13912345678。"
+                            )
+                        ],
+                        verbose_name="预约电话",
+                    ),
+                ),
+                (
+                    "in_cluster_area",
+                    models.BooleanField(default=True, verbose_name="位于企业、职工集中的园区、楼宇或商圈"),
+                ),
+                ("has_private_area", models.BooleanField(default=False, verbose_name="划定相对私密、固定的独立区域")),
+                ("has_basic_equipment", models.BooleanField(default=False, verbose_name="配备日常诊疗设备")),
+                (
+                    "offers_consultation_services",
+                    models.BooleanField(default=True, verbose_name="提供体检报告解读、健康咨询及疾病预防知识普及"),
+                ),
+                (
+                    "consultation_exception_approved",
+                    models.BooleanField(default=False, verbose_name="问诊超出每周2个半天已获批准"),
+                ),
+                ("plaque_installed", models.BooleanField(default=False, verbose_name="“健康服务点”铭牌已挂牌")),
+                (
+                    "service_notice_posted",
+                    models.BooleanField(default=False, verbose_name="《健康服务点服务公告》已上墙公示"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="运行中")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": "street"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '健康服务点变更记录',
-                'verbose_name_plural': 'historical 职工健康服务点',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "健康服务点变更记录",
+                "verbose_name_plural": "historical 职工健康服务点",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalServiceEvent',
+            name="HistoricalServiceEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consultation', '定期问诊'), ('patrol', '巡诊'), ('lecture', '讲座')], max_length=16, verbose_name='类型')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('start_time', models.TimeField(verbose_name='开始时间')),
-                ('end_time', models.TimeField(verbose_name='结束时间')),
-                ('topic', models.CharField(blank=True, help_text='讲座必填；巡诊可填写巡诊单位', max_length=200, verbose_name='主题')),
-                ('venue', models.CharField(blank=True, help_text='留空表示在服务点内', max_length=200, verbose_name='地点')),
-                ('doctor', models.CharField(blank=True, max_length=100, verbose_name='医生或讲师')),
-                ('notice_posted_on', models.DateField(blank=True, help_text='巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）', null=True, verbose_name='公示日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('point', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='health_points.healthservicepoint', verbose_name='服务点')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("consultation", "定期问诊"), ("patrol", "巡诊"), ("lecture", "讲座")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("start_time", models.TimeField(verbose_name="开始时间")),
+                ("end_time", models.TimeField(verbose_name="结束时间")),
+                (
+                    "topic",
+                    models.CharField(
+                        blank=True, help_text="讲座必填；巡诊可填写巡诊单位", max_length=200, verbose_name="主题"
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(blank=True, help_text="留空表示在服务点内", max_length=200, verbose_name="地点"),
+                ),
+                ("doctor", models.CharField(blank=True, max_length=100, verbose_name="医生或讲师")),
+                (
+                    "notice_posted_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）",
+                        null=True,
+                        verbose_name="公示日期",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="health_points.healthservicepoint",
+                        verbose_name="服务点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务安排变更记录',
-                'verbose_name_plural': 'historical 服务安排',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "服务安排变更记录",
+                "verbose_name_plural": "historical 服务安排",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ServiceEvent',
+            name="ServiceEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consultation', '定期问诊'), ('patrol', '巡诊'), ('lecture', '讲座')], max_length=16, verbose_name='类型')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('start_time', models.TimeField(verbose_name='开始时间')),
-                ('end_time', models.TimeField(verbose_name='结束时间')),
-                ('topic', models.CharField(blank=True, help_text='讲座必填；巡诊可填写巡诊单位', max_length=200, verbose_name='主题')),
-                ('venue', models.CharField(blank=True, help_text='留空表示在服务点内', max_length=200, verbose_name='地点')),
-                ('doctor', models.CharField(blank=True, max_length=100, verbose_name='医生或讲师')),
-                ('notice_posted_on', models.DateField(blank=True, help_text='巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）', null=True, verbose_name='公示日期')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='health_points.healthservicepoint', verbose_name='服务点')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("consultation", "定期问诊"), ("patrol", "巡诊"), ("lecture", "讲座")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("start_time", models.TimeField(verbose_name="开始时间")),
+                ("end_time", models.TimeField(verbose_name="结束时间")),
+                (
+                    "topic",
+                    models.CharField(
+                        blank=True, help_text="讲座必填；巡诊可填写巡诊单位", max_length=200, verbose_name="主题"
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(blank=True, help_text="留空表示在服务点内", max_length=200, verbose_name="地点"),
+                ),
+                ("doctor", models.CharField(blank=True, max_length=100, verbose_name="医生或讲师")),
+                (
+                    "notice_posted_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="巡诊、讲座信息在服务点显眼位置公示的日期（应提前1至2周）",
+                        null=True,
+                        verbose_name="公示日期",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="health_points.healthservicepoint",
+                        verbose_name="服务点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务安排',
-                'verbose_name_plural': '服务安排',
-                'ordering': ['date', 'start_time'],
+                "verbose_name": "服务安排",
+                "verbose_name_plural": "服务安排",
+                "ordering": ["date", "start_time"],
             },
         ),
         migrations.AddIndex(
-            model_name='healthservicepoint',
-            index=models.Index(fields=['is_active', 'street'], name='health_poin_is_acti_b3c1bf_idx'),
+            model_name="healthservicepoint",
+            index=models.Index(fields=["is_active", "street"], name="health_poin_is_acti_b3c1bf_idx"),
         ),
         migrations.AddConstraint(
-            model_name='healthservicepoint',
-            constraint=models.UniqueConstraint(fields=('street', 'name'), name='health_point_name_unique_in_street', violation_error_message='本街镇已有同名的健康服务点。'),
+            model_name="healthservicepoint",
+            constraint=models.UniqueConstraint(
+                fields=("street", "name"),
+                name="health_point_name_unique_in_street",
+                violation_error_message="本街镇已有同名的健康服务点。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='serviceevent',
-            index=models.Index(fields=['date', 'point'], name='health_poin_date_0d9335_idx'),
+            model_name="serviceevent",
+            index=models.Index(fields=["date", "point"], name="health_poin_date_0d9335_idx"),
         ),
         migrations.AddIndex(
-            model_name='serviceevent',
-            index=models.Index(fields=['point', 'kind', 'date'], name='health_poin_point_i_656bd1_idx'),
+            model_name="serviceevent",
+            index=models.Index(fields=["point", "kind", "date"], name="health_poin_point_i_656bd1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='serviceevent',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='service_event_ends_after_start', violation_error_message='结束时间须晚于开始时间。'),
+            model_name="serviceevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))),
+                name="service_event_ends_after_start",
+                violation_error_message="结束时间须晚于开始时间。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceevent',
-            constraint=models.CheckConstraint(condition=models.Q(('notice_posted_on__isnull', True), ('notice_posted_on__lte', models.F('date')), _connector='OR'), name='service_event_notice_not_after_event', violation_error_message='公示日期不能晚于活动日期。'),
+            model_name="serviceevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("notice_posted_on__isnull", True), ("notice_posted_on__lte", models.F("date")), _connector="OR"
+                ),
+                name="service_event_notice_not_after_event",
+                violation_error_message="公示日期不能晚于活动日期。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'lecture'), _negated=True), models.Q(('topic', ''), _negated=True), _connector='OR'), name='service_event_lecture_has_topic', violation_error_message='讲座须填写主题。'),
+            model_name="serviceevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "lecture"), _negated=True),
+                    models.Q(("topic", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="service_event_lecture_has_topic",
+                violation_error_message="讲座须填写主题。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceevent',
-            constraint=models.UniqueConstraint(fields=('point', 'date', 'start_time'), name='service_event_one_per_point_and_time', violation_error_message='该服务点在同一时间已有安排。'),
+            model_name="serviceevent",
+            constraint=models.UniqueConstraint(
+                fields=("point", "date", "start_time"),
+                name="service_event_one_per_point_and_time",
+                violation_error_message="该服务点在同一时间已有安排。",
+            ),
         ),
     ]

@@ -22,8 +22,7 @@ def create_centres(apps, schema_editor):
 
 def remove_unused_centres(apps, schema_editor):
     LegalAidCentre = apps.get_model("legal", "LegalAidCentre")
-    LegalAidCentre.objects.filter(kind__in=[k for k, _ in CENTRES], cases__isnull=True,
-                                  lawyers__isnull=True).delete()
+    LegalAidCentre.objects.filter(kind__in=[k for k, _ in CENTRES], cases__isnull=True, lawyers__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

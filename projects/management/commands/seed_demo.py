@@ -30,11 +30,13 @@ class Command(BaseCommand):
         offerings = seed_offerings(district=district, organiser_user=reviewers["district"])
         applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"演示数据就绪（{elapsed:.1f}s）：新增单位 {report.units_created}，新增会员 {report.members_created}"
-            f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}，"
-            f"新增场次 {offerings}，新增申请 {applications}。"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据就绪（{elapsed:.1f}s）：新增单位 {report.units_created}，新增会员 {report.members_created}"
+                f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}，"
+                f"新增场次 {offerings}，新增申请 {applications}。"
+            )
+        )
         self.stdout.write("演示账号（密码相同）：")
         for login in logins:
             self.stdout.write(f"  {login.role:<11} {login.username:<12} {login.password}  {login.organisation}")

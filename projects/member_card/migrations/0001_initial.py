@@ -8,54 +8,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_history'),
+        ("members", "0002_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalUnitCoverageClass',
+            name="HistoricalUnitCoverageClass",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('plan_class', models.CharField(choices=[('A', 'A类保障'), ('B', 'B类保障'), ('A+', 'A+类保障'), ('B+', 'B+类保障')], max_length=4, verbose_name='保障类别')),
-                ('chosen_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='选定时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('chosen_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='选定人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 'grassroots'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='单位（基层工会）')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                (
+                    "plan_class",
+                    models.CharField(
+                        choices=[("A", "A类保障"), ("B", "B类保障"), ("A+", "A+类保障"), ("B+", "B+类保障")],
+                        max_length=4,
+                        verbose_name="保障类别",
+                    ),
+                ),
+                (
+                    "chosen_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="选定时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="选定人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": "grassroots"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="单位（基层工会）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保障类别变更记录',
-                'verbose_name_plural': 'historical 单位保障类别',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "保障类别变更记录",
+                "verbose_name_plural": "historical 单位保障类别",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='UnitCoverageClass',
+            name="UnitCoverageClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='政策年度')),
-                ('plan_class', models.CharField(choices=[('A', 'A类保障'), ('B', 'B类保障'), ('A+', 'A+类保障'), ('B+', 'B+类保障')], max_length=4, verbose_name='保障类别')),
-                ('chosen_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='选定时间')),
-                ('chosen_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='选定人')),
-                ('unit', models.ForeignKey(limit_choices_to={'level': 'grassroots'}, on_delete=django.db.models.deletion.PROTECT, related_name='coverage_classes', to='members.organisation', verbose_name='单位（基层工会）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="政策年度")),
+                (
+                    "plan_class",
+                    models.CharField(
+                        choices=[("A", "A类保障"), ("B", "B类保障"), ("A+", "A+类保障"), ("B+", "B+类保障")],
+                        max_length=4,
+                        verbose_name="保障类别",
+                    ),
+                ),
+                (
+                    "chosen_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="选定时间"),
+                ),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="选定人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "grassroots"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coverage_classes",
+                        to="members.organisation",
+                        verbose_name="单位（基层工会）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位保障类别',
-                'verbose_name_plural': '单位保障类别',
-                'ordering': ['-policy_year', 'unit__code'],
-                'indexes': [models.Index(fields=['policy_year', 'plan_class'], name='member_card_policy__4052a1_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'policy_year'), name='unit_coverage_class_once_per_year', violation_error_message='每个单位每年只能选定一类会员专享基本保障。'), models.CheckConstraint(condition=models.Q(('plan_class__in', ('A', 'B', 'A+', 'B+'))), name='unit_coverage_class_known')],
+                "verbose_name": "单位保障类别",
+                "verbose_name_plural": "单位保障类别",
+                "ordering": ["-policy_year", "unit__code"],
+                "indexes": [models.Index(fields=["policy_year", "plan_class"], name="member_card_policy__4052a1_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "policy_year"),
+                        name="unit_coverage_class_once_per_year",
+                        violation_error_message="每个单位每年只能选定一类会员专享基本保障。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("plan_class__in", ("A", "B", "A+", "B+"))), name="unit_coverage_class_known"
+                    ),
+                ],
             },
         ),
     ]

@@ -7,62 +7,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('projects', '0005_paid_at'),
+        ("projects", "0005_paid_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMicroWish',
+            name="HistoricalMicroWish",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('category', models.CharField(choices=[('item', '实物类'), ('service', '服务类'), ('offline_activity', '线下活动类')], max_length=24, verbose_name='心愿类别')),
-                ('description', models.TextField(blank=True, max_length=500, verbose_name='心愿内容')),
-                ('status', models.CharField(choices=[('open', '待认领'), ('claimed', '已认领'), ('fulfilled', '已实现')], default='open', max_length=16, verbose_name='状态')),
-                ('claimed_by', models.CharField(blank=True, max_length=100, verbose_name='认领单位')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='认领时间')),
-                ('fulfilled_on', models.DateField(blank=True, null=True, verbose_name='实现日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='发布时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='批准的申请')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("item", "实物类"), ("service", "服务类"), ("offline_activity", "线下活动类")],
+                        max_length=24,
+                        verbose_name="心愿类别",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=500, verbose_name="心愿内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待认领"), ("claimed", "已认领"), ("fulfilled", "已实现")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("claimed_by", models.CharField(blank=True, max_length=100, verbose_name="认领单位")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="认领时间")),
+                ("fulfilled_on", models.DateField(blank=True, null=True, verbose_name="实现日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="发布时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '微心愿变更记录',
-                'verbose_name_plural': 'historical 微心愿',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "微心愿变更记录",
+                "verbose_name_plural": "historical 微心愿",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MicroWish',
+            name="MicroWish",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('item', '实物类'), ('service', '服务类'), ('offline_activity', '线下活动类')], max_length=24, verbose_name='心愿类别')),
-                ('description', models.TextField(blank=True, max_length=500, verbose_name='心愿内容')),
-                ('status', models.CharField(choices=[('open', '待认领'), ('claimed', '已认领'), ('fulfilled', '已实现')], default='open', max_length=16, verbose_name='状态')),
-                ('claimed_by', models.CharField(blank=True, max_length=100, verbose_name='认领单位')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='认领时间')),
-                ('fulfilled_on', models.DateField(blank=True, null=True, verbose_name='实现日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发布时间')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='micro_wish', to='projects.application', verbose_name='批准的申请')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("item", "实物类"), ("service", "服务类"), ("offline_activity", "线下活动类")],
+                        max_length=24,
+                        verbose_name="心愿类别",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=500, verbose_name="心愿内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待认领"), ("claimed", "已认领"), ("fulfilled", "已实现")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("claimed_by", models.CharField(blank=True, max_length=100, verbose_name="认领单位")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="认领时间")),
+                ("fulfilled_on", models.DateField(blank=True, null=True, verbose_name="实现日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发布时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="micro_wish",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '微心愿',
-                'verbose_name_plural': '微心愿',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='micro_wishe_status_034a4b_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('category__in', ['item', 'service', 'offline_activity'])), name='micro_wish_category_valid'), models.CheckConstraint(condition=models.Q(models.Q(('claimed_at__isnull', True), ('claimed_by', ''), ('fulfilled_on__isnull', True), ('status', 'open')), models.Q(('claimed_at__isnull', False), ('fulfilled_on__isnull', True), ('status', 'claimed'), models.Q(('claimed_by', ''), _negated=True)), models.Q(('claimed_at__isnull', False), ('fulfilled_on__isnull', False), ('status', 'fulfilled'), models.Q(('claimed_by', ''), _negated=True)), _connector='OR'), name='micro_wish_status_facts')],
+                "verbose_name": "微心愿",
+                "verbose_name_plural": "微心愿",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["status", "created_at"], name="micro_wishe_status_034a4b_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("category__in", ["item", "service", "offline_activity"])),
+                        name="micro_wish_category_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("claimed_at__isnull", True),
+                                ("claimed_by", ""),
+                                ("fulfilled_on__isnull", True),
+                                ("status", "open"),
+                            ),
+                            models.Q(
+                                ("claimed_at__isnull", False),
+                                ("fulfilled_on__isnull", True),
+                                ("status", "claimed"),
+                                models.Q(("claimed_by", ""), _negated=True),
+                            ),
+                            models.Q(
+                                ("claimed_at__isnull", False),
+                                ("fulfilled_on__isnull", False),
+                                ("status", "fulfilled"),
+                                models.Q(("claimed_by", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="micro_wish_status_facts",
+                    ),
+                ],
             },
         ),
     ]

@@ -8,76 +8,248 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_password_codes'),
+        ("members", "0003_password_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalCareStation',
+            name="HistoricalCareStation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='站点名称')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('offers_water', models.BooleanField(default=False, verbose_name='饮水')),
-                ('offers_cooling_heating', models.BooleanField(default=False, verbose_name='避暑取暖')),
-                ('offers_food_heating', models.BooleanField(default=False, verbose_name='餐食加热')),
-                ('offers_phone_charging', models.BooleanField(default=False, verbose_name='手机充电')),
-                ('offers_ebike_charging', models.BooleanField(default=False, verbose_name='电瓶车充电')),
-                ('offers_emergency_help', models.BooleanField(default=False, verbose_name='应急救援')),
-                ('offers_toilet', models.BooleanField(default=False, verbose_name='如厕')),
-                ('offers_rest', models.BooleanField(default=False, verbose_name='休息')),
-                ('opening_hours', models.CharField(help_text='例如：每天 7:00—21:00，或 24小时开放', max_length=100, verbose_name='开放时间')),
-                ('contact_phone', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[0-9][0-9-]{3,18}[0-9]$', '请填写有效的联系电话，例如 021-59991234 或 13912345678。')], verbose_name='联系电话')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='经度')),
-                ('is_active', models.BooleanField(default=True, help_text='停用的站点不在公开列表中显示。', verbose_name='开放中')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(blank=True, db_constraint=False, help_text='负责维护本站点的街镇（园区、行业）工会。', limit_choices_to={'level': 'street'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="站点名称")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                ("offers_water", models.BooleanField(default=False, verbose_name="饮水")),
+                ("offers_cooling_heating", models.BooleanField(default=False, verbose_name="避暑取暖")),
+                ("offers_food_heating", models.BooleanField(default=False, verbose_name="餐食加热")),
+                ("offers_phone_charging", models.BooleanField(default=False, verbose_name="手机充电")),
+                ("offers_ebike_charging", models.BooleanField(default=False, verbose_name="电瓶车充电")),
+                ("offers_emergency_help", models.BooleanField(default=False, verbose_name="应急救援")),
+                ("offers_toilet", models.BooleanField(default=False, verbose_name="如厕")),
+                ("offers_rest", models.BooleanField(default=False, verbose_name="休息")),
+                (
+                    "opening_hours",
+                    models.CharField(
+                        help_text="例如：每天 7:00—21:00，或 24小时开放", max_length=100, verbose_name="开放时间"
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9][0-9-]{3,18}[0-9]$", "请填写有效的联系电话，例如 021-59991234 或 13912345678。"
+                            )
+                        ],
+                        verbose_name="联系电话",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="纬度",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="经度",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="停用的站点不在公开列表中显示。", verbose_name="开放中"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="负责维护本站点的街镇（园区、行业）工会。",
+                        limit_choices_to={"level": "street"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '爱心接力站变更记录',
-                'verbose_name_plural': 'historical 户外职工爱心接力站',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "爱心接力站变更记录",
+                "verbose_name_plural": "historical 户外职工爱心接力站",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CareStation',
+            name="CareStation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='站点名称')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('offers_water', models.BooleanField(default=False, verbose_name='饮水')),
-                ('offers_cooling_heating', models.BooleanField(default=False, verbose_name='避暑取暖')),
-                ('offers_food_heating', models.BooleanField(default=False, verbose_name='餐食加热')),
-                ('offers_phone_charging', models.BooleanField(default=False, verbose_name='手机充电')),
-                ('offers_ebike_charging', models.BooleanField(default=False, verbose_name='电瓶车充电')),
-                ('offers_emergency_help', models.BooleanField(default=False, verbose_name='应急救援')),
-                ('offers_toilet', models.BooleanField(default=False, verbose_name='如厕')),
-                ('offers_rest', models.BooleanField(default=False, verbose_name='休息')),
-                ('opening_hours', models.CharField(help_text='例如：每天 7:00—21:00，或 24小时开放', max_length=100, verbose_name='开放时间')),
-                ('contact_phone', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^[0-9][0-9-]{3,18}[0-9]$', '请填写有效的联系电话，例如 021-59991234 或 13912345678。')], verbose_name='联系电话')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='经度')),
-                ('is_active', models.BooleanField(default=True, help_text='停用的站点不在公开列表中显示。', verbose_name='开放中')),
-                ('street', models.ForeignKey(help_text='负责维护本站点的街镇（园区、行业）工会。', limit_choices_to={'level': 'street'}, on_delete=django.db.models.deletion.PROTECT, related_name='care_stations', to='members.organisation', verbose_name='所属街镇')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="站点名称")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                ("offers_water", models.BooleanField(default=False, verbose_name="饮水")),
+                ("offers_cooling_heating", models.BooleanField(default=False, verbose_name="避暑取暖")),
+                ("offers_food_heating", models.BooleanField(default=False, verbose_name="餐食加热")),
+                ("offers_phone_charging", models.BooleanField(default=False, verbose_name="手机充电")),
+                ("offers_ebike_charging", models.BooleanField(default=False, verbose_name="电瓶车充电")),
+                ("offers_emergency_help", models.BooleanField(default=False, verbose_name="应急救援")),
+                ("offers_toilet", models.BooleanField(default=False, verbose_name="如厕")),
+                ("offers_rest", models.BooleanField(default=False, verbose_name="休息")),
+                (
+                    "opening_hours",
+                    models.CharField(
+                        help_text="例如：每天 7:00—21:00，或 24小时开放", max_length=100, verbose_name="开放时间"
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9][0-9-]{3,18}[0-9]$", "请填写有效的联系电话，例如 021-59991234 或 13912345678。"
+                            )
+                        ],
+                        verbose_name="联系电话",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="纬度",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="经度",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="停用的站点不在公开列表中显示。", verbose_name="开放中"
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        help_text="负责维护本站点的街镇（园区、行业）工会。",
+                        limit_choices_to={"level": "street"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_stations",
+                        to="members.organisation",
+                        verbose_name="所属街镇",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '户外职工爱心接力站',
-                'verbose_name_plural': '户外职工爱心接力站',
-                'ordering': ['street__code', 'name'],
-                'indexes': [models.Index(fields=['is_active', 'street'], name='outdoor_car_is_acti_d1762c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('street', 'name'), name='care_station_name_unique_in_street', violation_error_message='本街镇已有同名的爱心接力站。'), models.CheckConstraint(condition=models.Q(('offers_water', True), ('offers_cooling_heating', True), ('offers_food_heating', True), ('offers_phone_charging', True), ('offers_ebike_charging', True), ('offers_emergency_help', True), ('offers_toilet', True), ('offers_rest', True), _connector='OR'), name='care_station_offers_a_service', violation_error_message='请至少选择一项服务内容。'), models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='care_station_coordinates_together', violation_error_message='经度和纬度须同时填写或同时留空。'), models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR')), name='care_station_coordinates_in_range')],
+                "verbose_name": "户外职工爱心接力站",
+                "verbose_name_plural": "户外职工爱心接力站",
+                "ordering": ["street__code", "name"],
+                "indexes": [models.Index(fields=["is_active", "street"], name="outdoor_car_is_acti_d1762c_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("street", "name"),
+                        name="care_station_name_unique_in_street",
+                        violation_error_message="本街镇已有同名的爱心接力站。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("offers_water", True),
+                            ("offers_cooling_heating", True),
+                            ("offers_food_heating", True),
+                            ("offers_phone_charging", True),
+                            ("offers_ebike_charging", True),
+                            ("offers_emergency_help", True),
+                            ("offers_toilet", True),
+                            ("offers_rest", True),
+                            _connector="OR",
+                        ),
+                        name="care_station_offers_a_service",
+                        violation_error_message="请至少选择一项服务内容。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                            models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="care_station_coordinates_together",
+                        violation_error_message="经度和纬度须同时填写或同时留空。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("latitude__isnull", True),
+                                models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                                _connector="OR",
+                            ),
+                            models.Q(
+                                ("longitude__isnull", True),
+                                models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                                _connector="OR",
+                            ),
+                        ),
+                        name="care_station_coordinates_in_range",
+                    ),
+                ],
             },
         ),
     ]

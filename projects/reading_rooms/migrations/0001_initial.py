@@ -7,65 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_history'),
-        ('projects', '0005_paid_at'),
+        ("members", "0002_history"),
+        ("projects", "0005_paid_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReadingRoom',
+            name="HistoricalReadingRoom",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('point_type', models.CharField(choices=[('demo', '区级职工书屋示范点'), ('self_built', '职工书屋自建点')], max_length=16, verbose_name='类型')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='建设年度')),
-                ('books', models.PositiveIntegerField(verbose_name='藏书量（册）')),
-                ('periodicals', models.PositiveIntegerField(verbose_name='报刊（种）')),
-                ('audio_video', models.PositiveIntegerField(verbose_name='电子音像制品（种/张）')),
-                ('designated_on', models.DateField(verbose_name='命名日期')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在册')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='批准的申请')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "point_type",
+                    models.CharField(
+                        choices=[("demo", "区级职工书屋示范点"), ("self_built", "职工书屋自建点")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="建设年度")),
+                ("books", models.PositiveIntegerField(verbose_name="藏书量（册）")),
+                ("periodicals", models.PositiveIntegerField(verbose_name="报刊（种）")),
+                ("audio_video", models.PositiveIntegerField(verbose_name="电子音像制品（种/张）")),
+                ("designated_on", models.DateField(verbose_name="命名日期")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在册")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="登记时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工书屋变更记录',
-                'verbose_name_plural': 'historical 职工书屋',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "职工书屋变更记录",
+                "verbose_name_plural": "historical 职工书屋",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReadingRoom',
+            name="ReadingRoom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('point_type', models.CharField(choices=[('demo', '区级职工书屋示范点'), ('self_built', '职工书屋自建点')], max_length=16, verbose_name='类型')),
-                ('policy_year', models.PositiveSmallIntegerField(verbose_name='建设年度')),
-                ('books', models.PositiveIntegerField(verbose_name='藏书量（册）')),
-                ('periodicals', models.PositiveIntegerField(verbose_name='报刊（种）')),
-                ('audio_video', models.PositiveIntegerField(verbose_name='电子音像制品（种/张）')),
-                ('designated_on', models.DateField(verbose_name='命名日期')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在册')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reading_room', to='projects.application', verbose_name='批准的申请')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reading_rooms', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "point_type",
+                    models.CharField(
+                        choices=[("demo", "区级职工书屋示范点"), ("self_built", "职工书屋自建点")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("policy_year", models.PositiveSmallIntegerField(verbose_name="建设年度")),
+                ("books", models.PositiveIntegerField(verbose_name="藏书量（册）")),
+                ("periodicals", models.PositiveIntegerField(verbose_name="报刊（种）")),
+                ("audio_video", models.PositiveIntegerField(verbose_name="电子音像制品（种/张）")),
+                ("designated_on", models.DateField(verbose_name="命名日期")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在册")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reading_room",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reading_rooms",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工书屋',
-                'verbose_name_plural': '职工书屋',
-                'ordering': ['-designated_on', 'unit__code'],
-                'indexes': [models.Index(fields=['is_active', 'point_type', 'designated_on'], name='reading_roo_is_acti_80d559_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('point_type__in', ['demo', 'self_built'])), name='reading_room_point_type_valid'), models.UniqueConstraint(fields=('unit', 'policy_year'), name='reading_room_once_per_unit_year', violation_error_message='该单位本年度已登记职工书屋。')],
+                "verbose_name": "职工书屋",
+                "verbose_name_plural": "职工书屋",
+                "ordering": ["-designated_on", "unit__code"],
+                "indexes": [
+                    models.Index(
+                        fields=["is_active", "point_type", "designated_on"], name="reading_roo_is_acti_80d559_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("point_type__in", ["demo", "self_built"])),
+                        name="reading_room_point_type_valid",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("unit", "policy_year"),
+                        name="reading_room_once_per_unit_year",
+                        violation_error_message="该单位本年度已登记职工书屋。",
+                    ),
+                ],
             },
         ),
     ]

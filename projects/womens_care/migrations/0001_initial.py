@@ -7,112 +7,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_password_codes'),
-        ('projects', '0006_changelist_indexes'),
+        ("members", "0003_password_codes"),
+        ("projects", "0006_changelist_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMommyRoom',
+            name="HistoricalMommyRoom",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='小屋名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('built_on', models.DateField(verbose_name='建立日期')),
-                ('area_sqm', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='面积（平方米）')),
-                ('facilities', models.TextField(blank=True, help_text='如冰箱、哺乳椅、洗手池、消毒设备', verbose_name='设施说明')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开放中')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='批准的申请')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="小屋名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("built_on", models.DateField(verbose_name="建立日期")),
+                (
+                    "area_sqm",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="面积（平方米）"
+                    ),
+                ),
+                (
+                    "facilities",
+                    models.TextField(blank=True, help_text="如冰箱、哺乳椅、洗手池、消毒设备", verbose_name="设施说明"),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="开放中")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="登记时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '爱心妈咪小屋变更记录',
-                'verbose_name_plural': 'historical 爱心妈咪小屋',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "爱心妈咪小屋变更记录",
+                "verbose_name_plural": "historical 爱心妈咪小屋",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParentChildStudio',
+            name="HistoricalParentChildStudio",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='工作室名称')),
-                ('built_on', models.DateField(verbose_name='建立日期')),
-                ('class_type', models.CharField(choices=[('holiday', '寒暑假托班'), ('evening', '晚托班')], max_length=16, verbose_name='托班类型')),
-                ('children', models.PositiveIntegerField(verbose_name='托管人数')),
-                ('weeks', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='托管时间（周）')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开办中')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.application', verbose_name='批准的申请')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="工作室名称")),
+                ("built_on", models.DateField(verbose_name="建立日期")),
+                (
+                    "class_type",
+                    models.CharField(
+                        choices=[("holiday", "寒暑假托班"), ("evening", "晚托班")],
+                        max_length=16,
+                        verbose_name="托班类型",
+                    ),
+                ),
+                ("children", models.PositiveIntegerField(verbose_name="托管人数")),
+                (
+                    "weeks",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="托管时间（周）"
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="开办中")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="登记时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '亲子工作室变更记录',
-                'verbose_name_plural': 'historical 亲子工作室',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "亲子工作室变更记录",
+                "verbose_name_plural": "historical 亲子工作室",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MommyRoom',
+            name="MommyRoom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='小屋名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('built_on', models.DateField(verbose_name='建立日期')),
-                ('area_sqm', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='面积（平方米）')),
-                ('facilities', models.TextField(blank=True, help_text='如冰箱、哺乳椅、洗手池、消毒设备', verbose_name='设施说明')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开放中')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='mommy_room', to='projects.application', verbose_name='批准的申请')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mommy_rooms', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="小屋名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("built_on", models.DateField(verbose_name="建立日期")),
+                (
+                    "area_sqm",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="面积（平方米）"
+                    ),
+                ),
+                (
+                    "facilities",
+                    models.TextField(blank=True, help_text="如冰箱、哺乳椅、洗手池、消毒设备", verbose_name="设施说明"),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="开放中")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mommy_room",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mommy_rooms",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '爱心妈咪小屋',
-                'verbose_name_plural': '爱心妈咪小屋',
-                'ordering': ['unit__code', 'name'],
-                'indexes': [models.Index(fields=['is_open', 'unit'], name='womens_care_is_open_ae5026_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='mommy_room_name_not_blank'), models.CheckConstraint(condition=models.Q(('area_sqm__isnull', True), ('area_sqm__gt', 0), _connector='OR'), name='mommy_room_area_positive')],
+                "verbose_name": "爱心妈咪小屋",
+                "verbose_name_plural": "爱心妈咪小屋",
+                "ordering": ["unit__code", "name"],
+                "indexes": [models.Index(fields=["is_open", "unit"], name="womens_care_is_open_ae5026_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="mommy_room_name_not_blank"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("area_sqm__isnull", True), ("area_sqm__gt", 0), _connector="OR"),
+                        name="mommy_room_area_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ParentChildStudio',
+            name="ParentChildStudio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='工作室名称')),
-                ('built_on', models.DateField(verbose_name='建立日期')),
-                ('class_type', models.CharField(choices=[('holiday', '寒暑假托班'), ('evening', '晚托班')], max_length=16, verbose_name='托班类型')),
-                ('children', models.PositiveIntegerField(verbose_name='托管人数')),
-                ('weeks', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='托管时间（周）')),
-                ('is_open', models.BooleanField(default=True, verbose_name='开办中')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='parent_child_studio', to='projects.application', verbose_name='批准的申请')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parent_child_studios', to='members.organisation', verbose_name='所在单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="工作室名称")),
+                ("built_on", models.DateField(verbose_name="建立日期")),
+                (
+                    "class_type",
+                    models.CharField(
+                        choices=[("holiday", "寒暑假托班"), ("evening", "晚托班")],
+                        max_length=16,
+                        verbose_name="托班类型",
+                    ),
+                ),
+                ("children", models.PositiveIntegerField(verbose_name="托管人数")),
+                (
+                    "weeks",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="托管时间（周）"
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="开办中")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parent_child_studio",
+                        to="projects.application",
+                        verbose_name="批准的申请",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parent_child_studios",
+                        to="members.organisation",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '亲子工作室',
-                'verbose_name_plural': '亲子工作室',
-                'ordering': ['unit__code', 'name'],
-                'indexes': [models.Index(fields=['class_type', 'unit'], name='womens_care_class_t_4a380c_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='studio_name_not_blank'), models.CheckConstraint(condition=models.Q(('class_type__in', ['holiday', 'evening'])), name='studio_class_type_valid'), models.CheckConstraint(condition=models.Q(('children__gte', 1)), name='studio_children_positive'), models.CheckConstraint(condition=models.Q(models.Q(('class_type', 'holiday'), ('weeks__gt', 0), ('weeks__isnull', False)), models.Q(('class_type', 'evening'), models.Q(('weeks__isnull', True), ('weeks__gt', 0), _connector='OR')), _connector='OR'), name='studio_weeks_for_holiday_class')],
+                "verbose_name": "亲子工作室",
+                "verbose_name_plural": "亲子工作室",
+                "ordering": ["unit__code", "name"],
+                "indexes": [models.Index(fields=["class_type", "unit"], name="womens_care_class_t_4a380c_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="studio_name_not_blank"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("class_type__in", ["holiday", "evening"])), name="studio_class_type_valid"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("children__gte", 1)), name="studio_children_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("class_type", "holiday"), ("weeks__gt", 0), ("weeks__isnull", False)),
+                            models.Q(
+                                ("class_type", "evening"),
+                                models.Q(("weeks__isnull", True), ("weeks__gt", 0), _connector="OR"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="studio_weeks_for_holiday_class",
+                    ),
+                ],
             },
         ),
     ]

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         evaluate = sub.add_parser("evaluate", help="按事实试算一条规则")
         evaluate.add_argument("rule_id")
         evaluate.add_argument("--year", type=int, required=True)
-        evaluate.add_argument("--facts", required=True, help="JSON 对象，例如 '{\"application_date\": \"2019-03-20\"}'")
+        evaluate.add_argument("--facts", required=True, help='JSON 对象，例如 \'{"application_date": "2019-03-20"}\'')
         evaluate.add_argument("--json", action="store_true")
         evaluate.add_argument("--partial", action="store_true", help="允许缺少事实（结果为“需补充信息”）")
         docs = sub.add_parser("docs", help="生成 docs/rules.md")
@@ -49,11 +49,22 @@ class Command(BaseCommand):
     def _list(self, *, json: bool = False, year=None, **_):
         rules = [r for r in registry.all_rules() if year is None or r.policy_year == year]
         if json:
-            self.stdout.write(_dumps([
-                {"rule_id": r.rule_id, "policy_year": r.policy_year, "project": r.project, "title": r.title,
-                 "applicant": r.applicant, "summary": r.summary, "facts": r.schema.to_list()}
-                for r in rules
-            ]))
+            self.stdout.write(
+                _dumps(
+                    [
+                        {
+                            "rule_id": r.rule_id,
+                            "policy_year": r.policy_year,
+                            "project": r.project,
+                            "title": r.title,
+                            "applicant": r.applicant,
+                            "summary": r.summary,
+                            "facts": r.schema.to_list(),
+                        }
+                        for r in rules
+                    ]
+                )
+            )
             return
         for rule in rules:
             self.stdout.write(f"{rule.policy_year}  {rule.rule_id:<34} {rule.title}")

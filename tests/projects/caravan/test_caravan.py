@@ -34,8 +34,13 @@ def in_june_2019():
 
 
 def request_visit(user, unit):
-    return application_submit(user=user, rule_id="caravan_visit", policy_year=2019, organisation=unit,
-                              facts={"host_kind": "unit", "host_in_district": True})
+    return application_submit(
+        user=user,
+        rule_id="caravan_visit",
+        policy_year=2019,
+        organisation=unit,
+        facts={"host_kind": "unit", "host_in_district": True},
+    )
 
 
 @pytest.fixture
@@ -47,8 +52,14 @@ def visit(tree, staff):
 
 
 def plan(user, visit, on=date(2019, 6, 15), **extra):
-    fields = {"location": "单位食堂门前广场", "services": ["tent", "legal", "haircut"], "start_time": time(11, 0),
-              "end_time": time(13, 30), "expected_attendance": 200, **extra}
+    fields = {
+        "location": "单位食堂门前广场",
+        "services": ["tent", "legal", "haircut"],
+        "start_time": time(11, 0),
+        "end_time": time(13, 30),
+        "expected_attendance": 200,
+        **extra,
+    }
     return caravan_visit_schedule(user=user, visit=visit, visit_date=on, **fields)
 
 
@@ -102,16 +113,29 @@ class TestScheduling:
         assert visit.actual_attendance == 180
 
     def test_the_district_may_plan_a_visit_itself(self, tree, staff):
-        created = caravan_visit_create(user=staff["district"], host=tree["other_street"], host_kind="park",
-                                       visit_date=date(2019, 7, 1), location="园区中心广场",
-                                       services=["health", "tent"])
+        created = caravan_visit_create(
+            user=staff["district"],
+            host=tree["other_street"],
+            host_kind="park",
+            visit_date=date(2019, 7, 1),
+            location="园区中心广场",
+            services=["health", "tent"],
+        )
         assert created.application is None and created.street == tree["other_street"]
         assert created.services == ["tent", "health"]
 
 
 class TestAdmin:
-    @pytest.mark.parametrize("who, sees", [("grassroots", True), ("other_grassroots", False), ("street", True),
-                                           ("other_street", False), ("district", True)])
+    @pytest.mark.parametrize(
+        "who, sees",
+        [
+            ("grassroots", True),
+            ("other_grassroots", False),
+            ("street", True),
+            ("other_street", False),
+            ("district", True),
+        ],
+    )
     def test_the_host_its_street_and_the_district_see_it(self, client, staff, visit, who, sees):
         client.force_login(staff[who])
         for page in ("change", "history"):
@@ -120,16 +144,26 @@ class TestAdmin:
 
     def test_the_host_cannot_change_it(self, client, staff, visit):
         client.force_login(staff["grassroots"])
-        response = client.post(reverse("admin:caravan_caravanvisit_change", args=[visit.pk]),
-                               {"visit_date": "2019-06-02", "location": "自选", "services": ["tent"]})
+        response = client.post(
+            reverse("admin:caravan_caravanvisit_change", args=[visit.pk]),
+            {"visit_date": "2019-06-02", "location": "自选", "services": ["tent"]},
+        )
         assert response.status_code == 403
         visit.refresh_from_db()
         assert visit.visit_date is None
 
     def form(self, **extra):
-        return {"visit_date": "2019-06-15", "start_time": "11:00", "end_time": "", "location": "单位食堂门前广场",
-                "services": ["legal", "phone_repair"], "expected_attendance": "150", "notes": "",
-                "actual_attendance": "", **extra}
+        return {
+            "visit_date": "2019-06-15",
+            "start_time": "11:00",
+            "end_time": "",
+            "location": "单位食堂门前广场",
+            "services": ["legal", "phone_repair"],
+            "expected_attendance": "150",
+            "notes": "",
+            "actual_attendance": "",
+            **extra,
+        }
 
     def test_the_district_schedules_in_the_admin(self, client, staff, visit):
         client.force_login(staff["district"])
@@ -154,8 +188,14 @@ class TestAdmin:
 class TestPublicPage:
     def test_lists_coming_visits_only(self, client, tree, staff, visit):
         plan(staff["district"], visit)
-        caravan_visit_create(user=staff["district"], host=tree["far_unit"], host_kind="unit",
-                             visit_date=date(2019, 6, 3), location="远方单位大厅", services=["key_cutting"])
+        caravan_visit_create(
+            user=staff["district"],
+            host=tree["far_unit"],
+            host_kind="unit",
+            visit_date=date(2019, 6, 3),
+            location="远方单位大厅",
+            services=["key_cutting"],
+        )
         waiting = CaravanVisit.objects.create(host=tree["other_unit"], street=tree["street"], host_kind="unit")
         with time_machine.travel("2019-06-05 09:00 +0800", tick=False):
             response = client.get(reverse("caravan:visits"))

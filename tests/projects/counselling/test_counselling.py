@@ -45,14 +45,27 @@ def in_june_2019():
 
 @pytest.fixture
 def slot(tree, staff):
-    return offering_create(user=staff["district"], rule_id="counselling_appointment", policy_year=2019,
-                          title="个案咨询（周一上午）", starts_at=datetime(2019, 6, 10, 9, tzinfo=SHANGHAI), capacity=3,
-                          organiser=tree["district"], location="嘉定工会职工心理咨询室")
+    return offering_create(
+        user=staff["district"],
+        rule_id="counselling_appointment",
+        policy_year=2019,
+        title="个案咨询（周一上午）",
+        starts_at=datetime(2019, 6, 10, 9, tzinfo=SHANGHAI),
+        capacity=3,
+        organiser=tree["district"],
+        location="嘉定工会职工心理咨询室",
+    )
 
 
 def book(member, slot, **facts):
-    return application_submit(user=member.user, rule_id="counselling_appointment", policy_year=2019,
-                              facts={"in_service": True, "channel": "wechat", **facts}, member=member, offering=slot)
+    return application_submit(
+        user=member.user,
+        rule_id="counselling_appointment",
+        policy_year=2019,
+        facts={"in_service": True, "channel": "wechat", **facts},
+        member=member,
+        offering=slot,
+    )
 
 
 @pytest.fixture
@@ -88,7 +101,10 @@ class TestWhoMaySee:
     def test_the_group_created_by_the_migration_holds_the_grant(self):
         group = Group.objects.get(name=GROUP)
         assert set(group.permissions.values_list("codename", flat=True)) >= {
-            "view_confidential", "view_counsellingrecord", "change_counsellingrecord"}
+            "view_confidential",
+            "view_counsellingrecord",
+            "change_counsellingrecord",
+        }
 
     def test_only_explicit_grants_count(self, staff, counsellor, superuser):
         assert may_view_confidential(counsellor)
@@ -130,18 +146,24 @@ class TestWhoMaySee:
 class TestRecords:
     def test_the_counsellor_writes_notes_and_a_follow_up(self, client, counsellor, record):
         client.force_login(counsellor)
-        response = client.post(reverse("admin:counselling_counsellingrecord_change", args=[record.pk]), {
-            "counsellor": counsellor.pk, "notes": "首次咨询，情绪平稳。", "follow_up_on": "2019-06-24"})
+        response = client.post(
+            reverse("admin:counselling_counsellingrecord_change", args=[record.pk]),
+            {"counsellor": counsellor.pk, "notes": "首次咨询，情绪平稳。", "follow_up_on": "2019-06-24"},
+        )
         assert response.status_code == 302
         record.refresh_from_db()
-        assert (record.counsellor, record.notes, record.follow_up_on) == (counsellor, "首次咨询，情绪平稳。",
-                                                                         date(2019, 6, 24))
+        assert (record.counsellor, record.notes, record.follow_up_on) == (
+            counsellor,
+            "首次咨询，情绪平稳。",
+            date(2019, 6, 24),
+        )
         assert record.history.count() == 2
 
     def test_a_follow_up_is_not_before_the_offering(self, counsellor, record):
         with pytest.raises(ApplicationError) as excinfo:
-            counselling_record_update(user=counsellor, record=record, counsellor=counsellor, notes="",
-                                      follow_up_on=date(2019, 6, 9))
+            counselling_record_update(
+                user=counsellor, record=record, counsellor=counsellor, notes="", follow_up_on=date(2019, 6, 9)
+            )
         assert excinfo.value.message == "回访日期不能早于咨询日期（2019-06-10）。"
         assert excinfo.value.field == "follow_up_on"
 
@@ -150,22 +172,25 @@ class TestRecords:
             with pytest.raises(ApplicationError, match=NOT_COUNSELLOR):
                 counselling_record_update(user=user, record=record, counsellor=None, notes="x", follow_up_on=None)
         with pytest.raises(ApplicationError, match=COUNSELLOR_NOT_AUTHORISED):
-            counselling_record_update(user=counsellor, record=record, counsellor=staff["district"], notes="",
-                                      follow_up_on=None)
+            counselling_record_update(
+                user=counsellor, record=record, counsellor=staff["district"], notes="", follow_up_on=None
+            )
 
     def test_a_cancelled_booking_takes_no_notes(self, member, counsellor, record):
         application_transition(user=member.user, application=record.application, action="cancel")
         with pytest.raises(ApplicationError, match=BOOKING_CANCELLED):
-            counselling_record_update(user=counsellor, record=record, counsellor=counsellor, notes="x",
-                                      follow_up_on=None)
+            counselling_record_update(
+                user=counsellor, record=record, counsellor=counsellor, notes="x", follow_up_on=None
+            )
 
 
 LECTURE = {"course_form_completed": True, "applied_to_upper_union": True}
 
 
 def request_lecture(unit_staff, unit):
-    return application_submit(user=unit_staff, rule_id="counselling_lecture", policy_year=2019, facts=LECTURE,
-                              organisation=unit)
+    return application_submit(
+        user=unit_staff, rule_id="counselling_lecture", policy_year=2019, facts=LECTURE, organisation=unit
+    )
 
 
 @pytest.fixture
@@ -180,9 +205,16 @@ def approved_lecture(tree, staff):
 
 
 def schedule(user, application, on=date(2019, 6, 20)):
-    return lecture_schedule_create(user=user, application=application, lecture_date=on, start_time=time(14, 0),
-                                   end_time=time(15, 30), venue="单位多功能厅", topic="职场压力与情绪管理",
-                                   lecturer="区精神卫生中心张医生")
+    return lecture_schedule_create(
+        user=user,
+        application=application,
+        lecture_date=on,
+        start_time=time(14, 0),
+        end_time=time(15, 30),
+        venue="单位多功能厅",
+        topic="职场压力与情绪管理",
+        lecturer="区精神卫生中心张医生",
+    )
 
 
 class TestLectures:
@@ -207,8 +239,16 @@ class TestLectures:
         with pytest.raises(ApplicationError, match=ALREADY_SCHEDULED):
             schedule(staff["district"], approved_lecture)
 
-    @pytest.mark.parametrize("who, sees", [("grassroots", True), ("other_grassroots", False), ("street", True),
-                                           ("other_street", False), ("district", True)])
+    @pytest.mark.parametrize(
+        "who, sees",
+        [
+            ("grassroots", True),
+            ("other_grassroots", False),
+            ("street", True),
+            ("other_street", False),
+            ("district", True),
+        ],
+    )
     def test_schedules_are_scoped_to_the_requesting_unit(self, client, staff, approved_lecture, who, sees):
         lecture = schedule(staff["district"], approved_lecture)
         client.force_login(staff[who])
@@ -217,8 +257,15 @@ class TestLectures:
 
     def test_district_schedules_in_the_admin(self, client, staff, approved_lecture):
         client.force_login(staff["district"])
-        data = {"application": approved_lecture.pk, "date": "2019-06-21", "start_time": "14:00", "end_time": "",
-                "venue": "单位会议室", "topic": "睡眠与健康", "lecturer": "李老师"}
+        data = {
+            "application": approved_lecture.pk,
+            "date": "2019-06-21",
+            "start_time": "14:00",
+            "end_time": "",
+            "venue": "单位会议室",
+            "topic": "睡眠与健康",
+            "lecturer": "李老师",
+        }
         response = client.post(reverse("admin:counselling_lectureschedule_add"), {**data, "date": "2019-05-01"})
         assert response.context["adminform"].form.errors["date"] == [DATE_PASSED]
         response = client.post(reverse("admin:counselling_lectureschedule_add"), data)

@@ -13,8 +13,13 @@ from tests.projects.conftest import PASSWORD
 
 def flexible_member(street, *, paid_in_one_go: bool = True, **kwargs):
     """A flexible worker belongs to the street (park, industry) union directly."""
-    member = MemberFactory(organisation=street, employment_type="flexible_worker",
-                           flexible_industry="express_logistics", has_city_medical_insurance=False, **kwargs)
+    member = MemberFactory(
+        organisation=street,
+        employment_type="flexible_worker",
+        flexible_industry="express_logistics",
+        has_city_medical_insurance=False,
+        **kwargs,
+    )
     member_services.member_account_create(member=member, password=PASSWORD)
     DuesRecordFactory(member=member, year=2021, paid_on=date(2021, 1, 5), paid_in_one_go=paid_in_one_go)
     return member
@@ -23,8 +28,13 @@ def flexible_member(street, *, paid_in_one_go: bool = True, **kwargs):
 def care_application(member, *, reviewer=None, when="2021-03-01 09:00 +0800", **facts):
     """A 2021 “五送” registration, approved by `reviewer` (street staff) when given."""
     with time_machine.travel(when, tick=False):
-        application = application_submit(user=member.user, rule_id="flexible_worker_care", policy_year=2021,
-                                         facts={"joined_union_voluntarily": True, **facts}, member=member)
+        application = application_submit(
+            user=member.user,
+            rule_id="flexible_worker_care",
+            policy_year=2021,
+            facts={"joined_union_voluntarily": True, **facts},
+            member=member,
+        )
         if reviewer is not None:
             application = application_transition(user=reviewer, application=application, action="approve")
     return application

@@ -20,8 +20,9 @@ def signed_in(client, member):
 
 def deliver(staff, application, kind="checkup", **kwargs):
     with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
-        return services.five_services_record(user=staff["street"], application=application, kind=kind,
-                                             delivered_on=date(2021, 7, 30), **kwargs)
+        return services.five_services_record(
+            user=staff["street"], application=application, kind=kind, delivered_on=date(2021, 7, 30), **kwargs
+        )
 
 
 class TestMemberPage:
@@ -55,8 +56,16 @@ class TestAdmin:
         url = reverse("admin:flexible_workers_servicedelivery_add")
         assert client.get(url).status_code == 200
         with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
-            response = client.post(url, {"application": approved.pk, "kind": "warmth_gift",
-                                         "delivered_on": "2021-07-30", "gift_form": "online_voucher", "note": ""})
+            response = client.post(
+                url,
+                {
+                    "application": approved.pk,
+                    "kind": "warmth_gift",
+                    "delivered_on": "2021-07-30",
+                    "gift_form": "online_voucher",
+                    "note": "",
+                },
+            )
         assert response.status_code == 302, response.content.decode()[:3000]
         delivery = ServiceDelivery.objects.get()
         assert (delivery.recorded_by, delivery.gift_form) == (staff["street"], "online_voucher")
@@ -65,13 +74,29 @@ class TestAdmin:
         client.force_login(staff["street"])
         url = reverse("admin:flexible_workers_servicedelivery_add")
         with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
-            response = client.post(url, {"application": approved.pk, "kind": "warmth_gift",
-                                         "delivered_on": "2021-07-30", "gift_form": "", "note": ""})
+            response = client.post(
+                url,
+                {
+                    "application": approved.pk,
+                    "kind": "warmth_gift",
+                    "delivered_on": "2021-07-30",
+                    "gift_form": "",
+                    "note": "",
+                },
+            )
         assert response.status_code == 200 and "请选择送温暖慰问品的发放形式。" in response.content.decode()
         deliver(staff, approved)
         with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
-            response = client.post(url, {"application": approved.pk, "kind": "checkup",
-                                         "delivered_on": "2021-07-31", "gift_form": "", "note": ""})
+            response = client.post(
+                url,
+                {
+                    "application": approved.pk,
+                    "kind": "checkup",
+                    "delivered_on": "2021-07-31",
+                    "gift_form": "",
+                    "note": "",
+                },
+            )
         assert "本年度已为该会员登记“送健康体检”" in response.content.decode()
         assert ServiceDelivery.objects.count() == 1
 
@@ -82,13 +107,17 @@ class TestAdmin:
             url = reverse(f"admin:flexible_workers_servicedelivery_{name}", args=[delivery.pk])
             assert client.get(url).status_code == 404
         client.force_login(staff["street"])
-        assert client.get(reverse("admin:flexible_workers_servicedelivery_change", args=[delivery.pk])).status_code == 200
+        assert (
+            client.get(reverse("admin:flexible_workers_servicedelivery_change", args=[delivery.pk])).status_code == 200
+        )
 
     def test_another_streets_application_cannot_be_chosen(self, client, approved, staff):
         client.force_login(staff["other_street"])
         with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
-            response = client.post(reverse("admin:flexible_workers_servicedelivery_add"), {
-                "application": approved.pk, "kind": "checkup", "delivered_on": "2021-07-30"})
+            response = client.post(
+                reverse("admin:flexible_workers_servicedelivery_add"),
+                {"application": approved.pk, "kind": "checkup", "delivered_on": "2021-07-30"},
+            )
         assert response.status_code == 200 and not ServiceDelivery.objects.exists()
 
     def test_district_and_grassroots_cannot_add(self, client, staff):

@@ -21,8 +21,9 @@ def test_concurrent_checkups_for_one_member_are_recorded_once(tree, staff):
     clerks = [StaffUserFactory(role="street", organisation=tree["street"]) for _ in range(6)]
 
     def record(clerk):
-        return services.five_services_record(user=clerk, application=application, kind="checkup",
-                                             delivered_on=date(2021, 7, 1))
+        return services.five_services_record(
+            user=clerk, application=application, kind="checkup", delivered_on=date(2021, 7, 1)
+        )
 
     with time_machine.travel("2021-08-01 10:00 +0800", tick=False):
         results = run_concurrently(record, [(c,) for c in clerks])

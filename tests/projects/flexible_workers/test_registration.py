@@ -32,12 +32,14 @@ def may_2019():
         yield
 
 
-@pytest.mark.parametrize("uploaded, start", [("2019-05-20", "2019-06-01"), ("2019-05-31", "2019-06-01"),
-                                             ("2019-05-01", "2019-06-01")])
+@pytest.mark.parametrize(
+    "uploaded, start", [("2019-05-20", "2019-06-01"), ("2019-05-31", "2019-06-01"), ("2019-05-01", "2019-06-01")]
+)
 def test_registration_creates_the_coverage_from_the_1st_of_the_next_month(paid_2019, staff, uploaded, start):
     with time_machine.travel("2019-05-31 18:00 +0800", tick=False):
-        registration = flexible_worker_register(user=staff["street"], member=paid_2019,
-                                                uploaded_on=date.fromisoformat(uploaded))
+        registration = flexible_worker_register(
+            user=staff["street"], member=paid_2019, uploaded_on=date.fromisoformat(uploaded)
+        )
     coverage = registration.coverage
     assert coverage.status == "approved" and coverage.review_chain == []
     assert coverage.decision["dates"]["coverage_start"] == start
@@ -52,8 +54,9 @@ def test_the_member_never_applies_and_is_not_registered_twice(paid_2019, staff, 
     with pytest.raises(ApplicationError, match="已于"):
         flexible_worker_register(user=staff["street"], member=paid_2019)
     with pytest.raises(ApplicationError):  # the member's own application: already enrolled in the period
-        application_submit(user=paid_2019.user, rule_id="flexible_worker_coverage", policy_year=2019,
-                           facts={}, member=paid_2019)
+        application_submit(
+            user=paid_2019.user, rule_id="flexible_worker_coverage", policy_year=2019, facts={}, member=paid_2019
+        )
     assert Application.objects.filter(rule_id="flexible_worker_coverage").count() == 1
 
 
@@ -92,9 +95,13 @@ def test_a_claim_goes_through_the_union_or_straight_to_the_district_office(paid_
     with time_machine.travel("2019-05-20 10:00 +0800", tick=False):
         flexible_worker_register(user=staff["street"], member=paid_2019)
     with without_proofs("flexible_worker_benefit"), time_machine.travel("2019-09-01 10:00 +0800", tick=False):
-        claim = application_submit(user=paid_2019.user, rule_id="flexible_worker_benefit", policy_year=2019,
-                                   member=paid_2019, facts={"benefit": "special_serious_illness",
-                                                            "event_date": "2019-08-20", "claim_channel": channel})
+        claim = application_submit(
+            user=paid_2019.user,
+            rule_id="flexible_worker_benefit",
+            policy_year=2019,
+            member=paid_2019,
+            facts={"benefit": "special_serious_illness", "event_date": "2019-08-20", "claim_channel": channel},
+        )
     assert claim.review_chain == chain
     assert claim.facts["coverage_start"] == "2019-06-01" and claim.amount == Decimal("10000.00")
 
@@ -106,8 +113,9 @@ def test_a_member_the_rule_does_not_cover_is_a_form_error_not_a_500(client, tree
     DuesRecordFactory(member=member, year=2019, paid_on=date(2019, 3, 1), paid_in_one_go=True)
     staff["street"].groups.set([group_for("street")])
     client.force_login(staff["street"])
-    response = client.post(reverse("admin:flexible_workers_realnameregistration_add"),
-                           {"member": member.pk, "uploaded_on": "2019-05-20"})
+    response = client.post(
+        reverse("admin:flexible_workers_realnameregistration_add"), {"member": member.pk, "uploaded_on": "2019-05-20"}
+    )
     assert response.status_code == 200
     assert "不符合灵活就业会员专享保障的条件" in response.content.decode()
     assert not RealNameRegistration.objects.exists()

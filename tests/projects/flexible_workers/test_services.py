@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def record(user, application, kind="checkup", delivered_on=date(2021, 7, 1), **kwargs):
-    return services.five_services_record(user=user, application=application, kind=kind, delivered_on=delivered_on,
-                                         **kwargs)
+    return services.five_services_record(
+        user=user, application=application, kind=kind, delivered_on=delivered_on, **kwargs
+    )
 
 
 @pytest.mark.usefixtures("on_a_summer_day")
@@ -68,8 +69,9 @@ class TestRecord:
         record(staff["street"], approved, kind="safety_training", delivered_on=date(2021, 7, 8))
         assert ServiceDelivery.objects.filter(kind="safety_training").count() == 2
 
-    @pytest.mark.parametrize("day, message", [(date(2020, 12, 31), "服务日期须在2021年内。"),
-                                              (date(2021, 7, 16), services.IN_FUTURE)])
+    @pytest.mark.parametrize(
+        "day, message", [(date(2020, 12, 31), "服务日期须在2021年内。"), (date(2021, 7, 16), services.IN_FUTURE)]
+    )
     def test_dates(self, approved, staff, day, message):
         with pytest.raises(ApplicationError) as excinfo:
             record(staff["street"], approved, delivered_on=day)
@@ -86,13 +88,20 @@ class TestRecord:
     def test_update_keeps_the_rules(self, approved, staff):
         gift = record(staff["street"], approved, kind="warmth_gift", gift_form="goods")
         with pytest.raises(ApplicationError, match="不可发放现金"):
-            services.five_services_update(user=staff["street"], delivery=gift, delivered_on=date(2021, 7, 3),
-                                          gift_form="cash")
+            services.five_services_update(
+                user=staff["street"], delivery=gift, delivered_on=date(2021, 7, 3), gift_form="cash"
+            )
         with pytest.raises(ApplicationError, match=services.NOT_STREET_STAFF):
-            services.five_services_update(user=staff["other_street"], delivery=gift, delivered_on=date(2021, 7, 3),
-                                          gift_form="phone_card")
-        services.five_services_update(user=staff["street"], delivery=gift, delivered_on=date(2021, 7, 3),
-                                      gift_form="phone_card", note="改为电话卡")
+            services.five_services_update(
+                user=staff["other_street"], delivery=gift, delivered_on=date(2021, 7, 3), gift_form="phone_card"
+            )
+        services.five_services_update(
+            user=staff["street"],
+            delivery=gift,
+            delivered_on=date(2021, 7, 3),
+            gift_form="phone_card",
+            note="改为电话卡",
+        )
         gift.refresh_from_db()
         assert (gift.delivered_on, gift.gift_form, gift.note) == (date(2021, 7, 3), "phone_card", "改为电话卡")
         assert gift.history.count() == 2
@@ -100,15 +109,27 @@ class TestRecord:
 
 class TestDatabaseConstraints:
     def _row(self, approved, staff, **kwargs):
-        fields = {"application": approved, "member_id": approved.applicant_member_id,
-                  "organisation_id": approved.organisation_id, "street_id": approved.street_id, "kind": "checkup",
-                  "delivered_on": date(2021, 7, 1), "recorded_by": staff["street"], **kwargs}
+        fields = {
+            "application": approved,
+            "member_id": approved.applicant_member_id,
+            "organisation_id": approved.organisation_id,
+            "street_id": approved.street_id,
+            "kind": "checkup",
+            "delivered_on": date(2021, 7, 1),
+            "recorded_by": staff["street"],
+            **kwargs,
+        }
         return ServiceDelivery(**fields)
 
-    @pytest.mark.parametrize("fields", [{"kind": "cooling_gift", "gift_form": "cash"},
-                                        {"kind": "hardship_relief", "gift_form": "cash"},
-                                        {"kind": "warmth_gift", "gift_form": ""},
-                                        {"kind": "red_envelope"}])
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            {"kind": "cooling_gift", "gift_form": "cash"},
+            {"kind": "hardship_relief", "gift_form": "cash"},
+            {"kind": "warmth_gift", "gift_form": ""},
+            {"kind": "red_envelope"},
+        ],
+    )
     def test_cash_formless_gifts_and_unknown_kinds_cannot_be_stored(self, approved, staff, fields):
         with pytest.raises(IntegrityError), transaction.atomic():
             self._row(approved, staff, **fields).save()

@@ -17,8 +17,13 @@ from projects.services.errors import ApplicationError
 from projects.services.submission import application_submit
 from projects.services.transitions import application_transition
 
-OUTING = {"visits_in_trip": 45, "organised_as": "spring_autumn_outing", "same_day_return": "true",
-          "entrusted_to_travel_agency": "true", "agency_agreement_signed": "true"}
+OUTING = {
+    "visits_in_trip": 45,
+    "organised_as": "spring_autumn_outing",
+    "same_day_return": "true",
+    "entrusted_to_travel_agency": "true",
+    "agency_agreement_signed": "true",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +33,9 @@ def in_june_2021():
 
 
 def report(user, organisation, **facts):
-    return application_submit(user=user, rule_id="flower_expo_visit", policy_year=2021, facts={**OUTING, **facts},
-                              organisation=organisation)
+    return application_submit(
+        user=user, rule_id="flower_expo_visit", policy_year=2021, facts={**OUTING, **facts}, organisation=organisation
+    )
 
 
 class TestTrips:
@@ -55,37 +61,56 @@ class TestTrips:
         assert report(staff["grassroots"], tree["unit"]).facts["visits_so_far"] == 0
 
     def test_hardship_families_are_counted_by_the_organiser(self, tree, staff):
-        trip = ExpoTrip.objects.get(application=report(staff["grassroots"], tree["unit"],
-                                                       includes_hardship_families="true"))
+        trip = ExpoTrip.objects.get(
+            application=report(staff["grassroots"], tree["unit"], includes_hardship_families="true")
+        )
         assert trip.hardship_family_members is None
         with pytest.raises(ValidationError) as excinfo:
-            services.expo_trip_update(user=staff["grassroots"], trip=trip, visit_date=date(2021, 6, 5),
-                                      hardship_family_members=46)
+            services.expo_trip_update(
+                user=staff["grassroots"], trip=trip, visit_date=date(2021, 6, 5), hardship_family_members=46
+            )
         assert excinfo.value.message_dict == {
-            "hardship_family_members": [services.HARDSHIP_OVER_VISITORS.format(n=46, visitors=45)]}
-        trip = services.expo_trip_update(user=staff["grassroots"], trip=trip, visit_date=date(2021, 6, 5),
-                                         hardship_family_members=12)
+            "hardship_family_members": [services.HARDSHIP_OVER_VISITORS.format(n=46, visitors=45)]
+        }
+        trip = services.expo_trip_update(
+            user=staff["grassroots"], trip=trip, visit_date=date(2021, 6, 5), hardship_family_members=12
+        )
         assert (trip.visit_date, trip.hardship_family_members) == (date(2021, 6, 5), 12)
         assert trip.history.first().history_user == staff["grassroots"]
 
-    @pytest.mark.parametrize("who, allowed", [("grassroots", True), ("other_grassroots", False), ("street", True),
-                                              ("other_street", False), ("district", True)])
+    @pytest.mark.parametrize(
+        "who, allowed",
+        [
+            ("grassroots", True),
+            ("other_grassroots", False),
+            ("street", True),
+            ("other_street", False),
+            ("district", True),
+        ],
+    )
     def test_who_completes_a_trip(self, tree, staff, who, allowed):
         trip = ExpoTrip.objects.get(application=report(staff["grassroots"], tree["unit"]))
         if allowed:
-            services.expo_trip_update(user=staff[who], trip=trip, visit_date=date(2021, 6, 1), hardship_family_members=0)
+            services.expo_trip_update(
+                user=staff[who], trip=trip, visit_date=date(2021, 6, 1), hardship_family_members=0
+            )
         else:
             with pytest.raises(ApplicationError) as excinfo:
-                services.expo_trip_update(user=staff[who], trip=trip, visit_date=date(2021, 6, 1),
-                                          hardship_family_members=0)
+                services.expo_trip_update(
+                    user=staff[who], trip=trip, visit_date=date(2021, 6, 1), hardship_family_members=0
+                )
             assert excinfo.value.message == services.NOT_YOURS
 
     def test_a_cancelled_trip_is_not_edited(self, tree, staff):
         application = report(staff["grassroots"], tree["unit"])
         application_transition(user=staff["grassroots"], application=application, action="cancel")
         with pytest.raises(ApplicationError, match="已撤回"):
-            services.expo_trip_update(user=staff["district"], trip=application.expo_trip, visit_date=date(2021, 6, 1),
-                                      hardship_family_members=0)
+            services.expo_trip_update(
+                user=staff["district"],
+                trip=application.expo_trip,
+                visit_date=date(2021, 6, 1),
+                hardship_family_members=0,
+            )
 
 
 class TestProgress:
@@ -109,8 +134,10 @@ class TestProgress:
 
 
 class TestAdmin:
-    @pytest.mark.parametrize("who, status", [("grassroots", 200), ("other_grassroots", 404), ("street", 200),
-                                             ("other_street", 404), ("district", 200)])
+    @pytest.mark.parametrize(
+        "who, status",
+        [("grassroots", 200), ("other_grassroots", 404), ("street", 200), ("other_street", 404), ("district", 200)],
+    )
     def test_scope(self, client, tree, staff, who, status):
         trip = ExpoTrip.objects.get(application=report(staff["grassroots"], tree["unit"]))
         client.force_login(staff[who])
@@ -119,8 +146,10 @@ class TestAdmin:
     def test_visitors_stay_as_confirmed(self, client, tree, staff):
         trip = ExpoTrip.objects.get(application=report(staff["grassroots"], tree["unit"]))
         client.force_login(staff["grassroots"])
-        response = client.post(reverse("admin:flower_expo_expotrip_change", args=[trip.pk]),
-                               {"visit_date": "2021-06-08", "hardship_family_members": "3", "visitors": "900"})
+        response = client.post(
+            reverse("admin:flower_expo_expotrip_change", args=[trip.pk]),
+            {"visit_date": "2021-06-08", "hardship_family_members": "3", "visitors": "900"},
+        )
         assert response.status_code == 302
         trip.refresh_from_db()
         assert (trip.visit_date, trip.hardship_family_members, trip.visitors) == (date(2021, 6, 8), 3, 45)

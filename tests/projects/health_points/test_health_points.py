@@ -38,18 +38,38 @@ def in_may_2021():
 
 
 def make_point(user, street, name="北区职工健康服务点", **extra):
-    fields = {"address": "叶城路1号", "area_kind": "park", "area_served": "嘉定工业区北区",
-              "community_health_centre": "嘉定工业区社区卫生服务中心", "built_on": "worker_service_station",
-              "agreement_signed_on": date(2021, 3, 1), "gp_team": "王医生团队", "manager": "李站长",
-              "appointment_phone": "021-59990000", "has_private_area": True, "has_basic_equipment": True,
-              "plaque_installed": True, "service_notice_posted": True, **extra}
+    fields = {
+        "address": "叶城路1号",
+        "area_kind": "park",
+        "area_served": "嘉定工业区北区",
+        "community_health_centre": "嘉定工业区社区卫生服务中心",
+        "built_on": "worker_service_station",
+        "agreement_signed_on": date(2021, 3, 1),
+        "gp_team": "王医生团队",
+        "manager": "李站长",
+        "appointment_phone": "021-59990000",
+        "has_private_area": True,
+        "has_basic_equipment": True,
+        "plaque_installed": True,
+        "service_notice_posted": True,
+        **extra,
+    }
     return health_point_save(user=user, point=HealthServicePoint(street=street, name=name, **fields))
 
 
 def event(user, point, kind="lecture", on=date(2021, 5, 20), start=time(12, 0), notice=None, **extra):
     topic = extra.pop("topic", "职场健康保健" if kind == "lecture" else "")
-    return service_event_create(user=user, point=point, kind=kind, event_date=on, start_time=start,
-                                end_time=time(start.hour + 2, 0), topic=topic, notice_posted_on=notice, **extra)
+    return service_event_create(
+        user=user,
+        point=point,
+        kind=kind,
+        event_date=on,
+        start_time=start,
+        end_time=time(start.hour + 2, 0),
+        topic=topic,
+        notice_posted_on=notice,
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -82,17 +102,20 @@ class TestNoticeWindow:
         created = event(staff["street"], point, notice=posted)
         assert created.notice_posted_on == posted
 
-    @pytest.mark.parametrize("kind, posted, what, ahead", [
-        ("lecture", date(2021, 5, 5), "讲座", "提前15天"),
-        ("lecture", date(2021, 5, 14), "讲座", "提前6天"),
-        ("patrol", date(2021, 5, 14), "巡诊", "提前6天"),
-    ])
-    def test_posted_outside_the_window_is_refused_with_the_rules_message(self, point, staff, kind, posted, what,
-                                                                        ahead):
+    @pytest.mark.parametrize(
+        "kind, posted, what, ahead",
+        [
+            ("lecture", date(2021, 5, 5), "讲座", "提前15天"),
+            ("lecture", date(2021, 5, 14), "讲座", "提前6天"),
+            ("patrol", date(2021, 5, 14), "巡诊", "提前6天"),
+        ],
+    )
+    def test_posted_outside_the_window_is_refused_with_the_rules_message(self, point, staff, kind, posted, what, ahead):
         with pytest.raises(ApplicationError) as excinfo:
             event(staff["street"], point, kind=kind, notice=posted)
-        assert excinfo.value.message == (f"{what}信息应提前1至2周（7至14天，即 2021-05-06 至 2021-05-13）公示，"
-                                         f"实际于 {posted} 公示（{ahead}）")
+        assert excinfo.value.message == (
+            f"{what}信息应提前1至2周（7至14天，即 2021-05-06 至 2021-05-13）公示，实际于 {posted} 公示（{ahead}）"
+        )
         assert excinfo.value.field == "notice_posted_on"
         assert not ServiceEvent.objects.exists()
 
@@ -111,8 +134,13 @@ class TestNoticeWindow:
 
     def test_recording_the_notice_later_is_checked_too(self, point, staff):
         created = event(staff["street"], point, kind="patrol", on=date(2021, 5, 25))
-        fields = {"point": point, "kind": "patrol", "event_date": created.date, "start_time": created.start_time,
-                  "end_time": created.end_time}
+        fields = {
+            "point": point,
+            "kind": "patrol",
+            "event_date": created.date,
+            "start_time": created.start_time,
+            "end_time": created.end_time,
+        }
         with pytest.raises(ApplicationError, match="巡诊信息应提前1至2周"):
             service_event_update(user=staff["street"], event=created, notice_posted_on=date(2021, 5, 10), **fields)
         service_event_update(user=staff["street"], event=created, notice_posted_on=date(2021, 5, 14), **fields)
@@ -142,8 +170,14 @@ class TestEvents:
 
     def test_times_and_topics_are_checked(self, point, staff):
         with pytest.raises(ValidationError, match="结束时间须晚于开始时间"):
-            service_event_create(user=staff["street"], point=point, kind="consultation", event_date=date(2021, 5, 20),
-                                 start_time=time(14, 0), end_time=time(12, 0))
+            service_event_create(
+                user=staff["street"],
+                point=point,
+                kind="consultation",
+                event_date=date(2021, 5, 20),
+                start_time=time(14, 0),
+                end_time=time(12, 0),
+            )
         with pytest.raises(ValidationError, match="讲座须填写主题"):
             event(staff["street"], point, topic="")
         event(staff["street"], point)
@@ -205,13 +239,25 @@ class TestAdmin:
 
     def test_adding_a_late_notice_in_the_admin_shows_the_rules_message(self, client, staff, point):
         client.force_login(staff["street"])
-        data = {"point": point.pk, "kind": "lecture", "date": "2021-05-20", "start_time": "12:00",
-                "end_time": "13:00", "topic": "职业病防治", "venue": "", "doctor": "", "notice_posted_on": "2021-05-14"}
+        data = {
+            "point": point.pk,
+            "kind": "lecture",
+            "date": "2021-05-20",
+            "start_time": "12:00",
+            "end_time": "13:00",
+            "topic": "职业病防治",
+            "venue": "",
+            "doctor": "",
+            "notice_posted_on": "2021-05-14",
+        }
         response = client.post(reverse("admin:health_points_serviceevent_add"), data)
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["notice_posted_on"] == [
-            "讲座信息应提前1至2周（7至14天，即 2021-05-06 至 2021-05-13）公示，实际于 2021-05-14 公示（提前6天）"]
-        response = client.post(reverse("admin:health_points_serviceevent_add"), {**data, "notice_posted_on": "2021-05-13"})
+            "讲座信息应提前1至2周（7至14天，即 2021-05-06 至 2021-05-13）公示，实际于 2021-05-14 公示（提前6天）"
+        ]
+        response = client.post(
+            reverse("admin:health_points_serviceevent_add"), {**data, "notice_posted_on": "2021-05-13"}
+        )
         assert response.status_code == 302 and ServiceEvent.objects.get().notice_posted_on == date(2021, 5, 13)
 
 
@@ -235,8 +281,14 @@ class TestPublicPage:
 
 
 @pytest.mark.parametrize("who", ["street", "district"])
-@pytest.mark.parametrize("page", ["admin:health_points_healthservicepoint_add", "admin:health_points_serviceevent_add",
-                                  "admin:health_points_serviceevent_changelist"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "admin:health_points_healthservicepoint_add",
+        "admin:health_points_serviceevent_add",
+        "admin:health_points_serviceevent_changelist",
+    ],
+)
 def test_the_admin_pages_open(client, staff, point, who, page):
     event(staff["street"], point, kind="patrol", on=date(2021, 5, 25))
     client.force_login(staff[who])

@@ -13,8 +13,9 @@ def june_2019():
 
 
 def submit_legal_aid(member):
-    return application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                              facts={"claim_kind": "wages"}, member=member)
+    return application_submit(
+        user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": "wages"}, member=member
+    )
 
 
 def approve(user, application):

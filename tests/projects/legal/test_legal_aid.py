@@ -36,31 +36,41 @@ class TestCentres:
     def test_a_branch_needs_its_street_and_only_one_per_street(self, tree, staff):
         with pytest.raises(IntegrityError), transaction.atomic():
             LegalAidCentre.objects.create(kind=CentreKind.STREET_BRANCH, name="无街镇分中心")
-        branch = services.legal_aid_centre_save(user=staff["district"], centre=LegalAidCentre(
-            kind=CentreKind.STREET_BRANCH, name="测试街道分中心", street=tree["street"]))
+        branch = services.legal_aid_centre_save(
+            user=staff["district"],
+            centre=LegalAidCentre(kind=CentreKind.STREET_BRANCH, name="测试街道分中心", street=tree["street"]),
+        )
         assert branch.pk
         with pytest.raises(ApplicationError, match="该街镇已有法律援助分中心"):
-            services.legal_aid_centre_save(user=staff["district"], centre=LegalAidCentre(
-                kind=CentreKind.STREET_BRANCH, name="另一个分中心", street=tree["street"]))
+            services.legal_aid_centre_save(
+                user=staff["district"],
+                centre=LegalAidCentre(kind=CentreKind.STREET_BRANCH, name="另一个分中心", street=tree["street"]),
+            )
 
     def test_a_branch_street_must_be_a_street(self, tree, staff):
         with pytest.raises(ApplicationError, match="不是街镇") as excinfo:
-            services.legal_aid_centre_save(user=staff["district"], centre=LegalAidCentre(
-                kind=CentreKind.STREET_BRANCH, name="单位分中心", street=tree["unit"]))
+            services.legal_aid_centre_save(
+                user=staff["district"],
+                centre=LegalAidCentre(kind=CentreKind.STREET_BRANCH, name="单位分中心", street=tree["unit"]),
+            )
         assert excinfo.value.field == "street"
 
     def test_only_district_staff_maintain_centres_and_lawyers(self, tree, staff, centre):
         with pytest.raises(ApplicationError, match=services.DISTRICT_ONLY.format(action="维护法律援助中心（窗口）")):
-            services.legal_aid_centre_save(user=staff["street"], centre=LegalAidCentre(
-                kind=CentreKind.STREET_BRANCH, name="测试街道分中心", street=tree["street"]))
+            services.legal_aid_centre_save(
+                user=staff["street"],
+                centre=LegalAidCentre(kind=CentreKind.STREET_BRANCH, name="测试街道分中心", street=tree["street"]),
+            )
         with pytest.raises(ApplicationError):
-            services.lawyer_save(user=staff["street"], lawyer=Lawyer(name="张三", centre=centre,
-                                                                     licence_number="13101200910123456"))
+            services.lawyer_save(
+                user=staff["street"], lawyer=Lawyer(name="张三", centre=centre, licence_number="13101200910123456")
+            )
 
     def test_lawyer_licence_is_17_digits(self, staff, centre):
         with pytest.raises(ApplicationError, match="律师执业证号为17位数字") as excinfo:
-            services.lawyer_save(user=staff["district"], lawyer=Lawyer(name="张三", centre=centre,
-                                                                       licence_number="1310120091012345X"))
+            services.lawyer_save(
+                user=staff["district"], lawyer=Lawyer(name="张三", centre=centre, licence_number="1310120091012345X")
+            )
         assert excinfo.value.field == "licence_number"
 
 
@@ -95,8 +105,9 @@ class TestCaseOpened:
 
 
 class TestAssign:
-    def test_district_assigns_a_centre_and_its_lawyer_and_the_member_is_told(self, accepted, staff, centre, lawyer,
-                                                                             member):
+    def test_district_assigns_a_centre_and_its_lawyer_and_the_member_is_told(
+        self, accepted, staff, centre, lawyer, member
+    ):
         case = assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
         assert case.status == CaseStatus.ASSIGNED and case.lawyer == lawyer and case.assigned_by == staff["district"]
         assert not selectors.legal_aid_cases_unassigned(user=staff["district"]).exists()
@@ -140,8 +151,12 @@ class TestAssign:
 class TestClose:
     def test_close_records_the_outcome_and_closes_the_application(self, accepted, staff, centre, lawyer, member):
         assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
-        case = services.legal_aid_case_close(user=staff["district"], case=accepted.legal_aid_case,
-                                             outcome=CaseOutcome.MEDIATED, notes="  追回工资 12000 元  ")
+        case = services.legal_aid_case_close(
+            user=staff["district"],
+            case=accepted.legal_aid_case,
+            outcome=CaseOutcome.MEDIATED,
+            notes="  追回工资 12000 元  ",
+        )
         assert case.status == CaseStatus.CLOSED and case.outcome_notes == "追回工资 12000 元"
         accepted.refresh_from_db()
         assert accepted.status == ApplicationStatus.CLOSED
@@ -150,8 +165,9 @@ class TestClose:
 
     def test_cannot_close_before_assignment(self, accepted, staff):
         with pytest.raises(ApplicationError, match=services.CASE_NOT_ASSIGNED):
-            services.legal_aid_case_close(user=staff["district"], case=accepted.legal_aid_case,
-                                          outcome=CaseOutcome.MEDIATED)
+            services.legal_aid_case_close(
+                user=staff["district"], case=accepted.legal_aid_case, outcome=CaseOutcome.MEDIATED
+            )
         accepted.refresh_from_db()
         assert accepted.status == ApplicationStatus.APPROVED
 
@@ -159,24 +175,28 @@ class TestClose:
         assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
         with pytest.raises(ApplicationError, match=services.OUTCOME_REQUIRED):
             services.legal_aid_case_close(user=staff["district"], case=accepted.legal_aid_case, outcome="")
-        services.legal_aid_case_close(user=staff["district"], case=accepted.legal_aid_case,
-                                      outcome=CaseOutcome.JUDGMENT)
+        services.legal_aid_case_close(
+            user=staff["district"], case=accepted.legal_aid_case, outcome=CaseOutcome.JUDGMENT
+        )
         with pytest.raises(ApplicationError, match=services.CASE_CLOSED.format(action="结案")):
-            services.legal_aid_case_close(user=staff["district"], case=accepted.legal_aid_case,
-                                          outcome=CaseOutcome.JUDGMENT)
+            services.legal_aid_case_close(
+                user=staff["district"], case=accepted.legal_aid_case, outcome=CaseOutcome.JUDGMENT
+            )
         with pytest.raises(ApplicationError, match=services.CASE_CLOSED.format(action="指派")):
             assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
 
     def test_street_staff_cannot_close(self, accepted, staff, centre, lawyer):
         assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
         with pytest.raises(ApplicationError, match="只有区总工会工作人员"):
-            services.legal_aid_case_close(user=staff["street"], case=accepted.legal_aid_case,
-                                          outcome=CaseOutcome.MEDIATED)
+            services.legal_aid_case_close(
+                user=staff["street"], case=accepted.legal_aid_case, outcome=CaseOutcome.MEDIATED
+            )
 
 
 class TestMemberPages:
-    def test_the_applicant_sees_the_centre_and_lawyer_once_assigned(self, client, accepted, member, staff, centre,
-                                                                    lawyer):
+    def test_the_applicant_sees_the_centre_and_lawyer_once_assigned(
+        self, client, accepted, member, staff, centre, lawyer
+    ):
         client.force_login(member.user)
         url = reverse("legal:case", args=[accepted.reference])
         assert url == f"/p/legal/cases/{accepted.reference}/"
@@ -228,8 +248,10 @@ class TestAdmin:
     def test_district_closes_in_the_admin(self, client, accepted, staff, centre, lawyer):
         assign(staff["district"], accepted.legal_aid_case, centre, lawyer)
         client.force_login(staff["district"])
-        response = client.post(self.url(accepted.legal_aid_case), {
-            "centre": centre.pk, "lawyer": lawyer.pk, "outcome": CaseOutcome.SETTLED, "outcome_notes": "和解"})
+        response = client.post(
+            self.url(accepted.legal_aid_case),
+            {"centre": centre.pk, "lawyer": lawyer.pk, "outcome": CaseOutcome.SETTLED, "outcome_notes": "和解"},
+        )
         assert response.status_code == 302
         accepted.refresh_from_db()
         assert accepted.status == ApplicationStatus.CLOSED
@@ -266,21 +288,38 @@ class TestAdmin:
 
     def test_district_adds_a_street_branch_and_a_lawyer(self, client, tree, staff):
         client.force_login(staff["district"])
-        response = client.post(reverse("admin:legal_legalaidcentre_add"), {
-            "name": "测试街道分中心", "kind": CentreKind.STREET_BRANCH, "street": tree["street"].pk,
-            "address": "测试路1号", "phone": "021-59991234", "is_active": "on"})
+        response = client.post(
+            reverse("admin:legal_legalaidcentre_add"),
+            {
+                "name": "测试街道分中心",
+                "kind": CentreKind.STREET_BRANCH,
+                "street": tree["street"].pk,
+                "address": "测试路1号",
+                "phone": "021-59991234",
+                "is_active": "on",
+            },
+        )
         assert response.status_code == 302
         branch = LegalAidCentre.objects.get(kind=CentreKind.STREET_BRANCH)
-        response = client.post(reverse("admin:legal_lawyer_add"), {
-            "name": "赵律师", "centre": branch.pk, "phone": "13800000000", "licence_number": "13101201510000001",
-            "is_active": "on"})
+        response = client.post(
+            reverse("admin:legal_lawyer_add"),
+            {
+                "name": "赵律师",
+                "centre": branch.pk,
+                "phone": "13800000000",
+                "licence_number": "13101201510000001",
+                "is_active": "on",
+            },
+        )
         assert response.status_code == 302
         assert Lawyer.objects.get().centre == branch
 
     def test_a_street_of_another_kind_cannot_be_picked_for_a_branch(self, client, tree, staff):
         client.force_login(staff["district"])
-        response = client.post(reverse("admin:legal_legalaidcentre_add"), {
-            "name": "单位分中心", "kind": CentreKind.STREET_BRANCH, "street": tree["unit"].pk, "is_active": "on"})
+        response = client.post(
+            reverse("admin:legal_legalaidcentre_add"),
+            {"name": "单位分中心", "kind": CentreKind.STREET_BRANCH, "street": tree["unit"].pk, "is_active": "on"},
+        )
         assert response.status_code == 200
         assert not LegalAidCentre.objects.filter(kind=CentreKind.STREET_BRANCH).exists()
 
@@ -292,11 +331,19 @@ class TestAdmin:
         assert staff["district"].has_perm("legal.add_legalcheckupallocation")
 
 
-@pytest.mark.parametrize("name", [
-    "legal_legalaidcentre_changelist", "legal_lawyer_changelist", "legal_legalaidcase_changelist",
-    "legal_legalcheckupallocation_changelist", "legal_legalcheckuprecord_changelist", "legal_legalaidcentre_add",
-    "legal_lawyer_add", "legal_legalcheckupallocation_add",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "legal_legalaidcentre_changelist",
+        "legal_lawyer_changelist",
+        "legal_legalaidcase_changelist",
+        "legal_legalcheckupallocation_changelist",
+        "legal_legalcheckuprecord_changelist",
+        "legal_legalaidcentre_add",
+        "legal_lawyer_add",
+        "legal_legalcheckupallocation_add",
+    ],
+)
 def test_district_admin_pages_open(client, staff, accepted, lawyer, name):
     client.force_login(staff["district"])
     response = client.get(reverse(f"admin:{name}"), {"waiting": "overdue"} if "case" in name else {})

@@ -31,8 +31,9 @@ def allocate(user, street, places, year=2021):
 
 
 def submit(user, organisation, **facts):
-    return application_submit(user=user, rule_id="legal_checkup", policy_year=2021, facts={**FACTS, **facts},
-                              organisation=organisation)
+    return application_submit(
+        user=user, rule_id="legal_checkup", policy_year=2021, facts={**FACTS, **facts}, organisation=organisation
+    )
 
 
 def street_key(street):
@@ -59,7 +60,8 @@ class TestAllocate:
         with pytest.raises(ApplicationError) as excinfo:
             allocate(staff["district"], tree["other_street"], 6)
         assert excinfo.value.message == services.ALLOCATION_OVER_TOTAL.format(
-            total=30, others=25, street=tree["other_street"].name, available=5)
+            total=30, others=25, street=tree["other_street"].name, available=5
+        )
         assert excinfo.value.field == "places"
         allocate(staff["district"], tree["other_street"], 5)  # exactly 30 is fine
         allocate(staff["district"], tree["street"], 25)  # re-saving one's own allocation does not count it twice
@@ -67,8 +69,9 @@ class TestAllocate:
     def test_capacity_never_below_the_places_taken(self, tree, staff, february_2021):
         allocate(staff["district"], tree["street"], 2)
         submit(staff["grassroots"], tree["unit"])
-        with pytest.raises(ApplicationError, match=services.ALLOCATION_BELOW_TAKEN.format(
-                street=tree["street"].name, taken=1)):
+        with pytest.raises(
+            ApplicationError, match=services.ALLOCATION_BELOW_TAKEN.format(street=tree["street"].name, taken=1)
+        ):
             allocate(staff["district"], tree["street"], 0)
         assert allocate(staff["district"], tree["street"], 1).capacity == 1
 
@@ -148,8 +151,9 @@ def street_lists_and_approves(user, application):
 
 
 def update(user, record, phase, findings=""):
-    return services.legal_checkup_record_update(user=user, record=record, phase=phase, provider="某律师事务所",
-                                                findings=findings)
+    return services.legal_checkup_record_update(
+        user=user, record=record, phase=phase, provider="某律师事务所", findings=findings
+    )
 
 
 class TestRecord:
@@ -168,8 +172,10 @@ class TestRecord:
     def test_phase_dates_come_from_the_policy_table(self):
         phases = selectors.checkup_phases(2021)
         assert [(p.code, p.starts.isoformat(), p.ends.isoformat()) for p in phases] == [
-            ("training", "2021-01-01", "2021-03-31"), ("implementation", "2021-04-01", "2021-10-31"),
-            ("evaluation", "2021-11-01", "2021-11-30")]
+            ("training", "2021-01-01", "2021-03-31"),
+            ("implementation", "2021-04-01", "2021-10-31"),
+            ("evaluation", "2021-11-01", "2021-11-30"),
+        ]
 
     def test_phases_move_forward_only_and_not_before_they_start(self, listed, staff):
         with time_machine.travel("2021-04-01 00:00 +0800", tick=False):
@@ -178,8 +184,9 @@ class TestRecord:
             with pytest.raises(ApplicationError) as excinfo:
                 update(staff["district"], record, CheckupPhase.EVALUATION)
             assert excinfo.value.message == services.PHASE_NOT_STARTED.format(phase="总结评估", starts="2021年11月1日")
-            with pytest.raises(ApplicationError, match=services.PHASE_BACKWARDS.format(current="具体实施",
-                                                                                       phase="开展培训")):
+            with pytest.raises(
+                ApplicationError, match=services.PHASE_BACKWARDS.format(current="具体实施", phase="开展培训")
+            ):
                 update(staff["district"], record, CheckupPhase.TRAINING)
 
     def test_complete_after_the_evaluation_closes_the_application(self, listed, staff):
@@ -216,8 +223,10 @@ class TestAdmin:
     def test_over_allocation_is_a_form_error(self, client, tree, staff):
         allocate(staff["district"], tree["other_street"], 28)
         client.force_login(staff["district"])
-        response = client.post(reverse("admin:legal_legalcheckupallocation_add"),
-                               {"street": tree["street"].pk, "policy_year": 2021, "places": 3})
+        response = client.post(
+            reverse("admin:legal_legalcheckupallocation_add"),
+            {"street": tree["street"].pk, "policy_year": 2021, "places": 3},
+        )
         assert response.status_code == 200 and "最多可分配2家" in response.content.decode()
         assert not QuotaPool.objects.filter(key=street_key(tree["street"])).exists()
 
@@ -236,7 +245,9 @@ class TestAdmin:
         url = reverse("admin:legal_legalcheckuprecord_change", args=[listed.pk])
         client.force_login(staff["district"])
         assert client.get(url).status_code == 200
-        response = client.post(url, {"phase": CheckupPhase.TRAINING, "provider": "某律师事务所", "findings": "培训完成"})
+        response = client.post(
+            url, {"phase": CheckupPhase.TRAINING, "provider": "某律师事务所", "findings": "培训完成"}
+        )
         assert response.status_code == 302
         assert LegalCheckupRecord.objects.get().findings == "培训完成"
         response = client.post(url, {"phase": CheckupPhase.EVALUATION, "provider": "", "findings": ""})

@@ -13,8 +13,13 @@ from tests.race import run_concurrently
 
 
 def enrol(member):
-    return application_submit(user=member.user, rule_id="member_basic_coverage", policy_year=2021,
-                              facts={"plan_class": "A", "already_has_share": False}, member=member)
+    return application_submit(
+        user=member.user,
+        rule_id="member_basic_coverage",
+        policy_year=2021,
+        facts={"plan_class": "A", "already_has_share": False},
+        member=member,
+    )
 
 
 def change(user, unit):
@@ -24,8 +29,7 @@ def change(user, unit):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_class_change_racing_enrolments_never_leaves_an_enrolment_in_another_class(tree, staff):
-    services.unit_coverage_class_choose(user=staff["grassroots"], unit=tree["unit"], policy_year=2021,
-                                        plan_class="A")
+    services.unit_coverage_class_choose(user=staff["grassroots"], unit=tree["unit"], policy_year=2021, plan_class="A")
     members = []
     for _ in range(8):
         member = MemberFactory(organisation=tree["unit"])

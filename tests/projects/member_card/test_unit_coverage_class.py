@@ -26,11 +26,20 @@ def choose(user, unit, plan_class, year=2021):
 
 
 def enrol(member, plan_class="B", year=2021, draft=False):
-    when, facts = ("2021-03-01 09:00 +0800", {"already_has_share": False}) if year == 2021 else (
-        "2019-03-10 09:00 +0800", {"already_insured_this_year": False})
+    when, facts = (
+        ("2021-03-01 09:00 +0800", {"already_has_share": False})
+        if year == 2021
+        else ("2019-03-10 09:00 +0800", {"already_insured_this_year": False})
+    )
     with time_machine.travel(when, tick=False):
-        return application_submit(user=member.user, rule_id="member_basic_coverage", policy_year=year,
-                                  facts={"plan_class": plan_class, **facts}, member=member, draft=draft)
+        return application_submit(
+            user=member.user,
+            rule_id="member_basic_coverage",
+            policy_year=year,
+            facts={"plan_class": plan_class, **facts},
+            member=member,
+            draft=draft,
+        )
 
 
 class TestChoose:
@@ -98,11 +107,13 @@ class TestChoose:
     def test_the_database_keeps_one_class_per_unit_and_year(self, tree, staff):
         choose(staff["grassroots"], tree["unit"], "A")
         with pytest.raises(IntegrityError), transaction.atomic():
-            UnitCoverageClass.objects.create(unit=tree["unit"], policy_year=2021, plan_class="B",
-                                             chosen_by=staff["district"])
+            UnitCoverageClass.objects.create(
+                unit=tree["unit"], policy_year=2021, plan_class="B", chosen_by=staff["district"]
+            )
         with pytest.raises(IntegrityError), transaction.atomic():
-            UnitCoverageClass.objects.create(unit=tree["unit"], policy_year=2022, plan_class="Z",
-                                             chosen_by=staff["district"])
+            UnitCoverageClass.objects.create(
+                unit=tree["unit"], policy_year=2022, plan_class="Z", chosen_by=staff["district"]
+            )
 
 
 class TestEnrolment:
@@ -140,8 +151,9 @@ class TestEnrolment:
         application.facts = {**application.facts, "plan_class": "B"}
         with pytest.raises(ApplicationError) as excinfo:
             services.basic_coverage_on_submit(application)
-        assert excinfo.value.message == ("本单位2021年度选定的是A类保障；各基层单位任选并仅选其中一类参加，"
-                                         "不能参加B类。")
+        assert excinfo.value.message == (
+            "本单位2021年度选定的是A类保障；各基层单位任选并仅选其中一类参加，不能参加B类。"
+        )
 
 
 @pytest.fixture
@@ -160,8 +172,9 @@ class TestAdmin:
         assert set(unit_coverage_classes_visible_to(staff["other_grassroots"])) == set()
         for who, visible, hidden in (("grassroots", mine, far), ("street", mine, far), ("other_street", far, mine)):
             client.force_login(staff[who])
-            assert client.get(reverse("admin:member_card_unitcoverageclass_change", args=[visible.pk])).status_code \
-                == 200
+            assert (
+                client.get(reverse("admin:member_card_unitcoverageclass_change", args=[visible.pk])).status_code == 200
+            )
             for name in ("change", "history"):
                 url = reverse(f"admin:member_card_unitcoverageclass_{name}", args=[hidden.pk])
                 assert client.get(url).status_code == 404
@@ -186,8 +199,10 @@ class TestAdmin:
 
     def test_not_for_another_unit(self, client, tree, staff):
         client.force_login(staff["grassroots"])
-        response = client.post(reverse("admin:member_card_unitcoverageclass_add"),
-                               {"unit": tree["other_unit"].pk, "policy_year": 2021, "plan_class": "B"})
+        response = client.post(
+            reverse("admin:member_card_unitcoverageclass_add"),
+            {"unit": tree["other_unit"].pk, "policy_year": 2021, "plan_class": "B"},
+        )
         assert response.status_code == 200 and not UnitCoverageClass.objects.exists()
 
     def test_street_staff_only_look(self, client, staff):

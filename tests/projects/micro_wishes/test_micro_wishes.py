@@ -30,8 +30,9 @@ def make_hardship(member, certifier):
 
 
 def submit_wish(member, **facts):
-    return application_submit(user=member.user, rule_id="micro_wish", policy_year=2021, facts={**WISH, **facts},
-                              member=member)
+    return application_submit(
+        user=member.user, rule_id="micro_wish", policy_year=2021, facts={**WISH, **facts}, member=member
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +72,9 @@ class TestPublishing:
         application = submit_wish(member, is_special_vulnerable="true")  # the member cannot certify themselves
         assert application.facts["is_special_vulnerable"] is None
         assert application.decision["outcome"] == "pending_review"
-        application_supply_facts(user=staff["street"], application=application,
-                                 facts={"is_special_vulnerable": "false"})
+        application_supply_facts(
+            user=staff["street"], application=application, facts={"is_special_vulnerable": "false"}
+        )
         application.refresh_from_db()
         assert application.decision["outcome"] == "ineligible"
         with pytest.raises(ApplicationError, match=DECIDED_INELIGIBLE):
@@ -94,8 +96,11 @@ class TestMoves:
         assert (wish.status, wish.claimed_by) == ("claimed", "嘉定爱心企业")
         wish = services.micro_wish_fulfil(user=staff["district"], wish=wish, fulfilled_on=date(2021, 6, 1))
         assert wish.status == "fulfilled" and wish.fulfilled_on == date(2021, 6, 1)
-        titles = list(Notification.objects.filter(recipient=member.user, application=wish.application)
-                      .values_list("title", flat=True))
+        titles = list(
+            Notification.objects.filter(recipient=member.user, application=wish.application).values_list(
+                "title", flat=True
+            )
+        )
         assert "您的微心愿已被“嘉定爱心企业”认领。" in titles and "您的微心愿已实现。" in titles
         assert [h.status for h in wish.history.order_by("history_date")] == ["open", "open", "claimed", "fulfilled"]
 
@@ -107,8 +112,10 @@ class TestMoves:
         with pytest.raises(ApplicationError, match="不能认领"):
             services.micro_wish_claim(user=staff["street"], wish=described, donor="B公司")
         services.micro_wish_fulfil(user=staff["street"], wish=described, fulfilled_on=date(2021, 6, 1))
-        for move in (lambda: services.micro_wish_release(user=staff["street"], wish=described, reason="x"),
-                     lambda: services.micro_wish_claim(user=staff["street"], wish=described, donor="C公司")):
+        for move in (
+            lambda: services.micro_wish_release(user=staff["street"], wish=described, reason="x"),
+            lambda: services.micro_wish_claim(user=staff["street"], wish=described, donor="C公司"),
+        ):
             with pytest.raises(ApplicationError, match="已实现"):
                 move()
 
@@ -125,20 +132,27 @@ class TestMoves:
             services.micro_wish_claim(user=staff["street"], wish=described, donor="A公司")
         with pytest.raises(ValidationError) as excinfo:
             services.micro_wish_fulfil(user=staff["street"], wish=described, fulfilled_on=date(2021, 5, 19))
-        assert excinfo.value.message_dict == {"fulfilled_on": [services.FULFILLED_BEFORE_CLAIM.format(date="2021-05-20")]}
+        assert excinfo.value.message_dict == {
+            "fulfilled_on": [services.FULFILLED_BEFORE_CLAIM.format(date="2021-05-20")]
+        }
         with pytest.raises(ValidationError) as excinfo:
             services.micro_wish_fulfil(user=staff["street"], wish=described, fulfilled_on=date(2021, 6, 2))
         assert excinfo.value.message_dict == {"fulfilled_on": [services.FULFILLED_IN_FUTURE]}
-        assert services.micro_wish_fulfil(user=staff["street"], wish=described,
-                                          fulfilled_on=date(2021, 5, 20)).status == "fulfilled"
+        assert (
+            services.micro_wish_fulfil(user=staff["street"], wish=described, fulfilled_on=date(2021, 5, 20)).status
+            == "fulfilled"
+        )
 
     def test_a_claim_cannot_be_dated_in_the_future(self, described, staff):
         with pytest.raises(ValidationError):
-            services.micro_wish_claim(user=staff["street"], wish=described, donor="A公司",
-                                      claimed_at=datetime(2021, 6, 2, 9, 0, tzinfo=SHANGHAI))
+            services.micro_wish_claim(
+                user=staff["street"],
+                wish=described,
+                donor="A公司",
+                claimed_at=datetime(2021, 6, 2, 9, 0, tzinfo=SHANGHAI),
+            )
 
-    @pytest.mark.parametrize("who, message", [("grassroots", services.NOT_STAFF),
-                                              ("other_street", services.NOT_YOURS)])
+    @pytest.mark.parametrize("who, message", [("grassroots", services.NOT_STAFF), ("other_street", services.NOT_YOURS)])
     def test_who_may_record_moves(self, described, staff, who, message):
         with pytest.raises(ApplicationError) as excinfo:
             services.micro_wish_claim(user=staff[who], wish=described, donor="A公司")
@@ -191,8 +205,9 @@ class TestMemberPage:
 
 
 class TestAdmin:
-    @pytest.mark.parametrize("who, status", [("grassroots", 403), ("street", 200), ("other_street", 404),
-                                             ("district", 200)])
+    @pytest.mark.parametrize(
+        "who, status", [("grassroots", 403), ("street", 200), ("other_street", 404), ("district", 200)]
+    )
     def test_scope(self, client, described, staff, who, status):
         client.force_login(staff[who])
         assert client.get(reverse("admin:micro_wishes_microwish_change", args=[described.pk])).status_code == status
@@ -206,8 +221,9 @@ class TestAdmin:
         url = reverse("admin:micro_wishes_microwish_changelist")
         form = client.post(url, {"action": "claim_selected", "_selected_action": [described.pk]})
         assert form.status_code == 200 and "认领单位" in form.content.decode()
-        done = client.post(url, {"action": "claim_selected", "_selected_action": [described.pk], "apply": "1",
-                                 "donor": "嘉定爱心企业"})
+        done = client.post(
+            url, {"action": "claim_selected", "_selected_action": [described.pk], "apply": "1", "donor": "嘉定爱心企业"}
+        )
         assert done.status_code == 302
         described.refresh_from_db()
         assert described.status == "claimed" and described.history.first().history_user == staff["street"]

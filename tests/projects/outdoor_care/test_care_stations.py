@@ -29,10 +29,17 @@ def station(user, street, name="博乐路爱心接力站", services=("water", "r
 
 
 def update(user, obj, **changes):
-    fields = {"name": obj.name, "street": obj.street, "address": obj.address,
-              "services": [s.value for s in obj.services], "opening_hours": obj.opening_hours,
-              "contact_phone": obj.contact_phone, "latitude": obj.latitude, "longitude": obj.longitude,
-              "is_active": obj.is_active}
+    fields = {
+        "name": obj.name,
+        "street": obj.street,
+        "address": obj.address,
+        "services": [s.value for s in obj.services],
+        "opening_hours": obj.opening_hours,
+        "contact_phone": obj.contact_phone,
+        "latitude": obj.latitude,
+        "longitude": obj.longitude,
+        "is_active": obj.is_active,
+    }
     return care_station_update(user=user, station=obj, **{**fields, **changes})
 
 
@@ -62,7 +69,9 @@ class TestServices:
         with pytest.raises(ApplicationError, match="所属街镇须为街镇"):
             station(staff["district"], tree["unit"])
 
-    @pytest.mark.parametrize("services, message", [((), NO_SERVICE), (("water", "sauna"), UNKNOWN_SERVICE.format(codes="sauna"))])
+    @pytest.mark.parametrize(
+        "services, message", [((), NO_SERVICE), (("water", "sauna"), UNKNOWN_SERVICE.format(codes="sauna"))]
+    )
     def test_services_are_the_policy_codes_and_at_least_one(self, tree, staff, services, message):
         with pytest.raises(ValidationError) as excinfo:
             station(staff["street"], tree["street"], services=services)
@@ -129,9 +138,18 @@ class TestAdmin:
         assert client.get(reverse("admin:outdoor_care_carestation_changelist")).status_code == 403
 
     def _post(self, client, street, **extra):
-        data = {"name": "新成路爱心接力站", "street": street.pk, "address": "新成路88号", "services": ["water", "toilet"],
-                "opening_hours": "24小时", "contact_phone": "13912345678", "latitude": "", "longitude": "",
-                "is_active": "on", **extra}
+        data = {
+            "name": "新成路爱心接力站",
+            "street": street.pk,
+            "address": "新成路88号",
+            "services": ["water", "toilet"],
+            "opening_hours": "24小时",
+            "contact_phone": "13912345678",
+            "latitude": "",
+            "longitude": "",
+            "is_active": "on",
+            **extra,
+        }
         return client.post(reverse("admin:outdoor_care_carestation_add"), data)
 
     def test_street_staff_add_through_the_admin(self, client, tree, staff):
@@ -164,11 +182,18 @@ class TestPublicPage:
     @pytest.fixture
     def stations(self, tree, staff):
         return {
-            "here": station(staff["street"], tree["street"], name="博乐路站", services=["water", "ebike_charging"],
-                            latitude=Decimal("31.383000"), longitude=Decimal("121.265000")),
+            "here": station(
+                staff["street"],
+                tree["street"],
+                name="博乐路站",
+                services=["water", "ebike_charging"],
+                latitude=Decimal("31.383000"),
+                longitude=Decimal("121.265000"),
+            ),
             "there": station(staff["other_street"], tree["other_street"], name="城中路站", services=["water"]),
-            "closed": station(staff["street"], tree["street"], name="已停用站", services=["ebike_charging"],
-                              is_active=False),
+            "closed": station(
+                staff["street"], tree["street"], name="已停用站", services=["ebike_charging"], is_active=False
+            ),
         }
 
     def test_anyone_sees_the_open_stations_without_logging_in(self, client, stations):
@@ -192,7 +217,9 @@ class TestPublicPage:
         assert response.status_code == 200 and len(response.context["stations"]) == 2
         assert "筛选条件无效" in response.text
 
-    def test_the_list_takes_a_fixed_number_of_queries(self, client, tree, staff, stations, django_assert_max_num_queries):
+    def test_the_list_takes_a_fixed_number_of_queries(
+        self, client, tree, staff, stations, django_assert_max_num_queries
+    ):
         for n in range(10):
             station(staff["street"], tree["street"], name=f"站点{n}")
         with django_assert_max_num_queries(6):

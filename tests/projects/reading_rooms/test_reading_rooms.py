@@ -20,8 +20,9 @@ DEMO = {"point_type": "demo", "books": 2300, "periodicals": 12, "audio_video": 6
 
 
 def submit(user, unit, **facts):
-    return application_submit(user=user, rule_id="reading_room", policy_year=2019, facts={**DEMO, **facts},
-                              organisation=unit)
+    return application_submit(
+        user=user, rule_id="reading_room", policy_year=2019, facts={**DEMO, **facts}, organisation=unit
+    )
 
 
 @pytest.fixture
@@ -47,8 +48,16 @@ class TestRegistration:
         assert QuotaPool.objects.get(key="reading_room:2019:demo").taken == 1
 
     def test_one_room_per_unit_and_year_in_the_database(self, room):
-        duplicate = ReadingRoom(unit=room.unit, point_type="self_built", policy_year=2019, books=1000, periodicals=5,
-                                audio_video=30, designated_on=date(2019, 11, 1), application=room.application)
+        duplicate = ReadingRoom(
+            unit=room.unit,
+            point_type="self_built",
+            policy_year=2019,
+            books=1000,
+            periodicals=5,
+            audio_video=30,
+            designated_on=date(2019, 11, 1),
+            application=room.application,
+        )
         with pytest.raises(IntegrityError):
             ReadingRoom.objects.bulk_create([duplicate])
 
@@ -77,12 +86,15 @@ class TestPages:
         assert response.status_code == 200
         page = response.content.decode()
         assert room.unit.name in page and "区级职工书屋示范点" in page
-        services.reading_room_update(user=staff["district"], room=room, books=2300, periodicals=12, audio_video=60,
-                                     is_active=False)
+        services.reading_room_update(
+            user=staff["district"], room=room, books=2300, periodicals=12, audio_video=60, is_active=False
+        )
         assert room.unit.name not in client.get(reverse("reading_rooms:list")).content.decode()
 
-    @pytest.mark.parametrize("who, status", [("grassroots", 200), ("other_grassroots", 404), ("street", 200),
-                                             ("other_street", 404), ("district", 200)])
+    @pytest.mark.parametrize(
+        "who, status",
+        [("grassroots", 200), ("other_grassroots", 404), ("street", 200), ("other_street", 404), ("district", 200)],
+    )
     def test_admin_scope(self, client, room, staff, who, status):
         client.force_login(staff[who])
         assert client.get(reverse("admin:reading_rooms_readingroom_change", args=[room.pk])).status_code == status

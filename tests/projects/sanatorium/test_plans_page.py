@@ -65,27 +65,46 @@ def test_years_newest_first_with_every_table_of_the_rules():
     years = plan_years()
     assert [y.year for y in years] == [2021, 2019]
     assert [t.name for t in years[1].tables] == [
-        "sanatorium_city_plans", "sanatorium_district_plans", "sanatorium_resort_rooms",
-        "sanatorium_checkup_plans_2019"]
+        "sanatorium_city_plans",
+        "sanatorium_district_plans",
+        "sanatorium_resort_rooms",
+        "sanatorium_checkup_plans_2019",
+    ]
     assert [t.name for t in years[0].tables] == [
-        "sanatorium_city_sites", "sanatorium_district_sites", "sanatorium_individual_sites",
-        "sanatorium_checkup_plans_2021"]
+        "sanatorium_city_sites",
+        "sanatorium_district_sites",
+        "sanatorium_individual_sites",
+        "sanatorium_checkup_plans_2021",
+    ]
     assert all(t.clause.section for y in years for t in y.tables)
 
 
 def test_district_edits_show_on_the_page(client):
     district = StaffUserFactory(role=StaffRole.DISTRICT, organisation=DistrictFactory())
-    policy_services.policy_override_set(user=district, year=2021, kind="param",
-                                        name="sanatorium_checkup_def_district_places", value="7000",
-                                        reason="市总追加名额")
+    policy_services.policy_override_set(
+        user=district,
+        year=2021,
+        kind="param",
+        name="sanatorium_checkup_def_district_places",
+        value="7000",
+        reason="市总追加名额",
+    )
     assert "7000" in page(client)
 
 
 def test_open_departures_with_their_places(client):
     district = StaffUserFactory(role=StaffRole.DISTRICT, organisation=DistrictFactory())
-    offering_create(user=district, rule_id="sanatorium_plan", policy_year=2019, title="扬州三天二夜第一批",
-                   starts_at=timezone.now() + timedelta(days=10), capacity=40, organiser=district.organisation,
-                   location="江苏扬州工人疗养院", facts={"plan": "J2"})
+    offering_create(
+        user=district,
+        rule_id="sanatorium_plan",
+        policy_year=2019,
+        title="扬州三天二夜第一批",
+        starts_at=timezone.now() + timedelta(days=10),
+        capacity=40,
+        organiser=district.organisation,
+        location="江苏扬州工人疗养院",
+        facts={"plan": "J2"},
+    )
     html = page(client)
     assert "扬州三天二夜第一批" in html and "40/40" in html
 

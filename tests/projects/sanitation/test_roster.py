@@ -60,15 +60,17 @@ class TestParse:
         assert parsed.rows[-1].id_number == IDS[5].upper()
 
     def test_each_bad_row_is_named_by_row_and_column(self):
-        parsed = parse(xlsx(
-            ("张三", bad_checksum(IDS[0]), "是"),
-            ("", IDS[1], "是"),
-            ("王五", IDS[2], "否"),
-            ("赵六", IDS[3], ""),
-            ("孙七", IDS[3], "是"),
-            ("周八", IDS[4], "有"),
-            ("吴九", "", "是"),
-        ))
+        parsed = parse(
+            xlsx(
+                ("张三", bad_checksum(IDS[0]), "是"),
+                ("", IDS[1], "是"),
+                ("王五", IDS[2], "否"),
+                ("赵六", IDS[3], ""),
+                ("孙七", IDS[3], "是"),
+                ("周八", IDS[4], "有"),
+                ("吴九", "", "是"),
+            )
+        )
         assert parsed.errors == [
             f"第2行“身份证号码”列：{ID_NUMBER_CHECKSUM}",
             "第3行“姓名”列：未填写。",
@@ -94,8 +96,10 @@ class TestParse:
 
     def test_missing_columns_and_unreadable_files(self):
         parsed = parse(xlsx(("张三", IDS[0]), header=("姓名", "身份证")))
-        assert parsed.errors == [roster.ROSTER_COLUMN_MISSING.format(column="身份证号码"),
-                                 roster.ROSTER_COLUMN_MISSING.format(column="正常缴纳社保(是/否)")]
+        assert parsed.errors == [
+            roster.ROSTER_COLUMN_MISSING.format(column="身份证号码"),
+            roster.ROSTER_COLUMN_MISSING.format(column="正常缴纳社保(是/否)"),
+        ]
         assert parse(b"PK\x03\x04 not really a workbook").errors == [roster.ROSTER_UNREADABLE]
 
     def test_malformed_xml_inside_the_zip_is_unreadable_not_a_server_error(self):
@@ -143,8 +147,14 @@ def upload(content: bytes, name="名册.xlsx"):
 
 
 def apply(user, unit, content, **facts):
-    return application_submit(user=user, rule_id="sanitation_worker_insurance", policy_year=2019,
-                              facts={**FACTS, **facts}, organisation=unit, uploads=[upload(content)])
+    return application_submit(
+        user=user,
+        rule_id="sanitation_worker_insurance",
+        policy_year=2019,
+        facts={**FACTS, **facts},
+        organisation=unit,
+        uploads=[upload(content)],
+    )
 
 
 @pytest.mark.django_db
@@ -155,7 +165,10 @@ class TestSubmit:
         assert application.status == ApplicationStatus.STREET_REVIEW
         entries = list(RosterEntry.objects.filter(application=application))
         assert [(e.row_number, e.name, e.id_number) for e in entries] == [
-            (2, "职工0", IDS[0]), (3, "职工1", IDS[1]), (4, "职工2", IDS[2])]
+            (2, "职工0", IDS[0]),
+            (3, "职工1", IDS[1]),
+            (4, "职工2", IDS[2]),
+        ]
         assert str(entries[0]) == f"职工0（{IDS[0][:6]}********{IDS[0][-4:]}）"
         assert application.amount == 3 * 75
 
@@ -192,16 +205,29 @@ class TestSubmit:
     def test_a_pdf_is_not_a_roster(self, operator, in_2019):
         unit, user = operator
         with pytest.raises(ApplicationError, match=services.ROSTER_NOT_XLSX):
-            application_submit(user=user, rule_id="sanitation_worker_insurance", policy_year=2019, facts=FACTS,
-                               organisation=unit, uploads=[AttachmentUpload("roster", SimpleUploadedFile(
-                                   "名册.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))])
+            application_submit(
+                user=user,
+                rule_id="sanitation_worker_insurance",
+                policy_year=2019,
+                facts=FACTS,
+                organisation=unit,
+                uploads=[
+                    AttachmentUpload(
+                        "roster", SimpleUploadedFile("名册.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+                    )
+                ],
+            )
 
     def test_a_corrected_roster_replaces_the_entries_on_resubmission(self, operator, staff, in_2019):
         unit, user = operator
         application = apply(user, unit, xlsx(*good_rows()))
         application_transition(user=staff["street"], application=application, action="return", comment="少报一人")
-        application_resubmit(user=user, application=application, facts={**FACTS, "insured_workers": 4},
-                             uploads=[upload(xlsx(*good_rows(4)))])
+        application_resubmit(
+            user=user,
+            application=application,
+            facts={**FACTS, "insured_workers": 4},
+            uploads=[upload(xlsx(*good_rows(4)))],
+        )
         application.refresh_from_db()
         assert application.status == ApplicationStatus.STREET_REVIEW
         assert RosterEntry.objects.filter(application=application).count() == 4
@@ -248,8 +274,10 @@ class TestAdmin:
         for role in ("other_street", "other_grassroots"):
             client.force_login(staff[role])
             assert client.get(self.url(application)).status_code == 404
-            assert client.get(reverse("admin:sanitation_sanitationroster_history", args=[application.pk])
-                              ).status_code == 404
+            assert (
+                client.get(reverse("admin:sanitation_sanitationroster_history", args=[application.pk])).status_code
+                == 404
+            )
 
     def test_entries_cannot_be_changed_in_the_admin(self, client, staff, application):
         client.force_login(staff["district"])
@@ -258,8 +286,9 @@ class TestAdmin:
 
     def test_other_projects_are_not_rosters(self, client, staff, member):
         with time_machine.travel("2019-06-01 09:00 +0800", tick=False):
-            legal = application_submit(user=member.user, rule_id="legal_aid", policy_year=2019,
-                                       facts={"claim_kind": "wages"}, member=member)
+            legal = application_submit(
+                user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": "wages"}, member=member
+            )
         client.force_login(staff["district"])
         assert client.get(self.url(legal)).status_code == 404
 
@@ -273,22 +302,33 @@ class TestPortal:
         unit, user = operator
         client.force_login(user)
         assert client.get(self.url()).status_code == 200
-        response = client.post(self.url(), {
-            "insured_workers": 3, "all_paying_social_insurance": "true",
-            "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows()))})
+        response = client.post(
+            self.url(),
+            {
+                "insured_workers": 3,
+                "all_paying_social_insurance": "true",
+                "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows())),
+            },
+        )
         assert response.status_code == 302, response.content.decode()[-3000:]
         application = Application.objects.get()
         assert application.roster_entries.count() == 3
 
-    def test_a_spreadsheet_bomb_is_refused_before_it_is_expanded_and_nothing_is_saved(self, client, operator,
-                                                                                     settings, in_2019):
+    def test_a_spreadsheet_bomb_is_refused_before_it_is_expanded_and_nothing_is_saved(
+        self, client, operator, settings, in_2019
+    ):
         """A valid roster plus an unused shared-strings table unpacking to 400 times its size."""
         unit, user = operator
         client.force_login(user)
         bomb = shared_strings_bomb(xlsx(*good_rows()), 8 * 1024 * 1024)
-        response = client.post(self.url(), {
-            "insured_workers": 3, "all_paying_social_insurance": "true",
-            "proof_roster": SimpleUploadedFile("名册.xlsx", bomb)})
+        response = client.post(
+            self.url(),
+            {
+                "insured_workers": 3,
+                "all_paying_social_insurance": "true",
+                "proof_roster": SimpleUploadedFile("名册.xlsx", bomb),
+            },
+        )
         assert response.status_code == 200
         assert spreadsheets.RATIO_TOO_HIGH.format(name="名册.xlsx", limit=100) in response.content.decode()
         assert not Application.objects.exists() and not Attachment.objects.exists()
@@ -300,18 +340,30 @@ class TestPortal:
         settings.XLSX_MAX_ROWS = 3  # the header and two workers
         unit, user = operator
         client.force_login(user)
-        response = client.post(self.url(), {
-            "insured_workers": 3, "all_paying_social_insurance": "true",
-            "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows()))})
+        response = client.post(
+            self.url(),
+            {
+                "insured_workers": 3,
+                "all_paying_social_insurance": "true",
+                "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows())),
+            },
+        )
         assert spreadsheets.TOO_MANY_ROWS.format(name="名册.xlsx", limit="3") in response.content.decode()
         assert not Application.objects.exists() and not RosterEntry.objects.exists()
 
     def test_a_bad_row_is_shown_on_the_form(self, client, operator, in_2019):
         unit, user = operator
         client.force_login(user)
-        response = client.post(self.url(), {
-            "insured_workers": 3, "all_paying_social_insurance": "true",
-            "proof_roster": SimpleUploadedFile("名册.xlsx", xlsx(*good_rows(2), ("王五", bad_checksum(IDS[2]), "是")))})
+        response = client.post(
+            self.url(),
+            {
+                "insured_workers": 3,
+                "all_paying_social_insurance": "true",
+                "proof_roster": SimpleUploadedFile(
+                    "名册.xlsx", xlsx(*good_rows(2), ("王五", bad_checksum(IDS[2]), "是"))
+                ),
+            },
+        )
         assert response.status_code == 200
         assert "第4行“身份证号码”列" in response.content.decode()
         assert not Application.objects.exists()

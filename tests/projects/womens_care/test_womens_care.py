@@ -20,15 +20,28 @@ from tests.files import PNG
 
 
 def submit_room(user, unit, built_on="2019-03-01"):
-    return application_submit(user=user, rule_id="mommy_room_grant", policy_year=2019, facts={"built_on": built_on},
-                              organisation=unit, uploads=[AttachmentUpload("photo", SimpleUploadedFile("r.png", PNG))])
+    return application_submit(
+        user=user,
+        rule_id="mommy_room_grant",
+        policy_year=2019,
+        facts={"built_on": built_on},
+        organisation=unit,
+        uploads=[AttachmentUpload("photo", SimpleUploadedFile("r.png", PNG))],
+    )
 
 
 def submit_studio(user, unit, **facts):
-    facts = {"built_on": "2019-05-01", "location": "enterprise", "class_type": "holiday", "children": 30,
-             "weeks": "4", **facts}
-    return application_submit(user=user, rule_id="parent_child_studio_grant", policy_year=2019, facts=facts,
-                              organisation=unit)
+    facts = {
+        "built_on": "2019-05-01",
+        "location": "enterprise",
+        "class_type": "holiday",
+        "children": 30,
+        "weeks": "4",
+        **facts,
+    }
+    return application_submit(
+        user=user, rule_id="parent_child_studio_grant", policy_year=2019, facts=facts, organisation=unit
+    )
 
 
 def approve(user, application):
@@ -99,8 +112,9 @@ class TestPublicList:
         assert room.application.reference not in page
 
     def test_closed_rooms_are_not_listed(self, client, room, staff):
-        services.mommy_room_update(user=staff["district"], room=room, name=room.name, address=room.address,
-                                   is_open=False)
+        services.mommy_room_update(
+            user=staff["district"], room=room, name=room.name, address=room.address, is_open=False
+        )
         assert room.name not in client.get(reverse("womens_care:mommy_rooms")).content.decode()
 
     def test_filter_by_street(self, client, room, tree):
@@ -123,8 +137,13 @@ class TestAdmin:
 
     def test_only_the_district_edits_through_the_service(self, client, room, staff):
         url = reverse("admin:womens_care_mommyroom_change", args=[room.pk])
-        data = {"name": "新名称小屋", "address": "嘉定区新址2号", "area_sqm": "12.5", "facilities": "冰箱、哺乳椅",
-                "is_open": "on"}
+        data = {
+            "name": "新名称小屋",
+            "address": "嘉定区新址2号",
+            "area_sqm": "12.5",
+            "facilities": "冰箱、哺乳椅",
+            "is_open": "on",
+        }
         client.force_login(staff["street"])
         assert client.post(url, data).status_code == 403
         client.force_login(staff["district"])

@@ -38,15 +38,27 @@ def invoice():
 
 
 def submit(user, organisation, draft=False, **facts):
-    return application_submit(user=user, rule_id="worker_school_grant", policy_year=2019, facts={**FACTS, **facts},
-                              organisation=organisation, uploads=invoice(), draft=draft)
+    return application_submit(
+        user=user,
+        rule_id="worker_school_grant",
+        policy_year=2019,
+        facts={**FACTS, **facts},
+        organisation=organisation,
+        uploads=invoice(),
+        draft=draft,
+    )
 
 
 def record(user, street_union, passed=True, note="", **kwargs):
-    fields = {"school_name": "马陆职工学堂", "address": "嘉定区马陆镇测试路8号",
-              "checked_at": datetime(2019, 7, 30, 14, 0, tzinfo=SHANGHAI), **kwargs}
-    return services.site_check_record(user=user, street_union=street_union, policy_year=2019, passed=passed,
-                                      note=note, **fields)
+    fields = {
+        "school_name": "马陆职工学堂",
+        "address": "嘉定区马陆镇测试路8号",
+        "checked_at": datetime(2019, 7, 30, 14, 0, tzinfo=SHANGHAI),
+        **kwargs,
+    }
+    return services.site_check_record(
+        user=user, street_union=street_union, policy_year=2019, passed=passed, note=note, **fields
+    )
 
 
 class TestWithoutACheck:
@@ -87,8 +99,7 @@ class TestWithACheck:
     def test_the_check_is_the_locked_fact(self, tree, staff):
         record(staff["district"], tree["street"])
         rule = registry.get("worker_school_grant", 2019)
-        locked = locked_facts(rule, member=None, organisation=tree["street"],
-                                     today=datetime(2019, 8, 1).date())
+        locked = locked_facts(rule, member=None, organisation=tree["street"], today=datetime(2019, 8, 1).date())
         assert locked["on_site_check_passed"] is True and locked["is_street_town_union"] is True
 
     def test_passed_check_lets_the_application_through_whatever_the_form_says(self, tree, staff):
@@ -143,7 +154,11 @@ class TestWithACheck:
         application = submit(staff["street"], tree["street"])
         application_transition(user=staff["district2"], application=application, action="approve")
         school = WorkerSchool.objects.get(application=application)
-        assert (school.street_union, school.name, school.address) == (tree["street"], "马陆职工学堂", "嘉定区马陆镇测试路8号")
+        assert (school.street_union, school.name, school.address) == (
+            tree["street"],
+            "马陆职工学堂",
+            "嘉定区马陆镇测试路8号",
+        )
         assert school.on_site_checked_at == check.checked_at and school.on_site_checked_by == staff["district"]
         assert school.asset_spend == Decimal("80000.00") and str(school.built_on) == "2019-05-01"
 
@@ -167,25 +182,46 @@ class TestRecordingChecks:
 
     def test_bad_input_names_the_fields(self, tree, staff):
         with pytest.raises(ValidationError) as excinfo:
-            record(staff["district"], tree["unit"], passed=False, school_name=" ",
-                   checked_at=datetime(2019, 8, 2, 9, 0, tzinfo=SHANGHAI))
+            record(
+                staff["district"],
+                tree["unit"],
+                passed=False,
+                school_name=" ",
+                checked_at=datetime(2019, 8, 2, 9, 0, tzinfo=SHANGHAI),
+            )
         assert excinfo.value.message_dict == {
-            "street_union": [services.NOT_STREET_TOWN_UNION], "school_name": ["请填写学堂名称。"],
-            "checked_at": [services.CHECK_IN_FUTURE], "note": [services.FAILED_NEEDS_NOTE]}
+            "street_union": [services.NOT_STREET_TOWN_UNION],
+            "school_name": ["请填写学堂名称。"],
+            "checked_at": [services.CHECK_IN_FUTURE],
+            "note": [services.FAILED_NEEDS_NOTE],
+        }
         assert not SiteCheck.objects.exists()
 
     def test_a_used_check_cannot_be_corrected(self, tree, staff):
         check = record(staff["district"], tree["street"])
         application = submit(staff["street"], tree["street"])
         with pytest.raises(ApplicationError) as excinfo:
-            services.site_check_correct(user=staff["district"], check=check, school_name="x", address="y",
-                                        checked_at=check.checked_at, passed=False, note="改")
+            services.site_check_correct(
+                user=staff["district"],
+                check=check,
+                school_name="x",
+                address="y",
+                checked_at=check.checked_at,
+                passed=False,
+                note="改",
+            )
         assert excinfo.value.message == services.CHECK_USED.format(ref=application.reference)
 
     def test_an_unused_check_can_be_corrected_with_history(self, tree, staff):
         check = record(staff["district"], tree["street"])
-        services.site_check_correct(user=staff["district2"], check=check, school_name="马陆镇职工学堂",
-                                    address=check.address, checked_at=check.checked_at, passed=True)
+        services.site_check_correct(
+            user=staff["district2"],
+            check=check,
+            school_name="马陆镇职工学堂",
+            address=check.address,
+            checked_at=check.checked_at,
+            passed=True,
+        )
         check.refresh_from_db()
         assert check.school_name == "马陆镇职工学堂" and check.checked_by == staff["district2"]
         assert check.history.count() == 2
@@ -194,19 +230,38 @@ class TestRecordingChecks:
 class TestAdmin:
     def test_district_records_a_check_in_the_admin(self, client, tree, staff):
         client.force_login(staff["district"])
-        response = client.post(reverse("admin:worker_school_sitecheck_add"), {
-            "street_union": tree["street"].pk, "policy_year": 2019, "school_name": "马陆职工学堂",
-            "address": "马陆镇测试路8号", "checked_at_0": "2019-07-30", "checked_at_1": "14:00:00", "passed": "on",
-            "note": ""})
+        response = client.post(
+            reverse("admin:worker_school_sitecheck_add"),
+            {
+                "street_union": tree["street"].pk,
+                "policy_year": 2019,
+                "school_name": "马陆职工学堂",
+                "address": "马陆镇测试路8号",
+                "checked_at_0": "2019-07-30",
+                "checked_at_1": "14:00:00",
+                "passed": "on",
+                "note": "",
+            },
+        )
         assert response.status_code == 302, response.context["adminform"].form.errors
         check = SiteCheck.objects.get()
         assert check.checked_by == staff["district"] and check.passed
 
     def test_a_future_check_time_is_a_form_error(self, client, tree, staff):
         client.force_login(staff["district"])
-        response = client.post(reverse("admin:worker_school_sitecheck_add"), {
-            "street_union": tree["street"].pk, "policy_year": 2019, "school_name": "学堂", "address": "地址",
-            "checked_at_0": "2019-08-09", "checked_at_1": "14:00:00", "passed": "on", "note": ""})
+        response = client.post(
+            reverse("admin:worker_school_sitecheck_add"),
+            {
+                "street_union": tree["street"].pk,
+                "policy_year": 2019,
+                "school_name": "学堂",
+                "address": "地址",
+                "checked_at_0": "2019-08-09",
+                "checked_at_1": "14:00:00",
+                "passed": "on",
+                "note": "",
+            },
+        )
         assert response.status_code == 200
         assert services.CHECK_IN_FUTURE in response.context["adminform"].form.errors["checked_at"]
 
