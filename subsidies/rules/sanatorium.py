@@ -6,6 +6,8 @@ The interpretation choices are class attributes, rendered into docs/rules.md.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Share, Window
 from .facts import Fact, Facts, FactsSchema
@@ -191,7 +193,9 @@ class ResortRoomSubsidy(Rule):
             "sanatorium_resort_rooms",
         ),
         (
-            "按入住日期所在月份确定1—3月或4—12月价格，整次入住各晚均按该价格计算（跨3月、4月的入住不拆分）。",
+            "（区总工会确定）房价以“元/间/晚”计：每一晚按该晚所在月份（入住当日起第N晚即入住日加N−1天）取1—3月或"
+            "4—12月价格；跨3月、4月的入住分段计算（如3月31日入住、4月2日离店：3月31日一晚按1—3月、4月1日一晚按"
+            "4—12月）。各晚须在本表年度内。",
             "sanatorium_resort_season",
         ),
         ("该表为“2019年”房价补贴一览表：仅适用于2019年内入住。", "sanatorium_resort_year"),
@@ -212,7 +216,7 @@ class ResortRoomSubsidy(Rule):
                 choices=ROOM_TYPES_2019,
                 help="沙家浜、西山为景观标间或湖景标间；黄山为标间",
             ),
-            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定1—3月或4—12月价格"),
+            Fact("check_in_date", "date", "入住日期", help="每晚按其所在月份取1—3月或4—12月价格"),
             Fact("nights", "int", "入住晚数", minimum=1, maximum=31),
             Fact("rooms", "int", "房间数", minimum=1, maximum=50),
         )
@@ -237,27 +241,18 @@ class ResortRoomSubsidy(Rule):
             f"本表为{year}年房价补贴标准，入住日期为 {day}",
             f"待确认入住日期（本表为{year}年房价补贴标准）",
         )
-        row = None
         table = ctx.table("sanatorium_resort_rooms")
+        bands: list[dict] = []
         if f.resort is not None and f.room_type is not None:
-            offered = False
-            month = day.month if day is not None else None
-            for candidate in table.rows:  # nine rows
-                if candidate["resort"] == f.resort and candidate["room_type"] == f.room_type:
-                    offered = True
-                    if month is not None and candidate["month_from"] <= month <= candidate["month_to"]:
-                        row = candidate
-                        break
+            bands = [r for r in table.rows if r["resort"] == f.resort and r["room_type"] == f.room_type]
             checks.need(
                 "room.offered",
-                offered,
+                bool(bands),
                 ctx.clause("sanatorium_resort_rooms"),
                 f"{RESORT_LABELS.get(f.resort, f.resort)}{ROOM_LABELS.get(f.room_type, f.room_type)}",
                 f"{RESORT_LABELS.get(f.resort, f.resort)}没有“{ROOM_LABELS.get(f.room_type, f.room_type)}”"
                 "房型的补贴标准",
             )
-            if offered and day is not None and row is None:
-                checks.fail("room.season", f"{day.month}月没有该房型的补贴价格", ctx.clause("sanatorium_resort_season"))
         else:
             checks.need(
                 "room.offered", None, ctx.clause("sanatorium_resort_rooms"), "休养院和房型", "", "待确认休养院和房型"
@@ -271,23 +266,26 @@ class ResortRoomSubsidy(Rule):
                 "",
                 "待确认房间数和入住晚数",
             )
-        if row is None or f.nights is None or f.rooms is None:
+        if not bands or day is None or f.nights is None or f.rooms is None or day.year != year:
             return checks.decision(self)
-        room_nights = f.nights * f.rooms
-        price, subsidy = row["price"], row["subsidy"]
-        amount = price * room_nights
-        subsidy_total = subsidy * room_nights
-        season = f"{row['month_from']}—{row['month_to']}月"
-        checks.note("season", f"入住日期 {day}：按{season}价格", ctx.clause("sanatorium_resort_season"))
-        checks.note(
-            "amount",
-            f"特惠价 {yuan(price)}/间/晚 × {f.rooms}间 × {f.nights}晚 = {yuan(amount)}",
-            ctx.clause("sanatorium_resort_rooms"),
-        )
+        priced = self._price_nights(checks, ctx, bands, day, f.nights, year)
+        if priced is None:
+            return checks.decision(self)
+        rooms = f.rooms
+        amount = sum((row["price"] * nights * rooms for row, nights in priced), ZERO)
+        subsidy_total = sum((row["subsidy"] * nights * rooms for row, nights in priced), ZERO)
+        season_clause = ctx.clause("sanatorium_resort_season")
+        for row, nights in priced:
+            checks.note(
+                f"season.{row['month_from']}-{row['month_to']}",
+                f"{row['month_from']}—{row['month_to']}月的{nights}晚：特惠价 {yuan(row['price'])}/间/晚 × {rooms}间 × "
+                f"{nights}晚 = {yuan(row['price'] * nights * rooms)}，市总补贴 {yuan(row['subsidy'])}/间/晚",
+                season_clause,
+            )
+        checks.note("amount", f"特惠价合计 {yuan(amount)}", ctx.clause("sanatorium_resort_rooms"))
         checks.note(
             "subsidy.city_union",
-            f"市总补贴 {yuan(subsidy)}/间/晚 × {room_nights}间夜 = {yuan(subsidy_total)}；"
-            f"个人实付 {yuan(amount - subsidy_total)}",
+            f"市总补贴合计 {yuan(subsidy_total)}；个人实付 {yuan(amount - subsidy_total)}",
             ctx.clause("sanatorium_resort_rooms"),
         )
         return checks.decision(
@@ -295,12 +293,40 @@ class ResortRoomSubsidy(Rule):
             amount=amount,
             split=(Share(Payer.CITY_UNION, subsidy_total), Share(Payer.PERSONAL, amount - subsidy_total)),
             details={
-                "season": season,
-                "price_per_room_night": str(price),
-                "subsidy_per_room_night": str(subsidy),
-                "room_nights": str(room_nights),
+                "season": "、".join(f"{r['month_from']}—{r['month_to']}月" for r, _ in priced),
+                "price_per_room_night": "、".join(str(r["price"]) for r, _ in priced),
+                "subsidy_per_room_night": "、".join(str(r["subsidy"]) for r, _ in priced),
+                "room_nights": str(f.nights * rooms),
             },
         )
+
+    @staticmethod
+    def _price_nights(
+        checks: Checks, ctx: Context, bands: list[dict], check_in: date, nights: int, year: int
+    ) -> list[tuple[dict, int]] | None:
+        """Each night (check-in day + n) priced by the month band it falls in: [(band row, nights), …] in
+        date order, or None (with the reason) when a night has no price in this year's table."""
+        priced: list[tuple[dict, int]] = []
+        for n in range(nights):
+            night = check_in + timedelta(days=n)
+            if night.year != year:
+                checks.fail(
+                    "nights.year",
+                    f"本表为{year}年房价补贴标准：第{n + 1}晚（{night}）不在{year}年内",
+                    ctx.clause("sanatorium_resort_year"),
+                )
+                return None
+            row = next((r for r in bands if r["month_from"] <= night.month <= r["month_to"]), None)
+            if row is None:
+                checks.fail(
+                    "room.season", f"{night.month}月没有该房型的补贴价格", ctx.clause("sanatorium_resort_season")
+                )
+                return None
+            if priced and priced[-1][0] is row:
+                priced[-1] = (row, priced[-1][1] + 1)
+            else:
+                priced.append((row, 1))
+        return priced
 
 
 class HealthCheckup2019(Rule):

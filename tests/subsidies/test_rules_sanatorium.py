@@ -151,14 +151,52 @@ class TestResortRoomSubsidy2019:
         )
         assert_eligible(decision, price)
 
-    def test_interpretation_the_check_in_month_prices_the_whole_stay(self):
-        # Checks in on 31 March for 3 nights: all nights at the January–March price.
+    # The union's reading (docs/rules.md, sanatorium_resort_season): each night by the month it falls in.
+    @pytest.mark.parametrize(
+        "resort, room_type, check_in, nights, rooms, amount, subsidy, season",
+        [
+            ("xishan", "lake", "2019-03-30", 2, 1, "420.00", "140.00", "1—3月"),  # 3/30, 3/31
+            ("xishan", "lake", "2019-03-31", 2, 1, "570.00", "190.00", "1—3月、4—12月"),  # 3/31 → 4/2: 210 + 360
+            ("xishan", "lake", "2019-03-31", 3, 1, "930.00", "310.00", "1—3月、4—12月"),  # 210 + 360 × 2
+            ("xishan", "lake", "2019-04-01", 2, 1, "720.00", "240.00", "4—12月"),
+            ("shajiabang", "landscape", "2019-03-31", 2, 2, "780.00", "260.00", "1—3月、4—12月"),  # (150 + 240) × 2
+            ("huangshan", "standard", "2019-03-31", 2, 1, "450.00", "150.00", "1—12月"),  # one band all year
+        ],
+    )
+    def test_each_night_is_priced_by_the_month_it_falls_in(
+        self, resort, room_type, check_in, nights, rooms, amount, subsidy, season
+    ):
         decision = decide(
-            "resort_room_subsidy", 2019, CARD, resort="xishan", room_type="lake", check_in_date="2019-03-31", nights=3
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            resort=resort,
+            room_type=room_type,
+            check_in_date=check_in,
+            nights=nights,
+            rooms=rooms,
         )
-        assert_eligible(decision, "630.00")  # 210 × 3
-        assert decision.share(Payer.CITY_UNION) == D("210.00")  # 70 × 3
-        assert dict(decision.details)["season"] == "1—3月"
+        assert_eligible(decision, amount)
+        assert decision.share(Payer.CITY_UNION) == D(subsidy)
+        assert decision.share(Payer.PERSONAL) == D(amount) - D(subsidy)
+        assert dict(decision.details)["season"] == season
+
+    @pytest.mark.parametrize("check_in, nights, ok", [("2019-12-31", 1, True), ("2019-12-31", 2, False)])
+    def test_a_night_outside_the_2019_table_is_refused(self, check_in, nights, ok):
+        decision = decide(
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            resort="huangshan",
+            room_type="standard",
+            check_in_date=check_in,
+            nights=nights,
+        )
+        if ok:
+            assert_eligible(decision, "225.00")
+        else:
+            assert_ineligible(decision, "nights.year")
+            assert "2020-01-01" in decision.failed[0].message
 
     def test_rooms_times_nights(self):
         decision = decide(
