@@ -147,7 +147,7 @@ class TestBasicCoverage2019:
         )
         assert decision.outcome is Outcome.NOT_YET_OPEN
         assert decision.date("coverage_start") == date(2019, 1, 1)
-        assert decision.amount == Decimal("70.00")
+        assert decision.amount == Decimal("0.00") and decision.split == ()  # nothing payable before it opens
 
     @pytest.mark.parametrize(
         "applied, outcome",
