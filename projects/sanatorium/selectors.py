@@ -49,7 +49,7 @@ GROUP_PLAN_COLUMNS = (
     col("时间", "duration"),
     col("价格（元/人）", "price", _yuan),
     col("补贴（元/人）", "subsidy", _yuan),
-    Column("个人负担（元/人）", lambda row: _yuan(row["price"] - row["subsidy"])),
+    Column("单位或个人承担（元/人）", lambda row: _yuan(row["price"] - row["subsidy"])),
 )
 SITE_COLUMNS = (col("地点", "name"),)
 

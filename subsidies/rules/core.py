@@ -44,6 +44,8 @@ class Payer(StrEnum):
     PROJECT_FUND = "project_fund"  # 服务灵活就业群体工会会员项目经费
     CITY_MUTUAL_AID = "city_mutual_aid"  # 上海市职工保障互助会（市职保会）
     PERSONAL = "personal"  # 个人
+    # The document leaves it to the organising unit or the member (group stays: the part above the subsidy).
+    UNIT_OR_PERSONAL = "unit_or_personal"  # 单位或个人
 
     @property
     def label(self) -> str:
@@ -58,6 +60,7 @@ PAYER_LABELS = {
     Payer.PROJECT_FUND: "灵活就业会员项目经费",
     Payer.CITY_MUTUAL_AID: "市职工保障互助会",
     Payer.PERSONAL: "个人",
+    Payer.UNIT_OR_PERSONAL: "单位或个人",
 }
 
 

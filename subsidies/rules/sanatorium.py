@@ -69,14 +69,15 @@ class SanatoriumPlan(Rule):
     title = "团体疗休养计划（2019年）"
     summary = (
         "市总团体疗休养计划A、B、E、F、J、K、L、N、O、P和区总疗休养行动计划J1—J12，"
-        "按计划价格和每人补贴标准计算，补贴以外部分由个人负担。"
+        "按计划价格和每人补贴标准计算，补贴以外部分由单位或个人承担。"
     )
     applicant = "organisation"
     tables = ("sanatorium_city_plans", "sanatorium_district_plans")
     conditions = ("sanatorium_plan_focus_groups", "sanatorium_plan_remainder_payer")
     interpretations = (
         (
-            "文件只列价格和补贴，未载明差额由谁负担：按个人负担（个人实付 = 价格 − 补贴）处理。",
+            "（区总工会确定）文件只列价格和补贴，未载明差额由谁负担：补贴以外部分（价格 − 补贴）列为“单位或个人承担”，"
+            "由组织疗休养的单位与职工商定，规则不认定为个人负担。",
             "sanatorium_plan_remainder_payer",
         ),
         (
@@ -152,14 +153,14 @@ class SanatoriumPlan(Rule):
             ctx.clause(table_name),
         )
         checks.note(
-            "payer.personal",
-            f"其余 {yuan(personal)} 由个人负担（{yuan(price - subsidy)}/人）",
+            "payer.unit_or_personal",
+            f"补贴以外部分 {yuan(personal)}（{yuan(price - subsidy)}/人）由单位或个人承担",
             ctx.clause("sanatorium_plan_remainder_payer"),
         )
         return checks.decision(
             self,
             amount=amount,
-            split=(Share(payer, subsidy_total), Share(Payer.PERSONAL, personal)),
+            split=(Share(payer, subsidy_total), Share(Payer.UNIT_OR_PERSONAL, personal)),
             details={
                 "plan": f.plan,
                 "plan_source": "city" if payer is Payer.CITY_UNION else "district",
@@ -392,7 +393,9 @@ class HealthCheckup2019(Rule):
         if sanatorium:
             checks.note("subsidy.sanatorium", f"工疗补贴 {yuan(sanatorium)}/人，合计 {yuan(sanatorium_total)}", clause)
         checks.note(
-            "payer.personal", f"个人实付 {yuan(price - city - sanatorium)}/人，合计 {yuan(personal_total)}", clause
+            "payer.unit_or_personal",
+            f"个人实付 {yuan(price - city - sanatorium)}/人，合计 {yuan(personal_total)}",
+            clause,
         )
         return checks.decision(
             self,

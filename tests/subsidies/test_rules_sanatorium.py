@@ -50,7 +50,7 @@ class TestSanatoriumPlan2019:
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=3)
         assert_eligible(decision, str(D(price) * 3))
         assert decision.share(Payer.CITY_UNION) == D(subsidy) * 3
-        assert decision.share(Payer.PERSONAL) == (D(price) - D(subsidy)) * 3
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == (D(price) - D(subsidy)) * 3
         assert decision.share(Payer.DISTRICT_UNION) == 0
         details = dict(decision.details)
         assert (details["site"], details["duration"], details["plan_source"]) == (site, duration, "city")
@@ -60,7 +60,7 @@ class TestSanatoriumPlan2019:
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=2)
         assert_eligible(decision, str(D(price) * 2))
         assert decision.share(Payer.DISTRICT_UNION) == D(subsidy) * 2
-        assert decision.share(Payer.PERSONAL) == (D(price) - D(subsidy)) * 2
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == (D(price) - D(subsidy)) * 2
         assert decision.share(Payer.CITY_UNION) == 0
         details = dict(decision.details)
         assert (details["site"], details["duration"], details["plan_source"]) == (site, duration, "district")
@@ -78,14 +78,26 @@ class TestSanatoriumPlan2019:
         assert_eligible(decision, "510.00")
         assert [(s.payer, s.amount) for s in decision.split] == [
             (Payer.CITY_UNION, D("170.00")),
-            (Payer.PERSONAL, D("340.00")),
+            (Payer.UNIT_OR_PERSONAL, D("340.00")),
         ]
 
-    def test_interpretation_remainder_is_paid_by_the_person(self):
-        decision = decide("sanatorium_plan", 2019, {}, plan="J5", participants=1)
-        assert decision.share(Payer.PERSONAL) == D("802.00")  # 1204 − 402
-        reason = next(r for r in decision.reasons if r.code == "payer.personal")
-        assert "个人" in reason.message and reason.clause.section.startswith("§6")
+    # The union's reading (docs/rules.md, sanatorium_plan_remainder_payer): not asserted as the member's.
+    @pytest.mark.parametrize(
+        "plan, participants, subsidy_payer, subsidy, remainder",
+        [
+            ("J5", 1, Payer.DISTRICT_UNION, "402.00", "802.00"),  # 1204 − 402
+            ("A", 2, Payer.CITY_UNION, "340.00", "680.00"),  # (510 − 170) × 2
+        ],
+    )
+    def test_interpretation_the_part_above_the_subsidy_is_the_unit_or_the_persons(
+        self, plan, participants, subsidy_payer, subsidy, remainder
+    ):
+        decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=participants)
+        assert decision.share(subsidy_payer) == D(subsidy)
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == D(remainder)
+        assert decision.share(Payer.PERSONAL) == 0
+        reason = next(r for r in decision.reasons if r.code == "payer.unit_or_personal")
+        assert "单位或个人承担" in reason.message and reason.clause.quote == "价格(元/人) 补贴(元/人)"
 
     def test_interpretation_focus_groups_are_a_note_not_a_refusal(self):
         decision = decide("sanatorium_plan", 2019, {}, plan="B", participants=10)
