@@ -24,6 +24,10 @@ DOCUMENTS = {
 }
 
 
+# Shown wherever a carried-over number is cited (issue 11: one rule for every unprinted 2021 number).
+CARRIED_OVER = "沿用{year}年标准"
+
+
 def cn_date(day: date) -> str:
     """2019-03-15 -> 2019年3月15日."""
     return f"{day.year}年{day.month}月{day.day}日"
@@ -111,18 +115,32 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """Where a number or condition comes from: document key + section + a short quote."""
+    """Where a number or condition comes from: document key + section + a short quote (the document's words
+    only). `carried_from`: a later year's document does not print this number, so that year uses the latest
+    printed value, from this (earlier) year's document; the citation says so ("沿用2019年标准")."""
 
     document: str
     section: str
     quote: str = ""
+    carried_from: int | None = None
+
+    @property
+    def carried_text(self) -> str:
+        return CARRIED_OVER.format(year=self.carried_from) if self.carried_from else ""
 
     @property
     def citation(self) -> str:
-        return f"{DOCUMENTS[self.document]} {self.section}"
+        prefix = f"{self.carried_text}：" if self.carried_from else ""
+        return f"{prefix}{DOCUMENTS[self.document]} {self.section}"
 
-    def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "section": self.section, "quote": self.quote, "citation": self.citation}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "section": self.section,
+            "quote": self.quote,
+            "citation": self.citation,
+            "carried_from": self.carried_from,
+        }
 
 
 class Reason(NamedTuple):

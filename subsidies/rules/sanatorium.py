@@ -393,7 +393,7 @@ class HealthCheckup2019(Rule):
         if sanatorium:
             checks.note("subsidy.sanatorium", f"工疗补贴 {yuan(sanatorium)}/人，合计 {yuan(sanatorium_total)}", clause)
         checks.note(
-            "payer.unit_or_personal",
+            "payer.personal",
             f"个人实付 {yuan(price - city - sanatorium)}/人，合计 {yuan(personal_total)}",
             clause,
         )
@@ -450,7 +450,11 @@ class SanatoriumGroup2021(Rule):
             "（宁波即半边山、金华即双龙）；团体疗休养须在所选（市总或区总）名单内。",
             "sanatorium_district_sites",
         ),
-        ("2021年文件未载明疗休养价格和补贴：金额为0，不沿用2019年价格。", "sanatorium_2021_no_prices"),
+        (
+            "2021年文件未载明疗休养价格和补贴；2019年的价格按计划编号（A、B…、J1—J12）印发，与2021年按地点安排的"
+            "团体疗休养和个人休养度假不对应，没有可沿用的已印发标准：金额为0并说明。",
+            "sanatorium_2021_no_prices",
+        ),
     )
     schema = FactsSchema(
         (
@@ -584,11 +588,11 @@ class HealthCheckup2021(Rule):
     title = "职工健康体检（2021年）"
     summary = (
         "上海市工人疗养院体检计划A—F、流动体检车L1—L6；A、B、C、L1—L6直通预约（仅申请市总补贴），额满为止；"
-        "D、E、F仅在1—2月开展，市总对全区开放6000人名额，先到先得。2021年文件未载明价格。"
+        "D、E、F仅在1—2月开展，市总对全区开放6000人名额，先到先得。2021年文件未载明价格，沿用2019年标准。"
     )
     applicant = "member"
     params = ("sanatorium_checkup_def_opens", "sanatorium_checkup_def_closes", "sanatorium_checkup_def_district_places")
-    tables = ("sanatorium_checkup_plans_2021",)
+    tables = ("sanatorium_checkup_plans_2021", "sanatorium_checkup_prices")
     conditions = (
         "sanatorium_checkup_direct_booking",
         "sanatorium_checkup_sites",
@@ -605,7 +609,11 @@ class HealthCheckup2021(Rule):
             "6000人名额为全区D、E、F计划合计名额；已预约人数达到6000人即“名额已满”。",
             "sanatorium_checkup_def_district_places",
         ),
-        ("2021年文件未载明各体检计划价格和补贴：金额为0，不沿用2019年价格。", "sanatorium_checkup_no_prices"),
+        (
+            "（区总工会确定）2021年文件未载明各体检计划价格和补贴：沿用最近印发的标准（2019年体检计划汇总表），"
+            "显示为“沿用2019年标准”并注明2019年条款；区总工会可在2021年度政策表中调整。",
+            "sanatorium_checkup_prices",
+        ),
         ("重点倾斜的对象群体只作提示，不作拒绝条件。", "sanatorium_checkup_focus_groups_2021"),
     )
     schema = FactsSchema(
@@ -667,17 +675,36 @@ class HealthCheckup2021(Rule):
                 checks.note("booking.direct", "直通预约（仅申请市总工会补贴），额满为止", direct)
                 if f.plan_full:
                     checks.fail("quota.full", f"体检计划{f.plan}预约已满（额满为止）", direct)
-        checks.note(
-            "amount.not_stated",
-            "2021年文件未载明体检计划价格和补贴标准，暂不计算金额",
-            ctx.clause("sanatorium_checkup_no_prices"),
-        )
+        amount, split = self._price(checks, f, ctx, details)
         return checks.decision(
             self,
+            amount=amount,
+            split=split,
             window=window,
             dates={"window_opens": window.opens, "window_closes": window.closes} if window else None,
             details=details,
         )
+
+    def _price(self, checks: Checks, f: Facts, ctx: Context, details: dict[str, str]) -> tuple:
+        """The latest printed price and subsidies of the plan, for one person (沿用2019年标准)."""
+        prices = ctx.table("sanatorium_checkup_prices")
+        row = prices.get(f.plan) if f.plan is not None else None
+        if row is None:
+            return ZERO, ()
+        clause = prices.clause
+        price, city = row["price"], row["city_subsidy"]
+        sanatorium = row["sanatorium_subsidy"] or ZERO
+        personal = price - city - sanatorium
+        carried = f"（{clause.carried_text}）" if clause.carried_from else ""
+        subsidies = f"市总补贴 {yuan(city)}" + (f"，工疗补贴 {yuan(sanatorium)}" if sanatorium else "")
+        checks.note(
+            "amount", f"体检计划{f.plan}价格 {yuan(price)}/人{carried}：{subsidies}，个人实付 {yuan(personal)}", clause
+        )
+        details["price_per_person"] = str(price)
+        if clause.carried_from:
+            details["carried_from"] = clause.carried_text
+        split = (Share(Payer.CITY_UNION, city), Share(Payer.SANATORIUM, sanatorium), Share(Payer.PERSONAL, personal))
+        return price, split
 
     def _quota(self, checks: Checks, f: Facts, ctx: Context, details: dict[str, str]) -> None:
         places = ctx.value("sanatorium_checkup_def_district_places")

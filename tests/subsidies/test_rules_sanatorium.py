@@ -449,7 +449,7 @@ class TestHealthCheckup2021:
     @pytest.mark.parametrize("checkup_date", ["2021-01-01", "2021-03-01", "2021-12-31"])
     def test_other_plans_have_no_month_limit(self, plan, checkup_date):
         decision = decide("health_checkup", 2021, CHECKUP, plan=plan, checkup_date=checkup_date)
-        assert_eligible(decision, "0.00")
+        assert_eligible(decision, str(load_policy_data(2019).table("sanatorium_checkup_plans_2019").get(plan)["price"]))
         assert decision.window is None
         assert dict(decision.details)["booking"] == "direct"
 
@@ -480,11 +480,46 @@ class TestHealthCheckup2021:
         assert quota["booking"] == "district_quota" and quota["district_places"] == "6000"
         assert dict(decide("health_checkup", 2021, CHECKUP, plan="L1").details)["site"] == "市工疗流动体检车"
 
-    def test_interpretation_no_prices_in_2021(self):
-        decision = decide("health_checkup", 2021, CHECKUP, plan="F", checkup_date="2021-01-20")
-        assert_eligible(decision, "0.00")
-        assert decision.split == ()
-        assert "amount.not_stated" in codes(decision, True)
+    # The union's reading (docs/rules.md, sanatorium_checkup_prices): 2021 prints no prices, the latest printed
+    # (2019) ones apply, shown as 沿用2019年标准 with the 2019 clause.
+    @pytest.mark.parametrize(
+        "plan, checkup_date, price, city, sanatorium, personal",
+        [
+            ("A", "2021-05-10", "450.00", "150.00", "0.00", "300.00"),
+            ("F", "2021-01-20", *(None,) * 4),  # every D/E/F row as printed in 2019
+            ("L6", "2021-05-10", *(None,) * 4),
+        ],
+    )
+    def test_interpretation_2021_prices_carry_over_the_2019_table(
+        self, plan, checkup_date, price, city, sanatorium, personal
+    ):
+        row = load_policy_data(2019).table("sanatorium_checkup_plans_2019").get(plan)
+        price = D(price) if price else row["price"]
+        city = D(city) if city else row["city_subsidy"]
+        sanatorium = D(sanatorium) if sanatorium else (row["sanatorium_subsidy"] or D("0"))
+        personal = D(personal) if personal else row["personal"]
+        decision = decide("health_checkup", 2021, CHECKUP, plan=plan, checkup_date=checkup_date)
+        assert_eligible(decision, str(price))
+        assert decision.share(Payer.CITY_UNION) == city
+        assert decision.share(Payer.SANATORIUM) == sanatorium
+        assert decision.share(Payer.PERSONAL) == personal
+        amount = next(r for r in decision.reasons if r.code == "amount")
+        assert "沿用2019年标准" in amount.message
+        assert amount.clause.carried_from == 2019 and amount.clause.document == "2019"
+        assert amount.clause.citation.startswith("沿用2019年标准：《2019年")
+        assert dict(decision.details)["carried_from"] == "沿用2019年标准"
+
+    def test_district_staff_can_change_a_carried_price_in_the_2021_tables(self):
+        rule = registry.get("health_checkup", 2021)
+        rows = rule.data.table("sanatorium_checkup_prices").to_json_rows()
+        for row in rows:
+            if row["plan"] == "A":
+                row.update(price="480", personal="330")
+        data = rule.data.with_overrides(tables={"sanatorium_checkup_prices": rows})
+        decision = rule.evaluate(CHECKUP, data=data)
+        assert_eligible(decision, "480.00")
+        assert decision.share(Payer.PERSONAL) == D("330.00")
+        assert registry.get("health_checkup", 2019).evaluate({"plan": "A", "persons": 1}).amount == D("450.00")
 
     def test_interpretation_focus_groups_are_a_note(self):
         decision = decide("health_checkup", 2021, CHECKUP)
@@ -503,5 +538,8 @@ def test_2021_reasons_cite_the_2021_project():
     ]
     for decision in decisions:
         for reason in decision.reasons:
+            if reason.clause.carried_from == 2019:  # a number 2021 does not print: the 2019 clause, said so
+                assert reason.clause.document == "2019" and "沿用2019年标准" in reason.clause.citation
+                continue
             assert reason.clause.document == "2021"
             assert reason.clause.section.startswith("「职工疗休养、健康体检」"), reason
