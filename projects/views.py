@@ -19,7 +19,7 @@ from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
 from subsidies.selectors import decide
 
-from . import selectors, workflow
+from . import info, selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment, QuotaPool
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
@@ -79,6 +79,17 @@ def project_detail(request, code: str):
             "links": PROJECT_LINKS.get(code, ()),
         },
     )
+
+
+def info_index(request):
+    return render(request, "projects/info_index.html", {"pages": info.PAGES})
+
+
+def info_page(request, slug: str):
+    page = info.PAGES_BY_SLUG.get(slug)
+    if page is None:
+        raise Http404
+    return render(request, "projects/info_page.html", {"page": page, "items": info.info_page_items(page)})
 
 
 def calculator_index(request):
