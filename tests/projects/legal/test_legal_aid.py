@@ -358,3 +358,31 @@ def test_the_case_page_in_the_admin_shows_the_conditions_met_and_its_history(cli
     assert client.get(reverse("admin:legal_legalaidcase_history", args=[case.pk])).status_code == 200
     listing = client.get(reverse("admin:legal_legalaidcase_changelist"), {"waiting": "all"}).content.decode()
     assert accepted.reference in listing
+
+
+class TestZeroThreshold:
+    """“零门槛” (docs/rules.md, legal_aid_zero_threshold): a worker meeting none of the six conditions is
+    accepted for the centre's review, not refused by the rules; staff see the priority flag."""
+
+    @pytest.mark.parametrize(
+        "facts, priority",
+        [
+            (
+                {"claim_kind": "other", "monthly_income": "9000", "workers_involved": 1, "union_cadre_harmed": False},
+                "待确认是否为重点服务对象",  # ① (low-income certification) is the district reviewer's to establish
+            ),
+            ({"claim_kind": "other", "workers_involved": 12}, "重点服务对象"),
+        ],
+    )
+    def test_a_worker_is_accepted_whatever_the_six_conditions_say(self, member, staff, june_2019, facts, priority):
+        from projects.services.submission import application_submit
+
+        member.card_issued_on = None  # no valid member card: condition ③ not met either
+        member.save(update_fields=["card_issued_on"])
+        application = application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2019, facts=facts, member=member
+        )
+        assert application.status == ApplicationStatus.DISTRICT_REVIEW
+        assert application.decision["details"]["priority"].startswith(priority)
+        approve(staff["district"], application)
+        assert LegalAidCase.objects.filter(application=application).exists()
