@@ -298,7 +298,11 @@ class MemberBasicCoverage2021(_MemberCardRule):
         "member_card_period_not_stated",
     )
     interpretations = (
-        ("2021年文件未载明保障费用及出资分担：金额记为0元并说明，不沿用2019年标准。", "member_card_fee_not_stated"),
+        (
+            "2021年文件未载明保障费用及出资分担，也未载明保障期限。2019年最近一次印发的费用按保障期是否超过半年分档，"
+            "且没有A+、B+类：没有可直接沿用的单一标准，金额暂记0元并说明（待区总工会确定2021年保障期限后沿用）。",
+            "member_card_fee_not_stated",
+        ),
         (
             "2021年文件未载明参保时间和保障期限（“二、参保方式”标题下为交友活动文字）：不设受理期，不给出起止日期。",
             "member_card_period_not_stated",
@@ -356,7 +360,8 @@ class MemberBasicCoverage2021(_MemberCardRule):
         )
         checks.note(
             "fee.not_stated",
-            "2021年文件未载明保障费用及出资分担，此处金额记为0元（不沿用2019年标准）",
+            "2021年文件未载明保障费用、出资分担和保障期限；2019年费用按保障期长短分档且无A+、B+类，"
+            "暂无可沿用的单一标准，金额暂记0元",
             ctx.clause("member_card_fee_not_stated"),
         )
         checks.note(
