@@ -1,7 +1,9 @@
 from django import template
 
 from projects.models import ApplicationStatus
+from subsidies.rules.base import Rule
 from subsidies.rules.core import DATE_LABELS
+from subsidies.selectors import policy_data
 
 register = template.Library()
 
@@ -27,3 +29,13 @@ def reason_mark(ok) -> str:
 @register.filter
 def reason_class(ok) -> str:
     return {True: "ok", False: "fail", None: "unknown"}[ok]
+
+
+@register.filter
+def summary(item, policies=None) -> str:
+    """A rule's or a catalogue project's summary, rendered from its year's current policy data
+    (district staff's overrides included). `policies` ({year: data}, read once by the view) saves a
+    read per item on pages listing many."""
+    year = item.policy_year if isinstance(item, Rule) else item.summary_year
+    data = policies[year] if policies and year in policies else policy_data(year)
+    return item.describe(data)

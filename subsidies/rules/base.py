@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState
 from .data import Param, PolicyData, load_policy_data
 from .facts import Facts, FactsSchema
+from .prose import render
 from .reference import ReferenceData, load_reference_data
 
 
@@ -190,7 +191,9 @@ class Rule:
     rule_id: ClassVar[str]
     project: ClassVar[str]  # projects.catalogue code
     title: ClassVar[str]  # Chinese
-    summary: ClassVar[str]  # what the policy offers, in plain words
+    # What the policy offers, in plain words: a template whose fields name the year's params and
+    # tables (subsidies.rules.prose), so no number is written here; read it through describe().
+    summary: ClassVar[str]
     applicant: ClassVar[str]  # "member" or "organisation"
     schema: ClassVar[FactsSchema]
     params: ClassVar[tuple[str, ...]] = ()  # PolicyData params read
@@ -231,6 +234,12 @@ class Rule:
 
     def decide(self, facts: Facts, ctx: Context) -> Decision:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def describe(self, data: PolicyData | None = None) -> str:
+        """The summary rendered from the year's data: the shipped file, or `data` (with district
+        staff's overrides, subsidies.selectors.policy_data) — what members read is what is decided."""
+        data = data or self.data
+        return data.derived(f"summary:{self.rule_id}", lambda d: render(self.summary, d))
 
     def clauses(self) -> list[tuple[str, Clause]]:
         """(name, clause) for every condition, param and table this rule cites, for docs."""

@@ -108,8 +108,10 @@ class HealthServicePoint(Rule):
     project = "health_points"
     title = "园区（楼宇、商圈）职工健康服务点创建标准"
     summary = (
-        "按“四固三定”标准创建：固定场所、固定人员；定期问诊（预约制，每周1至2个半天）、"
-        "定期巡诊（每月一次半日）、定期讲座（每两个月一次，全年6次）；巡诊和讲座信息提前1至2周公示。"
+        "按“四固三定”标准创建：固定场所、固定人员；定期问诊（预约制，每周{health_points_consultation_min_half_days}"
+        "至{health_points_consultation_max_half_days}个半天）、定期巡诊（每月{health_points_patrols_per_month}次半日）、"
+        "定期讲座（每两个月一次，全年{health_points_lectures_per_year}次）；巡诊和讲座信息提前"
+        "{health_points_notice_min_days}至{health_points_notice_max_days}天公示。"
     )
     applicant = "organisation"
     params = (

@@ -32,8 +32,8 @@ class LegalAid(Rule):
     project = "legal_aid"
     title = "“应援尽援、零门槛”职工法律援助"
     summary = (
-        "符合六项条件之一的职工（家庭经济困难；月平均收入不超过最低工资标准1.5倍；持有效会员服务卡；"
-        "农民工讨薪或工伤赔偿；十人以上群体性纠纷；工会干部因履职受侵害），可向区总工会职工法律援助中心、"
+        "符合六项条件之一的职工（家庭经济困难；月平均收入不超过最低工资标准{legal_aid_wage_multiple}倍；持有效会员服务卡；"
+        "农民工讨薪或工伤赔偿；{legal_aid_group_min_workers}人以上群体性纠纷；工会干部因履职受侵害），可向区总工会职工法律援助中心、"
         "街镇分中心、区法院和区仲裁院工会窗口申请法律援助。"
     )
     applicant = "member"
@@ -246,7 +246,8 @@ class LegalCheckup(Rule):
     project = "legal_checkup"
     title = "和谐劳动关系“法律体检”"
     summary = (
-        "区总工会购买第三方服务，为全区30家企业开展劳动关系“法律体检”：职工人数一般应在80人以上，"
+        "区总工会购买第三方服务，为全区{legal_checkup_enterprises}家企业开展劳动关系“法律体检”："
+        "职工人数一般应在{legal_checkup_min_employees}人以上，"
         "已建立工会或具有推动建立健全工会三项基础工作条件；名额分配到各街镇，由街镇总工会确定企业名单。"
     )
     applicant = "organisation"

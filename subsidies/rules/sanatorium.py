@@ -177,7 +177,8 @@ class ResortRoomSubsidy(Rule):
     title = "工会会员休疗养度假房价补贴（2019年）"
     summary = (
         "持有效会员服务卡的会员入住沙家浜、西山、黄山休养院，按特惠价的三分之一享受市总补贴"
-        "（例如景观标间1—3月特惠价150元/间/晚，市总补贴50元，个人实付100元）。"
+        "（每间每晚补贴{sanatorium_resort_rooms:min subsidy}—{sanatorium_resort_rooms:max subsidy}元，"
+        "按入住月份和房型计）。"
     )
     applicant = "member"
     params = ("sanatorium_resort_year",)
@@ -311,7 +312,8 @@ class HealthCheckup2019(Rule):
     title = "职工健康体检计划（2019年）"
     summary = (
         "体检计划A—F（上海市工人疗养院）和L1—L6：市总补贴，D、E、F另有工疗补贴，其余个人实付；"
-        "例如A计划450元/人，市总补贴150元，个人实付300元。"
+        "例如A计划{sanatorium_checkup_plans_2019[A][price]}元/人，市总补贴{sanatorium_checkup_plans_2019[A][city_subsidy]}元，"
+        "个人实付{sanatorium_checkup_plans_2019[A][personal]}元。"
     )
     applicant = "organisation"
     tables = ("sanatorium_checkup_plans_2019",)
@@ -555,7 +557,8 @@ class HealthCheckup2021(Rule):
     title = "职工健康体检（2021年）"
     summary = (
         "上海市工人疗养院体检计划A—F、流动体检车L1—L6；A、B、C、L1—L6直通预约（仅申请市总补贴），额满为止；"
-        "D、E、F仅在1—2月开展，市总对全区开放6000人名额，先到先得。2021年文件未载明价格。"
+        "D、E、F仅在{sanatorium_checkup_def_opens:m}—{sanatorium_checkup_def_closes:m}月开展，"
+        "市总对全区开放{sanatorium_checkup_def_district_places}人名额，先到先得。2021年文件未载明价格。"
     )
     applicant = "member"
     params = ("sanatorium_checkup_def_opens", "sanatorium_checkup_def_closes", "sanatorium_checkup_def_district_places")

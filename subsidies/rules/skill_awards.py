@@ -99,7 +99,10 @@ class _SkillAward(Rule):
 class SkillPromotionAward(_SkillAward):
     rule_id = "skill_promotion_award"
     title = "技能晋升职工奖励"
-    summary = "晋升为技师奖励1000元，晋升为高级技师奖励2000元（一次性）。"
+    summary = (
+        "晋升为技师奖励{skill_promotion_amounts[technician][amount]}元，"
+        "晋升为高级技师奖励{skill_promotion_amounts[senior_technician][amount]}元（一次性）。"
+    )
     params = (*_SkillAward.params, "skill_certificate_issued_from")
     tables = (*_SkillAward.tables, "skill_promotion_amounts")
     conditions = (*_SkillAward.conditions, "skill_promotion_level", "skill_certificate_issuer", "skill_app_route")
@@ -175,7 +178,7 @@ class SkillPromotionAward(_SkillAward):
 class MentorAward(_SkillAward):
     rule_id = "mentor_award"
     title = "带教师傅奖励"
-    summary = "带教徒弟晋升为高级工、技师、高级技师的，分别奖励1000、2000、3000元。"
+    summary = "带教徒弟晋升为高级工、技师、高级技师的，分别奖励{mentor_award_amounts:join amount}元。"
     params = (*_SkillAward.params, "skill_certificate_issued_from")
     tables = (*_SkillAward.tables, "mentor_award_amounts")
     conditions = (
@@ -250,7 +253,7 @@ class MentorAward(_SkillAward):
 class PatentAward(_SkillAward):
     rule_id = "patent_award"
     title = "一线职工授权发明专利奖励"
-    summary = "一线职工作为第一发明人获得授权发明专利的，一次性奖励2000元。"
+    summary = "一线职工作为第一发明人获得授权发明专利的，一次性奖励{patent_award_amount}元。"
     params = (*_SkillAward.params, "patent_granted_from", "patent_award_amount")
     conditions = (
         *_SkillAward.conditions,
