@@ -1,3 +1,5 @@
+import logging
+
 from django import template
 
 from projects.models import ApplicationStatus
@@ -6,6 +8,7 @@ from subsidies.rules.core import DATE_LABELS
 from subsidies.selectors import policy_data
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.filter
@@ -38,4 +41,16 @@ def summary(item, policies=None) -> str:
     read per item on pages listing many."""
     year = item.policy_year if isinstance(item, Rule) else item.summary_year
     data = policies[year] if policies and year in policies else policy_data(year)
-    return item.describe(data)
+    try:
+        return item.describe(data)
+    except (KeyError, ValueError):
+        # An override the summary cannot read (rules refuse such edits; a catalogue text may not):
+        # the shipped figures, loudly, rather than a broken page.
+        logger.error("%s 的说明无法用 %s 年度当前政策数据生成，显示原始数据", getattr(item, "code", item), year)
+        return item.describe()
+
+
+@register.filter
+def chain_of(procedure, rule) -> str:
+    """How an application of `rule` is reviewed, rendered from the year's current policy data."""
+    return procedure.describe_chain(policy_data(rule.policy_year))

@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState
-from .data import Param, PolicyData, load_policy_data
+from .data import Param, PolicyData, PolicyDataError, load_policy_data
 from .facts import Facts, FactsSchema
 from .prose import render
 from .reference import ReferenceData, load_reference_data
+from .vocabulary import REVIEW_LEVELS
 
 
 class Context:
@@ -199,6 +200,9 @@ class Rule:
     params: ClassVar[tuple[str, ...]] = ()  # PolicyData params read
     tables: ClassVar[tuple[str, ...]] = ()  # PolicyData tables read
     conditions: ClassVar[tuple[str, ...]] = ()  # PolicyData clauses cited by conditions
+    # Params holding a review chain the applications are routed along (projects' procedures read
+    # them): each value must be a review level (vocabulary.REVIEW_LEVELS).
+    review_chains: ClassVar[tuple[str, ...]] = ()
     # Where a clause is ambiguous: (the choice we made, the name of the clause/param/table it reads).
     # Rendered into docs/rules.md; each choice has a test.
     interpretations: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -212,6 +216,14 @@ class Rule:
             self.data.table(name)
         for name in self.conditions:
             self.data.clause(name)
+        for name in self.review_chains:
+            unknown = [level for level in self.data.value(name) if level not in REVIEW_LEVELS]
+            if unknown or not self.data.value(name):
+                raise PolicyDataError(f"审核流程 {name} 须由以下审核层级组成：{'、'.join(REVIEW_LEVELS)}。")
+        try:
+            self.describe()  # a summary whose figures the data no longer has is refused with the data
+        except (KeyError, ValueError) as exc:
+            raise PolicyDataError(f"规则“{self.title}”的说明无法用本年度政策数据生成：{exc}") from None
         self._default_context = Context(self.data, load_reference_data())
 
     def context(self, data: PolicyData | None = None, refs: ReferenceData | None = None) -> Context:

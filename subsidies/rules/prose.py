@@ -8,6 +8,7 @@ with district staff's overrides. No number of a policy is written in the templat
 Fields (str.format syntax)::
 
     {flexible_care_industries:count}         a list param's length: 13
+    {skill_award_review_chain:levels}        a review chain in words: 基层工会初审、区总工会复审、市总工会终审
     {patent_award_amount}                    a param: 2000 (money without “.00”), 1.5, 60,
                                              2019年1月1日, a list joined with “、”
     {worker_school_city_cap:wan}             in 万: 50000 -> 5
@@ -27,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from .data import PolicyData, Table
+from .vocabulary import REVIEW_LEVELS
 
 WAN = Decimal(10000)
 
@@ -44,7 +46,11 @@ def plain(value: Any, spec: str = "") -> str:
             return str(value.year)
         return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, (tuple, list)):
-        return str(len(value)) if spec == "count" else "、".join(plain(v, spec) for v in value)
+        if spec == "count":
+            return str(len(value))
+        if spec == "levels":
+            return chain_words(tuple(value))
+        return "、".join(plain(v, spec) for v in value)
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
         if spec == "wan":
@@ -131,3 +137,12 @@ def render(template: str, data: PolicyData) -> str:
 def fields(template: str) -> set[str]:
     """The params and tables a template reads (for tests: each exists in its year's data)."""
     return {name.split("[", 1)[0].split(".", 1)[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def chain_words(chain: tuple[str, ...]) -> str:
+    """A review chain of the data in words: 基层工会初审、区总工会复审、市总工会终审."""
+    names = [REVIEW_LEVELS.get(level, level) for level in chain]
+    if len(names) == 1:
+        return f"{names[0]}审核"
+    stages = ["初审", *["复审"] * (len(names) - 2), "终审"]
+    return "、".join(f"{name}{stage}" for name, stage in zip(names, stages, strict=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Share, Window
+from .data import PolicyData
 from .facts import Fact, Facts, FactsSchema
 from .pieces import yuan
 
@@ -310,6 +311,11 @@ class HealthCheckup2019(Rule):
     rule_id = "health_checkup"
     project = "sanatorium"
     title = "职工健康体检计划（2019年）"
+    district_places_param: str | None = None  # 2019: no district-wide first-come places
+
+    def district_quota_plans(self, data: PolicyData) -> tuple[str, ...]:
+        return ()
+
     summary = (
         "体检计划A—F（上海市工人疗养院）和L1—L6：市总补贴，D、E、F另有工疗补贴，其余个人实付；"
         "例如A计划{sanatorium_checkup_plans_2019[A][price]}元/人，市总补贴{sanatorium_checkup_plans_2019[A][city_subsidy]}元，"
@@ -555,6 +561,7 @@ class HealthCheckup2021(Rule):
     rule_id = "health_checkup"
     project = "sanatorium"
     title = "职工健康体检（2021年）"
+    district_places_param: str | None = "sanatorium_checkup_def_district_places"
     summary = (
         "上海市工人疗养院体检计划A—F、流动体检车L1—L6；A、B、C、L1—L6直通预约（仅申请市总补贴），额满为止；"
         "D、E、F仅在{sanatorium_checkup_def_opens:m}—{sanatorium_checkup_def_closes:m}月开展，"
@@ -652,6 +659,12 @@ class HealthCheckup2021(Rule):
             dates={"window_opens": window.opens, "window_closes": window.closes} if window else None,
             details=details,
         )
+
+    def district_quota_plans(self, data: PolicyData) -> tuple[str, ...]:
+        """The plans booked against the district-wide first-come places: the rows of the plans table
+        whose booking is district_quota (D, E, F in 2021), read from `data` (the year's current data)."""
+        table = data.table("sanatorium_checkup_plans_2021")
+        return tuple(row["plan"] for row in table.rows if row["booking"] == "district_quota")
 
     def _quota(self, checks: Checks, f: Facts, ctx: Context, details: dict[str, str]) -> None:
         places = ctx.value("sanatorium_checkup_def_district_places")

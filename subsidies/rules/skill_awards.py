@@ -9,6 +9,7 @@ from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Route, Share, Window
 from .facts import Fact, Facts, FactsSchema
 from .pieces import yuan
+from .prose import chain_words
 
 UNIT_TYPES = (
     ("enterprise", "企业"),
@@ -30,7 +31,9 @@ ROUTE = Fact("route", "choice", "申报方式", choices=ROUTES, required=False, 
 class _SkillAward(Rule):
     project = "skill_awards"
     applicant = "member"
-    params = ("skill_award_review_chain",)
+    # The chains the applications are routed along (projects/skill_awards/procedures.py reads them too).
+    params = ("skill_award_review_chain", "skill_award_app_review_chain")
+    review_chains = ("skill_award_review_chain", "skill_award_app_review_chain")
     tables = ("skill_award_batches",)
     conditions = ("skill_member_of_district", "skill_unit_route", "skill_award_payer")
     interpretations = (
@@ -75,7 +78,7 @@ class _SkillAward(Rule):
             "route.unit_only",
             route is Route.UNIT,
             ctx.clause("skill_app_route"),
-            "单位申报：基层工会初审、区总工会复审、市总工会终审",
+            f"单位申报：{chain_words(ctx.value('skill_award_review_chain'))}",
             "个人通过APP申报仅限技能晋升职工，请向所在单位基层工会提交申请",
         )
         return route
@@ -165,7 +168,9 @@ class SkillPromotionAward(_SkillAward):
             )
         else:
             checks.note(
-                "route.unit", "单位申报：基层工会初审、区总工会复审、市总工会终审", ctx.clause("skill_unit_route")
+                "route.unit",
+                f"单位申报：{chain_words(ctx.value('skill_award_review_chain'))}",
+                ctx.clause("skill_unit_route"),
             )
         amount = row["amount"] if row else ZERO
         if row:
