@@ -22,7 +22,7 @@ INDUSTRY = Fact(
     choices=tuple(FLEXIBLE_INDUSTRIES.items()),
     profile="flexible_industry",
 )
-PAID_FULL_DUES = Fact("paid_full_dues_in_one_go", "bool", "一次缴满120元年度会费", profile="paid_full_dues_in_one_go")
+PAID_FULL_DUES = Fact("paid_full_dues_in_one_go", "bool", "一次缴满年度会费", profile="paid_full_dues_in_one_go")
 
 
 def _names(codes: tuple[str, ...]) -> str:
@@ -204,7 +204,7 @@ class FlexibleWorkerCoverage(Rule):
                 "工会将会员信息上传至“申工通”工作平台的日期",
                 source="record",
                 required=False,
-                help="一次缴满120元年度会费的会员填写",
+                help="一次缴满年度会费的会员填写",
             ),
             Fact(
                 "application_date",
@@ -212,7 +212,7 @@ class FlexibleWorkerCoverage(Rule):
                 "向服务处提交参保申请的日期",
                 required=False,
                 profile="today",
-                help="其他会员（非一次缴满120元）填写",
+                help="其他会员（非一次缴满年度会费）填写",
             ),
             Fact(
                 "top_up",
@@ -359,7 +359,7 @@ class FlexibleWorkerCoverage(Rule):
         route = (
             "待确认"
             if paid is None
-            else "一次缴满120元年度会费（项目经费承担）"
+            else f"一次缴满{yuan(ctx.value('flexible_full_dues'))}年度会费（项目经费承担）"
             if paid
             else "其他会员（区总补贴、个人承担）"
         )
@@ -764,9 +764,9 @@ class FlexibleWorkerCare(Rule):
                 "str",
                 "体检无法于9月底前完成的个别情况说明",
                 required=False,
-                help="填写后体检完成期限为12月底",
+                help="填写后适用个别情况的体检完成期限",
             ),
-            Fact("distribution_form", "choice", "120元会费的发放形式", choices=DISTRIBUTION_FORMS, required=False),
+            Fact("distribution_form", "choice", "会费的发放形式", choices=DISTRIBUTION_FORMS, required=False),
         )
     )
 
@@ -856,8 +856,8 @@ class FlexibleWorkerCare(Rule):
                     "distribution.no_cash",
                     form in forms,
                     ctx.clause("flexible_care_distribution_forms"),
-                    f"120元会费以{DISTRIBUTION_LABELS[form]}形式发放",
-                    f"不可发放现金：120元会费可为交通卡、电话卡、网上购物平台的提货凭证、实物或提货凭证"
+                    f"{yuan(full_dues)}会费以{DISTRIBUTION_LABELS[form]}形式发放",
+                    f"不可发放现金：{yuan(full_dues)}会费可为{'、'.join(DISTRIBUTION_LABELS.get(x, x) for x in forms)}"
                     f"（所选为{DISTRIBUTION_LABELS[form]}）",
                 )
                 details["distribution_form"] = DISTRIBUTION_LABELS[form]

@@ -598,7 +598,7 @@ class MemberCoverageBenefit2021(_CoverageBenefit):
     def _hospital(self, checks: Checks, f: Facts, ctx: Context, row: dict, per_day: Decimal) -> Decimal:
         clause = ctx.clause("member_card_hospital_cap_per_period")
         if f.hospital_days is None:
-            checks.need("hospital.days", None, clause, "", "", "待确认住院天数（住院保障60元/天）")
+            checks.need("hospital.days", None, clause, "", "", f"待确认住院天数（住院保障{yuan(per_day)}/天）")
             return ZERO
         cap = row["hospital_cap"]
         paid = money(f.hospital_paid_in_period or 0)

@@ -214,7 +214,7 @@ class ResortRoomSubsidy(Rule):
                 choices=ROOM_TYPES_2019,
                 help="沙家浜、西山为景观标间或湖景标间；黄山为标间",
             ),
-            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定1—3月或4—12月价格"),
+            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定适用的价格档期"),
             Fact("nights", "int", "入住晚数", minimum=1, maximum=31),
             Fact("rooms", "int", "房间数", minimum=1, maximum=50),
         )
@@ -592,7 +592,7 @@ class HealthCheckup2021(Rule):
     schema = FactsSchema(
         (
             Fact("plan", "choice", "体检计划", choices=_plan_choices(CHECKUP_PLANS)),
-            Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在1—2月开展"),
+            Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在开展期内体检"),
             Fact(
                 "district_places_taken",
                 "int",
@@ -601,7 +601,7 @@ class HealthCheckup2021(Rule):
                 required=False,
                 minimum=0,
                 maximum=10000000,
-                help="D、E、F计划：市总对全区开放6000人名额",
+                help="D、E、F计划：市总对全区开放的名额，先到先得",
             ),
             Fact("plan_full", "bool", "该计划预约已满", source="record", required=False, help="直通预约计划：额满为止"),
         )

@@ -59,7 +59,7 @@ class SanitationWorkerInsurance(Rule):
                 required=False,
                 minimum=0,
                 maximum=10,
-                help="不填视为每人1份",
+                help="不填按文件规定的每人份数计",
             ),
             Fact(
                 "accident_shares_per_worker",
@@ -68,7 +68,7 @@ class SanitationWorkerInsurance(Rule):
                 required=False,
                 minimum=0,
                 maximum=10,
-                help="不填视为每人1份",
+                help="不填按文件规定的每人份数计",
             ),
         )
     )

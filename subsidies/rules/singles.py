@@ -249,7 +249,8 @@ class SinglesEvent2021(_SinglesEvent):
     def _scope_note(self, checks: Checks, ctx: Context) -> None:
         checks.note(
             "scope.2019_criteria",
-            "2021年文件未重述服务对象，沿用2019年“40周岁以下单身上海工会会员”；文件未载明费用或补贴金额",
+            f"2021年文件未重述服务对象，沿用2019年“{ctx.value('singles_max_age')}周岁以下单身上海工会会员”；"
+            "文件未载明费用或补贴金额",
             ctx.clause("singles_forms"),
         )
 

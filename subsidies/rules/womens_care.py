@@ -226,7 +226,7 @@ class ParentChildStudioGrant(Rule):
         if row:
             checks.note(
                 "amount.split",
-                f"市总工会、区总工会各承担50%：{yuan(split[0].amount)} + {yuan(split[1].amount)}",
+                f"市总工会、区总工会各承担一半：{yuan(split[0].amount)} + {yuan(split[1].amount)}",
                 ctx.clause("womens_studio_split"),
             )
         return checks.decision(

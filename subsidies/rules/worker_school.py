@@ -202,7 +202,7 @@ class WorkerSchoolGrant(Rule):
             )
             checks.note(
                 "amount.district",
-                f"区总工会1:1匹配 {yuan(district.amount)}",
+                f"区总工会等额匹配 {yuan(district.amount)}",
                 ctx.clause("worker_school_district_match"),
             )
         return checks.decision(
