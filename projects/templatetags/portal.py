@@ -3,8 +3,10 @@ import logging
 from django import template
 
 from projects.models import ApplicationStatus
+from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import DATE_LABELS
+from subsidies.rules.prose import plain
 from subsidies.selectors import policy_data
 
 register = template.Library()
@@ -54,3 +56,12 @@ def summary(item, policies=None) -> str:
 def chain_of(procedure, rule) -> str:
     """How an application of `rule` is reviewed, rendered from the year's current policy data."""
     return procedure.describe_chain(policy_data(rule.policy_year))
+
+
+@register.simple_tag
+def policy_value(where, name: str, spec: str = "") -> str:
+    """A param of a policy year's current data as members read it (subsidies.rules.prose.plain), so a
+    page's text quotes the data rather than a copy: `where` is the policy year, or a rule id for its
+    newest year. {% policy_value "flexible_worker_care" "flexible_care_full_dues" as dues %}"""
+    year = where if isinstance(where, int) else registry.latest(where).policy_year
+    return plain(policy_data(year).value(name), spec)

@@ -89,3 +89,12 @@ class TestSummaries:
         rows = [r for r in load_policy_data(2019).table("skill_promotion_amounts").to_json_rows()]
         with pytest.raises(ValidationError, match="说明无法用本年度政策数据生成"):
             override(staff, 2019, "skill_promotion_amounts", rows[:1], kind="table")
+
+
+def test_page_texts_quote_the_current_data(staff):
+    from django.template import Context, Template
+
+    text = '{% load portal %}{% policy_value "flexible_worker_care" "flexible_care_full_dues" %}|{% policy_value 2021 "flexible_care_checkup_due" "md" %}'
+    assert Template(text).render(Context()) == "120|9月30日"
+    override(staff, 2021, "flexible_care_full_dues", "150")
+    assert Template(text).render(Context()) == "150|9月30日"
