@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,21 +18,10 @@ from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.selectors import payable_applications
 
-from . import services
-from .models import PayoutBatch, PayoutItem
+from . import selectors, services
+from .models import PaymentFile, PayoutBatch
 
 PREPARE_PAGE_ROWS = 500
-
-
-class PayoutItemInline(admin.TabularInline):
-    model = PayoutItem
-    extra = 0
-    can_delete = False
-    fields = ("application", "amount", "route", "live")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PayoutBatch)
@@ -49,7 +38,6 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         "confirmed_at",
         "note",
     )
-    inlines = (PayoutItemInline,)
     actions = ("confirm_selected", "cancel_selected")
     change_list_template = "admin/payouts/payoutbatch/change_list.html"
     change_form_template = "admin/payouts/payoutbatch/change_form.html"
@@ -78,8 +66,31 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 "<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="payouts_payoutbatch_confirm"
             ),
             path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="payouts_payoutbatch_cancel"),
+            path(
+                "<int:pk>/files/<int:file_pk>/",
+                self.admin_site.admin_view(self.file_view),
+                name="payouts_payoutbatch_file",
+            ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if batch is not None:
+            extra.update(selectors.batch_page(batch))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def file_view(self, request, pk, file_pk):
+        """A payment file, for district staff (the full ID numbers are in it, and only there)."""
+        batch = self.get_object(request, str(pk))
+        if batch is None or not is_district(request.user):
+            raise PermissionDenied
+        record = PaymentFile.objects.filter(batch=batch, pk=file_pk).first()
+        if record is None:
+            raise Http404
+        name = record.file.name.rsplit("/", 1)[-1]
+        return FileResponse(record.file.open("rb"), as_attachment=True, filename=name)
 
     def prepare_view(self, request):
         if not (is_district(request.user) and self.has_change_permission(request)):
@@ -98,7 +109,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
             messages.success(
                 request,
                 _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
-                % {"ref": batch.reference, "n": batch.items.count(), "total": batch.total},
+                % {"ref": batch.reference, "n": batch.payments.count(), "total": batch.total},
             )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
         rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")
@@ -135,7 +146,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
 
     def confirm_view(self, request, pk):
-        return self._batch_step(request, pk, services.payout_batch_confirm, _("已确认给付"))
+        return self._batch_step(request, pk, services.payout_batch_confirm, _("已复核，正在给付（本页显示进度）"))
 
     def cancel_view(self, request, pk):
         return self._batch_step(request, pk, services.payout_batch_cancel, _("已作废"))
@@ -150,7 +161,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
 
     @admin.action(description=_("复核并确认给付所选批次"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        self._run(request, queryset, services.payout_batch_confirm, _("已确认给付"))
+        self._run(request, queryset, services.payout_batch_confirm, _("已复核，正在给付（批次页显示进度）"))
 
     @admin.action(description=_("作废所选批次"), permissions=["change"])
     def cancel_selected(self, request, queryset):
