@@ -174,7 +174,7 @@ def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
 def _enqueue(batch_id: int) -> None:
     from .tasks import pay_batch
 
-    pay_batch.delay(batch_id)
+    pay_batch.apply_async(args=[batch_id], queue=settings.PAYOUT_QUEUE)
 
 
 def payout_batch_process(*, batch_id: int, chunk: int | None = None) -> bool:

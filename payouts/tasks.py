@@ -1,6 +1,7 @@
 """Celery tasks: thin, the services decide (payouts.services.payout_batch_process)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from .models import PayoutBatch, PayoutBatchStatus
@@ -28,4 +29,4 @@ def resume_payout_batches() -> None:
     """Every minute (beat): a confirmed batch still paying, whose task was lost with its worker, is
     picked up again; running beside a live task is harmless."""
     for batch_id in PayoutBatch.objects.filter(status=PayoutBatchStatus.PAYING).values_list("pk", flat=True):
-        pay_batch.delay(batch_id)
+        pay_batch.apply_async(args=[batch_id], queue=settings.PAYOUT_QUEUE)

@@ -155,6 +155,7 @@ CELERY_BEAT_SCHEDULE = {
 # optional pause between transactions (seconds) to spare a busy database.
 PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=5000)
 PAYOUT_CHUNK_PAUSE = env.float("PAYOUT_CHUNK_PAUSE", default=0.0)
+PAYOUT_QUEUE = env.str("PAYOUT_QUEUE", default="celery")  # the Celery queue payout tasks go to
 
 # --- First come, first served (projects/services/queue.py) ------------------------------------------
 # With Redis, requests for a first-come pool queue in arrival order from its opening time and a worker
