@@ -196,7 +196,7 @@ def payout_batch_process(*, batch_id: int, chunk: int | None = None) -> bool:
             )
             if not ids:
                 break
-            _pay_chunk(batch, ids[0], ids[-1])
+            _pay_chunk(batch, ids)
         pause = settings.PAYOUT_CHUNK_PAUSE
         if pause:
             import time
@@ -212,15 +212,18 @@ def payout_batch_process(*, batch_id: int, chunk: int | None = None) -> bool:
     return True
 
 
-def _pay_chunk(batch: PayoutBatch, low: int, high: int) -> None:
+def _pay_chunk(batch: PayoutBatch, application_ids: list[int]) -> None:
+    """One transaction: the chunk's payments (every payer of its applications) and its applications.
+    The applications by primary key, not a subquery on the ledger: right after a large prepare the
+    planner's statistics still think the payments table is empty."""
     now = timezone.now()
+    low, high = application_ids[0], application_ids[-1]
     batch.payments.filter(status=P.PENDING, application_id__gte=low, application_id__lte=high).update(
         status=P.SENT, sent_at=now
     )
-    in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk))
     applications_payout_step_in_bulk(
         user=batch.confirmed_by,
-        applications=Application.objects.filter(in_batch, pk__gte=low, pk__lte=high),
+        applications=Application.objects.filter(pk__in=sorted(set(application_ids))),
         action="mark_paid",
         comment=f"给付批次 {batch.reference}",
         data={"batch": batch.reference},
