@@ -7,21 +7,31 @@ cancels it on the batch's page. Every button calls payouts.services.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.selectors import payable_applications
 
-from . import selectors, services
-from .models import PaymentFile, PayoutBatch
+from . import reconciliation, selectors, services
+from .models import PaymentFile, PayoutBatch, Reconciliation
 
 PREPARE_PAGE_ROWS = 500
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @admin.register(PayoutBatch)
@@ -66,6 +76,18 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 "<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="payouts_payoutbatch_confirm"
             ),
             path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="payouts_payoutbatch_cancel"),
+            path("reconcile/", self.admin_site.admin_view(self.reconcile_view), name="payouts_payoutbatch_reconcile"),
+            path(
+                "reconcile/<int:pk>/apply/",
+                self.admin_site.admin_view(self.reconcile_apply_view),
+                name="payouts_payoutbatch_reconcile_apply",
+            ),
+            path("report/", self.admin_site.admin_view(self.report_view), name="payouts_payoutbatch_report"),
+            path(
+                "prepare-failed/",
+                self.admin_site.admin_view(self.prepare_failed_view),
+                name="payouts_payoutbatch_prepare_failed",
+            ),
             path(
                 "<int:pk>/files/<int:file_pk>/",
                 self.admin_site.admin_view(self.file_view),
@@ -91,6 +113,94 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
             raise Http404
         name = record.file.name.rsplit("/", 1)[-1]
         return FileResponse(record.file.open("rb"), as_attachment=True, filename=name)
+
+    def _district_page(self, request):
+        if not (is_district(request.user) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def reconcile_view(self, request):
+        """Upload a confirmation file, see what it would change and what it would not, then apply."""
+        self._district_page(request)
+        preview = None
+        if request.method == "POST":
+            try:
+                preview = reconciliation.reconciliation_preview(user=request.user, upload=request.FILES.get("file"))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+                return HttpResponseRedirect(request.get_full_path())
+        elif request.GET.get("preview", "").isdigit():
+            preview = Reconciliation.objects.filter(pk=int(request.GET["preview"])).first()
+        return TemplateResponse(
+            request,
+            "admin/payouts/payoutbatch/reconcile.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("对账：上传回单"),
+                "opts": self.model._meta,
+                "preview": preview,
+                "outcomes": {"confirmed": _("已到账"), "failed": _("失败"), "returned": _("退回")},
+                "recent": Reconciliation.objects.select_related("uploaded_by", "applied_by")[:10],
+            },
+        )
+
+    def reconcile_apply_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._district_page(request)
+        record = Reconciliation.objects.filter(pk=pk).first()
+        if record is None:
+            raise Http404
+        try:
+            reconciliation.reconciliation_apply(user=request.user, reconciliation=record)
+            messages.success(request, _("回单已入账：%(n)d 笔。") % {"n": len(record.changes)})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_reconcile") + f"?preview={record.pk}")
+
+    def report_view(self, request):
+        """Per payer and period: approved, batched, sent, confirmed, failed — sums over the ledger."""
+        self._district_page(request)
+        today = timezone.localdate()
+        start = _date(request.GET.get("start")) or today.replace(month=1, day=1)
+        end = _date(request.GET.get("end")) or today
+        columns = [
+            ("approved", _("已批准待制单")),
+            ("pending", _("已纳入批次待发出")),
+            ("sent", _("已发出待对账")),
+            ("confirmed", _("已到账")),
+            ("failed", _("失败")),
+            ("returned", _("退回")),
+        ]
+        rows = selectors.payout_report(start=start, end=end)
+        table = [{"payer": r["payer"], "cells": [r[key] for key, _label in columns]} for r in rows]
+        return TemplateResponse(
+            request,
+            "admin/payouts/payoutbatch/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("给付报表"),
+                "opts": self.model._meta,
+                "start": start,
+                "end": end,
+                "columns": [label for _key, label in columns],
+                "table": table,
+            },
+        )
+
+    def prepare_failed_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._district_page(request)
+        try:
+            batch = services.payout_batch_prepare_failed(user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_prepare"))
+        messages.success(
+            request,
+            _("已将失败、退回的给付纳入批次 %(ref)s，请由另一位区总工作人员复核确认。") % {"ref": batch.reference},
+        )
+        return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
 
     def prepare_view(self, request):
         if not (is_district(request.user) and self.has_change_permission(request)):

@@ -6,6 +6,9 @@ import this app.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -159,3 +162,47 @@ class PaymentFile(models.Model):
 
     def __str__(self):
         return f"{self.batch.reference} {self.get_route_display()} {self.get_kind_display()}"
+
+
+class ReconciliationStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    APPLIED = "applied", _("已入账")
+    REFUSED = "refused", _("未入账")
+
+
+def reconciliation_path(instance: Reconciliation, filename: str) -> str:
+    return f"payouts/reconciliations/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()[:8]}"
+
+
+class Reconciliation(models.Model):
+    """A confirmation file that came back from a bank or the card issuer: read and checked into a
+    preview (what would change, and every row that changes nothing and why), then applied all or
+    nothing by district staff."""
+
+    file = models.FileField(_("回单文件"), upload_to=reconciliation_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReconciliationStatus.choices, default=ReconciliationStatus.PREVIEWED
+    )
+    # [{"payment": id, "outcome": "confirmed" | "failed" | "returned", "bank_reference", "reason"}]
+    changes = models.JSONField(_("将入账的行"), default=list)
+    # [{"row": n, "reference": "…", "problem": "…"}]: listed, change nothing
+    problems = models.JSONField(_("不入账的行"), default=list)
+    uploaded_by = models.ForeignKey(
+        "members.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        "members.User", verbose_name=_("入账人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("对账变更记录"))
+
+    class Meta:
+        verbose_name = _("对账回单")
+        verbose_name_plural = _("对账回单")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

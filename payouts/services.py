@@ -38,6 +38,7 @@ NOTHING_TO_PAY = "所选申请中没有可给付的已批准申请（须为已�
 SAME_PERSON = "制单人不能复核自己制作的给付批次（职责分离）。"
 NOT_PREPARED = "只有待复核的批次可以确认或作废。"
 ALREADY_PAID = "有申请的给付已在账（已发出或已到账），整批未生成：{references}。"
+NOTHING_FAILED = "没有失败或退回的给付需要重新给付。"
 ITEMS_CHANGED = "以下申请的状态或金额与批次不一致，整批未确认：{references}。请作废本批次后重新制单。"
 
 PERSONAL = "personal"  # subsidies.rules.core.Payer.PERSONAL: the member's own part, nobody pays it out
@@ -142,9 +143,30 @@ def _quote(name: str) -> str:
 
 
 @transaction.atomic
+def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
+    """Failed and returned payments (reconciliation) into a new batch for a colleague to confirm:
+    their ledger rows move, pending again; their applications stay paid (the workflow has no way
+    back from paid: the money is owed by the payment, not decided again)."""
+    _district_only(user)
+    failed = Payment.objects.filter(status__in=[P.FAILED, P.RETURNED])
+    if not failed.exists():
+        raise ValidationError(NOTHING_FAILED)
+    batch = PayoutBatch(total=Decimal("0.00"), prepared_by=user, note=note or "重新给付失败、退回的款项", reference="")
+    batch._history_user = user
+    batch.save()
+    batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
+    moved = failed.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
+    batch.total = batch.payments.aggregate(total=Sum("amount"))["total"]
+    PayoutBatch.objects.filter(pk=batch.pk).update(reference=batch.reference, total=batch.total)
+    assert moved
+    return batch
+
+
+@transaction.atomic
 def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     """The checker confirms: the batch is "paying" and its task is queued after the commit. The
-    task marks every application paid; refused as a whole if any no longer waits in this batch."""
+    task marks every application paid; refused as a whole if any no longer waits in this batch (a
+    failed payment sent again belongs to an application already paid)."""
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
@@ -156,7 +178,7 @@ def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     )
     changed = list(
         batch.payments.filter(status=P.PENDING)
-        .filter(~Q(application__status=S.BATCHED) | ~Exists(same_share))
+        .filter(~Q(application__status__in=[S.BATCHED, S.PAID]) | ~Exists(same_share))
         .values_list("application__reference", flat=True)
         .distinct()[:20]
     )
