@@ -181,7 +181,7 @@ def run(count: int, members: int) -> int:
     print(f"  plain openpyxl write-only, same rows from memory: {plain:.2f}s")
     file_verdict = "PASS" if ours <= 1.5 * plain and peak < 200 else "FAIL"
     print(
-        f"payment file: x{ours / plain:.2f} plain openpyxl (target ≤ 1.5×), peak +{peak:.0f} MB (< 200) {file_verdict}"
+        f"payment file: x{ours / plain:.2f} plain openpyxl (target ≤ 1.5×), traced peak {peak:.0f} MB (< 200) {file_verdict}"
     )
     print(f"machine: {os.cpu_count()} CPUs, PostgreSQL {connection.cursor().connection.info.server_version}")
     return 0 if verdict == file_verdict == "PASS" else 1

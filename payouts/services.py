@@ -77,7 +77,6 @@ def payout_batch_prepare(*, user: User, applications: QuerySet | Iterable, note:
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    PayoutBatch.objects.filter(pk=batch.pk).update(reference=batch.reference)
     chosen = payable_applications().filter(pk__in=_ids(applications))
     moved = applications_payout_step_in_bulk(
         user=user,
@@ -103,7 +102,7 @@ def payout_batch_prepare(*, user: User, applications: QuerySet | Iterable, note:
         references = taken.values_list("application__reference", flat=True)[:20]
         raise ValidationError(ALREADY_PAID.format(references="、".join(references)))
     batch.total = totals["total"]
-    PayoutBatch.objects.filter(pk=batch.pk).update(total=batch.total)
+    batch.save(update_fields=["reference", "total"])  # the audit's row names the batch and its total
     return batch
 
 
@@ -155,10 +154,9 @@ def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    moved = failed.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
+    failed.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
     batch.total = batch.payments.aggregate(total=Sum("amount"))["total"]
-    PayoutBatch.objects.filter(pk=batch.pk).update(reference=batch.reference, total=batch.total)
-    assert moved
+    batch.save(update_fields=["reference", "total"])
     return batch
 
 

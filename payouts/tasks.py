@@ -1,10 +1,14 @@
 """Celery tasks: thin, the services decide (payouts.services.payout_batch_process)."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from .models import PayoutBatch, PayoutBatchStatus
+from .models import Payment, PayoutBatch, PayoutBatchStatus
 from .services import payout_batch_process
 
 
@@ -26,7 +30,19 @@ def pay_batch(batch_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def resume_payout_batches() -> None:
-    """Every minute (beat): a confirmed batch still paying, whose task was lost with its worker, is
-    picked up again; running beside a live task is harmless."""
-    for batch_id in PayoutBatch.objects.filter(status=PayoutBatchStatus.PAYING).values_list("pk", flat=True):
+    """Every minute (beat): a confirmed batch still paying whose task was lost with its worker is
+    picked up again (running beside a live task would be harmless, only wasted work)."""
+    for batch_id in stalled_batches():
         pay_batch.apply_async(args=[batch_id], queue=settings.PAYOUT_QUEUE)
+
+
+def stalled_batches(quiet: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Batches paying, confirmed a while ago, with no payment sent lately: their task is gone (a task
+    at work sends a chunk every few seconds, and is left alone)."""
+    since = timezone.now() - quiet
+    recent = Payment.objects.filter(batch=OuterRef("pk"), sent_at__gte=since)
+    return list(
+        PayoutBatch.objects.filter(status=PayoutBatchStatus.PAYING, confirmed_at__lt=since)
+        .exclude(Exists(recent))
+        .values_list("pk", flat=True)
+    )

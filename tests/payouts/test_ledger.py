@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from payouts.models import Payment, PaymentFile, PayoutBatchStatus
@@ -180,3 +181,19 @@ def test_payment_files_per_route_with_summary_checksum_and_full_id_only_in_the_f
         404,
         302,
     )
+
+
+def test_beat_resumes_only_a_batch_whose_task_went_quiet(awards, staff, django_capture_on_commit_callbacks):
+    import time_machine
+
+    from payouts.tasks import stalled_batches
+
+    batch = payout_batch_prepare(user=staff["district"], applications=awards)
+    with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
+        with django_capture_on_commit_callbacks():  # confirmed; its task never ran (the worker died)
+            payout_batch_confirm(user=staff["district2"], batch=batch)
+        assert stalled_batches() == []  # just confirmed: its task may be at work
+    with time_machine.travel("2026-11-02 09:03 +0800", tick=False):
+        assert stalled_batches() == [batch.pk]
+        batch.payments.filter(pk=batch.payments.first().pk).update(status="sent", sent_at=timezone.now())
+        assert stalled_batches() == []  # a chunk was just sent: a task is at work

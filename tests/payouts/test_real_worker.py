@@ -186,7 +186,9 @@ def test_a_worker_killed_mid_batch_and_a_new_one_pay_every_payment_exactly_once(
     assert Application.objects.filter(pk__in=ids, status="paid").count() == partly
     assert PayoutBatch.objects.get(pk=batch.pk).status == PayoutBatchStatus.PAYING
     second = workers(queue, PAYOUT_CHUNK=5)
-    app.send_task("payouts.tasks.resume_payout_batches", queue=queue)  # what beat does every minute
+    # What beat's resume_payout_batches sends once the batch has been quiet for two minutes (and what
+    # the broker redelivers once the unacknowledged message's visibility timeout has passed).
+    app.send_task("payouts.tasks.pay_batch", args=[batch.pk], queue=queue)
     _wait(lambda: _done(batch), WORKER_START_SECONDS + BATCH_SECONDS, "the batch to be resumed", second)
     _assert_paid_exactly_once(batch, ids)
 
