@@ -1086,7 +1086,8 @@ APPLICATION_TABLES = (
     "projects.applicationevent",
     "projects.quotaclaim",
     "payouts.payoutbatch",
-    "payouts.payoutitem",
+    "payouts.payment",
+    "payouts.paymentfile",
 )
 
 MAKERS: dict[str, Maker] = {
