@@ -41,7 +41,7 @@ from .services.offerings import (
     offering_create,
     offering_update,
 )
-from .services.quotas import check_capacity, quota_capacity_set
+from .services.quotas import check_capacity, check_capacity_reason, quota_capacity_set
 from .services.recalculation import application_recalculate, application_recalculation_preview
 from .services.review_facts import application_supplied_facts_preview, application_supply_facts
 from .services.transitions import application_transition, facts_due, reviewer_facts
@@ -50,7 +50,7 @@ S = ApplicationStatus
 ROLE_QUEUE = {
     StaffRole.GRASSROOTS: (S.GRASSROOTS_REVIEW,),
     StaffRole.STREET: (S.STREET_REVIEW,),
-    StaffRole.DISTRICT: (S.DISTRICT_REVIEW, S.CITY_REVIEW),
+    StaffRole.DISTRICT: (S.DISTRICT_INTAKE, S.DISTRICT_REVIEW, S.CITY_REVIEW),
 }
 
 
@@ -497,6 +497,14 @@ class OfferingAdmin(UserFormMixin, ScopedAdmin):
 
 
 class QuotaPoolForm(forms.ModelForm):
+    # A pool's size is a district target: changing it needs a reason, kept in the pool's history.
+    reason = forms.CharField(
+        label=_("调整名额的理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("改变名额时必填，记入名额变更记录。"),
+    )
+
     class Meta:
         model = QuotaPool
         fields = ("key", "project", "policy_year", "label", "capacity", "first_come", "opens_at")
@@ -508,6 +516,16 @@ class QuotaPoolForm(forms.ModelForm):
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None
         return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("capacity")
+        if capacity is not None:
+            try:
+                check_capacity_reason(pool=self.instance, capacity=capacity, reason=cleaned.get("reason", ""))
+            except ApplicationError as exc:
+                self.add_error("reason", exc.message)
+        return cleaned
 
 
 @admin.register(QuotaPool)
@@ -528,5 +546,7 @@ class QuotaPoolAdmin(ScopedAdmin):
         return is_district(request.user) and super().has_add_permission(request)
 
     def save_model(self, request, obj, form, change):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "capacity"}
-        quota_capacity_set(pool=obj, capacity=form.cleaned_data["capacity"], **fields)
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("capacity", "reason")}
+        quota_capacity_set(
+            pool=obj, capacity=form.cleaned_data["capacity"], reason=form.cleaned_data.get("reason", ""), **fields
+        )

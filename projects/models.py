@@ -26,6 +26,7 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
     GRASSROOTS_REVIEW = "grassroots_review", _("待基层工会初审")
     STREET_REVIEW = "street_review", _("待街镇工会审核")
+    DISTRICT_INTAKE = "district_intake", _("待区总工会受理")
     DISTRICT_REVIEW = "district_review", _("待区总工会审核")
     CITY_REVIEW = "city_review", _("待市总工会终审")
     APPROVED = "approved", _("已批准")
@@ -40,6 +41,9 @@ class ApplicationStatus(models.TextChoices):
 class ReviewLevel(models.TextChoices):
     GRASSROOTS = "grassroots", _("基层工会")
     STREET = "street", _("街镇工会")
+    # 受理: a step of its own before the district's review where a document names one (2019 §3 legal aid:
+    # “完成受理、审核、指派”); held by district staff like the review.
+    DISTRICT_INTAKE = "district_intake", _("区总工会受理")
     DISTRICT = "district", _("区总工会")
     CITY = "city", _("市总工会")
 

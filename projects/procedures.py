@@ -17,6 +17,7 @@ from subsidies.rules.prose import render
 
 # Review levels of a chain (projects.models.ReviewLevel values).
 GRASSROOTS, STREET, DISTRICT, CITY = "grassroots", "street", "district", "city"
+DISTRICT_INTAKE = "district_intake"  # 区总工会受理: a step before the district's review (legal aid)
 
 
 @dataclass(frozen=True)

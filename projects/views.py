@@ -19,7 +19,7 @@ from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
 from subsidies.selectors import decide, policy_data_by_year
 
-from . import selectors, workflow
+from . import info, selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
 from .models import Attachment, QuotaPool
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
@@ -80,6 +80,17 @@ def project_detail(request, code: str):
             "policies": policy_data_by_year(),
         },
     )
+
+
+def info_index(request):
+    return render(request, "projects/info_index.html", {"pages": info.PAGES})
+
+
+def info_page(request, slug: str):
+    page = info.PAGES_BY_SLUG.get(slug)
+    if page is None:
+        raise Http404
+    return render(request, "projects/info_page.html", {"page": page, "items": info.info_page_items(page)})
 
 
 def calculator_index(request):

@@ -5,6 +5,7 @@ which asks this module; nothing else changes an application's status.
 
     draft ──submit──▶ submitted ──route──▶ first review level of the project's chain
     review level ──approve──▶ next level … ──▶ approved
+    (a level may be a step of one organisation: legal aid is 区总工会受理 → 区总工会审核, then 指派 on its case)
     approved ──batch──▶ batched ──mark_paid──▶ paid ──close──▶ closed
               batched ──unbatch──▶ approved            (the payout batch was cancelled)
     approved ──close──▶ closed                         (nothing to pay, or what follows is done)
@@ -38,6 +39,7 @@ S = ApplicationStatus
 LEVEL_STATUS = {
     ReviewLevel.GRASSROOTS: S.GRASSROOTS_REVIEW,
     ReviewLevel.STREET: S.STREET_REVIEW,
+    ReviewLevel.DISTRICT_INTAKE: S.DISTRICT_INTAKE,
     ReviewLevel.DISTRICT: S.DISTRICT_REVIEW,
     ReviewLevel.CITY: S.CITY_REVIEW,
 }
@@ -49,6 +51,7 @@ REVIEW_STATUSES = frozenset(LEVEL_STATUS.values())
 LEVEL_ROLE = {
     ReviewLevel.GRASSROOTS: StaffRole.GRASSROOTS,
     ReviewLevel.STREET: StaffRole.STREET,
+    ReviewLevel.DISTRICT_INTAKE: StaffRole.DISTRICT,
     ReviewLevel.DISTRICT: StaffRole.DISTRICT,
     ReviewLevel.CITY: StaffRole.DISTRICT,
 }

@@ -1,14 +1,14 @@
 """How the legal rules are applied for (see projects.procedures); the hooks live in services.py."""
 
-from projects.procedures import DISTRICT, STREET, Procedure, once_per_year
+from projects.procedures import DISTRICT, DISTRICT_INTAKE, STREET, Procedure, once_per_year
 
 from .services import legal_aid_case_open, legal_checkup_locked_facts, legal_checkup_quotas, legal_checkup_record_open
 
 PROCEDURES = (
     Procedure(
         "legal_aid",
-        (DISTRICT,),
-        "2019 §3 申请程序：区总工会职工法律援助中心完成受理、审核、指派",
+        (DISTRICT_INTAKE, DISTRICT),
+        "2019 §3 申请程序：区总工会职工法律援助中心完成受理、审核、指派（受理、审核为两级，指派在案件上办理）",
         on_approved=legal_aid_case_open,
         detail_url="legal:case",
         apply_links=(("法律援助中心和接待窗口", "legal:centres"),),

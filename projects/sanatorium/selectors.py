@@ -61,9 +61,17 @@ GROUP_PLAN_COLUMNS = (
     col("时间", "duration"),
     col("价格（元/人）", "price", _yuan),
     col("补贴（元/人）", "subsidy", _yuan),
-    Column("个人负担（元/人）", lambda row: _yuan(row["price"] - row["subsidy"])),
+    Column("单位或个人承担（元/人）", lambda row: _yuan(row["price"] - row["subsidy"])),
 )
 SITE_COLUMNS = (col("地点", "name"),)
+
+CHECKUP_PRICE_COLUMNS = (
+    col("体检计划", "plan"),
+    col("价格（元/人）", "price", _yuan),
+    col("市总补贴（元/人）", "city_subsidy", _yuan),
+    col("工疗补贴（元/人）", "sanatorium_subsidy", _yuan),
+    col("个人实付（元/人）", "personal", _yuan),
+)
 
 # How each table is shown (in this order): title and columns. A table not listed here is shown column by column.
 PRESENTERS: dict[str, tuple[str, tuple[Column, ...]]] = {
@@ -80,16 +88,9 @@ PRESENTERS: dict[str, tuple[str, tuple[Column, ...]]] = {
             col("个人实付", "personal", _yuan),
         ),
     ),
-    "sanatorium_checkup_plans_2019": (
-        "健康体检计划",
-        (
-            col("体检计划", "plan"),
-            col("价格（元/人）", "price", _yuan),
-            col("市总补贴（元/人）", "city_subsidy", _yuan),
-            col("工疗补贴（元/人）", "sanatorium_subsidy", _yuan),
-            col("个人实付（元/人）", "personal", _yuan),
-        ),
-    ),
+    "sanatorium_checkup_plans_2019": ("健康体检计划", CHECKUP_PRICE_COLUMNS),
+    # 2021 prints no prices: the 2019 ones carried over (its clause says 沿用2019年标准).
+    "sanatorium_checkup_prices": ("健康体检计划价格（沿用2019年标准）", CHECKUP_PRICE_COLUMNS),
     "sanatorium_city_sites": ("市总团体疗休养地点", SITE_COLUMNS),
     "sanatorium_district_sites": ("区总团体疗休养地点", SITE_COLUMNS),
     "sanatorium_individual_sites": ("个人休养度假地点（持卡会员）", SITE_COLUMNS),

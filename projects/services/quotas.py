@@ -24,6 +24,7 @@ from ..procedures import QuotaSpec
 from .errors import QuotaFull
 
 CAPACITY_BELOW_TAKEN = "名额不能少于已占用的{taken}个。"
+CAPACITY_REASON_REQUIRED = "调整名额须填写理由（例如区总工会决定增加示范点名额的依据），理由记入变更记录。"
 POOL_MISSING = "“{label}”名额尚未设置，请联系区总工会。"
 POOL_FULL = "“{label}”名额已满（共{capacity}个）。"
 POOL_NOT_OPEN = "“{label}”将于{time}开放预约，请届时再提交。"
@@ -99,17 +100,26 @@ def check_capacity(*, pool: QuotaPool, capacity: int) -> None:
         raise QuotaFull(CAPACITY_BELOW_TAKEN.format(taken=pool.taken), field="capacity")
 
 
+def check_capacity_reason(*, pool: QuotaPool, capacity: int, reason: str) -> None:
+    """A pool's size is a district target (e.g. 2019 §12: 10 demonstration points, 20 self-built): district
+    staff may raise it, but only with a reason, kept in the pool's history."""
+    if pool.pk is not None and capacity != pool.capacity and not (reason or "").strip():
+        raise QuotaFull(CAPACITY_REASON_REQUIRED, field="reason")
+
+
 @transaction.atomic
-def quota_capacity_set(*, pool: QuotaPool, capacity: int, **fields) -> QuotaPool:
+def quota_capacity_set(*, pool: QuotaPool, capacity: int, reason: str = "", **fields) -> QuotaPool:
     """Change a pool's size (and label etc.); never below the places already taken, checked under
-    the row lock so a booking in flight cannot slip past."""
+    the row lock so a booking in flight cannot slip past; a changed size needs a reason (history)."""
     if pool.pk is not None:
         locked = QuotaPool.objects.select_for_update().get(pk=pool.pk)
         check_capacity(pool=locked, capacity=capacity)
+        check_capacity_reason(pool=locked, capacity=capacity, reason=reason)
         pool.taken = locked.taken
     pool.capacity = capacity
     for field, value in fields.items():
         setattr(pool, field, value)
     pool.full_clean()
+    pool._change_reason = (reason or "").strip()  # django-simple-history keeps it with the change
     pool.save()
     return pool

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState
+from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState, cn_date
 from .data import Param, PolicyData, PolicyDataError, load_policy_data
 from .facts import Facts, FactsSchema
 from .prose import render
@@ -121,10 +121,19 @@ class Checks:
             self.reasons.append(Reason(code, f"申请日期 {on.isoformat()} 在{window.text}内", clause, True))
         elif state is WindowState.NOT_YET_OPEN:
             self._not_yet_open = True
-            self.reasons.append(Reason(f"{code}.not_yet_open", f"尚未开始受理；{window.text}", clause, False))
+            self.reasons.append(
+                Reason(
+                    f"{code}.not_yet_open",
+                    f"尚未开始受理：{cn_date(window.opens)}起受理；{window.text}",
+                    clause,
+                    False,
+                )
+            )
         else:
             self._failed = True
-            self.reasons.append(Reason(f"{code}.closed", f"已过受理期；{window.text}", clause, False))
+            self.reasons.append(
+                Reason(f"{code}.closed", f"已过受理期：已于{cn_date(window.closes)}截止；{window.text}", clause, False)
+            )
         return state
 
     def windows(self, windows: list[Window], on: date | None, clause: Clause, code: str = "window") -> Window | None:
@@ -170,7 +179,8 @@ class Checks:
         details: Mapping[str, str] | None = None,
     ) -> Decision:
         outcome = self.outcome
-        if outcome is Outcome.INELIGIBLE:
+        # Outside its window nothing is payable: the reasons say when it opens or closed.
+        if outcome in (Outcome.INELIGIBLE, Outcome.NOT_YET_OPEN):
             amount, split = ZERO, ()
         return Decision(
             rule_id=rule.rule_id,

@@ -24,6 +24,10 @@ DOCUMENTS = {
 }
 
 
+# Shown wherever a carried-over number is cited (issue 11: one rule for every unprinted 2021 number).
+CARRIED_OVER = "沿用{year}年标准"
+
+
 def cn_date(day: date) -> str:
     """2019-03-15 -> 2019年3月15日."""
     return f"{day.year}年{day.month}月{day.day}日"
@@ -44,6 +48,8 @@ class Payer(StrEnum):
     PROJECT_FUND = "project_fund"  # 服务灵活就业群体工会会员项目经费
     CITY_MUTUAL_AID = "city_mutual_aid"  # 上海市职工保障互助会（市职保会）
     PERSONAL = "personal"  # 个人
+    # The document leaves it to the organising unit or the member (group stays: the part above the subsidy).
+    UNIT_OR_PERSONAL = "unit_or_personal"  # 单位或个人
 
     @property
     def label(self) -> str:
@@ -58,6 +64,7 @@ PAYER_LABELS = {
     Payer.PROJECT_FUND: "灵活就业会员项目经费",
     Payer.CITY_MUTUAL_AID: "市职工保障互助会",
     Payer.PERSONAL: "个人",
+    Payer.UNIT_OR_PERSONAL: "单位或个人",
 }
 
 
@@ -108,18 +115,32 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """Where a number or condition comes from: document key + section + a short quote."""
+    """Where a number or condition comes from: document key + section + a short quote (the document's words
+    only). `carried_from`: a later year's document does not print this number, so that year uses the latest
+    printed value, from this (earlier) year's document; the citation says so ("沿用2019年标准")."""
 
     document: str
     section: str
     quote: str = ""
+    carried_from: int | None = None
+
+    @property
+    def carried_text(self) -> str:
+        return CARRIED_OVER.format(year=self.carried_from) if self.carried_from else ""
 
     @property
     def citation(self) -> str:
-        return f"{DOCUMENTS[self.document]} {self.section}"
+        prefix = f"{self.carried_text}：" if self.carried_from else ""
+        return f"{prefix}{DOCUMENTS[self.document]} {self.section}"
 
-    def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "section": self.section, "quote": self.quote, "citation": self.citation}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "section": self.section,
+            "quote": self.quote,
+            "citation": self.citation,
+            "carried_from": self.carried_from,
+        }
 
 
 class Reason(NamedTuple):

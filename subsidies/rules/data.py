@@ -23,13 +23,20 @@ File shape::
     section = "§6 体检计划汇总表"
     columns = ["plan:str", "price:money", "sanatorium_subsidy:money?"]
     rows = [["A", "450", ""], ...]
+
+    [params.patent_award_amount]      # not printed in this year's document:
+    carried_from = 2019               # the latest printed value, with its clause ("沿用2019年标准")
+    from = "patent_award_amount"      # optional: the earlier year's name, when it differs
+
+A carried param, table or clause is this year's own (district staff override it in this year's
+policy tables); only its value and clause come from the earlier year's files, never copied by hand.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -235,21 +242,48 @@ class PolicyData:
         return PolicyData(self.year, new_params, new_tables, self.sources, self.clauses)
 
 
+def _carried(year: int, kind: str, name: str, spec: Mapping[str, Any], where: str):
+    """The earlier year's param, table or clause this year carries over (its value and clause)."""
+    source_year = spec["carried_from"]
+    if isinstance(source_year, bool) or not isinstance(source_year, int) or source_year >= year:
+        raise PolicyDataError(f"{where}：carried_from 应为更早的年度。")
+    extra = set(spec) - {"carried_from", "from"}
+    if extra:
+        raise PolicyDataError(f"{where}：沿用前一年度的标准时不能另写 {sorted(extra)}。")
+    source = load_policy_data(source_year)
+    source_name = str(spec.get("from", name))
+    if kind == "clause":
+        found = source.clause(source_name)
+    else:
+        found = source.param(source_name) if kind == "param" else source.table(source_name)
+        found = replace(found, name=name)
+        clause = found.clause
+        return replace(found, clause=replace(clause, carried_from=clause.carried_from or source_year))
+    return replace(found, carried_from=found.carried_from or source_year)
+
+
 def _load_file(
     path: Path, document: str, params: dict[str, Param], tables: dict[str, Table], clauses: dict[str, Clause]
 ) -> None:
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     file_document = str(raw.get("document", document))
+    year = int(document)
     for name, spec in raw.get("clauses", {}).items():
         where = f"{path.name} 条款 {name}"
         if name in clauses:
             raise PolicyDataError(f"{where}：重复定义。")
+        if "carried_from" in spec:
+            clauses[name] = _carried(year, "clause", name, spec, where)
+            continue
         clauses[name] = _clause(file_document, spec, where)
     for name, spec in raw.get("params", {}).items():
         where = f"{path.name} 参数 {name}"
         if name in params:
             raise PolicyDataError(f"{where}：重复定义。")
+        if "carried_from" in spec:
+            params[name] = _carried(year, "param", name, spec, where)
+            continue
         kind = spec.get("type")
         if kind not in VALUE_TYPES:
             raise PolicyDataError(f"{where}：类型 {kind!r} 未知。")
@@ -258,6 +292,9 @@ def _load_file(
         where = f"{path.name} 表 {name}"
         if name in tables:
             raise PolicyDataError(f"{where}：重复定义。")
+        if "carried_from" in spec:
+            tables[name] = _carried(year, "table", name, spec, where)
+            continue
         columns = parse_columns(spec.get("columns", ()), where)
         tables[name] = build_table(
             name, columns, spec.get("rows", ()), _clause(file_document, spec, where), spec.get("key")

@@ -220,8 +220,10 @@ class FlexibleWorkerCoverage(Rule):
                 "街镇工会或用工主体补贴（元）",
                 required=False,
                 minimum=Decimal("0"),
-                maximum=Decimal("40"),
-                help="有条件的街镇工会或用工主体给予的补贴，从个人承担部分中扣减",
+                # The limit is the personal half of the fee, which the rule derives from the data (a district
+                # staff change of the fee moves it); this bound only keeps input sane.
+                maximum=Decimal("100000"),
+                help="有条件的街镇工会或用工主体给予的补贴，从个人承担部分中扣减，不超过个人承担部分",
             ),
         )
     )

@@ -21,6 +21,19 @@ from .vocabulary import EMPLOYMENT_TYPES, UNIT_TYPES
 CLAIM_KINDS = (("wages", "请求支付劳动报酬"), ("work_injury", "请求工伤赔偿"), ("other", "其他"))
 CLAIM_LABELS = dict(CLAIM_KINDS)
 MIGRANT_CLAIMS = {"wages", "work_injury"}
+CONDITION_NUMBERS = {
+    "condition.low_income": "①",
+    "condition.income_limit": "②",
+    "condition.member_card": "③",
+    "condition.migrant_claim": "④",
+    "condition.group_dispute": "⑤",
+    "condition.union_cadre": "⑥",
+}
+PRIORITY_LABELS = {
+    "focus": "重点服务对象",
+    "general": "非重点服务对象（零门槛受理）",
+    "unknown": "待确认是否为重点服务对象",
+}
 ALL_SIX = (  # a template: rendered from the year's data (prose.render)
     "①本人及家庭经济状况符合法律援助经济困难标准；②月平均收入不超过本市最低工资标准{legal_aid_wage_multiple}倍；"
     "③持有本市有效工会会员服务卡；④农民工请求支付劳动报酬、工伤赔偿；⑤涉及职工{legal_aid_group_min_workers}人以上的群体性纠纷；"
@@ -33,14 +46,15 @@ class LegalAid(Rule):
     project = "legal_aid"
     title = "“应援尽援、零门槛”职工法律援助"
     summary = (
-        "符合六项条件之一的职工（家庭经济困难；月平均收入不超过最低工资标准{legal_aid_wage_multiple}倍；持有效会员服务卡；"
-        "农民工讨薪或工伤赔偿；{legal_aid_group_min_workers}人以上群体性纠纷；工会干部因履职受侵害），可向区总工会职工法律援助中心、"
-        "街镇分中心、区法院和区仲裁院工会窗口申请法律援助。"
+        "“零门槛”：职工均可向区总工会职工法律援助中心、街镇分中心、区法院和区仲裁院工会窗口申请法律援助；"
+        "符合六项条件之一的（家庭经济困难；月平均收入不超过最低工资标准{legal_aid_wage_multiple}倍；持有效会员服务卡；"
+        "农民工讨薪或工伤赔偿；{legal_aid_group_min_workers}人以上群体性纠纷；工会干部因履职受侵害）为重点服务对象。"
     )
     applicant = "member"
     params = ("legal_aid_wage_multiple", "legal_aid_group_min_workers", "legal_aid_places", "legal_aid_review_chain")
     conditions = (
         "legal_aid_any_of",
+        "legal_aid_zero_threshold",
         "legal_aid_low_income",
         "legal_aid_member_card",
         "legal_aid_migrant_claim",
@@ -50,8 +64,10 @@ class LegalAid(Rule):
     )
     interpretations = (
         (
-            "六项条件满足任一项即为重点服务对象；六项均不符合时判定为不符合本项目条件（法律援助中心仍可接待咨询）。",
-            "legal_aid_any_of",
+            "（区总工会确定）“应援尽援、零门槛”：六项条件界定的是重点服务对象（优先），不是受理门槛。满足任一项的标明"
+            "“重点服务对象”及所符合的条件；六项均不符合或无法判断的，规则同样判定可以申请，由区总工会职工法律援助中心"
+            "审查，不由规则拒绝。",
+            "legal_aid_zero_threshold",
         ),
         (
             "条件1：已取得低收入家庭（法律援助经济困难）认定即符合；否则以家庭人均月可支配收入与申请日适用的"
@@ -64,6 +80,11 @@ class LegalAid(Rule):
             "legal_aid_wage_multiple",
         ),
         ("条件5：“十人以上”包含10人。", "legal_aid_group_min_workers"),
+        (
+            "（区总工会确定）申请程序“完成受理、审核、指派”为三步：受理、审核是区总工会的两级审核（相邻两级由不同"
+            "工作人员办理），审核通过后在法律援助案件上指派中心和律师。",
+            "legal_aid_review_chain",
+        ),
         (
             "文件“服务形式”一节为空，未载明收费标准或受理期限：按“零门槛”免费服务处理（金额为0），全年可申请。",
             "legal_aid_free",
@@ -192,27 +213,9 @@ class LegalAid(Rule):
                 "工会干部因履行工会职责合法权益受侵害",
             ),
         ]
-        if all(ok is False for _, ok, _, _ in options):
-            unmet = "六项条件均不符合，不属于本项目重点服务对象：" + "；".join(
-                (
-                    f"①家庭人均月可支配收入 {yuan(income_pc)} 高于标准 {yuan(standard)}"
-                    if income_pc is not None
-                    else "①未认定为低收入家庭",
-                    f"②月平均收入 {yuan(income)} 超过本市最低工资标准 {yuan(wage)} 的{multiple}倍（{yuan(limit)}）",
-                    "③未持有本市有效工会会员服务卡",
-                    "④不属于农民工请求支付劳动报酬、工伤赔偿",
-                    f"⑤纠纷涉及职工 {workers} 人，不足{group_min}人",
-                    "⑥不属于工会干部因履行工会职责合法权益受侵害",
-                )
-            )
-        else:
-            unmet = f"须符合下列条件之一：{render(ALL_SIX, ctx.data)}"
-            if missing_standard:
-                unmet += "（本市城乡低收入家庭人均可支配收入标准尚未录入，条件①暂无法比较）"
-            elif wage is None and income is not None:
-                unmet += f"（{on} 无适用的最低工资标准，条件②暂无法比较）"
-        checks.any_of("condition.none", options, unmet, ctx.clause("legal_aid_any_of"))
-
+        priority = self._priority(
+            checks, options, ctx, missing_standard=missing_standard, wage_missing=wage is None and income is not None
+        )
         places = ctx.value("legal_aid_places")
         checks.note(
             "apply.where",
@@ -232,6 +235,7 @@ class LegalAid(Rule):
         return checks.decision(
             self,
             details={
+                "priority": PRIORITY_LABELS[priority],
                 "places": "；".join(places),
                 "process": "→".join(ctx.value("legal_aid_review_chain")),
                 "materials": "法律援助申请书；按申请服务的不同类型提供相应材料",
@@ -240,6 +244,35 @@ class LegalAid(Rule):
                 "income_limit": str(limit) if limit is not None else "",
             },
         )
+
+    @staticmethod
+    def _priority(checks: Checks, options, ctx: Context, *, missing_standard: bool, wage_missing: bool) -> str:
+        """The six conditions mark 重点服务对象 (priority); they never refuse ("零门槛")."""
+        clause = ctx.clause("legal_aid_any_of")
+        met = [(code, option_clause, message) for code, ok, option_clause, message in options if ok]
+        for code, option_clause, message in met:
+            checks.note(code, message, option_clause)
+        if met:
+            numbers = "、".join(CONDITION_NUMBERS[code] for code, _, _ in met)
+            checks.note("priority.focus", f"属于重点服务对象（符合条件{numbers}），优先提供法律援助", clause)
+            return "focus"
+        zero_threshold = ctx.clause("legal_aid_zero_threshold")
+        if all(ok is False for _, ok, _, _ in options):
+            checks.note(
+                "priority.none",
+                f"不属于重点服务对象（{render(ALL_SIX, ctx.data)}均不符合）；“零门槛”：仍予受理，由区总工会职工法律援助中心审查",
+                zero_threshold,
+            )
+            return "general"
+        pending = "（本市城乡低收入家庭人均可支配收入标准尚未录入，条件①暂无法比较）" if missing_standard else ""
+        if not pending and wage_missing:
+            pending = "（申请日无适用的最低工资标准，条件②暂无法比较）"
+        checks.note(
+            "priority.unknown",
+            f"是否属于重点服务对象待法律援助中心确认{pending}；“零门槛”：不影响受理",
+            zero_threshold,
+        )
+        return "unknown"
 
 
 class LegalCheckup(Rule):

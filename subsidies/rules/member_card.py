@@ -303,7 +303,11 @@ class MemberBasicCoverage2021(_MemberCardRule):
         "member_card_period_not_stated",
     )
     interpretations = (
-        ("2021年文件未载明保障费用及出资分担：金额记为0元并说明，不沿用2019年标准。", "member_card_fee_not_stated"),
+        (
+            "2021年文件未载明保障费用及出资分担，也未载明保障期限。2019年最近一次印发的费用按保障期是否超过半年分档，"
+            "且没有A+、B+类：没有可直接沿用的单一标准，金额暂记0元并说明（待区总工会确定2021年保障期限后沿用）。",
+            "member_card_fee_not_stated",
+        ),
         (
             "2021年文件未载明参保时间和保障期限（“二、参保方式”标题下为交友活动文字）：不设受理期，不给出起止日期。",
             "member_card_period_not_stated",
@@ -361,7 +365,8 @@ class MemberBasicCoverage2021(_MemberCardRule):
         )
         checks.note(
             "fee.not_stated",
-            "2021年文件未载明保障费用及出资分担，此处金额记为0元（不沿用2019年标准）",
+            "2021年文件未载明保障费用、出资分担和保障期限；2019年费用按保障期长短分档且无A+、B+类，"
+            "暂无可沿用的单一标准，金额暂记0元",
             ctx.clause("member_card_fee_not_stated"),
         )
         checks.note(
@@ -501,7 +506,7 @@ class MemberCoverageBenefit2021(_CoverageBenefit):
     )
     interpretations = (
         (
-            "“除意外身故和疾病保障金划入区总工会指定账户外”理解为意外身故保障金和疾病身故保障金"
+            "（区总工会确定）“除意外身故和疾病保障金划入区总工会指定账户外”理解为意外身故保障金和疾病身故保障金"
             "（身故会员的服务卡无法收款）；为此将“意外伤害全残或身故”分为意外全残、意外身故两项（标准同为3万元），"
             "仅单位统一参保会员的这两项划入区总工会指定账户，其余划入会员服务卡。",
             "member_card_district_account_events",
@@ -791,9 +796,10 @@ class DistrictCondolencePayment(_MemberCardRule):
     )
     interpretations = (
         (
-            "关爱对象三项按“（1且2）或3”理解：情形一为持有效会员服务卡、参加上海市在职职工互助保障计划，"
+            "（区总工会确定）关爱对象三项按“（1且2）或3”理解：情形一为持有效会员服务卡、参加上海市在职职工互助保障计划，"
             "经本市二三级医院或外省市三级医院非首次确诊；情形二为因客观原因不能申请会员服务卡专享基本保障。"
-            "两种情形均须2019年1月1日起确诊十二类重大疾病并住院治疗；情形二不限医院等级和是否首次确诊。",
+            "两种情形均须2019年1月1日起确诊十二类重大疾病并住院治疗；情形二不限医院等级和是否首次确诊。"
+            "第3项单独（未确诊十二类重大疾病或未住院治疗）不予发放。",
             "member_card_district_condolence_either",
         ),
         (

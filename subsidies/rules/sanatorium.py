@@ -6,6 +6,8 @@ The interpretation choices are class attributes, rendered into docs/rules.md.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Share, Window
 from .data import PolicyData
@@ -68,14 +70,15 @@ class SanatoriumPlan(Rule):
     title = "团体疗休养计划（2019年）"
     summary = (
         "市总团体疗休养计划A、B、E、F、J、K、L、N、O、P和区总疗休养行动计划J1—J12，"
-        "按计划价格和每人补贴标准计算，补贴以外部分由个人负担。"
+        "按计划价格和每人补贴标准计算，补贴以外部分由单位或个人承担。"
     )
     applicant = "organisation"
     tables = ("sanatorium_city_plans", "sanatorium_district_plans")
     conditions = ("sanatorium_plan_focus_groups", "sanatorium_plan_remainder_payer")
     interpretations = (
         (
-            "文件只列价格和补贴，未载明差额由谁负担：按个人负担（个人实付 = 价格 − 补贴）处理。",
+            "（区总工会确定）文件只列价格和补贴，未载明差额由谁负担：补贴以外部分（价格 − 补贴）列为“单位或个人承担”，"
+            "由组织疗休养的单位与职工商定，规则不认定为个人负担。",
             "sanatorium_plan_remainder_payer",
         ),
         (
@@ -151,14 +154,14 @@ class SanatoriumPlan(Rule):
             ctx.clause(table_name),
         )
         checks.note(
-            "payer.personal",
-            f"其余 {yuan(personal)} 由个人负担（{yuan(price - subsidy)}/人）",
+            "payer.unit_or_personal",
+            f"补贴以外部分 {yuan(personal)}（{yuan(price - subsidy)}/人）由单位或个人承担",
             ctx.clause("sanatorium_plan_remainder_payer"),
         )
         return checks.decision(
             self,
             amount=amount,
-            split=(Share(payer, subsidy_total), Share(Payer.PERSONAL, personal)),
+            split=(Share(payer, subsidy_total), Share(Payer.UNIT_OR_PERSONAL, personal)),
             details={
                 "plan": f.plan,
                 "plan_source": "city" if payer is Payer.CITY_UNION else "district",
@@ -193,7 +196,9 @@ class ResortRoomSubsidy(Rule):
             "sanatorium_resort_rooms",
         ),
         (
-            "按入住日期所在月份确定1—3月或4—12月价格，整次入住各晚均按该价格计算（跨3月、4月的入住不拆分）。",
+            "（区总工会确定）房价以“元/间/晚”计：每一晚按该晚所在月份（入住当日起第N晚即入住日加N−1天）取1—3月或"
+            "4—12月价格；跨3月、4月的入住分段计算（如3月31日入住、4月2日离店：3月31日一晚按1—3月、4月1日一晚按"
+            "4—12月）。各晚须在本表年度内。",
             "sanatorium_resort_season",
         ),
         ("该表为“2019年”房价补贴一览表：仅适用于2019年内入住。", "sanatorium_resort_year"),
@@ -214,7 +219,7 @@ class ResortRoomSubsidy(Rule):
                 choices=ROOM_TYPES_2019,
                 help="沙家浜、西山为景观标间或湖景标间；黄山为标间",
             ),
-            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定适用的价格档期"),
+            Fact("check_in_date", "date", "入住日期", help="每晚按其所在月份取适用的价格档期"),
             Fact("nights", "int", "入住晚数", minimum=1, maximum=31),
             Fact("rooms", "int", "房间数", minimum=1, maximum=50),
         )
@@ -239,27 +244,18 @@ class ResortRoomSubsidy(Rule):
             f"本表为{year}年房价补贴标准，入住日期为 {day}",
             f"待确认入住日期（本表为{year}年房价补贴标准）",
         )
-        row = None
         table = ctx.table("sanatorium_resort_rooms")
+        bands: list[dict] = []
         if f.resort is not None and f.room_type is not None:
-            offered = False
-            month = day.month if day is not None else None
-            for candidate in table.rows:  # nine rows
-                if candidate["resort"] == f.resort and candidate["room_type"] == f.room_type:
-                    offered = True
-                    if month is not None and candidate["month_from"] <= month <= candidate["month_to"]:
-                        row = candidate
-                        break
+            bands = [r for r in table.rows if r["resort"] == f.resort and r["room_type"] == f.room_type]
             checks.need(
                 "room.offered",
-                offered,
+                bool(bands),
                 ctx.clause("sanatorium_resort_rooms"),
                 f"{RESORT_LABELS.get(f.resort, f.resort)}{ROOM_LABELS.get(f.room_type, f.room_type)}",
                 f"{RESORT_LABELS.get(f.resort, f.resort)}没有“{ROOM_LABELS.get(f.room_type, f.room_type)}”"
                 "房型的补贴标准",
             )
-            if offered and day is not None and row is None:
-                checks.fail("room.season", f"{day.month}月没有该房型的补贴价格", ctx.clause("sanatorium_resort_season"))
         else:
             checks.need(
                 "room.offered", None, ctx.clause("sanatorium_resort_rooms"), "休养院和房型", "", "待确认休养院和房型"
@@ -273,23 +269,26 @@ class ResortRoomSubsidy(Rule):
                 "",
                 "待确认房间数和入住晚数",
             )
-        if row is None or f.nights is None or f.rooms is None:
+        if not bands or day is None or f.nights is None or f.rooms is None or day.year != year:
             return checks.decision(self)
-        room_nights = f.nights * f.rooms
-        price, subsidy = row["price"], row["subsidy"]
-        amount = price * room_nights
-        subsidy_total = subsidy * room_nights
-        season = f"{row['month_from']}—{row['month_to']}月"
-        checks.note("season", f"入住日期 {day}：按{season}价格", ctx.clause("sanatorium_resort_season"))
-        checks.note(
-            "amount",
-            f"特惠价 {yuan(price)}/间/晚 × {f.rooms}间 × {f.nights}晚 = {yuan(amount)}",
-            ctx.clause("sanatorium_resort_rooms"),
-        )
+        priced = self._price_nights(checks, ctx, bands, day, f.nights, year)
+        if priced is None:
+            return checks.decision(self)
+        rooms = f.rooms
+        amount = sum((row["price"] * nights * rooms for row, nights in priced), ZERO)
+        subsidy_total = sum((row["subsidy"] * nights * rooms for row, nights in priced), ZERO)
+        season_clause = ctx.clause("sanatorium_resort_season")
+        for row, nights in priced:
+            checks.note(
+                f"season.{row['month_from']}-{row['month_to']}",
+                f"{row['month_from']}—{row['month_to']}月的{nights}晚：特惠价 {yuan(row['price'])}/间/晚 × {rooms}间 × "
+                f"{nights}晚 = {yuan(row['price'] * nights * rooms)}，市总补贴 {yuan(row['subsidy'])}/间/晚",
+                season_clause,
+            )
+        checks.note("amount", f"特惠价合计 {yuan(amount)}", ctx.clause("sanatorium_resort_rooms"))
         checks.note(
             "subsidy.city_union",
-            f"市总补贴 {yuan(subsidy)}/间/晚 × {room_nights}间夜 = {yuan(subsidy_total)}；"
-            f"个人实付 {yuan(amount - subsidy_total)}",
+            f"市总补贴合计 {yuan(subsidy_total)}；个人实付 {yuan(amount - subsidy_total)}",
             ctx.clause("sanatorium_resort_rooms"),
         )
         return checks.decision(
@@ -297,12 +296,40 @@ class ResortRoomSubsidy(Rule):
             amount=amount,
             split=(Share(Payer.CITY_UNION, subsidy_total), Share(Payer.PERSONAL, amount - subsidy_total)),
             details={
-                "season": season,
-                "price_per_room_night": str(price),
-                "subsidy_per_room_night": str(subsidy),
-                "room_nights": str(room_nights),
+                "season": "、".join(f"{r['month_from']}—{r['month_to']}月" for r, _ in priced),
+                "price_per_room_night": "、".join(str(r["price"]) for r, _ in priced),
+                "subsidy_per_room_night": "、".join(str(r["subsidy"]) for r, _ in priced),
+                "room_nights": str(f.nights * rooms),
             },
         )
+
+    @staticmethod
+    def _price_nights(
+        checks: Checks, ctx: Context, bands: list[dict], check_in: date, nights: int, year: int
+    ) -> list[tuple[dict, int]] | None:
+        """Each night (check-in day + n) priced by the month band it falls in: [(band row, nights), …] in
+        date order, or None (with the reason) when a night has no price in this year's table."""
+        priced: list[tuple[dict, int]] = []
+        for n in range(nights):
+            night = check_in + timedelta(days=n)
+            if night.year != year:
+                checks.fail(
+                    "nights.year",
+                    f"本表为{year}年房价补贴标准：第{n + 1}晚（{night}）不在{year}年内",
+                    ctx.clause("sanatorium_resort_year"),
+                )
+                return None
+            row = next((r for r in bands if r["month_from"] <= night.month <= r["month_to"]), None)
+            if row is None:
+                checks.fail(
+                    "room.season", f"{night.month}月没有该房型的补贴价格", ctx.clause("sanatorium_resort_season")
+                )
+                return None
+            if priced and priced[-1][0] is row:
+                priced[-1] = (row, priced[-1][1] + 1)
+            else:
+                priced.append((row, 1))
+        return priced
 
 
 class HealthCheckup2019(Rule):
@@ -374,7 +401,9 @@ class HealthCheckup2019(Rule):
         if sanatorium:
             checks.note("subsidy.sanatorium", f"工疗补贴 {yuan(sanatorium)}/人，合计 {yuan(sanatorium_total)}", clause)
         checks.note(
-            "payer.personal", f"个人实付 {yuan(price - city - sanatorium)}/人，合计 {yuan(personal_total)}", clause
+            "payer.personal",
+            f"个人实付 {yuan(price - city - sanatorium)}/人，合计 {yuan(personal_total)}",
+            clause,
         )
         return checks.decision(
             self,
@@ -429,7 +458,11 @@ class SanatoriumGroup2021(Rule):
             "（宁波即半边山、金华即双龙）；团体疗休养须在所选（市总或区总）名单内。",
             "sanatorium_district_sites",
         ),
-        ("2021年文件未载明疗休养价格和补贴：金额为0，不沿用2019年价格。", "sanatorium_2021_no_prices"),
+        (
+            "2021年文件未载明疗休养价格和补贴；2019年的价格按计划编号（A、B…、J1—J12）印发，与2021年按地点安排的"
+            "团体疗休养和个人休养度假不对应，没有可沿用的已印发标准：金额为0并说明。",
+            "sanatorium_2021_no_prices",
+        ),
     )
     schema = FactsSchema(
         (
@@ -565,11 +598,11 @@ class HealthCheckup2021(Rule):
     summary = (
         "上海市工人疗养院体检计划A—F、流动体检车L1—L6；A、B、C、L1—L6直通预约（仅申请市总补贴），额满为止；"
         "D、E、F仅在{sanatorium_checkup_def_opens:m}—{sanatorium_checkup_def_closes:m}月开展，"
-        "市总对全区开放{sanatorium_checkup_def_district_places}人名额，先到先得。2021年文件未载明价格。"
+        "市总对全区开放{sanatorium_checkup_def_district_places}人名额，先到先得。2021年文件未载明价格，沿用2019年标准。"
     )
     applicant = "member"
     params = ("sanatorium_checkup_def_opens", "sanatorium_checkup_def_closes", "sanatorium_checkup_def_district_places")
-    tables = ("sanatorium_checkup_plans_2021",)
+    tables = ("sanatorium_checkup_plans_2021", "sanatorium_checkup_prices")
     conditions = (
         "sanatorium_checkup_direct_booking",
         "sanatorium_checkup_sites",
@@ -586,7 +619,11 @@ class HealthCheckup2021(Rule):
             "6000人名额为全区D、E、F计划合计名额；已预约人数达到6000人即“名额已满”。",
             "sanatorium_checkup_def_district_places",
         ),
-        ("2021年文件未载明各体检计划价格和补贴：金额为0，不沿用2019年价格。", "sanatorium_checkup_no_prices"),
+        (
+            "（区总工会确定）2021年文件未载明各体检计划价格和补贴：沿用最近印发的标准（2019年体检计划汇总表），"
+            "显示为“沿用2019年标准”并注明2019年条款；区总工会可在2021年度政策表中调整。",
+            "sanatorium_checkup_prices",
+        ),
         ("重点倾斜的对象群体只作提示，不作拒绝条件。", "sanatorium_checkup_focus_groups_2021"),
     )
     schema = FactsSchema(
@@ -648,17 +685,36 @@ class HealthCheckup2021(Rule):
                 checks.note("booking.direct", "直通预约（仅申请市总工会补贴），额满为止", direct)
                 if f.plan_full:
                     checks.fail("quota.full", f"体检计划{f.plan}预约已满（额满为止）", direct)
-        checks.note(
-            "amount.not_stated",
-            "2021年文件未载明体检计划价格和补贴标准，暂不计算金额",
-            ctx.clause("sanatorium_checkup_no_prices"),
-        )
+        amount, split = self._price(checks, f, ctx, details)
         return checks.decision(
             self,
+            amount=amount,
+            split=split,
             window=window,
             dates={"window_opens": window.opens, "window_closes": window.closes} if window else None,
             details=details,
         )
+
+    def _price(self, checks: Checks, f: Facts, ctx: Context, details: dict[str, str]) -> tuple:
+        """The latest printed price and subsidies of the plan, for one person (沿用2019年标准)."""
+        prices = ctx.table("sanatorium_checkup_prices")
+        row = prices.get(f.plan) if f.plan is not None else None
+        if row is None:
+            return ZERO, ()
+        clause = prices.clause
+        price, city = row["price"], row["city_subsidy"]
+        sanatorium = row["sanatorium_subsidy"] or ZERO
+        personal = price - city - sanatorium
+        carried = f"（{clause.carried_text}）" if clause.carried_from else ""
+        subsidies = f"市总补贴 {yuan(city)}" + (f"，工疗补贴 {yuan(sanatorium)}" if sanatorium else "")
+        checks.note(
+            "amount", f"体检计划{f.plan}价格 {yuan(price)}/人{carried}：{subsidies}，个人实付 {yuan(personal)}", clause
+        )
+        details["price_per_person"] = str(price)
+        if clause.carried_from:
+            details["carried_from"] = clause.carried_text
+        split = (Share(Payer.CITY_UNION, city), Share(Payer.SANATORIUM, sanatorium), Share(Payer.PERSONAL, personal))
+        return price, split
 
     def district_quota_plans(self, data: PolicyData) -> tuple[str, ...]:
         """The plans booked against the district-wide first-come places: the rows of the plans table

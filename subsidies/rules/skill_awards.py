@@ -42,7 +42,16 @@ class _SkillAward(Rule):
             "批次首尾两日均可受理。",
             "skill_award_batches",
         ),
+        (
+            "（区总工会确定）2021年文件未载明受理批次：2021年为一批“2021年度”，2021年1月1日至12月31日，两端均可受理；"
+            "奖励对象、金额、申报方式和审核流程沿用2019年标准（注明2019年条款）。",
+            "skill_award_batches",
+        ),
         ("文件未载明奖励出资方：按终审单位列为市总工会出资。", "skill_award_payer"),
+        (
+            "个人通过“申工社”APP申报：“申工社”为市总工会平台，由市总工会审核，不经基层工会和区总工会。",
+            "skill_award_app_review_chain",
+        ),
     )
 
     def _member_and_batch(self, checks: Checks, f: Facts, ctx: Context) -> Window | None:

@@ -20,6 +20,7 @@ def people():
     member = MemberFactory(organisation=unit, card_number="3100000123", name="王芳", monthly_income="3000.00")
     member_services.member_account_create(member=member, password=PASSWORD)
     reviewer = StaffUserFactory(username="quzong01", role=StaffRole.DISTRICT, organisation=district)
+    StaffUserFactory(username="quzong02", role=StaffRole.DISTRICT, organisation=district)  # 审核 after 受理
     return member, reviewer
 
 
@@ -44,12 +45,21 @@ def test_member_applies_reviewer_approves_member_sees_it(page, live_server, peop
     page.check("input[name=claim_kind][value=wages]")
     page.click("button:has-text('提交申请')")
     page.wait_for_url("**/my/applications/JD2019*/")
-    assert "待区总工会审核" in page.inner_text("main")
+    assert "待区总工会受理" in page.inner_text("main")
     reference = page.url.rstrip("/").rsplit("/", 1)[-1]
     shot(page, "02-submitted")
 
     page.context.clear_cookies()
     sign_in(page, base, "quzong01", STAFF_PASSWORD)
+    page.goto(f"{base}/admin/projects/application/?queue=mine")
+    page.click(f"text={reference}")
+    page.fill("form.review-action textarea[name=comment]", "符合月收入条件")
+    with page.expect_navigation():
+        page.click("input[value='审核通过']")
+    assert page.inner_text(".current-status") == "待区总工会审核"  # accepted (受理); another reviews (审核)
+
+    page.context.clear_cookies()
+    sign_in(page, base, "quzong02", STAFF_PASSWORD)
     page.goto(f"{base}/admin/projects/application/?queue=mine")
     page.click(f"text={reference}")
     page.fill("form.review-action textarea[name=comment]", "符合月收入条件")

@@ -459,7 +459,9 @@ def make_legal_cases(w):
             application = _submit(
                 user=member.user, rule_id="legal_aid", policy_year=2019, facts={"claim_kind": "wages"}, member=member
             )
-            _approve(w.users["district"], application)
+            _approve(w.users["district"], application)  # 受理
+            application.refresh_from_db()
+            _approve(w.district2, application)  # 审核, by another district staff member
             cases[tag] = LegalAidCase.objects.get(application=application)
     return cases
 

@@ -114,7 +114,7 @@ class TestReviewActions:
         selected = [str(a.pk) for a in applications]
         response = client.post(url, {"action": "return_selected", "_selected_action": selected})
         assert response.status_code == 200 and "理由" in response.content.decode()
-        assert set(Application.objects.values_list("status", flat=True)) == {"district_review"}
+        assert set(Application.objects.values_list("status", flat=True)) == {"district_intake"}  # 受理
         client.post(
             url, {"action": "return_selected", "_selected_action": selected, "apply": "1", "comment": "请补充劳动合同"}
         )
@@ -128,7 +128,7 @@ class TestReviewActions:
             reverse("admin:projects_application_changelist"),
             {"action": "approve_selected", "_selected_action": [mine.pk, other.pk]},
         )
-        assert Application.objects.get(pk=mine.pk).status == "approved"
+        assert Application.objects.get(pk=mine.pk).status == "district_review"  # accepted (受理), to be reviewed
         assert Application.objects.get(pk=other.pk).status == "grassroots_review"  # not the district's level
 
     def test_detail_page_has_no_form_around_the_action_forms(self, client, member, staff):
@@ -146,7 +146,7 @@ class TestReviewActions:
         url = reverse("admin:projects_application_change", args=[application.pk])
         client.post(url, {"status": "paid", "amount": "99999"})
         application.refresh_from_db()
-        assert (application.status, application.amount) == ("district_review", Decimal("0.00"))
+        assert (application.status, application.amount) == ("district_intake", Decimal("0.00"))
 
 
 class TestNoDeleting:
@@ -181,16 +181,18 @@ class TestAudit:
 
     def test_every_transition_is_in_the_application_history(self, member, staff):
         application = legal_aid(member)
-        application_transition(user=staff["district"], application=application, action="approve")
+        application_transition(user=staff["district"], application=application, action="approve")  # 受理
+        application_transition(user=staff["district2"], application=application, action="approve")  # 审核
         records = Application.history.filter(id=application.pk).order_by("history_date")
-        assert [r.status for r in records][-1] == "approved"
-        assert records.last().history_user == staff["district"]
+        assert [r.status for r in records][-3:] == ["district_intake", "district_review", "approved"]
+        assert records.last().history_user == staff["district2"]
 
 
 def test_dashboard_totals_equal_the_sums_of_the_records(tree, staff, django_capture_on_commit_callbacks):
     for unit in (tree["unit"], tree["other_unit"], tree["far_unit"]):
         application = legal_aid(_member(unit))
         application_transition(user=staff["district"], application=application, action="approve")
+        application_transition(user=staff["district2"], application=application, action="approve")
     promotion_app = promotion(_member(tree["unit"]))
     for user in (staff["grassroots"], staff["district"], staff["district2"]):
         application_transition(user=user, application=promotion_app, action="approve")
@@ -216,7 +218,9 @@ def test_dashboard_is_for_district_staff(client, staff):
 
 def test_dashboard_counts_legal_aid_cases_waiting_for_a_lawyer(client, tree, staff):
     for unit in (tree["unit"], tree["far_unit"]):
-        application_transition(user=staff["district"], application=legal_aid(_member(unit)), action="approve")
+        application = legal_aid(_member(unit))
+        application_transition(user=staff["district"], application=application, action="approve")  # 受理
+        application_transition(user=staff["district2"], application=application, action="approve")  # 审核
     client.force_login(staff["district"])
     items = {label: count for label, count, _ in client.get(reverse("admin_dashboard")).context["d"].app_items}
     assert items["份法律援助案件待指派中心和律师"] == 2

@@ -41,7 +41,7 @@ class TestOwnDataOnly:
             assert client.get(reverse(name, args=[theirs.reference])).status_code == 404
         response = client.post(reverse("projects:my_application_action", args=[theirs.reference, "withdraw"]))
         assert response.status_code == 404
-        assert Application.objects.get(pk=theirs.pk).status == "district_review"
+        assert Application.objects.get(pk=theirs.pk).status == "district_intake"
 
     def test_their_attachment_is_a_404(self, client, member, other_member):
         theirs = legal_aid(other_member)

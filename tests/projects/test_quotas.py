@@ -132,6 +132,6 @@ def test_a_pool_cannot_shrink_below_the_places_taken(tree, member, staff, client
     data = {"key": pool.key, "project": pool.project, "policy_year": pool.policy_year, "label": pool.label}
     response = client.post(url, {**data, "capacity": "0"})
     assert response.status_code == 200 and "名额不能少于已占用的1个。" in response.content.decode()
-    assert client.post(url, {**data, "capacity": "6500"}).status_code == 302
+    assert client.post(url, {**data, "capacity": "6500", "reason": "市总增加全区名额"}).status_code == 302
     pool.refresh_from_db()
     assert (pool.capacity, pool.taken) == (6500, 1)

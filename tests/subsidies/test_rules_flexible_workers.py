@@ -108,6 +108,18 @@ class TestCoverageFee:
         assert "top_up.exceeds" in codes(rule.evaluate(facts, data=data))
         assert rule.evaluate(dict(facts, top_up="30"), data=data).share(Payer.UNIT) == Decimal("30.00")
 
+    @pytest.mark.parametrize(
+        "fee, top_up, ok",
+        [("80", "40", True), ("80", "40.01", False), ("100", "50", True), ("100", "50.01", False)],
+    )
+    def test_the_top_up_limit_is_derived_from_the_fee_not_a_literal(self, fee, top_up, ok):
+        rule = registry.get("flexible_worker_coverage", 2019)
+        data = rule.data.with_overrides(params={"flexible_fee": fee})
+        decision = rule.evaluate({**OTHER, "top_up": top_up}, data=data)
+        assert ("top_up.exceeds" not in codes(decision)) is ok
+        if ok:
+            assert decision.share(Payer.UNIT) == Decimal(top_up) and decision.share(Payer.PERSONAL) == 0
+
     def test_top_up_is_ignored_when_the_project_fund_pays(self):
         decision = coverage(FULL_DUES, top_up="20")
         assert decision.split[0].payer is Payer.PROJECT_FUND and len(decision.split) == 1

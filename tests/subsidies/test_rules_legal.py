@@ -26,13 +26,50 @@ def aid(**overrides):
     return decide("legal_aid", 2019, NONE_OF_SIX, **overrides)
 
 
-class TestLegalAidSixConditions:
-    def test_none_of_six_is_refused_with_every_reason(self):
-        decision = aid()
-        assert_ineligible(decision, "condition.none")
-        message = decision.failed[0].message
-        assert "8000元" in message and "3720元" in message and "不足10人" in message
+FOCUS, GENERAL, UNKNOWN = "重点服务对象", "非重点服务对象（零门槛受理）", "待确认是否为重点服务对象"
 
+
+def priority(decision):
+    return dict(decision.details)["priority"]
+
+
+def is_focus(decision):
+    """The six conditions mark priority; "零门槛": the rule accepts every worker for the centre's review."""
+    assert_eligible(decision, "0.00")
+    return priority(decision) == FOCUS
+
+
+class TestLegalAidZeroThreshold:
+    """The union's reading (docs/rules.md, legal_aid_zero_threshold): priority, not a gate."""
+
+    @pytest.mark.parametrize(
+        "facts, expected, code",
+        [
+            (NONE_OF_SIX, GENERAL, "priority.none"),
+            (dict(NONE_OF_SIX, has_valid_member_card=True), FOCUS, "priority.focus"),
+            (dict(application_date="2019-06-01"), UNKNOWN, "priority.unknown"),
+            (dict(NONE_OF_SIX, workers_involved=None), UNKNOWN, "priority.unknown"),
+        ],
+    )
+    def test_every_worker_is_accepted_with_a_priority_flag(self, facts, expected, code):
+        decision = decide("legal_aid", 2019, facts)
+        assert_eligible(decision, "0.00")
+        assert priority(decision) == expected
+        assert code in codes(decision, True)
+        assert decision.failed == () and decision.unknown == ()
+
+    def test_a_worker_meeting_none_is_told_the_centre_reviews_and_cited_零门槛(self):
+        reason = next(r for r in aid().reasons if r.code == "priority.none")
+        assert "仍予受理" in reason.message and "零门槛" in reason.clause.quote
+
+    def test_staff_see_which_conditions_made_the_worker_a_focus_object(self):
+        decision = aid(has_valid_member_card=True, workers_involved=12)
+        reason = next(r for r in decision.reasons if r.code == "priority.focus")
+        assert "③、⑤" in reason.message
+        assert {"condition.member_card", "condition.group_dispute"} <= codes(decision, True)
+
+
+class TestLegalAidSixConditions:
     @pytest.mark.parametrize(
         "overrides, code",
         [
@@ -45,18 +82,14 @@ class TestLegalAidSixConditions:
             (dict(union_cadre_harmed=True), "condition.union_cadre"),
         ],
     )
-    def test_any_one_condition_is_enough(self, overrides, code):
+    def test_any_one_condition_makes_a_focus_object(self, overrides, code):
         decision = aid(**overrides)
-        assert_eligible(decision, "0.00")
+        assert is_focus(decision)
         assert code in codes(decision, True)
 
     def test_one_known_condition_is_enough_even_when_the_rest_are_unknown(self):
         decision = decide("legal_aid", 2019, dict(application_date="2019-06-01", has_valid_member_card=True))
-        assert_eligible(decision)
-
-    def test_nothing_known_is_incomplete(self):
-        decision = decide("legal_aid", 2019, dict(application_date="2019-06-01"))
-        assert decision.outcome is Outcome.INCOMPLETE and "condition.none" in codes(decision, None)
+        assert is_focus(decision)
 
     @pytest.mark.parametrize(
         "on, income, ok",
@@ -71,18 +104,18 @@ class TestLegalAidSixConditions:
     )
     def test_income_not_above_one_and_a_half_minimum_wages_on_the_application_date(self, on, income, ok):
         decision = aid(application_date=on, monthly_income=income)
-        assert decision.eligible is ok
+        assert is_focus(decision) is ok
         if ok:
             assert "condition.income_limit" in codes(decision, True)
 
-    def test_no_minimum_wage_before_the_series_starts_is_unknown(self):
+    def test_no_minimum_wage_before_the_series_starts_leaves_priority_open(self):
         decision = aid(application_date="2018-03-31", monthly_income="100")
-        assert decision.outcome is Outcome.INCOMPLETE
-        assert "最低工资标准" in decision.unknown[0].message
+        assert priority(decision) == UNKNOWN and decision.eligible
+        assert "最低工资标准" in next(r for r in decision.reasons if r.code == "priority.unknown").message
 
     @pytest.mark.parametrize("workers, ok", [(9, False), (10, True), (11, True)])
     def test_group_dispute_ten_or_more_includes_ten(self, workers, ok):
-        assert aid(workers_involved=workers).eligible is ok
+        assert is_focus(aid(workers_involved=workers)) is ok
 
     @pytest.mark.parametrize(
         "employment_type, claim_kind, ok",
@@ -94,22 +127,21 @@ class TestLegalAidSixConditions:
         ],
     )
     def test_migrant_worker_claiming_wages_or_injury_compensation(self, employment_type, claim_kind, ok):
-        assert aid(employment_type=employment_type, claim_kind=claim_kind).eligible is ok
+        assert is_focus(aid(employment_type=employment_type, claim_kind=claim_kind)) is ok
 
-    def test_migrant_worker_with_claim_unknown_is_incomplete(self):
-        decision = aid(employment_type="migrant_worker", claim_kind=None)
-        assert decision.outcome is Outcome.INCOMPLETE
+    def test_migrant_worker_with_claim_unknown_leaves_priority_open(self):
+        assert priority(aid(employment_type="migrant_worker", claim_kind=None)) == UNKNOWN
 
 
 class TestLegalAidLowIncome:
     def test_certified_household_meets_condition_one(self):
         assert "condition.low_income" in codes(aid(household_low_income_certified=True), True)
 
-    def test_income_without_a_standard_entered_is_unknown(self):
+    def test_income_without_a_standard_entered_leaves_priority_open(self):
         # the low-income series ships empty: cannot compare
         decision = aid(household_low_income_certified=None, household_income_per_capita="1000")
-        assert decision.outcome is Outcome.INCOMPLETE
-        assert "尚未录入" in decision.unknown[0].message
+        assert priority(decision) == UNKNOWN and decision.eligible
+        assert "尚未录入" in next(r for r in decision.reasons if r.code == "priority.unknown").message
 
     @pytest.mark.parametrize("income, ok", [("2000.00", True), ("2000.01", False)])
     def test_income_at_or_below_the_standard_once_staff_enter_it(self, income, ok):
@@ -117,9 +149,7 @@ class TestLegalAidLowIncome:
         rule = registry.get("legal_aid", 2019)
         facts = dict(NONE_OF_SIX, household_low_income_certified=None, household_income_per_capita=income)
         decision = rule.evaluate(facts, refs=refs)
-        assert decision.eligible is ok
-        if not ok:
-            assert "高于标准 2000元" in decision.failed[0].message
+        assert is_focus(decision) is ok
 
 
 class TestLegalAidService:

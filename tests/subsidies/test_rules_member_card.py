@@ -147,7 +147,7 @@ class TestBasicCoverage2019:
         )
         assert decision.outcome is Outcome.NOT_YET_OPEN
         assert decision.date("coverage_start") == date(2019, 1, 1)
-        assert decision.amount == Decimal("70.00")
+        assert decision.amount == Decimal("0.00") and decision.split == ()  # nothing payable before it opens
 
     @pytest.mark.parametrize(
         "applied, outcome",
@@ -247,7 +247,12 @@ class TestCoverageBenefit2019:
 
     def test_payer_interpretation_is_cited(self):
         decision = decide("member_coverage_benefit", 2019, BENEFIT)
-        assert "市职工保障互助会" in reason(decision, "payer").clause.quote
+        payer = reason(decision, "payer")
+        assert "市职工保障互助会" not in payer.clause.quote  # the document's words only; the reading is ours:
+        rule = registry.get("member_coverage_benefit", 2019)
+        assert any(
+            "市职工保障互助会" in text for text, name in rule.interpretations if name == "member_card_benefit_payer"
+        )
         assert reason(decision, "route.member_card").clause.section == "§7 会员卡功能（五）金融服务功能"
 
 
@@ -433,10 +438,11 @@ class TestBasicCoverage2021:
 
     def test_reasons_cite_the_2021_project(self):
         decision = decide("member_basic_coverage", 2021, COVERAGE_2021, unit_class="B+")
-        assert all(
-            r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」")
-            for r in decision.reasons
-        )
+        for r in decision.reasons:
+            if r.code == "card.valid":  # 2021 states no condition for who is covered: the 2019 sentence, said so
+                assert r.clause.carried_from == 2019 and r.clause.quote.startswith("持卡会员")
+                continue
+            assert r.clause.document == "2021" and r.clause.section.startswith("「工会会员专享基本保障」"), r
 
 
 # --------------------------------------------------------------------------- 2021 benefits
@@ -591,3 +597,52 @@ def test_condolence_payments_are_2019_only():
     assert registry.years_of("district_condolence_payment") == [2019]
     assert registry.years_of("member_basic_coverage") == [2019, 2021]
     assert registry.years_of("member_coverage_benefit") == [2019, 2021]
+
+
+# The union's reading of the district condolence's three conditions (docs/rules.md,
+# member_card_district_condolence_either): (1 and 2), or 3 with a diagnosis and hospitalisation, first or
+# not; never condition 3 alone. Columns: card, mutual-aid plan, first diagnosis, hospital, condition 3
+# (could not get card coverage), one of the twelve, hospitalised → payable?
+CONDOLENCE_TABLE = [
+    # (1 and 2)
+    (True, True, False, "city_secondary_tertiary", False, True, True, True),
+    (True, True, False, "other_province_tertiary", None, True, True, True),
+    (True, True, True, "city_secondary_tertiary", False, True, True, False),  # first diagnosis: 2 fails
+    (True, True, False, "other", False, True, True, False),  # hospital level: 2 fails
+    (True, False, False, "city_secondary_tertiary", False, True, True, False),  # no mutual-aid plan: 1 fails
+    (False, True, False, "city_secondary_tertiary", False, True, True, False),  # no card: 1 fails
+    # 3 with the diagnosis and hospitalisation, first or not, any hospital
+    (False, False, True, "other", True, True, True, True),
+    (None, None, False, None, True, True, True, True),
+    # 3 alone: never
+    (False, False, None, None, True, False, True, False),
+    (False, False, None, None, True, True, False, False),
+    (False, False, None, None, True, False, False, False),
+    # (1 and 2) met but not hospitalised: not payable either
+    (True, True, False, "city_secondary_tertiary", False, True, False, False),
+]
+
+
+@pytest.mark.parametrize(
+    "card, mutual_aid, first, hospital, condition_3, twelve, hospitalised, payable", CONDOLENCE_TABLE
+)
+def test_district_condolence_is_1_and_2_or_3_with_diagnosis_never_3_alone(
+    card, mutual_aid, first, hospital, condition_3, twelve, hospitalised, payable
+):
+    facts = dict(
+        is_district_member=True,
+        diagnosis_date="2019-01-01",
+        already_paid_this_year=False,
+        has_valid_member_card=card,
+        in_city_mutual_aid_plan=mutual_aid,
+        first_diagnosis=first,
+        hospital_level=hospital,
+        no_card_coverage_objective_reason=condition_3,
+        twelve_illnesses=twelve,
+        hospitalised=hospitalised,
+    )
+    decision = decide("district_condolence_payment", 2019, facts)
+    if payable:
+        assert_eligible(decision, "2000.00")
+    else:
+        assert decision.outcome is Outcome.INELIGIBLE and decision.amount == 0

@@ -50,7 +50,7 @@ class TestSanatoriumPlan2019:
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=3)
         assert_eligible(decision, str(D(price) * 3))
         assert decision.share(Payer.CITY_UNION) == D(subsidy) * 3
-        assert decision.share(Payer.PERSONAL) == (D(price) - D(subsidy)) * 3
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == (D(price) - D(subsidy)) * 3
         assert decision.share(Payer.DISTRICT_UNION) == 0
         details = dict(decision.details)
         assert (details["site"], details["duration"], details["plan_source"]) == (site, duration, "city")
@@ -60,7 +60,7 @@ class TestSanatoriumPlan2019:
         decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=2)
         assert_eligible(decision, str(D(price) * 2))
         assert decision.share(Payer.DISTRICT_UNION) == D(subsidy) * 2
-        assert decision.share(Payer.PERSONAL) == (D(price) - D(subsidy)) * 2
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == (D(price) - D(subsidy)) * 2
         assert decision.share(Payer.CITY_UNION) == 0
         details = dict(decision.details)
         assert (details["site"], details["duration"], details["plan_source"]) == (site, duration, "district")
@@ -78,14 +78,26 @@ class TestSanatoriumPlan2019:
         assert_eligible(decision, "510.00")
         assert [(s.payer, s.amount) for s in decision.split] == [
             (Payer.CITY_UNION, D("170.00")),
-            (Payer.PERSONAL, D("340.00")),
+            (Payer.UNIT_OR_PERSONAL, D("340.00")),
         ]
 
-    def test_interpretation_remainder_is_paid_by_the_person(self):
-        decision = decide("sanatorium_plan", 2019, {}, plan="J5", participants=1)
-        assert decision.share(Payer.PERSONAL) == D("802.00")  # 1204 − 402
-        reason = next(r for r in decision.reasons if r.code == "payer.personal")
-        assert "个人" in reason.message and reason.clause.section.startswith("§6")
+    # The union's reading (docs/rules.md, sanatorium_plan_remainder_payer): not asserted as the member's.
+    @pytest.mark.parametrize(
+        "plan, participants, subsidy_payer, subsidy, remainder",
+        [
+            ("J5", 1, Payer.DISTRICT_UNION, "402.00", "802.00"),  # 1204 − 402
+            ("A", 2, Payer.CITY_UNION, "340.00", "680.00"),  # (510 − 170) × 2
+        ],
+    )
+    def test_interpretation_the_part_above_the_subsidy_is_the_unit_or_the_persons(
+        self, plan, participants, subsidy_payer, subsidy, remainder
+    ):
+        decision = decide("sanatorium_plan", 2019, {}, plan=plan, participants=participants)
+        assert decision.share(subsidy_payer) == D(subsidy)
+        assert decision.share(Payer.UNIT_OR_PERSONAL) == D(remainder)
+        assert decision.share(Payer.PERSONAL) == 0
+        reason = next(r for r in decision.reasons if r.code == "payer.unit_or_personal")
+        assert "单位或个人承担" in reason.message and reason.clause.quote == "价格(元/人) 补贴(元/人)"
 
     def test_interpretation_focus_groups_are_a_note_not_a_refusal(self):
         decision = decide("sanatorium_plan", 2019, {}, plan="B", participants=10)
@@ -151,14 +163,52 @@ class TestResortRoomSubsidy2019:
         )
         assert_eligible(decision, price)
 
-    def test_interpretation_the_check_in_month_prices_the_whole_stay(self):
-        # Checks in on 31 March for 3 nights: all nights at the January–March price.
+    # The union's reading (docs/rules.md, sanatorium_resort_season): each night by the month it falls in.
+    @pytest.mark.parametrize(
+        "resort, room_type, check_in, nights, rooms, amount, subsidy, season",
+        [
+            ("xishan", "lake", "2019-03-30", 2, 1, "420.00", "140.00", "1—3月"),  # 3/30, 3/31
+            ("xishan", "lake", "2019-03-31", 2, 1, "570.00", "190.00", "1—3月、4—12月"),  # 3/31 → 4/2: 210 + 360
+            ("xishan", "lake", "2019-03-31", 3, 1, "930.00", "310.00", "1—3月、4—12月"),  # 210 + 360 × 2
+            ("xishan", "lake", "2019-04-01", 2, 1, "720.00", "240.00", "4—12月"),
+            ("shajiabang", "landscape", "2019-03-31", 2, 2, "780.00", "260.00", "1—3月、4—12月"),  # (150 + 240) × 2
+            ("huangshan", "standard", "2019-03-31", 2, 1, "450.00", "150.00", "1—12月"),  # one band all year
+        ],
+    )
+    def test_each_night_is_priced_by_the_month_it_falls_in(
+        self, resort, room_type, check_in, nights, rooms, amount, subsidy, season
+    ):
         decision = decide(
-            "resort_room_subsidy", 2019, CARD, resort="xishan", room_type="lake", check_in_date="2019-03-31", nights=3
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            resort=resort,
+            room_type=room_type,
+            check_in_date=check_in,
+            nights=nights,
+            rooms=rooms,
         )
-        assert_eligible(decision, "630.00")  # 210 × 3
-        assert decision.share(Payer.CITY_UNION) == D("210.00")  # 70 × 3
-        assert dict(decision.details)["season"] == "1—3月"
+        assert_eligible(decision, amount)
+        assert decision.share(Payer.CITY_UNION) == D(subsidy)
+        assert decision.share(Payer.PERSONAL) == D(amount) - D(subsidy)
+        assert dict(decision.details)["season"] == season
+
+    @pytest.mark.parametrize("check_in, nights, ok", [("2019-12-31", 1, True), ("2019-12-31", 2, False)])
+    def test_a_night_outside_the_2019_table_is_refused(self, check_in, nights, ok):
+        decision = decide(
+            "resort_room_subsidy",
+            2019,
+            CARD,
+            resort="huangshan",
+            room_type="standard",
+            check_in_date=check_in,
+            nights=nights,
+        )
+        if ok:
+            assert_eligible(decision, "225.00")
+        else:
+            assert_ineligible(decision, "nights.year")
+            assert "2020-01-01" in decision.failed[0].message
 
     def test_rooms_times_nights(self):
         decision = decide(
@@ -399,7 +449,7 @@ class TestHealthCheckup2021:
     @pytest.mark.parametrize("checkup_date", ["2021-01-01", "2021-03-01", "2021-12-31"])
     def test_other_plans_have_no_month_limit(self, plan, checkup_date):
         decision = decide("health_checkup", 2021, CHECKUP, plan=plan, checkup_date=checkup_date)
-        assert_eligible(decision, "0.00")
+        assert_eligible(decision, str(load_policy_data(2019).table("sanatorium_checkup_plans_2019").get(plan)["price"]))
         assert decision.window is None
         assert dict(decision.details)["booking"] == "direct"
 
@@ -430,11 +480,46 @@ class TestHealthCheckup2021:
         assert quota["booking"] == "district_quota" and quota["district_places"] == "6000"
         assert dict(decide("health_checkup", 2021, CHECKUP, plan="L1").details)["site"] == "市工疗流动体检车"
 
-    def test_interpretation_no_prices_in_2021(self):
-        decision = decide("health_checkup", 2021, CHECKUP, plan="F", checkup_date="2021-01-20")
-        assert_eligible(decision, "0.00")
-        assert decision.split == ()
-        assert "amount.not_stated" in codes(decision, True)
+    # The union's reading (docs/rules.md, sanatorium_checkup_prices): 2021 prints no prices, the latest printed
+    # (2019) ones apply, shown as 沿用2019年标准 with the 2019 clause.
+    @pytest.mark.parametrize(
+        "plan, checkup_date, price, city, sanatorium, personal",
+        [
+            ("A", "2021-05-10", "450.00", "150.00", "0.00", "300.00"),
+            ("F", "2021-01-20", *(None,) * 4),  # every D/E/F row as printed in 2019
+            ("L6", "2021-05-10", *(None,) * 4),
+        ],
+    )
+    def test_interpretation_2021_prices_carry_over_the_2019_table(
+        self, plan, checkup_date, price, city, sanatorium, personal
+    ):
+        row = load_policy_data(2019).table("sanatorium_checkup_plans_2019").get(plan)
+        price = D(price) if price else row["price"]
+        city = D(city) if city else row["city_subsidy"]
+        sanatorium = D(sanatorium) if sanatorium else (row["sanatorium_subsidy"] or D("0"))
+        personal = D(personal) if personal else row["personal"]
+        decision = decide("health_checkup", 2021, CHECKUP, plan=plan, checkup_date=checkup_date)
+        assert_eligible(decision, str(price))
+        assert decision.share(Payer.CITY_UNION) == city
+        assert decision.share(Payer.SANATORIUM) == sanatorium
+        assert decision.share(Payer.PERSONAL) == personal
+        amount = next(r for r in decision.reasons if r.code == "amount")
+        assert "沿用2019年标准" in amount.message
+        assert amount.clause.carried_from == 2019 and amount.clause.document == "2019"
+        assert amount.clause.citation.startswith("沿用2019年标准：《2019年")
+        assert dict(decision.details)["carried_from"] == "沿用2019年标准"
+
+    def test_district_staff_can_change_a_carried_price_in_the_2021_tables(self):
+        rule = registry.get("health_checkup", 2021)
+        rows = rule.data.table("sanatorium_checkup_prices").to_json_rows()
+        for row in rows:
+            if row["plan"] == "A":
+                row.update(price="480", personal="330")
+        data = rule.data.with_overrides(tables={"sanatorium_checkup_prices": rows})
+        decision = rule.evaluate(CHECKUP, data=data)
+        assert_eligible(decision, "480.00")
+        assert decision.share(Payer.PERSONAL) == D("330.00")
+        assert registry.get("health_checkup", 2019).evaluate({"plan": "A", "persons": 1}).amount == D("450.00")
 
     def test_interpretation_focus_groups_are_a_note(self):
         decision = decide("health_checkup", 2021, CHECKUP)
@@ -453,5 +538,8 @@ def test_2021_reasons_cite_the_2021_project():
     ]
     for decision in decisions:
         for reason in decision.reasons:
+            if reason.clause.carried_from == 2019:  # a number 2021 does not print: the 2019 clause, said so
+                assert reason.clause.document == "2019" and "沿用2019年标准" in reason.clause.citation
+                continue
             assert reason.clause.document == "2021"
             assert reason.clause.section.startswith("「职工疗休养、健康体检」"), reason

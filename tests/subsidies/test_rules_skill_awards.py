@@ -77,7 +77,7 @@ def test_two_batches_first_and_last_days(application_date, outcome):
     assert decision.outcome is outcome
     if outcome is Outcome.NOT_YET_OPEN:
         assert decision.window.opens in (date(2019, 3, 15), date(2019, 8, 15))
-        assert decision.amount == Decimal("1000.00")  # what the member will get when it opens
+        assert decision.amount == Decimal("0.00")  # nothing payable outside the window (issue 11)
 
 
 @pytest.mark.parametrize("issued, ok", [("2016-12-31", False), ("2017-01-01", True)])

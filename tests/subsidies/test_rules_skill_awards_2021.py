@@ -95,7 +95,9 @@ def test_batch_clause_cites_the_2021_heading_and_records_the_choice():
     clause = registry.get("patent_award", 2021).data.clause("skill_award_batches")
     assert clause.document == "2021"
     assert clause.section.startswith("「助推技能人才职业发展、奖励一线职工授权发明专利」")
-    assert "2021年1月1日至12月31日" in clause.quote
+    assert clause.quote == "按照市总工会相关政策措施，区总工会开展"  # the document's words only
+    rule = registry.get("patent_award", 2021)
+    assert any("2021年1月1日至12月31日" in text for text, name in rule.interpretations if name == "skill_award_batches")
 
 
 @pytest.mark.parametrize("rule_id, base", ALL)

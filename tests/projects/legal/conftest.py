@@ -22,11 +22,19 @@ def approve(user, application):
     return application_transition(user=user, application=application, action="approve")
 
 
+def accept_and_review(staff, application):
+    """2019 §3: the centre accepts (受理, one district staff member) and reviews (审核, another: adjacent
+    levels are never the same person); 指派 follows on the case."""
+    approve(staff["district"], application)
+    application.refresh_from_db()
+    return approve(staff["district2"], application)
+
+
 @pytest.fixture
 def accepted(member, staff, june_2019):
     """A legal-aid application the district's centre has accepted and reviewed (approved)."""
     application = submit_legal_aid(member)
-    approve(staff["district"], application)
+    accept_and_review(staff, application)
     application.refresh_from_db()
     return application
 

@@ -15,7 +15,7 @@ from projects.models import ApplicationStatus, Notification
 from projects.services.errors import ApplicationError
 from projects.services.transitions import application_transition
 
-from .conftest import approve, submit_legal_aid
+from .conftest import accept_and_review, approve, submit_legal_aid
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ class TestCaseOpened:
     def test_unassigned_cases_oldest_first_with_their_wait(self, accepted, member, other_member, staff):
         with time_machine.travel("2019-06-05 15:00 +0800", tick=False):
             later = submit_legal_aid(other_member)
-            approve(staff["district"], later)
+            accept_and_review(staff, later)
         now = timezone.now() + timedelta(days=3)
         rows = list(selectors.legal_aid_cases_unassigned(user=staff["district"], now=now))
         assert [r.application_id for r in rows] == [accepted.pk, later.pk]
@@ -358,3 +358,59 @@ def test_the_case_page_in_the_admin_shows_the_conditions_met_and_its_history(cli
     assert client.get(reverse("admin:legal_legalaidcase_history", args=[case.pk])).status_code == 200
     listing = client.get(reverse("admin:legal_legalaidcase_changelist"), {"waiting": "all"}).content.decode()
     assert accepted.reference in listing
+
+
+class TestZeroThreshold:
+    """“零门槛” (docs/rules.md, legal_aid_zero_threshold): a worker meeting none of the six conditions is
+    accepted for the centre's review, not refused by the rules; staff see the priority flag."""
+
+    @pytest.mark.parametrize(
+        "facts, priority",
+        [
+            (
+                {"claim_kind": "other", "monthly_income": "9000", "workers_involved": 1, "union_cadre_harmed": False},
+                "待确认是否为重点服务对象",  # ① (low-income certification) is the district reviewer's to establish
+            ),
+            ({"claim_kind": "other", "workers_involved": 12}, "重点服务对象"),
+        ],
+    )
+    def test_a_worker_is_accepted_whatever_the_six_conditions_say(self, member, staff, june_2019, facts, priority):
+        from projects.services.submission import application_submit
+
+        member.card_issued_on = None  # no valid member card: condition ③ not met either
+        member.save(update_fields=["card_issued_on"])
+        application = application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2019, facts=facts, member=member
+        )
+        assert application.decision["details"]["priority"].startswith(priority)
+        assert application.status == ApplicationStatus.DISTRICT_INTAKE  # 受理 first
+        accept_and_review(staff, application)
+        assert LegalAidCase.objects.filter(application=application).exists()
+
+
+class TestThreeSteps:
+    """2019 §3 申请程序: “完成受理、审核、指派” — acceptance is its own step before the review, then the case is
+    assigned."""
+
+    def test_accept_then_review_then_assign(self, member, staff, june_2019, centre):
+        application = submit_legal_aid(member)
+        assert application.review_chain == ["district_intake", "district"]
+        assert application.status == ApplicationStatus.DISTRICT_INTAKE
+        approve(staff["district"], application)  # 受理
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.DISTRICT_REVIEW
+        assert not LegalAidCase.objects.filter(application=application).exists()
+        approve(staff["district2"], application)  # 审核
+        case = LegalAidCase.objects.get(application=application)
+        assert case.status == CaseStatus.AWAITING  # 指派 next
+        lawyer = Lawyer.objects.create(centre=centre, name="测试律师")
+        assign(staff["district"], case, centre, lawyer)
+        case.refresh_from_db()
+        assert case.status == CaseStatus.ASSIGNED
+
+    def test_whoever_accepted_does_not_also_review(self, member, staff, june_2019):
+        application = submit_legal_aid(member)
+        approve(staff["district"], application)
+        application.refresh_from_db()
+        with pytest.raises(ApplicationError, match="职责分离"):
+            approve(staff["district"], application)

@@ -115,3 +115,50 @@ def test_changelist_renders(client, room, staff, who):
     client.force_login(staff[who])
     response = client.get(reverse("admin:reading_rooms_readingroom_changelist"))
     assert response.status_code == 200 and room.unit.name in response.content.decode()
+
+
+class TestTargetsArePools:
+    """2019 §12's 10 demonstration points and 20 self-built points are district targets: the pool enforces
+    them, and district staff raise a pool only with a reason, kept in its history (issue 11)."""
+
+    @pytest.mark.parametrize("point_type, target", [("demo", 10), ("self_built", 20)])
+    def test_the_pool_is_the_target_and_refuses_the_one_after(self, tree, staff, point_type, target):
+        facts = {"point_type": point_type, "books": 2300, "periodicals": 12, "audio_video": 60}
+        submit(staff["grassroots"], tree["unit"], **facts)
+        pool = QuotaPool.objects.get(key=f"reading_room:2019:{point_type}")
+        assert pool.capacity == target
+        QuotaPool.objects.filter(pk=pool.pk).update(taken=target)  # the others took the rest
+        with pytest.raises(ApplicationError, match=f"名额已满（共{target}个）"):
+            submit(staff["street"], tree["other_unit"], **facts)
+
+    def _change(self, client, staff, pool, capacity, reason):
+        client.force_login(staff["district"])
+        url = reverse("admin:projects_quotapool_change", args=[pool.pk])
+        data = {"key": pool.key, "project": pool.project, "policy_year": pool.policy_year, "label": pool.label}
+        return client.post(url, {**data, "capacity": str(capacity), "reason": reason})
+
+    @pytest.mark.parametrize(
+        "capacity, reason, changed",
+        [
+            (11, "", False),  # a raise without a reason is refused next to the field
+            (11, "   ", False),
+            (11, "区总工会决定增设一个示范点", True),
+            (10, "", True),  # the size unchanged: no reason needed
+        ],
+    )
+    def test_district_raises_a_pool_with_a_reason_kept_in_history(
+        self, tree, staff, client, room, capacity, reason, changed
+    ):
+        pool = QuotaPool.objects.get(key="reading_room:2019:demo")
+        response = self._change(client, staff, pool, capacity, reason)
+        pool.refresh_from_db()
+        if not changed:
+            assert response.status_code == 200
+            assert "调整名额须填写理由" in response.content.decode()
+            assert pool.capacity == 10
+            return
+        assert response.status_code == 302 and pool.capacity == capacity
+        if reason:
+            assert pool.history.first().history_change_reason == reason
+            submit(staff["street"], tree["other_unit"])  # the raised pool takes one more
+            assert QuotaPool.objects.get(pk=pool.pk).taken == 2

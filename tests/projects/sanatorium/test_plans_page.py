@@ -71,6 +71,7 @@ def test_years_newest_first_with_every_table_of_the_rules():
         "sanatorium_checkup_plans_2019",
     ]
     assert [t.name for t in years[0].tables] == [
+        "sanatorium_checkup_prices",  # 沿用2019年标准
         "sanatorium_city_sites",
         "sanatorium_district_sites",
         "sanatorium_individual_sites",
