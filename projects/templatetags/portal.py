@@ -1,6 +1,6 @@
 from django import template
 
-from projects.models import ApplicationStatus
+from projects import labels
 from subsidies.rules.core import DATE_LABELS
 
 register = template.Library()
@@ -13,10 +13,48 @@ def date_label(name: str) -> str:
 
 @register.filter
 def status_label(status: str) -> str:
-    try:
-        return ApplicationStatus(status).label
-    except ValueError:
-        return status
+    return labels.status_label(status)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return labels.level_label(level)
+
+
+@register.filter
+def chain_text(chain) -> str:
+    return labels.chain_text(chain or ())
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return labels.action_label(action)
+
+
+@register.filter
+def benefit(application) -> str:
+    """An application's (or offering's) benefit by its Chinese name."""
+    return labels.rule_title(application.rule_id, application.policy_year)
+
+
+@register.filter
+def yuan(amount) -> str:
+    return labels.yuan(amount)
+
+
+@register.filter
+def local_date(value) -> str:
+    return labels.local_date(value)
+
+
+@register.filter
+def change_rows(changes) -> list:
+    return labels.change_rows(changes)
+
+
+@register.filter
+def without_file_references(text: str) -> str:
+    return labels.without_file_references(text)
 
 
 @register.filter
