@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.selectors import payable_applications
+from subsidies.rules.core import ROUTE_LABELS
 
 from . import services
 from .models import PayoutBatch, PayoutItem
@@ -28,8 +29,16 @@ class PayoutItemInline(admin.TabularInline):
     model = PayoutItem
     extra = 0
     can_delete = False
-    fields = ("application", "amount", "route", "live")
+    fields = ("application", "amount", "route_label", "live_label")
     readonly_fields = fields
+
+    @admin.display(description=_("给付途径"))
+    def route_label(self, item):
+        return ROUTE_LABELS.get(item.route, item.route) or "—"
+
+    @admin.display(description=_("状态"))
+    def live_label(self, item):
+        return _("在批次中") if item.live else _("批次已作废")
 
     def has_add_permission(self, request, obj=None):
         return False
