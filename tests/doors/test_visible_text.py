@@ -22,9 +22,11 @@ Every finding is reported at once: the code found, a little of the text around i
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -140,6 +142,8 @@ NOT_FOLLOWED = (
     "/admin/axes/",
     "/r/",  # "view on site"
 )
+# The world names its objects after their scope ("矩阵交友other"): test data, not a code on the page.
+WORLD_TAGS = re.compile(r"(矩阵[\u4e00-\u9fff]*)(?:own|other)")
 PER_PAGE_KIND = 3  # pages with the same path but for the numbers in it: enough to see each template
 
 
@@ -169,7 +173,10 @@ def crawl(client, starts, *, inside: str, outside: str | None = None, limit: int
             continue
         parser = VisibleText()
         parser.feed(response.content.decode())
-        pages[path] = (200, parser.text)
+        if os.environ.get("VISIBLE_TEXT_DUMP"):  # a developer's aid: the pages as served
+            dump = Path(os.environ["VISIBLE_TEXT_DUMP"]) / (path.strip("/").replace("/", "_") or "index")
+            dump.with_suffix(".html").write_bytes(response.content)
+        pages[path] = (200, WORLD_TAGS.sub(r"\1", parser.text))
         for link in parser.links:
             if not link.startswith(("http:", "https:", "mailto:", "tel:", "javascript:")):
                 queue.append(link if link.startswith("/") else _join(path, link))
