@@ -187,7 +187,7 @@ class TestPagesAndQueries:
         )
         html = response.content.decode()
         assert response.status_code == 200
-        assert "120000.00" in html and "《2019年嘉定工会实项目》" in html
+        assert "120,000.00 元" in html and "《2019年嘉定工会实项目》" in html
 
     def test_calculator_names_a_bad_field(self, client):
         url = reverse("projects:calculator", args=["legal_aid", 2019])
