@@ -30,7 +30,7 @@ from subsidies.rules.facts import FactsError
 
 from . import labels, workflow
 from .catalogue import SERVICE_PROJECTS
-from .forms import ReviewerFactsForm, TransitionForm
+from .forms import ReviewerFactsForm, TransitionForm, add_fact_errors
 from .models import Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.errors import ApplicationError
@@ -344,8 +344,7 @@ class ApplicationAdmin(ScopedAdmin):
                     user=request.user, application=application, facts=form.raw_facts()
                 )
             except FactsError as exc:
-                for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_fact_errors(form, exc)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
         return TemplateResponse(

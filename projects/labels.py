@@ -81,10 +81,10 @@ def rule_title(rule_id: str, year: int | None = None) -> str:
     """The benefit's Chinese name (the rule's title for that policy year, else its latest)."""
     try:
         return registry.get(rule_id, year).title if year else registry.latest(rule_id).title
-    except Exception:  # noqa: BLE001 — an unknown or retired rule: its latest title, else the id
+    except registry.UnknownRule:  # a year the rule has no entry for: its latest title, else the id
         try:
             return registry.latest(rule_id).title
-        except Exception:  # noqa: BLE001
+        except registry.UnknownRule:
             return rule_id
 
 
