@@ -224,12 +224,14 @@ def change_rows(changes: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-_FILE_REFERENCE = re.compile(r"[，,、；]?\s*见\s*docs/[\w./-]+")
+# What a clause's text carries for the people who transcribed the documents, not for readers: the
+# pointer to the developers' notes ("，见 docs/rules.md") and page markers ("（第-3-页）", "（前言，残缺）").
+_NOT_FOR_READERS = re.compile(r"[，,、；]?\s*见\s*docs/[\w./-]+|（第-?\d+-?页）|（前言[^）]*）")
 
 
-def without_file_references(text: str) -> str:
-    """A clause's quote without the pointer to the developers' documentation ("，见 docs/rules.md")."""
-    return _FILE_REFERENCE.sub("", text or "")
+def plain_source(text: str) -> str:
+    """A clause's citation or quote as read: without the transcribers' pointers and page markers."""
+    return _NOT_FOR_READERS.sub("", str(text or "")).strip()
 
 
 # --- History --------------------------------------------------------------------------------------
@@ -237,7 +239,7 @@ def without_file_references(text: str) -> str:
 HISTORY_FIELDS = {
     "review_chain": chain_text,
     "facts": lambda v: facts_text(v or {}),
-    "decision": lambda v: without_file_references(decision_text(v or {})),
+    "decision": lambda v: plain_source(decision_text(v or {})),
     "fact_sources": lambda v: fact_sources_text(v or {}),
     "rule_id": rule_title,
     "project": project_title,

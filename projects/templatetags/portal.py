@@ -53,8 +53,8 @@ def change_rows(changes) -> list:
 
 
 @register.filter
-def without_file_references(text: str) -> str:
-    return labels.without_file_references(text)
+def plain_source(text: str) -> str:
+    return labels.plain_source(text)
 
 
 @register.filter

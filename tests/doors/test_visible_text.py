@@ -66,6 +66,7 @@ CODE_FINDERS = {
     "snake_case": re.compile(rf"(?<![{A}./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![{A}/@-])"),
     "None/True/False": re.compile(rf"(?<![{A}-])(?:None|True|False)(?![{A}-])"),
     "Python literal": re.compile(r"\[\s*(?:['\"\]]|\d+\s*,)|\{\s*['\"}]|\(\s*'[^']*',"),
+    "page marker": re.compile(r"（第-?\d+-?页）|（前言[^）]*）"),
     "file path": re.compile(rf"(?<![{A}.-])[{A}/-]+\.(?:md|py|toml|html|json)(?![{A}.])"),
 }
 # Members read money as "2,000.00 元": an amount of four digits or more without the thousands
@@ -361,11 +362,9 @@ def test_portal_pages_show_no_codes(client, seeded):
 
 def test_the_finders_find_codes():
     """The checks themselves: each kind of code is caught, Chinese text and amounts are not."""
-    text = (
-        "审核流程：grassroots → district；从事None；['a', 'b']；{'x': 1}；legal_aid · 2019；approve；见 docs/rules.md"
-    )
+    text = "审核流程：grassroots → district；从事None；['a', 'b']；{'x': 1}；legal_aid · 2019；approve；见 docs/rules.md；申报时间（第-3-页）"
     kinds = {kind for kind, finder in finders().items() if finder.search(text)}
-    assert kinds == {"snake_case", "None/True/False", "Python literal", "code", "file path"}
+    assert kinds == {"snake_case", "None/True/False", "Python literal", "code", "file path", "page marker"}
     clean = "金额 2,000.00 元，2026年11月1日 09:00，第3页，[第1条]，申请编号 A-2019-000001，matrix-root，证书.pdf"
     assert not [kind for kind, finder in finders().items() if finder.search(clean)]
     assert MONEY.findall("1000.00 ；3,720.00；2,000.00 元；12.50%") == ["1000.00", "3,720.00"]

@@ -30,5 +30,6 @@ def test_recalculation_difference_in_words():
     ]
 
 
-def test_documentation_pointers_are_left_out_of_quotes():
-    assert labels.without_file_references("按个人负担处理，见 docs/rules.md）") == "按个人负担处理）"
+def test_transcribers_pointers_are_left_out_of_clauses():
+    assert labels.plain_source("按个人负担处理，见 docs/rules.md）") == "按个人负担处理）"
+    assert labels.plain_source("§1 申报时间（第-3-页）") == "§1 申报时间"
