@@ -13,13 +13,17 @@ permissions) and only district staff change.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.selectors import is_district_staff, may_read_full_id_numbers, scope_for
@@ -194,3 +198,15 @@ class DistrictManagedAdmin(AuditedAdmin):
 
 
 admin.site.empty_value_display = "—"
+
+BOOLEAN_WORDS = {True: _("是"), False: _("否"), None: _("未知")}
+
+
+def _boolean_icon(value):
+    """Django's yes/no icon with its alternative text in words (Django's own says alt="True")."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), BOOLEAN_WORDS[value])
+
+
+# Every list column, read-only field and inline reaches the icon through this module attribute.
+admin_list._boolean_icon = _boolean_icon

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.text import capfirst
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from members.identity import mask_id_number
@@ -51,6 +52,8 @@ def display_value(
         return EMPTY
     if masked and field.name in MASKED_FIELDS:
         return MASKED_FIELDS[field.name](str(value))
+    if isinstance(value, DeletedObject):  # simple-history's stand-in for a missing related row
+        return EMPTY if value.pk is None else f"已删除的{value.model._meta.verbose_name}（{value.pk}）"
     if field.is_relation:
         if isinstance(value, models.Model):
             return str(value)

@@ -28,9 +28,9 @@ from subsidies.rules import registry
 from subsidies.rules.data import available_years
 from subsidies.rules.facts import FactsError
 
-from . import workflow
+from . import labels, workflow
 from .catalogue import SERVICE_PROJECTS
-from .forms import ReviewerFactsForm, TransitionForm
+from .forms import ReviewerFactsForm, TransitionForm, add_fact_errors
 from .models import Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.errors import ApplicationError
@@ -133,6 +133,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdmin):
+    def history_value_display(self, field, value):
+        return labels.history_value(field, value)  # rule titles, review chains, facts and decisions in words
+
     list_display = (
         "reference",
         "applicant",
@@ -154,6 +157,7 @@ class ApplicationAdmin(ScopedAdmin):
     actions = ("approve_selected", "return_selected", "reject_selected")
     change_form_template = "admin/projects/application/change_form.html"
     readonly_fields = [f.name for f in Application._meta.fields]
+    history_version_exclude = ("dedup_key",)  # the once-only key is the code's, not a reviewer's
 
     # --- list -----------------------------------------------------------------
 
@@ -286,6 +290,13 @@ class ApplicationAdmin(ScopedAdmin):
             "project_title": PROJECT_TITLES.get(application.project, application.project),
             "fact_rows": _fact_rows(application),
             "facts_due": facts_due(application) if workflow.may_review(request.user, application) else [],
+            # A review, not Django's "修改 申请": the benefit and the applicant's reference.
+            "title": _("审核申请 %(ref)s · %(benefit)s")
+            % {
+                "ref": application.reference,
+                "benefit": labels.rule_title(application.rule_id, application.policy_year),
+            },
+            "subtitle": None,
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
@@ -333,8 +344,7 @@ class ApplicationAdmin(ScopedAdmin):
                     user=request.user, application=application, facts=form.raw_facts()
                 )
             except FactsError as exc:
-                for name, message in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_fact_errors(form, exc)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
         return TemplateResponse(
@@ -408,6 +418,16 @@ def _fact_rows(application: Application) -> list[tuple[str, object]]:
     return rows
 
 
+class FactsField(forms.JSONField):
+    """The offering's fixed facts: an empty box (not "{}") when there are none."""
+
+    def prepare_value(self, value):
+        return "" if value in (None, {}) else super().prepare_value(value)
+
+    def clean(self, value):
+        return super().clean(value) or {}
+
+
 class OfferingForm(forms.ModelForm):
     capacity = forms.IntegerField(label=_("名额"), min_value=1)
 
@@ -430,6 +450,9 @@ class OfferingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "facts" in self.fields:
+            field = self.fields["facts"]
+            self.fields["facts"] = FactsField(label=field.label, help_text=field.help_text, required=False)
         if self.instance.pk:
             self.fields["capacity"].initial = self.instance.quota.capacity
             self.fields["capacity"].min_value = self.instance.quota.taken
@@ -447,13 +470,32 @@ class OfferingForm(forms.ModelForm):
 
 @admin.register(Offering)
 class OfferingAdmin(UserFormMixin, ScopedAdmin):
+    def history_value_display(self, field, value):
+        return labels.history_value(field, value)  # rule titles, review chains, facts and decisions in words
+
     form = OfferingForm
-    list_display = ("title", "project", "policy_year", "starts_at", "location", "organiser", "places", "is_open")
-    list_filter = ("project", "policy_year", "is_open")
+    list_display = ("title", "project_title", "policy_year", "starts_at", "location", "organiser", "places", "is_open")
+    list_filter = (ProjectFilter, "policy_year", "is_open")
     search_fields = ("title", "location")
     list_select_related = ("quota", "organiser")
-    readonly_fields = ("quota", "project")
+    readonly_fields = ("quota", "project_title")
     raw_id_fields = ("organiser",)
+
+    @admin.display(description=_("服务项目"), ordering="project")
+    def project_title(self, obj):
+        return labels.project_title(obj.project) if obj.project else "—"
+
+    @admin.display(description=_("规则"))
+    def rule_title(self, obj):
+        return labels.rule_title(obj.rule_id, obj.policy_year)
+
+    @admin.display(description=_("固定事实"))
+    def facts_text(self, obj):
+        return labels.facts_text(obj.facts or {})
+
+    @admin.display(description=_("名额"))
+    def capacity(self, obj):  # the form's capacity, as a reader without the change right sees it
+        return obj.quota.capacity if obj and obj.quota_id else "—"
 
     @admin.display(description=_("名额"))
     def places(self, obj):
@@ -465,7 +507,20 @@ class OfferingAdmin(UserFormMixin, ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # What people booked is fixed: the rule, the year, the organiser and the offering's facts.
-        return ("quota", "project", "rule_id", "policy_year", "organiser", "facts") if obj else ("quota", "project")
+        if obj:
+            return ("quota", "project_title", "rule_title", "policy_year", "organiser", "facts_text")
+        return ("quota", "project_title")
+
+    def get_exclude(self, request, obj=None):
+        return ("rule_id", "facts") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Everything is read-only: the labelled displays stand in for the codes they show.
+            swap = {"rule_id": "rule_title", "facts": "facts_text", "project": "project_title"}
+            fields = list(dict.fromkeys(swap.get(f, f) for f in fields))
+        return fields
 
     def has_change_permission(self, request, obj=None):
         # Every reviewer sees every offering; only the organiser's own scope changes one.
@@ -530,11 +585,26 @@ class QuotaPoolForm(forms.ModelForm):
 
 @admin.register(QuotaPool)
 class QuotaPoolAdmin(ScopedAdmin):
+    def history_value_display(self, field, value):
+        return labels.history_value(field, value)  # rule titles, review chains, facts and decisions in words
+
     form = QuotaPoolForm
-    list_display = ("label", "key", "project", "policy_year", "capacity", "taken", "remaining")
-    list_filter = ("project", "policy_year")
+    # The key is the pool's identifier for the code (and the district's add form), not a clerk's word.
+    list_display = ("label", "project_title", "policy_year", "capacity", "taken", "remaining")
+    list_filter = (ProjectFilter, "policy_year")
     search_fields = ("label", "key")
     readonly_fields = ("taken",)
+    history_version_exclude = ("key",)
+
+    @admin.display(description=_("服务项目"), ordering="project")
+    def project_title(self, obj):
+        return labels.project_title(obj.project)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [{"project": "project_title"}.get(f, f) for f in fields if f != "key"]
+        return fields
 
     def scope_queryset(self, request, queryset):
         return queryset if request.user.is_staff else queryset.none()

@@ -54,6 +54,18 @@ def _display(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def field_message(name: str, message: str) -> str:
+    """A facts message as shown next to its field: the label, without the fact's code name the
+    message carries for the command line ("“申请日期”（application_date）必须是日期" → "“申请日期”必须是日期")."""
+    return message.replace(f"（{name}）", "")
+
+
+def add_fact_errors(form, exc: FactsError) -> None:
+    """Each refused fact at its field (or above the form), in the words of field_message."""
+    for name, message in exc.errors.items():
+        form.add_error(name if name in form.fields else None, field_message(name, message))
+
+
 class FactsForm(forms.Form):
     """Fields named after the rule's facts; raw_facts() hands what was typed to the service."""
 
@@ -106,8 +118,7 @@ class FactsForm(forms.Form):
 
     def add_fact_errors(self, exc: FactsError) -> None:
         """The decision's refusal of bad facts, each at its field."""
-        for name, message in exc.errors.items():
-            self.add_error(name if name in self.fields else None, message)
+        add_fact_errors(self, exc)
 
     def uploads(self) -> list[tuple[str, Any]]:
         return [

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from members.models import StaffRole, User
 from members.selectors import is_district_staff, scope_for
@@ -111,6 +112,16 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("mark_paid", "确认已给付", frozenset({S.BATCHED}), S.PAID, PAYOUTS),
         Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),
     )
+}
+
+# What the timeline shows for each event's action: the transitions' labels, and the events that are
+# not transitions (projects.services: submission, review_facts, recalculation).
+EVENT_LABELS: dict[str, str] = {
+    "create": _("创建申请"),
+    **{action: t.label for action, t in TRANSITIONS.items()},
+    "supply_facts": _("填写审核事实"),
+    "materials_complete": _("材料收齐"),
+    "recalculate": _("按当前政策表重新计算"),
 }
 
 # Error messages: constants the tests assert on.

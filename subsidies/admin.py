@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jiading_union.admin import DistrictManagedAdmin, is_district
 from subsidies.rules.data import available_years, load_policy_data
 
-from . import services
+from . import policy_labels, services
 from .forms import ParamForm, ReasonForm, row_to_json, table_row_form
 from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
 from .selectors import invalid_overrides, policy_data, policy_entries
@@ -41,7 +41,14 @@ class ReferenceValueAdmin(DistrictManagedAdmin):
 class PolicyOverrideAdmin(DistrictManagedAdmin):
     """The changelist is the list of every param and table of a year, shipped and current."""
 
-    list_display = ("policy_year", "kind", "name", "reason", "updated_by", "updated_at")
+    list_display = ("policy_year", "kind", "label", "reason", "updated_by", "updated_at")
+
+    @admin.display(description=_("名称"), ordering="name")
+    def label(self, obj):
+        return policy_labels.param_label(obj.name)
+
+    def history_value_display(self, field, value):
+        return policy_labels.param_label(value) if field.name == "name" and value else None
 
     def has_add_permission(self, request):
         return False  # edits start from the year's list
@@ -85,6 +92,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
     def year_view(self, request, year):
         if not self.has_view_permission(request) or year not in available_years():
             raise Http404
+        shipped = load_policy_data(year)
         return TemplateResponse(
             request,
             "admin/subsidies/policy_year.html",
@@ -93,8 +101,8 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
                 "title": _("%(year)d 年度政策参数与表") % {"year": year},
                 "year": year,
                 "years": available_years(),
-                "entries": policy_entries(year),
-                "invalid": invalid_overrides(year),
+                "entries": [_shown(e, shipped) for e in policy_entries(year)],
+                "invalid": [policy_labels.param_label(o.name) for o in invalid_overrides(year)],
                 "can_edit": is_district(request.user),
                 "opts": self.model._meta,
             },
@@ -111,7 +119,9 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         raise Http404
 
     def _done(self, request, year, name):
-        messages.success(request, _("已保存 %(name)s：新的判定将使用修改后的数值。") % {"name": name})
+        messages.success(
+            request, _("已保存 %(name)s：新的判定将使用修改后的数值。") % {"name": policy_labels.param_label(name)}
+        )
         return HttpResponseRedirect(reverse("admin:subsidies_policy_year", args=[year]))
 
     def _edit_param(self, request, year, name):
@@ -166,7 +176,13 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
                 for field, errors in exc.message_dict.items():
                     reason.add_error(None if field != "reason" else "reason", errors)
         return self._render_edit(
-            request, year, name, table.clause, form=reason, formset=formset, columns=[c for c, _ in table.columns]
+            request,
+            year,
+            name,
+            table.clause,
+            form=reason,
+            formset=formset,
+            columns=[policy_labels.column_label(c) for c, _ in table.columns],
         )
 
     def _render_edit(self, request, year, name, clause, **context):
@@ -175,7 +191,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
             "admin/subsidies/policy_edit.html",
             {
                 **self.admin_site.each_context(request),
-                "title": _("修改 %(name)s") % {"name": name},
+                "title": _("修改 %(name)s") % {"name": policy_labels.param_label(name, clause.citation)},
                 "year": year,
                 "name": name,
                 "clause": clause,
@@ -183,3 +199,25 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
                 **context,
             },
         )
+
+
+def _shown(entry, shipped) -> dict:
+    """One param or table of the year page in words: its name and unit, the value (a table's rows
+    with labelled columns), and the document's value beside a correction."""
+    from .models import PolicyOverrideKind as Kind
+
+    label = policy_labels.param_label(entry.name, entry.clause)
+    if entry.kind == Kind.PARAM:
+        kind, unit = shipped.params[entry.name].kind, policy_labels.param_unit(entry.name)
+        current = policy_labels.value_text(entry.current, kind, unit)
+        document = policy_labels.value_text(entry.shipped, kind, unit)
+        return {"entry": entry, "label": label, "current": current, "document": document, "table": None}
+    columns = shipped.tables[entry.name].columns
+    rows = [[policy_labels.value_text(row.get(c), k) for c, k in columns] for row in entry.current]
+    return {
+        "entry": entry,
+        "label": label,
+        "table": {"columns": [policy_labels.column_label(c) for c, _ in columns], "rows": rows},
+        "current": "",
+        "document": "" if entry.current == entry.shipped else _("文件原表 %(n)d 行") % {"n": len(entry.shipped)},
+    }

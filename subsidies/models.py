@@ -75,4 +75,6 @@ class PolicyOverride(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.policy_year} {self.get_kind_display()} {self.name}"
+        from .policy_labels import param_label
+
+        return f"{self.policy_year}年度{self.get_kind_display()}：{param_label(self.name)}"

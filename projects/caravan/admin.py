@@ -95,7 +95,20 @@ class CaravanVisitAdmin(UserFormMixin, ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["host", "host_kind", *SCHEDULE]
-        return ["application", "host", "street", "host_kind", *SCHEDULE, "actual_attendance", "scheduled_by"]
+        fields = ["application", "host", "street", "host_kind", *SCHEDULE, "actual_attendance", "scheduled_by"]
+        if not self.has_change_permission(request, obj):  # read-only: the services by name, not as codes
+            fields = [{"services": "service_list"}.get(f, f) for f in fields]
+        return fields
+
+    def history_value_display(self, field, value):
+        if field.name == "services":  # the services by name, as on the page
+            labels = dict(CaravanService.choices)
+            return "、".join(str(labels.get(code, code)) for code in value or ()) or "—"
+        return None
+
+    @admin.display(description=_("服务内容"))
+    def service_list(self, obj):
+        return "、".join(obj.service_labels) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         return ("application", "host", "street", "host_kind", "scheduled_by") if obj else ()

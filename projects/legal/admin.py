@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import DistrictManagedAdmin, ScopedAdmin, UserFormMixin, is_district
 from members.models import Organisation, OrganisationLevel
+from projects import labels
 from projects.services.errors import ApplicationError
 from subsidies.rules import registry
 
@@ -273,6 +274,11 @@ class AllocationForm(forms.ModelForm):
 class LegalCheckupAllocationAdmin(UserFormMixin, ScopedAdmin):
     form = AllocationForm
     list_display = ("label", "policy_year", "capacity", "taken", "remaining")
+    history_version_exclude = ("key",)  # the pool's identifier for the code
+
+    def history_value_display(self, field, value):
+        return labels.history_value(field, value)
+
     list_filter = ("policy_year",)
     search_fields = ("label",)
     ordering = ("-policy_year", "key")
@@ -282,6 +288,14 @@ class LegalCheckupAllocationAdmin(UserFormMixin, ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("taken",)
+
+    @admin.display(description=_("名额"))
+    def places(self, obj):  # the form's places, as a reader without the change right sees it
+        return obj.capacity if obj else "—"
+
+    @admin.display(description=_("街镇"))
+    def street(self, obj):  # the form's street, as a reader without the change right sees it
+        return selectors.checkup_pool_street(obj)[1] if obj else "—"
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(pk__in=selectors.checkup_allocations_visible_to(request.user).values("pk"))

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin
+from projects import labels
 
 from .models import RosterEntry, SanitationRoster
 from .selectors import RULE_ID
@@ -40,6 +41,9 @@ class RosterEntryInline(admin.TabularInline):
 
 @admin.register(SanitationRoster)
 class SanitationRosterAdmin(ScopedAdmin):
+    def history_value_display(self, field, value):
+        return labels.history_value(field, value)  # the roster is an application: its history in words
+
     list_display = (
         "reference",
         "applicant_organisation",

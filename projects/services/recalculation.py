@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from members.models import User
 from members.selectors import is_district_staff
@@ -24,6 +25,16 @@ S = ApplicationStatus
 NOT_RECALCULABLE = "当前状态为“{status}”，不能重新计算。"
 
 
+# What a recalculation compares, with the words a reviewer reads for each (projects.labels.change_rows).
+CHANGE_LABELS = {
+    "outcome": _("判定结果"),
+    "amount": _("金额"),
+    "split": _("出资构成"),
+    "dates": _("日期"),
+    "route": _("给付途径"),
+}
+
+
 @dataclass(frozen=True)
 class Recalculation:
     frozen: dict[str, Any]
@@ -31,7 +42,7 @@ class Recalculation:
 
     @property
     def changes(self) -> dict[str, tuple[Any, Any]]:
-        keys = ("outcome", "amount", "split", "dates", "route")
+        keys = tuple(CHANGE_LABELS)
         return {k: (self.frozen.get(k), self.current.get(k)) for k in keys if self.frozen.get(k) != self.current.get(k)}
 
 

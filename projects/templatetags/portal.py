@@ -2,7 +2,7 @@ import logging
 
 from django import template
 
-from projects.models import ApplicationStatus
+from projects import labels
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import DATE_LABELS
@@ -18,24 +18,50 @@ def date_label(name: str) -> str:
     return DATE_LABELS.get(name, name)
 
 
-# Timeline actions that are not transitions (projects.workflow.TRANSITIONS labels the rest).
-EVENT_LABELS = {"supply_facts": "补充审核事实", "materials_complete": "材料收齐", "recalculate": "重新计算"}
-
-
-@register.filter
-def event_label(action: str) -> str:
-    from projects.workflow import TRANSITIONS
-
-    transition = TRANSITIONS.get(action)
-    return transition.label if transition is not None else EVENT_LABELS.get(action, action)
-
-
 @register.filter
 def status_label(status: str) -> str:
-    try:
-        return ApplicationStatus(status).label
-    except ValueError:
-        return status
+    return labels.status_label(status)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return labels.level_label(level)
+
+
+@register.filter
+def chain_text(chain) -> str:
+    return labels.chain_text(chain or ())
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return labels.action_label(action)
+
+
+@register.filter
+def benefit(application) -> str:
+    """An application's (or offering's) benefit by its Chinese name."""
+    return labels.rule_title(application.rule_id, application.policy_year)
+
+
+@register.filter
+def yuan(amount) -> str:
+    return labels.yuan(amount)
+
+
+@register.filter
+def local_date(value) -> str:
+    return labels.local_date(value)
+
+
+@register.filter
+def change_rows(changes) -> list:
+    return labels.change_rows(changes)
+
+
+@register.filter
+def plain_source(text: str) -> str:
+    return labels.plain_source(text)
 
 
 @register.filter

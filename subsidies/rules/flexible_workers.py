@@ -238,7 +238,7 @@ class FlexibleWorkerCoverage(Rule):
 
         industries = ctx.value("flexible_industries")
         code = f.flexible_industry
-        name = FLEXIBLE_INDUSTRIES.get(code, code)
+        name = FLEXIBLE_INDUSTRIES.get(code, code) if code is not None else "名录所列行业"  # not yet known
         listed = None if code is None else code in industries
         checks.need(
             "industry.listed",
@@ -775,7 +775,7 @@ class FlexibleWorkerCare(Rule):
     def decide(self, f: Facts, ctx: Context) -> Decision:
         checks = Checks()
         code = f.flexible_industry
-        name = FLEXIBLE_INDUSTRIES.get(code, code)
+        name = FLEXIBLE_INDUSTRIES.get(code, code) if code is not None else "名录所列行业"  # not yet known
         industries = ctx.value("flexible_care_industries")
         clause = ctx.clause("flexible_care_industries")
         if code is not None and code in ctx.value("flexible_care_industries_to_confirm"):
