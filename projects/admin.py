@@ -603,7 +603,8 @@ class QuotaPoolAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         if obj is not None and not self.has_change_permission(request, obj):
-            fields = [{"project": "project_title"}.get(f, f) for f in fields if f != "key"]
+            # The reason belongs to a change of size, which a view-only role cannot make.
+            fields = [{"project": "project_title"}.get(f, f) for f in fields if f not in ("key", "reason")]
         return fields
 
     def scope_queryset(self, request, queryset):
