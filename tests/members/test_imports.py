@@ -1,0 +1,250 @@
+"""The member roster import (members/imports.py on jiading_union/imports.py): every bad input gives
+its Chinese message with row and column, nothing is saved, scope holds, rows are audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from jiading_union import imports as engine
+from jiading_union import spreadsheets
+from members import identity
+from members import imports as roster
+from members.models import Member, StaffRole
+from tests.factories import (
+    DistrictFactory,
+    MemberFactory,
+    StaffUserFactory,
+    StreetFactory,
+    UnitFactory,
+    make_id_number,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [c.header for c in roster.member_roster.columns]
+
+
+def xlsx(rows, headers=HEADERS, *, text=True) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    if headers is not None:
+        sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def row(unit, n=1, **overrides):
+    values = {
+        roster.NAME: f"职工{n}",
+        roster.ID: make_id_number(date(1990, 1, 1), n),
+        roster.CARD: f"{3300000000 + n}",
+        roster.PHONE: f"139{n:08d}",
+        roster.UNIT: unit.code,
+        roster.STREET: unit.street.name,
+        roster.EMPLOYMENT: "在职职工",
+        roster.INDUSTRY: None,
+        roster.JOINED: "2020-05-01",
+        roster.ISSUED: None,
+    }
+    values.update(overrides)
+    return [values[h] for h in HEADERS]
+
+
+@pytest.fixture
+def world():
+    district = DistrictFactory()
+    street_a = StreetFactory(parent=district, name="甲街道")
+    street_b = StreetFactory(parent=district, name="乙街道")
+    unit_a = UnitFactory(parent=street_a)
+    unit_b = UnitFactory(parent=street_b)
+    return {
+        "district": district,
+        "street_a": street_a,
+        "street_b": street_b,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "street_user": StaffUserFactory(role=StaffRole.STREET, organisation=street_a),
+        "unit_user": StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=unit_a),
+        "district_user": StaffUserFactory(role=StaffRole.DISTRICT, organisation=district),
+    }
+
+
+def run(world, data, user="street_user", name="名册.xlsx"):
+    return engine.execute(roster.member_roster, user=world[user], file=data, name=name)
+
+
+def check(world, data, user="street_user", name="名册.xlsx"):
+    return engine.preview(roster.member_roster, user=world[user], file=data, name=name)
+
+
+def cell(n, column, message):
+    return engine.ROW_ERROR.format(row=n, column=column, message=message)
+
+
+class TestGoodFiles:
+    def test_preview_writes_nothing_then_execute_creates_and_audits(self, world):
+        data = xlsx([row(world["unit_a"], 1), row(world["unit_a"], 2)])
+        outcome = check(world, data)
+        assert outcome.errors == [] and outcome.created == 2 and not outcome.saved
+        assert Member.objects.count() == 0
+        assert outcome.preview[0][roster.ID].count("*") == 8  # masked in the preview
+        outcome = run(world, data)
+        assert outcome.saved and outcome.created == 2
+        member = Member.objects.get(card_number="3300000001")
+        assert member.street == world["street_a"] and member.birth_date == date(1990, 1, 1)
+        assert member.id_number_last4 == member.id_number[-4:]
+        record = member.history.get()
+        assert record.history_user == world["street_user"]
+        assert record.history_change_reason == "从文件“名册.xlsx”第2行导入"
+
+    def test_a_second_import_updates_and_leaves_alone(self, world):
+        run(world, xlsx([row(world["unit_a"], 1), row(world["unit_a"], 2)]))
+        outcome = run(world, xlsx([row(world["unit_a"], 1), row(world["unit_a"], 2, **{roster.NAME: "新名字"})]))
+        assert (outcome.created, outcome.changed, outcome.unchanged) == (0, 1, 1)
+        assert Member.objects.get(card_number="3300000002").name == "新名字"
+        assert Member.objects.get(card_number="3300000002").history.count() == 2
+
+    def test_full_width_digits_text_dates_and_serials_are_read(self, world):
+        full_width = "".join(chr(ord(c) + 0xFEE0) for c in make_id_number(date(1990, 1, 1), 1))
+        rows = [
+            row(world["unit_a"], 1, **{roster.ID: full_width, roster.JOINED: "2020年5月1日"}),
+            row(world["unit_a"], 2, **{roster.JOINED: 43952}),  # Excel serial of 2020-05-01
+            row(world["unit_a"], 3, **{roster.JOINED: date(2020, 5, 1)}),
+            row(world["unit_a"], 4, **{roster.CARD: 3300000004}),  # a number with all ten digits
+        ]
+        assert run(world, xlsx(rows)).saved
+        assert set(Member.objects.values_list("joined_union_on", flat=True)) == {date(2020, 5, 1)}
+        assert Member.objects.filter(id_number=make_id_number(date(1990, 1, 1), 1)).exists()
+
+    def test_csv_in_gbk_and_ods_are_read(self, world):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HEADERS)
+        writer.writerow(row(world["unit_a"], 1))
+        assert run(world, out.getvalue().encode("gb18030"), name="名册.csv").saved
+        assert Member.objects.count() == 1
+
+    def test_the_template_reads_back_as_its_own_headers(self, world):
+        outcome = check(world, roster.member_roster.template(), user="district_user")
+        # The example row names a unit that does not exist: the only error is that.
+        assert [e for e in outcome.errors if roster.UNIT not in e] == []
+
+
+class TestBadFiles:
+    def test_missing_and_unknown_headers_are_named(self, world):
+        headers = [h for h in HEADERS if h != roster.CARD] + ["备注"]
+        outcome = check(world, xlsx([["x"] * len(headers)], headers=headers))
+        assert outcome.errors == [
+            engine.HEADER_MISSING.format(columns=roster.CARD),
+            engine.HEADER_UNKNOWN.format(columns="备注"),
+        ]
+
+    def test_empty_file_and_header_only(self, world):
+        assert check(world, b"").errors == [engine.NO_ROWS.format(name="名册.xlsx")]
+        assert check(world, xlsx([], headers=None)).errors == [engine.NO_ROWS.format(name="名册.xlsx")]
+        assert check(world, xlsx([])).errors == [engine.NO_ROWS.format(name="名册.xlsx")]
+
+    def test_junk_file(self, world):
+        junk = bytes(range(256)) * (20 * 1024 * 4)  # 20 MB of bytes that are no table
+        assert check(world, junk).errors == [spreadsheets.TABLE_UNREADABLE.format(name="名册.xlsx")]
+
+    def test_zip_bomb_is_refused_before_reading(self, world):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+            archive.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>a</t></si>" * 2_000_000 + "</sst>")
+        assert check(world, out.getvalue()).errors[0] in {
+            spreadsheets.RATIO_TOO_HIGH.format(name="名册.xlsx", limit=100),
+            spreadsheets.TOO_MANY_STRINGS.format(name="名册.xlsx", limit="1,000,000"),
+        }
+
+    def test_xls_that_is_damaged_is_refused(self, world):
+        fake = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000
+        assert check(world, fake, name="名册.xls").errors == [spreadsheets.TABLE_UNREADABLE.format(name="名册.xls")]
+
+    def test_formulas_are_refused_where_they_are(self, world):
+        data = xlsx([row(world["unit_a"], 1, **{roster.NAME: '=CONCAT("张","三")'})])
+        assert check(world, data).errors == [cell(2, roster.NAME, engine.CELL_FORMULA)]
+        assert Member.objects.count() == 0
+
+    def test_every_bad_row_is_listed_and_nothing_is_saved(self, world):
+        unit = world["unit_a"]
+        good_id = make_id_number(date(1990, 1, 1), 1)
+        bad_checksum = good_id[:17] + ("0" if good_id[17] != "0" else "1")
+        rows = [
+            row(unit, 1),
+            row(unit, 2, **{roster.ID: bad_checksum}),
+            row(unit, 3, **{roster.ID: good_id}),  # repeats row 2's… no: row 2's is bad; repeats row 1
+            row(unit, 4, **{roster.CARD: 12345}),  # a number that lost its leading zeros
+            row(unit, 5, **{roster.ID: 310114199001011234}),  # 18 digits typed as a number
+            row(unit, 6, **{roster.UNIT: "不存在的单位"}),
+            row(unit, 7, **{roster.STREET: "丙街道"}),
+            row(unit, 8, **{roster.JOINED: "去年"}),
+            row(unit, 9, **{roster.NAME: None}),
+            row(unit, 10, **{roster.EMPLOYMENT: "学生"}),
+            row(unit, 11, **{roster.EMPLOYMENT: "灵活就业人员"}),
+        ]
+        outcome = run(world, xlsx(rows))
+        assert not outcome.saved and Member.objects.count() == 0
+        assert outcome.bad_rows == 10
+        assert outcome.errors == [
+            cell(3, roster.ID, identity.ID_NUMBER_CHECKSUM),
+            cell(4, roster.ID, roster.DUPLICATE_IN_FILE.format(first=2)),
+            cell(5, roster.CARD, engine.CELL_ZEROS_LOST.format(value="12345")),
+            cell(6, roster.ID, engine.CELL_NUMBER_ROUNDED),
+            cell(7, roster.UNIT, roster.UNIT_UNKNOWN.format(value="不存在的单位")),
+            cell(8, roster.STREET, roster.STREET_UNKNOWN.format(value="丙街道")),
+            cell(9, roster.JOINED, engine.CELL_DATE.format(value="去年")),
+            cell(10, roster.NAME, engine.CELL_MISSING),
+            cell(
+                11,
+                roster.EMPLOYMENT,
+                engine.CELL_CHOICE.format(value="学生", choices="在职职工、农民工、灵活就业人员、环卫职工"),
+            ),
+            cell(12, roster.INDUSTRY, roster.FLEXIBLE_INDUSTRY_REQUIRED),
+        ]
+
+    def test_duplicates_against_the_database(self, world):
+        other = MemberFactory(organisation=world["unit_b"], street=world["street_b"])
+        mine = MemberFactory(organisation=world["unit_a"], street=world["street_a"])
+        rows = [
+            row(world["unit_a"], 1, **{roster.ID: other.id_number}),
+            row(world["unit_a"], 2, **{roster.CARD: other.card_number}),
+            row(world["unit_a"], 3, **{roster.PHONE: other.phone}),
+            row(world["unit_a"], 4, **{roster.ID: mine.id_number}),
+        ]
+        outcome = check(world, xlsx(rows))
+        assert outcome.errors == [
+            cell(2, roster.ID, roster.ID_ELSEWHERE),
+            cell(3, roster.CARD, roster.CARD_TAKEN),
+            cell(4, roster.PHONE, roster.PHONE_TAKEN),
+            cell(5, roster.ID, roster.ID_OTHER_CARD.format(card=mine.card_number)),
+        ]
+
+
+class TestScope:
+    def test_a_street_user_cannot_import_into_another_street(self, world):
+        outcome = run(world, xlsx([row(world["unit_b"], 1)]))
+        assert outcome.errors == [cell(2, roster.UNIT, roster.UNIT_UNKNOWN.format(value=world["unit_b"].code))]
+        assert Member.objects.count() == 0
+
+    def test_by_name_either(self, world):
+        outcome = run(world, xlsx([row(world["unit_b"], 1, **{roster.UNIT: world["unit_b"].name})]))
+        assert outcome.errors == [cell(2, roster.UNIT, roster.UNIT_UNKNOWN.format(value=world["unit_b"].name))]
+
+    def test_a_unit_user_imports_only_into_their_unit(self, world):
+        sibling = UnitFactory(parent=world["street_a"])
+        outcome = run(world, xlsx([row(world["unit_a"], 1), row(sibling, 2)]), user="unit_user")
+        assert outcome.errors == [cell(3, roster.UNIT, roster.UNIT_UNKNOWN.format(value=sibling.code))]
+
+    def test_district_imports_anywhere(self, world):
+        assert run(world, xlsx([row(world["unit_a"], 1), row(world["unit_b"], 2)]), user="district_user").saved
