@@ -210,6 +210,11 @@ def register(spec: SpreadsheetImport) -> SpreadsheetImport:
     return spec
 
 
+def declared() -> dict[str, SpreadsheetImport]:
+    _load_declarations()
+    return REGISTRY
+
+
 def get_import(key: str) -> SpreadsheetImport:
     _load_declarations()
     return REGISTRY[key]

@@ -248,3 +248,89 @@ class TestScope:
 
     def test_district_imports_anywhere(self, world):
         assert run(world, xlsx([row(world["unit_a"], 1), row(world["unit_b"], 2)]), user="district_user").saved
+
+
+class TestAdminPages:
+    """The admin flow: template, upload, preview, confirm; a street user only in their street."""
+
+    def login(self, client, user):
+        client.force_login(user)
+
+    def test_upload_preview_confirm(self, client, world):
+        from django.urls import reverse
+
+        self.login(client, world["street_user"])
+        changelist = client.get(reverse("admin:members_member_changelist"))
+        assert "导入会员名册" in changelist.content.decode()
+        template = client.get(reverse("admin:members_member_import_template", args=["member_roster"]))
+        assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+        page = client.get(reverse("admin:members_member_import", args=["member_roster"]))
+        assert page.status_code == 200 and "下载会员名册模板" in page.content.decode()
+        upload = io.BytesIO(xlsx([row(world["unit_a"], 1), row(world["unit_a"], 2)]))
+        upload.name = "甲街道名册.xlsx"
+        response = client.post(reverse("admin:members_member_import", args=["member_roster"]), {"file": upload})
+        assert response.status_code == 302
+        preview = client.get(response["Location"])
+        text = preview.content.decode()
+        assert "新增 2 条" in text and "确认导入" in text and Member.objects.count() == 0
+        done = client.post(response["Location"])
+        assert done.status_code == 302
+        assert Member.objects.count() == 2
+        assert "已导入" in client.get(response["Location"]).content.decode()
+        # Confirming twice imports nothing more.
+        client.post(response["Location"])
+        assert Member.objects.count() == 2
+
+    def test_a_bad_file_lists_its_rows_and_offers_no_confirmation(self, client, world):
+        from django.urls import reverse
+
+        self.login(client, world["street_user"])
+        upload = io.BytesIO(xlsx([row(world["unit_b"], 1)]))
+        upload.name = "名册.xlsx"
+        response = client.post(reverse("admin:members_member_import", args=["member_roster"]), {"file": upload})
+        text = client.get(response["Location"]).content.decode()
+        assert roster.UNIT_UNKNOWN.format(value=world["unit_b"].code) in text
+        assert "确认导入" not in text
+        client.post(response["Location"])
+        assert Member.objects.count() == 0
+
+    def test_another_users_job_is_a_404_and_cannot_be_confirmed(self, client, world):
+        from django.urls import reverse
+
+        self.login(client, world["street_user"])
+        upload = io.BytesIO(xlsx([row(world["unit_a"], 1)]))
+        upload.name = "名册.xlsx"
+        url = client.post(reverse("admin:members_member_import", args=["member_roster"]), {"file": upload})["Location"]
+        other = StaffUserFactory(role=StaffRole.STREET, organisation=world["street_b"])
+        self.login(client, other)
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+        assert Member.objects.count() == 0
+
+    def test_a_large_file_runs_as_a_task(self, client, world, settings, django_capture_on_commit_callbacks):
+        from django.urls import reverse
+
+        settings.SPREADSHEET_INLINE_MAX_BYTES = 1  # every file is "large"
+        self.login(client, world["street_user"])
+        upload = io.BytesIO(xlsx([row(world["unit_a"], n) for n in range(1, 30)]))
+        upload.name = "名册.xlsx"
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            url = client.post(reverse("admin:members_member_import", args=["member_roster"]), {"file": upload})[
+                "Location"
+            ]
+        assert len(callbacks) == 1  # the check was queued, not run in the request
+        assert "新增 29 条" in client.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            client.post(url)
+        assert len(callbacks) == 1 and Member.objects.count() == 29
+
+    def test_staff_without_the_permission_get_no_import(self, client, world):
+        from django.urls import reverse
+
+        from members.models import User
+
+        clerk = User.objects.create_user(
+            "clerk", password="x", is_staff=True, role=StaffRole.STREET, organisation=world["street_a"]
+        )
+        self.login(client, clerk)
+        assert client.get(reverse("admin:members_member_import", args=["member_roster"])).status_code == 403
