@@ -123,8 +123,10 @@ class Errors:
     def __len__(self) -> int:
         return len(self.items)
 
-    def sorted(self) -> list[RowError]:
-        return sorted(self.items, key=lambda e: (e.row, e.column))
+    def sorted(self, headers: list[str]) -> list[RowError]:
+        """By row, then in the columns' order (file-wide errors first)."""
+        order = {header: i for i, header in enumerate(headers)}
+        return sorted(self.items, key=lambda e: (e.row, order.get(e.column, -1)))
 
 
 @dataclass
@@ -414,7 +416,7 @@ def chunks(items: list, size: int = 2000) -> Iterable[list]:
 
 
 def _outcome(spec, rows: list[Row], errors: Errors, file_format: str) -> Outcome:
-    listed = errors.sorted()
+    listed = errors.sorted([c.header for c in spec.columns])
     messages = [str(e) for e in listed[:MAX_ERRORS]]
     if len(listed) > MAX_ERRORS:
         messages.append(TOO_MANY_ERRORS.format(limit=MAX_ERRORS))
