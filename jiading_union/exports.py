@@ -100,7 +100,14 @@ def columns_for(model_admin, request) -> list[ExportColumn]:
     model = model_admin.model
     declared = getattr(model_admin, "export_columns", None)
     if declared:
-        return [column_for(model, path, header) for header, path in declared]
+        columns = []
+        for header, path, *labels in declared:
+            column = column_for(model, path, header)
+            if labels:  # a code column with its labels given (a project's title, say)
+                given = labels[0]() if callable(labels[0]) else labels[0]
+                column = ExportColumn(header, column.path, "choice", dict(given), width=max(column.width, 20))
+            columns.append(column)
+        return columns
     concrete = {f.name for f in model._meta.concrete_fields}
     names = [n for n in model_admin.get_list_display(request) if isinstance(n, str) and n in concrete]
     return [column_for(model, name) for name in names or [model._meta.pk.name]]

@@ -153,6 +153,8 @@ class SpreadsheetImport:
     permission: str = ""  # app_label.codename
     columns: tuple[Column, ...] = ()
     sheet_title: str = ""
+    # Headers read and left alone (what our own export adds, derived from other columns).
+    ignored_headers: tuple[str, ...] = ()
     instructions: tuple[str, ...] = ()
 
     def may_import(self, user) -> bool:
@@ -345,9 +347,10 @@ def read_rows(spec: SpreadsheetImport, file, *, name: str, errors: Errors) -> tu
     by_header = {_header_key(c.header): c for c in spec.columns}
     positions: dict[str, int] = {}
     unknown = []
+    ignored = {_header_key(h) for h in spec.ignored_headers}
     for index, value in enumerate(header):
         key = _header_key(value)
-        if not key:
+        if not key or key in ignored:
             continue
         column = by_header.get(key)
         if column is None:

@@ -88,6 +88,7 @@ class MemberRosterImport(SpreadsheetImport):
         Column("joined_union_on", JOINED, "date", example="2020-05-01"),
         Column("card_issued_on", ISSUED, "date"),
     )
+    ignored_headers = ("性别", "出生日期", "在册")  # the member export's columns the ID number gives
     instructions = (
         "每行一名会员；已登记的会员（身份证号码和会员服务卡号一致）按本表更新。",
         "卡号、身份证号码、手机号码请设为文本格式，以免 Excel 去掉开头的0或改动长号码。",
