@@ -100,7 +100,7 @@ class SpreadsheetImportMixin:
     def import_template_view(self, request, key):
         spec = self._import_spec(request, key)
         response = HttpResponse(spec.template(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = _attachment(f"{spec.title}模板.xlsx")
+        response["Content-Disposition"] = attachment(f"{spec.title}模板.xlsx")
         return response
 
     def import_job_view(self, request, job_id):
@@ -174,7 +174,7 @@ class SpreadsheetExportMixin:
             messages.info(request, EXPORT_QUEUED)
             return HttpResponseRedirect(reverse(f"admin:{_prefix(self)}_export_job", args=[outcome.job.pk]))
         response = HttpResponse(outcome.content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = _attachment(outcome.filename)
+        response["Content-Disposition"] = attachment(outcome.filename)
         return response
 
     def export_job_view(self, request, job_id):
@@ -209,7 +209,7 @@ class SpreadsheetExportMixin:
         return super().changelist_view(request, extra_context)
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"

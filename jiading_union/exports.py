@@ -113,29 +113,42 @@ def columns_for(model_admin, request) -> list[ExportColumn]:
     return [column_for(model, name) for name in names or [model._meta.pk.name]]
 
 
+def _styled(sheet, number_format: str):
+    """One cell per column, restyled never: openpyxl's write-only writer serialises a row's cells
+    during append, so the same cell carries each row's value (a new styled cell per value costs a
+    style lookup each)."""
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+
+    def put(value):
+        if value is None:
+            return None
+        cell.value = value
+        return cell
+
+    return put
+
+
 def _converter(column: ExportColumn, masked: bool, sheet):
     kind = column.kind
     if kind == "id_number":
-        return (lambda v: mask_id_number(v) if v else "") if masked else (lambda v: v or "")
+        return (lambda v: mask_id_number(v) if v else None) if masked else None
     if kind == "choice":
         labels = column.choices or {}
-        return lambda v: labels.get(v, "" if v is None else escape_cell(str(v)))
+        return lambda v: labels.get(v) if v in labels else (None if v is None else escape_cell(str(v)))
     if kind == "bool":
-        return lambda v: "" if v is None else (YES if v else NO)
+        return lambda v: None if v is None else (YES if v else NO)
     if kind == "money":
-
-        def money(v):
-            cell = WriteOnlyCell(sheet, value=v)
-            cell.number_format = MONEY_FORMAT
-            return cell
-
-        return money
+        return _styled(sheet, MONEY_FORMAT)
+    if kind == "date":
+        return _styled(sheet, DATE_FORMAT)
     if kind == "datetime":
         tz = timezone.get_current_timezone()
-        return lambda v: timezone.localtime(v, tz).replace(tzinfo=None) if v else None
-    if kind in ("date", "number"):
-        return None  # written as they are
-    return lambda v: escape_cell(v) if isinstance(v, str) else ("" if v is None else escape_cell(str(v)))
+        put = _styled(sheet, DATETIME_FORMAT)
+        return lambda v: put(v.astimezone(tz).replace(tzinfo=None)) if v else None
+    if kind == "number":
+        return None  # written as it is
+    return lambda v: (v if v[:1] not in FORMULA_STARTS else "'" + v) if isinstance(v, str) else escape_cell(v)
 
 
 def write_xlsx(out, *, title: str, columns: list[ExportColumn], rows, masked: bool) -> int:
@@ -153,21 +166,14 @@ def write_xlsx(out, *, title: str, columns: list[ExportColumn], rows, masked: bo
         header.append(cell)
     sheet.append(header)
     converters = [_converter(c, masked, sheet) for c in columns]
-    dates = [i for i, c in enumerate(columns) if c.kind == "date"]
-    plain = all(c is None for c in converters)
+    converted = [(i, f) for i, f in enumerate(converters) if f is not None]
     count = 0
+    append = sheet.append
     for values in rows:
-        if plain:
-            out_row = list(values)
-        else:
-            out_row = [v if f is None else f(v) for f, v in zip(converters, values, strict=True)]
-        for i in dates:  # openpyxl guesses a date's format; say it
-            v = out_row[i]
-            if isinstance(v, date) and not isinstance(v, datetime):
-                cell = WriteOnlyCell(sheet, value=v)
-                cell.number_format = DATE_FORMAT
-                out_row[i] = cell
-        sheet.append(out_row)
+        row = list(values)
+        for i, f in converted:
+            row[i] = f(row[i])
+        append(row)
         count += 1
     workbook.save(out)
     return count

@@ -831,6 +831,7 @@ def test_admin_pages_of_no_model(client, world):
         run.login(role)
         run.get("GET admin index", reverse("admin:index"), allowed=role in STAFF)
         run.get("GET district dashboard", reverse("admin_dashboard"), allowed=role in DI)
+        run.get("GET district report", reverse("admin_district_report"), allowed=role in DI)
         for label, name in fields:
             app_label, model_name = label.split(".")
             remote = apps.get_model(label)._meta.get_field(name).related_model._meta.label_lower
