@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings

@@ -26,8 +26,8 @@ def district_report_view(request):
     from django.http import HttpResponse
     from django.utils import timezone
 
-    from jiading_union.exports import XLSX_TYPE
     from jiading_union.admin_spreadsheets import attachment
+    from jiading_union.exports import XLSX_TYPE
 
     from .reports import district_report
 
