@@ -334,3 +334,76 @@ class TestAdminPages:
         )
         self.login(client, clerk)
         assert client.get(reverse("admin:members_member_import", args=["member_roster"])).status_code == 403
+
+
+def ods(rows) -> bytes:
+    """A minimal OpenDocument spreadsheet (what LibreOffice saves), every cell as text."""
+
+    def cell(value):
+        if value is None:
+            return "<table:table-cell/>"
+        text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+        return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="会员名册">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_an_ods_roster_is_read(world):
+    outcome = run(world, ods([HEADERS, row(world["unit_a"], 1)]), name="名册.ods")
+    assert outcome.errors == [] and outcome.saved and outcome.format == "OpenDocument（ods）"
+    assert Member.objects.get().card_number == "3300000001"
+
+
+def test_libreoffice_opens_every_generated_workbook(world, tmp_path):
+    """The template, an export and the district report convert without error (Debian's
+    libreoffice-calc, headless); skipped where it is not installed."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("libreoffice-calc is not installed (apt-get install libreoffice-calc)")
+    from projects.reports import district_report
+
+    MemberFactory(organisation=world["unit_a"], street=world["street_a"], name="=1+2")
+    from jiading_union.exports import column_for, write_xlsx
+
+    export = io.BytesIO()
+    columns = [column_for(Member, p) for p in ("card_number", "name", "id_number", "organisation", "joined_union_on")]
+    write_xlsx(
+        export, title="会员", columns=columns, rows=Member.objects.values_list(*[c.path for c in columns]), masked=True
+    )
+    files = {
+        "template.xlsx": roster.member_roster.template(),
+        "export.xlsx": export.getvalue(),
+        "report.xlsx": district_report(),
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        result = subprocess.run(
+            [soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(tmp_path / name)],
+            capture_output=True,
+            timeout=120,
+        )
+        assert result.returncode == 0 and (tmp_path / name.replace(".xlsx", ".csv")).exists(), result.stderr
