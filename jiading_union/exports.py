@@ -18,6 +18,7 @@ the job page offers the download.
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from members.identity import mask_id_number
 from members.selectors import may_read_full_id_numbers
 
+logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_QUEUED = "导出的行数较多，正在后台生成：完成后可在本页下载。"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,7 +74,8 @@ def column_for(model, path: str, header: str | None = None) -> ExportColumn:
     field = _field_at(model, path)
     if field.is_relation:  # a foreign key: its name (or its text when it has none)
         related = field.related_model
-        name = "name" if any(f.name == "name" for f in related._meta.fields) else related._meta.pk.name
+        own = {f.name for f in related._meta.fields}
+        name = next((n for n in ("name", "reference", "username", "code") if n in own), related._meta.pk.name)
         return column_for(model, f"{path}__{name}", header or str(field.verbose_name))
     header = header or str(field.verbose_name)
     width = max(10, 2 * len(header) + 2)
@@ -261,8 +264,9 @@ def export_job_run(*, job_id: int) -> None:
             out.seek(0)
             job.output.save(f"{job.pk}.xlsx", File(out), save=False)
     except Exception:
+        logger.exception("spreadsheet export %s failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
-        raise
+        return
     SpreadsheetJob.objects.filter(pk=job.pk, status=JobStatus.EXPORTING).update(
         status=JobStatus.EXPORTED, output=job.output.name, total=count, done=count, finished_at=timezone.now()
     )

@@ -25,6 +25,7 @@ SpreadsheetJob (members/jobs.py) carries an upload between the preview and the c
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -64,6 +65,7 @@ JOB_NOT_READY = "该文件尚未检查完毕或已经处理，不能确认导入
 JOB_CONFIRMED = "已导入：新增{created}条，修改{changed}条，未变{unchanged}条。"
 SOURCE_REASON = "从文件“{name}”第{row}行导入"
 
+logger = logging.getLogger(__name__)
 MAX_ERRORS = 1000  # listed; the count of bad rows is always told
 PREVIEW_ROWS = 20
 _ESCAPED = re.compile(r"^'(?=[=+\-@\t\r])")
@@ -512,9 +514,10 @@ def import_job_check(*, job_id: int) -> None:
     spec = get_import(job.spec)
     try:
         outcome = preview(spec, user=job.created_by, file=_read_source(job), name=job.source_name)
-    except Exception:
+    except Exception:  # a bug, not a bad file: the page says it failed, the log has the trace
+        logger.exception("spreadsheet import %s: the check failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
-        raise
+        return
     status = JobStatus.REFUSED if outcome.errors else JobStatus.CHECKED
     SpreadsheetJob.objects.filter(pk=job.pk, status=JobStatus.CHECKING).update(
         status=status, result=outcome.as_dict(), total=outcome.total, done=0, finished_at=timezone.now()
@@ -567,9 +570,10 @@ def import_job_run(*, job_id: int) -> None:
 
     try:
         outcome = execute(spec, user=job.created_by, file=_read_source(job), name=job.source_name, progress=progress)
-    except Exception:
+    except Exception:  # rolled back: nothing was imported
+        logger.exception("spreadsheet import %s: the import failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
-        raise
+        return
     status = JobStatus.IMPORTED if outcome.saved else JobStatus.REFUSED
     SpreadsheetJob.objects.filter(pk=job.pk, status=JobStatus.IMPORTING).update(
         status=status, result=outcome.as_dict(), total=outcome.total, done=outcome.total, finished_at=timezone.now()

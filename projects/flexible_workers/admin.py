@@ -179,6 +179,17 @@ class RealNameRegistrationAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, 
 
     form = RealNameRegistrationForm
     spreadsheet_imports = ("real_name_registration",)  # imports.py: the same service, row by row
+    export_columns = (
+        ("姓名", "member__name"),
+        ("会员服务卡号", "member__card_number"),
+        ("身份证号码", "member__id_number"),
+        ("登记工会", "union"),
+        ("所属街镇", "street"),
+        ("上传日期", "uploaded_on"),
+        ("专享保障", "coverage"),
+        ("登记人", "registered_by"),
+        ("登记时间", "created_at"),
+    )
     scope_organisation = "union"
     list_display = ("member", "union", "uploaded_on", "coverage", "registered_by", "created_at")
     list_filter = (("street", admin.RelatedOnlyFieldListFilter),)

@@ -407,3 +407,17 @@ def test_libreoffice_opens_every_generated_workbook(world, tmp_path):
             timeout=120,
         )
         assert result.returncode == 0 and (tmp_path / name.replace(".xlsx", ".csv")).exists(), result.stderr
+
+
+def test_a_failure_inside_a_job_is_shown_not_raised(world, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from members.models import JobStatus
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(roster.MemberRosterImport, "plan", broken)
+    upload = SimpleUploadedFile("名册.xlsx", xlsx([row(world["unit_a"], 1)]))
+    job = engine.import_job_start(user=world["street_user"], spec=roster.member_roster, upload=upload)
+    assert job.status == JobStatus.FAILED and Member.objects.count() == 0

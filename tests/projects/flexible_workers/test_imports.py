@@ -129,3 +129,18 @@ def test_the_admin_flow(client, tree, staff):
     assert "新增 1 条" in client.get(job).content.decode()
     client.post(job)
     assert RealNameRegistration.objects.get().member == member
+
+
+def test_the_registrations_export_reads_in_words(client, tree, staff):
+    member = paid(tree["street"])
+    run(staff["street"], xlsx([row(member)]))
+    staff["street"].groups.set([group_for("street")])
+    client.force_login(staff["street"])
+    response = client.get(reverse("admin:flexible_workers_realnameregistration_export"))
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("姓名", "会员服务卡号", "身份证号码")
+    registration = RealNameRegistration.objects.get()
+    assert rows[1][0] == member.name and rows[1][2].count("*") == 8
+    assert rows[1][6] == registration.coverage.reference and rows[1][7] == staff["street"].username
