@@ -332,7 +332,9 @@ def _header_key(value: Any) -> str:
 # --- Reading a file -------------------------------------------------------------------------------
 
 
-def read_rows(spec: SpreadsheetImport, file, *, name: str, errors: Errors) -> tuple[list[Row], str]:
+def read_rows(
+    spec: SpreadsheetImport, file, *, name: str, errors: Errors, progress: Callable[[int], None] | None = None
+) -> tuple[list[Row], str]:
     """The file's data rows, each cell read by its column; errors for headers and cells.
     Raises SpreadsheetError for a file that cannot be read at all."""
     table = open_table_safely(file, name=name)
@@ -376,6 +378,8 @@ def read_rows(spec: SpreadsheetImport, file, *, name: str, errors: Errors) -> tu
     result: list[Row] = []
     wanted = [(c, positions[c.key]) for c in spec.columns if c.key in positions]
     for number, cells in enumerate(rows, start=2):
+        if progress is not None and number % 5000 == 0:
+            progress(number)
         width = len(cells)
         raw = [(c, cells[i] if i < width else None) for c, i in wanted]
         if all(v is None or (isinstance(v, str) and not v.strip()) for _, v in raw):
@@ -438,11 +442,13 @@ def _outcome(spec, rows: list[Row], errors: Errors, file_format: str) -> Outcome
     return outcome
 
 
-def preview(spec: SpreadsheetImport, *, user, file, name: str) -> Outcome:
-    """Read and check the whole file; write nothing."""
+def preview(
+    spec: SpreadsheetImport, *, user, file, name: str, progress: Callable[[int], None] | None = None
+) -> Outcome:
+    """Read and check the whole file; write nothing. ``progress`` hears the rows read so far."""
     errors = Errors()
     try:
-        rows, file_format = read_rows(spec, file, name=name, errors=errors)
+        rows, file_format = read_rows(spec, file, name=name, errors=errors, progress=progress)
     except SpreadsheetError as exc:
         return Outcome(errors=[exc.message])
     if rows:
@@ -504,6 +510,33 @@ def _read_source(job) -> bytes:
         return fh.read()
 
 
+class _Progress:
+    """Rows done so far, written where the job page can read it while the import's own transaction
+    is open: through a second connection on PostgreSQL (SQLite allows one writer: nothing there).
+    At most one write per 100 rows."""
+
+    def __init__(self, job_id: int):
+        from django.db import connection
+
+        self.job_id, self.enabled, self.connection = job_id, connection.vendor == "postgresql", None
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled or done % 100:
+            return
+        from django.db import connections
+
+        from members.models import SpreadsheetJob
+
+        if self.connection is None:
+            self.connection = connections.create_connection("default")
+        with self.connection.cursor() as cursor:  # autocommit: visible at once
+            cursor.execute(f"UPDATE {SpreadsheetJob._meta.db_table} SET done = %s WHERE id = %s", [done, self.job_id])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
 def import_job_check(*, job_id: int) -> None:
     """The preview of an uploaded file (a task body; harmless to run twice)."""
     from members.models import JobStatus, SpreadsheetJob
@@ -512,12 +545,15 @@ def import_job_check(*, job_id: int) -> None:
     if job.status != JobStatus.CHECKING:
         return
     spec = get_import(job.spec)
+    progress = _Progress(job.pk)
     try:
-        outcome = preview(spec, user=job.created_by, file=_read_source(job), name=job.source_name)
+        outcome = preview(spec, user=job.created_by, file=_read_source(job), name=job.source_name, progress=progress)
     except Exception:  # a bug, not a bad file: the page says it failed, the log has the trace
         logger.exception("spreadsheet import %s: the check failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
         return
+    finally:
+        progress.close()
     status = JobStatus.REFUSED if outcome.errors else JobStatus.CHECKED
     SpreadsheetJob.objects.filter(pk=job.pk, status=JobStatus.CHECKING).update(
         status=status, result=outcome.as_dict(), total=outcome.total, done=0, finished_at=timezone.now()
@@ -564,16 +600,15 @@ def import_job_run(*, job_id: int) -> None:
         return
     spec = get_import(job.spec)
 
-    def progress(done: int) -> None:
-        # Another connection would see it only after commit; the count is kept for the result.
-        job.done = done
-
+    progress = _Progress(job.pk)
     try:
         outcome = execute(spec, user=job.created_by, file=_read_source(job), name=job.source_name, progress=progress)
     except Exception:  # rolled back: nothing was imported
         logger.exception("spreadsheet import %s: the import failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
         return
+    finally:
+        progress.close()
     status = JobStatus.IMPORTED if outcome.saved else JobStatus.REFUSED
     SpreadsheetJob.objects.filter(pk=job.pk, status=JobStatus.IMPORTING).update(
         status=status, result=outcome.as_dict(), total=outcome.total, done=outcome.total, finished_at=timezone.now()
