@@ -276,7 +276,7 @@ def read_cell(value: Any, column: Column) -> Any:
         return _digits(value, column)
     text = _text(value)
     if column.kind == "choice":
-        labels = {label: code for code, label in (column.choices or {}).items()}
+        labels = _labels(column)
         if text in labels:
             return labels[text]
         if text in (column.choices or {}):
@@ -285,6 +285,17 @@ def read_cell(value: Any, column: Column) -> Any:
     if column.max_length and len(text) > column.max_length:
         raise CellError(CELL_TOO_LONG.format(limit=column.max_length))
     return text
+
+
+_LABELS: dict[int, dict[str, str]] = {}
+
+
+def _labels(column: Column) -> dict[str, str]:
+    """A choice column's label → code, built once per column."""
+    labels = _LABELS.get(id(column))
+    if labels is None:
+        labels = _LABELS[id(column)] = {label: code for code, label in (column.choices or {}).items()}
+    return labels
 
 
 def _digits(value: Any, column: Column) -> str:
