@@ -76,3 +76,18 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, with_ids: bool =
         return [row["id"] for row in rows] if with_ids else None
     created = model.objects.bulk_create([model(**row) for row in rows])
     return [obj.pk for obj in created] if with_ids else None
+
+
+def insert_select(
+    model: type[models.Model], columns: Sequence[str], queryset: models.QuerySet, suffix: str = ""
+) -> int:
+    """INSERT INTO model (columns) SELECT …: one statement, the rows never enter Python.
+
+    `queryset` is a values_list() of as many expressions as `columns` (field names of `model`), in
+    the same order; `suffix` is appended verbatim (e.g. an ON CONFLICT clause). Returns the row count."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql} {suffix}", params)
+        return cursor.rowcount

@@ -4,11 +4,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from projects.catalogue import projects_by_category
+from subsidies.selectors import policy_data_by_year
 
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"categories": projects_by_category()})
+    return render(request, "home.html", {"categories": projects_by_category(), "policies": policy_data_by_year()})
 
 
 @require_GET

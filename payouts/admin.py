@@ -7,32 +7,31 @@ cancels it on the batch's page. Every button calls payouts.services.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.selectors import payable_applications
 
-from . import services
-from .models import PayoutBatch, PayoutItem
+from . import reconciliation, selectors, services
+from .models import PaymentFile, PayoutBatch, Reconciliation
 
 PREPARE_PAGE_ROWS = 500
 
 
-class PayoutItemInline(admin.TabularInline):
-    model = PayoutItem
-    extra = 0
-    can_delete = False
-    fields = ("application", "amount", "route", "live")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @admin.register(PayoutBatch)
@@ -49,7 +48,6 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         "confirmed_at",
         "note",
     )
-    inlines = (PayoutItemInline,)
     actions = ("confirm_selected", "cancel_selected")
     change_list_template = "admin/payouts/payoutbatch/change_list.html"
     change_form_template = "admin/payouts/payoutbatch/change_form.html"
@@ -78,8 +76,131 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 "<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="payouts_payoutbatch_confirm"
             ),
             path("<int:pk>/cancel/", self.admin_site.admin_view(self.cancel_view), name="payouts_payoutbatch_cancel"),
+            path("reconcile/", self.admin_site.admin_view(self.reconcile_view), name="payouts_payoutbatch_reconcile"),
+            path(
+                "reconcile/<int:pk>/apply/",
+                self.admin_site.admin_view(self.reconcile_apply_view),
+                name="payouts_payoutbatch_reconcile_apply",
+            ),
+            path("report/", self.admin_site.admin_view(self.report_view), name="payouts_payoutbatch_report"),
+            path(
+                "prepare-failed/",
+                self.admin_site.admin_view(self.prepare_failed_view),
+                name="payouts_payoutbatch_prepare_failed",
+            ),
+            path(
+                "<int:pk>/files/<int:file_pk>/",
+                self.admin_site.admin_view(self.file_view),
+                name="payouts_payoutbatch_file",
+            ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if batch is not None:
+            extra.update(selectors.batch_page(batch))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def file_view(self, request, pk, file_pk):
+        """A payment file, for district staff (the full ID numbers are in it, and only there)."""
+        batch = self.get_object(request, str(pk))
+        if batch is None or not is_district(request.user):
+            raise PermissionDenied
+        record = PaymentFile.objects.filter(batch=batch, pk=file_pk).first()
+        if record is None:
+            raise Http404
+        name = record.file.name.rsplit("/", 1)[-1]
+        return FileResponse(record.file.open("rb"), as_attachment=True, filename=name)
+
+    def _district_page(self, request):
+        if not (is_district(request.user) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def reconcile_view(self, request):
+        """Upload a confirmation file, see what it would change and what it would not, then apply."""
+        self._district_page(request)
+        preview = None
+        if request.method == "POST":
+            try:
+                preview = reconciliation.reconciliation_preview(user=request.user, upload=request.FILES.get("file"))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+                return HttpResponseRedirect(request.get_full_path())
+        elif request.GET.get("preview", "").isdigit():
+            preview = Reconciliation.objects.filter(pk=int(request.GET["preview"])).first()
+        return TemplateResponse(
+            request,
+            "admin/payouts/payoutbatch/reconcile.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("对账：上传回单"),
+                "opts": self.model._meta,
+                "preview": preview,
+                "outcomes": {"confirmed": _("已到账"), "failed": _("失败"), "returned": _("退回")},
+                "recent": Reconciliation.objects.select_related("uploaded_by", "applied_by")[:10],
+            },
+        )
+
+    def reconcile_apply_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._district_page(request)
+        record = Reconciliation.objects.filter(pk=pk).first()
+        if record is None:
+            raise Http404
+        try:
+            reconciliation.reconciliation_apply(user=request.user, reconciliation=record)
+            messages.success(request, _("回单已入账：%(n)d 笔。") % {"n": len(record.changes)})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_reconcile") + f"?preview={record.pk}")
+
+    def report_view(self, request):
+        """Per payer and period: approved, batched, sent, confirmed, failed — sums over the ledger."""
+        self._district_page(request)
+        today = timezone.localdate()
+        start = _date(request.GET.get("start")) or today.replace(month=1, day=1)
+        end = _date(request.GET.get("end")) or today
+        columns = [
+            ("approved", _("已批准待制单")),
+            ("pending", _("已纳入批次待发出")),
+            ("sent", _("已发出待对账")),
+            ("confirmed", _("已到账")),
+            ("failed", _("失败")),
+            ("returned", _("退回")),
+        ]
+        rows = selectors.payout_report(start=start, end=end)
+        table = [{"payer": r["payer"], "cells": [r[key] for key, _label in columns]} for r in rows]
+        return TemplateResponse(
+            request,
+            "admin/payouts/payoutbatch/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("给付报表"),
+                "opts": self.model._meta,
+                "start": start,
+                "end": end,
+                "columns": [label for _key, label in columns],
+                "table": table,
+            },
+        )
+
+    def prepare_failed_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._district_page(request)
+        try:
+            batch = services.payout_batch_prepare_failed(user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_prepare"))
+        messages.success(
+            request,
+            _("已将失败、退回的给付纳入批次 %(ref)s，请由另一位区总工作人员复核确认。") % {"ref": batch.reference},
+        )
+        return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
 
     def prepare_view(self, request):
         if not (is_district(request.user) and self.has_change_permission(request)):
@@ -98,7 +219,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
             messages.success(
                 request,
                 _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
-                % {"ref": batch.reference, "n": batch.items.count(), "total": batch.total},
+                % {"ref": batch.reference, "n": batch.payments.count(), "total": batch.total},
             )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
         rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")
@@ -135,7 +256,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
 
     def confirm_view(self, request, pk):
-        return self._batch_step(request, pk, services.payout_batch_confirm, _("已确认给付"))
+        return self._batch_step(request, pk, services.payout_batch_confirm, _("已复核，正在给付（本页显示进度）"))
 
     def cancel_view(self, request, pk):
         return self._batch_step(request, pk, services.payout_batch_cancel, _("已作废"))
@@ -150,7 +271,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
 
     @admin.action(description=_("复核并确认给付所选批次"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        self._run(request, queryset, services.payout_batch_confirm, _("已确认给付"))
+        self._run(request, queryset, services.payout_batch_confirm, _("已复核，正在给付（批次页显示进度）"))
 
     @admin.action(description=_("作废所选批次"), permissions=["change"])
     def cancel_selected(self, request, queryset):

@@ -6,6 +6,7 @@ ROLE_PERMISSIONS = {
         "payouts.view_payoutbatch",
         "payouts.add_payoutbatch",
         "payouts.change_payoutbatch",
-        "payouts.view_payoutitem",
+        "payouts.view_payment",
+        "payouts.view_paymentfile",
     ],
 }

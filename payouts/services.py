@@ -1,8 +1,16 @@
-"""Payout batches: maker-checker over approved benefits, each paid exactly once.
+"""Payout batches over the payment ledger: maker-checker, each benefit paid exactly once.
 
-prepare (district staff A: approved → batched) → confirm (district staff B ≠ A: batched →
-paid, every application through the workflow, in one transaction, all or none); or cancel
-(batched → approved). Only a confirmed batch marks anything paid.
+prepare (district staff A): approved → batched for the whole selection in one UPDATE, and one
+Payment row per application × benefit × payer (the frozen split, personal shares left out) in one
+INSERT … SELECT. The ledger's unique key makes a second payment impossible in the database.
+
+confirm (district staff B ≠ A): the batch becomes "paying" and a Celery task is queued after the
+commit (payouts.tasks.pay_batch); the request returns at once. The task (payout_batch_process)
+works through the batch in chunks of application ids, one transaction each: payments pending →
+sent, applications batched → paid through the workflow in bulk (events, history and notifications
+INSERT … SELECT), then writes the payment files (payouts.files). Every statement only touches rows
+still in the expected state, so a task killed mid-batch, retried or run twice at once pays each
+payment once. cancel: batched → approved, the payments cancelled (a later batch reuses their rows).
 """
 
 from __future__ import annotations
@@ -10,24 +18,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from jiading_union.bulk import insert_select
 from members.models import User
 from members.selectors import is_district_staff
-from projects.models import Application, ApplicationStatus
+from projects.models import Application, ApplicationShare, ApplicationStatus
 from projects.selectors import payable_applications
-from projects.services.transitions import application_payout_step
+from projects.services.transitions import applications_payout_step_in_bulk
 
-from .models import PayoutBatch, PayoutBatchStatus, PayoutItem
+from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBatchStatus
 
 DISTRICT_ONLY = "只有区总工会工作人员可以办理给付批次。"
 NOTHING_TO_PAY = "所选申请中没有可给付的已批准申请（须为已批准、金额大于0、未在其他批次中）。"
 SAME_PERSON = "制单人不能复核自己制作的给付批次（职责分离）。"
 NOT_PREPARED = "只有待复核的批次可以确认或作废。"
-ALREADY_IN_BATCH = "有申请已在其他给付批次中，请刷新后重试。"
+ALREADY_PAID = "有申请的给付已在账（已发出或已到账），整批未生成：{references}。"
+NOTHING_FAILED = "没有失败或退回的给付需要重新给付。"
 ITEMS_CHANGED = "以下申请的状态或金额与批次不一致，整批未确认：{references}。请作废本批次后重新制单。"
+
+PERSONAL = "personal"  # subsidies.rules.core.Payer.PERSONAL: the member's own part, nobody pays it out
+S = ApplicationStatus
+P = PaymentStatus
 
 
 def _district_only(user: User) -> None:
@@ -35,100 +51,229 @@ def _district_only(user: User) -> None:
         raise PermissionDenied(DISTRICT_ONLY)
 
 
-@transaction.atomic
-def payout_batch_prepare(*, user: User, applications: Iterable, note: str = "") -> PayoutBatch:
-    """Gather approved, positive, not-yet-batched applications into a batch for a colleague to
-    confirm. Each application moves approved → batched (workflow), so nothing else can pay,
-    recalculate or close it while the batch waits."""
-    _district_only(user)
-    ids = [a.pk for a in applications]
-    payable = list(payable_applications().filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk"))
-    if not payable:
-        raise ValidationError(NOTHING_TO_PAY)
-    batch = PayoutBatch(
-        total=sum((a.amount for a in payable), Decimal("0.00")), prepared_by=user, note=note, reference=""
+def _route() -> Case:
+    """A payment's route from the frozen decision: an organisation is paid to its account, a
+    benefit the rules route to the district's account goes there, everything else to the card."""
+    return Case(
+        When(application__applicant_organisation__isnull=False, then=Value(PaymentRoute.UNIT_ACCOUNT.value)),
+        When(application__decision__route="district_account", then=Value(PaymentRoute.DISTRICT_ACCOUNT.value)),
+        default=Value(PaymentRoute.MEMBER_CARD.value),
     )
+
+
+def _ids(applications: QuerySet | Iterable) -> list[int] | QuerySet:
+    if isinstance(applications, QuerySet):
+        return applications.values("pk")
+    return [a if isinstance(a, int) else a.pk for a in applications]
+
+
+@transaction.atomic
+def payout_batch_prepare(*, user: User, applications: QuerySet | Iterable, note: str = "") -> PayoutBatch:
+    """Gather approved, positive, not-yet-batched applications into a batch for a colleague to
+    confirm: approved → batched (one UPDATE through the workflow's bulk step), so nothing else can
+    pay, recalculate or close them while the batch waits, and their Payment rows, set-based."""
+    _district_only(user)
+    batch = PayoutBatch(total=Decimal("0.00"), prepared_by=user, note=note, reference="")
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    batch.save(update_fields=["reference"])
-    try:
-        with transaction.atomic():
-            PayoutItem.objects.bulk_create(
-                [
-                    PayoutItem(batch=batch, application=a, amount=a.amount, route=a.decision.get("route") or "")
-                    for a in payable
-                ]
+    chosen = payable_applications().filter(pk__in=_ids(applications))
+    moved = applications_payout_step_in_bulk(
+        user=user,
+        applications=chosen,
+        action="batch",
+        comment=f"给付批次 {batch.reference}",
+        data={"batch": batch.reference},
+    )
+    shares = ApplicationShare.objects.filter(application__in=moved.values("pk")).exclude(payer=PERSONAL)
+    expected = shares.count()
+    if not expected:
+        raise ValidationError(NOTHING_TO_PAY)
+    _insert_payments(batch, shares)
+    totals = batch.payments.aggregate(n=Count("pk"), total=Sum("amount"))
+    if totals["n"] != expected:  # a payment of one of them is already on the ledger and not cancelled
+        taken = shares.filter(
+            Exists(
+                Payment.objects.filter(
+                    application=OuterRef("application"), payer=OuterRef("payer"), batch__isnull=False
+                ).exclude(batch=batch)
             )
-    except IntegrityError:
-        raise ValidationError(ALREADY_IN_BATCH) from None
-    for application in payable:
-        application_payout_step(
-            user=user,
-            application=application,
-            action="batch",
-            comment=f"给付批次 {batch.reference}",
-            data={"batch": batch.reference},
         )
+        references = taken.values_list("application__reference", flat=True)[:20]
+        raise ValidationError(ALREADY_PAID.format(references="、".join(references)))
+    batch.total = totals["total"]
+    batch.save(update_fields=["reference", "total"])  # the audit's row names the batch and its total
+    return batch
+
+
+def _insert_payments(batch: PayoutBatch, shares: QuerySet) -> int:
+    now = timezone.now()
+    columns = {
+        "application": F("application_id"),
+        "benefit": F("application__rule_id"),
+        "payer": F("payer"),
+        "amount": F("amount"),
+        "route": _route(),
+        "status": Value(P.PENDING.value),
+        "batch": Value(batch.pk),
+        "bank_reference": Value(""),
+        "failure_reason": Value(""),
+        "created_at": Value(now, output_field=Payment._meta.get_field("created_at")),
+    }
+    aliases = {f"_c{i}": expression for i, expression in enumerate(columns.values())}
+    quote = _quote
+    # A cancelled batch's payment is put into this one by moving its row (the ledger keeps one row
+    # per application × benefit × payer); a payment on its way or paid is left alone (and refused).
+    conflict = (
+        f"ON CONFLICT ({quote('application_id')}, {quote('benefit')}, {quote('payer')}) DO UPDATE SET "
+        f"{quote('batch_id')} = excluded.{quote('batch_id')}, {quote('status')} = excluded.{quote('status')}, "
+        f"{quote('amount')} = excluded.{quote('amount')}, {quote('route')} = excluded.{quote('route')}, "
+        f"{quote('file_id')} = NULL, {quote('created_at')} = excluded.{quote('created_at')}, "
+        f"{quote('sent_at')} = NULL WHERE {quote(Payment._meta.db_table)}.{quote('status')} = "
+        f"'{P.CANCELLED.value}'"
+    )
+    return insert_select(Payment, list(columns), shares.annotate(**aliases).values_list(*aliases), suffix=conflict)
+
+
+def _quote(name: str) -> str:
+    from django.db import connection
+
+    return connection.ops.quote_name(name)
+
+
+@transaction.atomic
+def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
+    """Failed and returned payments (reconciliation) into a new batch for a colleague to confirm:
+    their ledger rows move, pending again; their applications stay paid (the workflow has no way
+    back from paid: the money is owed by the payment, not decided again)."""
+    _district_only(user)
+    failed = Payment.objects.filter(status__in=[P.FAILED, P.RETURNED])
+    if not failed.exists():
+        raise ValidationError(NOTHING_FAILED)
+    batch = PayoutBatch(total=Decimal("0.00"), prepared_by=user, note=note or "重新给付失败、退回的款项", reference="")
+    batch._history_user = user
+    batch.save()
+    batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
+    failed.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
+    batch.total = batch.payments.aggregate(total=Sum("amount"))["total"]
+    batch.save(update_fields=["reference", "total"])
     return batch
 
 
 @transaction.atomic
 def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
-    """The checker confirms: every application in the batch is marked paid (workflow), or none is.
-    Refused as a whole if any item no longer matches its application (status or frozen amount)."""
+    """The checker confirms: the batch is "paying" and its task is queued after the commit. The
+    task marks every application paid; refused as a whole if any no longer waits in this batch (a
+    failed payment sent again belongs to an application already paid)."""
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
         raise ValidationError(NOT_PREPARED)
     if batch.prepared_by_id == user.pk:
         raise ValidationError(SAME_PERSON)
-    items = list(batch.items.order_by("application_id"))
-    locked = {
-        a.pk: a
-        for a in Application.objects.select_for_update(of=("self",))
-        .filter(pk__in=[i.application_id for i in items])
-        .order_by("pk")
-    }
-    mismatched = [
-        locked[i.application_id].reference
-        for i in items
-        if locked[i.application_id].status != ApplicationStatus.BATCHED or locked[i.application_id].amount != i.amount
-    ]
-    if mismatched:
-        raise ValidationError(ITEMS_CHANGED.format(references="、".join(mismatched)))
-    for item in items:
-        application_payout_step(
-            user=user,
-            application=locked[item.application_id],
-            action="mark_paid",
-            comment=f"给付批次 {batch.reference}",
-            data={"batch": batch.reference},
-        )
-    batch.status = PayoutBatchStatus.CONFIRMED
+    same_share = ApplicationShare.objects.filter(
+        application=OuterRef("application"), payer=OuterRef("payer"), amount=OuterRef("amount")
+    )
+    changed = list(
+        batch.payments.filter(status=P.PENDING)
+        .filter(~Q(application__status__in=[S.BATCHED, S.PAID]) | ~Exists(same_share))
+        .values_list("application__reference", flat=True)
+        .distinct()[:20]
+    )
+    if changed:
+        raise ValidationError(ITEMS_CHANGED.format(references="、".join(changed)))
+    batch.status = PayoutBatchStatus.PAYING
     batch.confirmed_by, batch.confirmed_at = user, timezone.now()
     batch._history_user = user
     batch.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    batch_id = batch.pk
+    transaction.on_commit(lambda: _enqueue(batch_id))
     return batch
+
+
+def _enqueue(batch_id: int) -> None:
+    from .tasks import pay_batch
+
+    pay_batch.apply_async(args=[batch_id], queue=settings.PAYOUT_QUEUE)
+
+
+def payout_batch_process(*, batch_id: int, chunk: int | None = None) -> bool:
+    """The task's work: pay a confirmed batch chunk by chunk, then make its files. Safe to repeat or
+    run twice at once (the batch's row lock makes chunks take turns; each statement touches only rows
+    still pending or batched). Returns True when the batch is done (or was already)."""
+    from .files import payment_files_make
+
+    chunk = chunk or settings.PAYOUT_CHUNK
+    while True:
+        with transaction.atomic():
+            batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
+            if batch is None or batch.status != PayoutBatchStatus.PAYING:
+                return batch is not None and batch.status == PayoutBatchStatus.CONFIRMED
+            ids = list(
+                batch.payments.filter(status=P.PENDING)
+                .order_by("application_id")
+                .values_list("application_id", flat=True)[:chunk]
+            )
+            if not ids:
+                break
+            _pay_chunk(batch, ids)
+        pause = settings.PAYOUT_CHUNK_PAUSE
+        if pause:
+            import time
+
+            time.sleep(pause)
+    payment_files_make(batch_id=batch_id)
+    with transaction.atomic():
+        batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status == PayoutBatchStatus.PAYING:
+            batch.status = PayoutBatchStatus.CONFIRMED
+            batch._history_user = batch.confirmed_by
+            batch.save(update_fields=["status"])
+    return True
+
+
+def _pay_chunk(batch: PayoutBatch, application_ids: list[int]) -> None:
+    """One transaction: the chunk's payments (every payer of its applications) and its applications.
+    The applications by primary key, not a subquery on the ledger: right after a large prepare the
+    planner's statistics still think the payments table is empty."""
+    now = timezone.now()
+    low, high = application_ids[0], application_ids[-1]
+    batch.payments.filter(status=P.PENDING, application_id__gte=low, application_id__lte=high).update(
+        status=P.SENT, sent_at=now
+    )
+    applications_payout_step_in_bulk(
+        user=batch.confirmed_by,
+        applications=Application.objects.filter(pk__in=sorted(set(application_ids))),
+        action="mark_paid",
+        comment=f"给付批次 {batch.reference}",
+        data={"batch": batch.reference},
+    )
 
 
 @transaction.atomic
 def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
-    """A prepared batch is withdrawn: its applications go back to approved, ready for another batch."""
+    """A prepared batch is withdrawn: its applications go back to approved, ready for another
+    batch, and its payments are cancelled (the next batch moves their rows)."""
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
         raise ValidationError(NOT_PREPARED)
-    for item in batch.items.select_related("application").order_by("application_id"):
-        application_payout_step(
-            user=user,
-            application=item.application,
-            action="unbatch",
-            comment=f"给付批次 {batch.reference} 已作废",
-            data={"batch": batch.reference},
-        )
-    batch.items.update(live=False)
+    in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk, status=P.PENDING))
+    applications_payout_step_in_bulk(
+        user=user,
+        applications=Application.objects.filter(in_batch),
+        action="unbatch",
+        comment=f"给付批次 {batch.reference} 已作废",
+        data={"batch": batch.reference},
+    )
+    batch.payments.filter(status=P.PENDING).update(status=P.CANCELLED)
     batch.status = PayoutBatchStatus.CANCELLED
     batch._history_user = user
     batch.save(update_fields=["status"])
     return batch
+
+
+def batch_progress(batch: PayoutBatch) -> dict[str, int]:
+    """Payments of the batch by status (the batch page's progress)."""
+    counts = dict(batch.payments.values_list("status").annotate(n=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in P.values}

@@ -128,7 +128,7 @@ class OverdueFilter(admin.SimpleListFilter):
                 status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=review_overdue_days())
             )
         if self.value() == "payout":
-            return queryset.filter(status=S.APPROVED, payout_due__lt=timezone.localdate())
+            return queryset.filter(status__in=[S.APPROVED, S.BATCHED], payout_due__lt=timezone.localdate())
         return queryset
 
 

@@ -2,11 +2,16 @@
 
 Plain data. Documents: "2019" = seeds/001 (2019年嘉定工会实项目, 15件好事);
 "2021" = seeds/000 (2021年服务职工群众18件实事, ten of them described).
+A summary is a template rendered from a policy year's data (subsidies.rules.prose): the newest
+of the project's years unless `summary_from` names the year whose figures it quotes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from subsidies.rules.data import PolicyData, load_policy_data
+from subsidies.rules.prose import render
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,15 @@ class ServiceProject:
     summary: str
     applicant: str
     policy_years: tuple[int, ...]
+    summary_from: int | None = None  # the policy year the summary's figures come from (default: the newest)
+
+    @property
+    def summary_year(self) -> int:
+        return self.summary_from or max(self.policy_years)
+
+    def describe(self, data: PolicyData | None = None) -> str:
+        """The summary with the figures of `data` (the year's current data), else of the shipped file."""
+        return render(self.summary, data or load_policy_data(self.summary_year))
 
 
 SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
@@ -40,7 +54,8 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "skill_awards",
         "技能晋升、带教师傅和专利发明人奖励",
         "skills",
-        "职工晋升技师、高级技师，带教徒弟晋升，或作为第一发明人获得授权发明专利的，一次性奖励1000—3000元。",
+        "职工晋升技师、高级技师，带教徒弟晋升，或作为第一发明人获得授权发明专利的，"
+        "一次性奖励{mentor_award_amounts:min amount}—{mentor_award_amounts:max amount}元。",
         "会员（个人或经所在单位申报）",
         (2019, 2021),
     ),
@@ -48,7 +63,7 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "worker_school",
         "上海职工学堂建学补贴",
         "skills",
-        "街镇新建职工学堂，市总工会最高补贴5万元，区总工会1:1匹配。",
+        "街镇新建职工学堂，市总工会最高补贴{worker_school_city_cap:wan}万元，区总工会等额匹配。",
         "街镇工会",
         (2019,),
     ),
@@ -64,7 +79,7 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "legal_checkup",
         "和谐劳动关系“法律体检”",
         "rights",
-        "区总工会为全区30家企业提供劳动关系“法律体检”服务，名额分配到各街镇。",
+        "区总工会为全区{legal_checkup_enterprises}家企业提供劳动关系“法律体检”服务，名额分配到各街镇。",
         "企业（经街镇工会推荐）",
         (2021,),
     ),
@@ -72,7 +87,8 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "flexible_workers",
         "灵活就业会员专享保障和“五送”关爱",
         "rights",
-        "快递、外卖、家政等行业的灵活就业会员，未满60周岁，可参加专享保障；一次缴满120元会费的，享受“五送”服务。",
+        "快递、外卖、家政等行业的灵活就业会员，未满{flexible_care_age_limit}周岁，可参加专享保障；"
+        "一次缴满{flexible_care_full_dues}元会费的，享受“五送”服务。",
         "街镇（园区、行业）工会为会员办理",
         (2019, 2021),
     ),
@@ -88,7 +104,9 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "sanatorium",
         "职工疗休养和健康体检",
         "health",
-        "市总、区总团体疗休养计划和体检计划，按计划给予每人补贴；2021年D、E、F体检计划仅在1—2月开展，全区6000名额先到先得。",
+        "市总、区总团体疗休养计划和体检计划，按计划给予每人补贴；2021年D、E、F体检计划仅在"
+        "{sanatorium_checkup_def_opens:m}—{sanatorium_checkup_def_closes:m}月开展，"
+        "全区{sanatorium_checkup_def_district_places}名额先到先得。",
         "单位工会组织，会员报名",
         (2019, 2021),
     ),
@@ -104,7 +122,8 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "health_points",
         "园区（楼宇、商圈）职工健康服务点",
         "health",
-        "按“四固三定”标准：每周1—2个半天问诊，每月一次半日巡诊，每两个月一次健康讲座。",
+        "按“四固三定”标准：每周{health_points_consultation_min_half_days}—{health_points_consultation_max_half_days}个半天问诊，"
+        "每月{health_points_patrols_per_month}次半日巡诊，每两个月一次健康讲座。",
         "街镇工会会同社区卫生服务中心",
         (2021,),
     ),
@@ -112,7 +131,7 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "reading_rooms",
         "职工书屋建设",
         "culture",
-        "2019年建设区级职工书屋示范点10个、自建点20个，按藏书、报刊和音像制品标准评定。",
+        "2019年建设区级职工书屋示范点{reading_demo_quota}个、自建点{reading_self_built_quota}个，按藏书、报刊和音像制品标准评定。",
         "单位",
         (2019,),
     ),
@@ -136,7 +155,7 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "flower_expo",
         "组织万名职工“看花博”",
         "culture",
-        "各级工会组织职工团体参观第十届中国花卉博览会，全区目标超过10000人次。",
+        "各级工会组织职工团体参观第十届中国花卉博览会，全区目标超过{flower_expo_target_visits}人次。",
         "各级工会",
         (2021,),
     ),
@@ -144,15 +163,19 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "member_card",
         "工会会员服务卡：专享基本保障和大病慰问金",
         "life",
-        "持卡会员每年享有一份免费的专享基本保障；患十二类重大疾病住院的，可申请市总1000元、区总2000元慰问金。",
+        "持卡会员每年享有一份免费的专享基本保障；患十二类重大疾病住院的，可申请市总"
+        "{member_card_city_condolence_amount}元、区总{member_card_district_condolence_amount}元慰问金。",
         "会员（单位统一办理）",
         (2019, 2021),
+        summary_from=2019,  # the condolence payments are the 2019 document's
     ),
     ServiceProject(
         "womens_care",
         "女职工幸福关爱：爱心妈咪小屋和亲子工作室",
         "life",
-        "新建爱心妈咪小屋每间补贴15340元；亲子工作室寒暑假托班、晚托班按人数和时长补贴2—12万元。",
+        "新建爱心妈咪小屋每间补贴市总工会{womens_mommy_room_city}元、区总工会{womens_mommy_room_district}元；"
+        "亲子工作室寒暑假托班、晚托班按人数和时长补贴"
+        "{womens_holiday_class_grants:min amount wan}—{womens_evening_class_grants:max amount wan}万元。",
         "单位",
         (2019,),
     ),
@@ -160,7 +183,7 @@ SERVICE_PROJECTS: tuple[ServiceProject, ...] = (
         "singles",
         "“嘉缘会”单身青年交友",
         "life",
-        "40周岁以下单身会员，线上登记匹配，线下参加主题交友活动。",
+        "{singles_max_age}周岁以下单身会员，线上登记匹配，线下参加主题交友活动。",
         "会员",
         (2019, 2021),
     ),

@@ -27,6 +27,9 @@ S = ApplicationStatus
 APPROVED = GRANTED_STATUSES
 
 
+PAYOUT_DUE_SOON_DAYS = 14
+
+
 @dataclass
 class Dashboard:
     statuses: list[tuple[str, str]]
@@ -40,6 +43,7 @@ class Dashboard:
     overdue_payouts: int
     oldest_reviews: list[Application] = field(default_factory=list)
     late_payouts: list[Application] = field(default_factory=list)
+    due_soon: list[Application] = field(default_factory=list)
     app_items: list[tuple[str, int, str]] = field(default_factory=list)  # from the project apps
 
 
@@ -89,7 +93,10 @@ def district_dashboard(*, user=None, today=None) -> Dashboard:
     waiting = Application.objects.filter(
         status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=days)
     )
-    late = Application.objects.filter(status=S.APPROVED, payout_due__lt=today)
+    # Not paid yet: approved, or waiting in a payout batch. Due soon: within the next two weeks.
+    unpaid = Application.objects.filter(status__in=[S.APPROVED, S.BATCHED], payout_due__isnull=False)
+    late = unpaid.filter(payout_due__lt=today)
+    soon = unpaid.filter(payout_due__gte=today, payout_due__lte=today + timedelta(days=PAYOUT_DUE_SOON_DAYS))
     related = ("applicant_member", "applicant_organisation", "street")
     return Dashboard(
         statuses=[(s, S(s).label) for s in statuses],
@@ -103,5 +110,6 @@ def district_dashboard(*, user=None, today=None) -> Dashboard:
         overdue_payouts=late.count(),
         oldest_reviews=list(waiting.select_related(*related).order_by("status_changed_at")[:20]),
         late_payouts=list(late.select_related(*related).order_by("payout_due")[:20]),
+        due_soon=list(soon.select_related(*related).order_by("payout_due")[:20]),
         app_items=[item(user, today) for item in DASHBOARD_ITEMS] if user is not None else [],
     )

@@ -95,13 +95,23 @@ class Offering(models.Model):
 
 
 class Application(models.Model):
+    # Indexes: every write of a status (a payout batch moves 100,000 rows at once) updates each one,
+    # so none is the prefix of another. The project and the member, organisation and street foreign
+    # keys have no index of their own: (project, policy_year, status), (applicant_member,
+    # -created_at), (organisation, -submitted_at, -id) and (street, -submitted_at, -id) start with them.
     # NULL until the row has a pk to number it from; unique once set.
     reference = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, editable=False)  # noqa: DJ001
-    project = models.CharField(_("服务项目"), max_length=32, db_index=True)
+    project = models.CharField(_("服务项目"), max_length=32)
     rule_id = models.CharField(_("规则"), max_length=64)
     policy_year = models.PositiveSmallIntegerField(_("政策年度"))
     applicant_member = models.ForeignKey(
-        Member, verbose_name=_("申请会员"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+        Member,
+        verbose_name=_("申请会员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        db_index=False,
     )
     applicant_organisation = models.ForeignKey(
         Organisation,
@@ -113,10 +123,16 @@ class Application(models.Model):
     )
     # Scope: the organisation and street/town the application belongs to (see members.selectors.Scope).
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+"
+        Organisation, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     street = models.ForeignKey(
-        Organisation, verbose_name=_("所属街镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("所属街镇"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     offering = models.ForeignKey(
         Offering, verbose_name=_("场次"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"

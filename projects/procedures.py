@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from subsidies.rules.core import Decision
+from subsidies.rules.data import PolicyData
+from subsidies.rules.prose import render
 
 # Review levels of a chain (projects.models.ReviewLevel values).
 GRASSROOTS, STREET, DISTRICT, CITY = "grassroots", "street", "district", "city"
@@ -44,8 +46,12 @@ class QuotaSpec:
 
 
 DedupFn = Callable[[Applicant, Mapping[str, Any]], str | None]
-QuotaFn = Callable[[Applicant, Mapping[str, Any]], list[QuotaSpec]]
-ChainFn = Callable[[Decision], tuple[str, ...]]
+# (applicant, facts, the year's current policy data — None where the caller has not read it: the
+# function then reads the shipped file) -> the pools the application takes places from.
+QuotaFn = Callable[[Applicant, Mapping[str, Any], PolicyData | None], list[QuotaSpec]]
+# A chain that depends on the decision (its route) or on the year's data (a chain the policy data holds,
+# e.g. skill_award_review_chain, which district staff may override): (decision, current data) -> levels.
+ChainFn = Callable[[Decision, PolicyData], tuple[str, ...]]
 
 
 def once_per_year(applicant: Applicant, facts: Mapping[str, Any]) -> str:
@@ -89,7 +95,7 @@ def _normalise(value: Any) -> str:
 class Procedure:
     rule_id: str
     chain: tuple[str, ...] | ChainFn
-    chain_source: str  # the clause (or operational reason) for the chain
+    chain_source: str  # the clause (or operational reason) for the chain; a template (describe_chain)
     dedup: DedupFn | None = None
     dedup_message: str = "您已有该项目的有效申请，不能重复申请。"
     quotas: QuotaFn | None = None
@@ -120,8 +126,14 @@ class Procedure:
     # amount; above it (or for any positive amount when None) the district reviews first.
     auto_approve_ceiling: str | None = None
 
-    def review_chain(self, decision: Decision) -> tuple[str, ...]:
-        return self.chain(decision) if callable(self.chain) else self.chain
+    def review_chain(self, decision: Decision, data: PolicyData | None) -> tuple[str, ...]:
+        """`data` (the year's current policy data) is needed only by a callable chain."""
+        return tuple(self.chain(decision, data)) if callable(self.chain) else self.chain
+
+    def describe_chain(self, data: PolicyData) -> str:
+        """chain_source as the applicant reads it: a chain the policy data holds is rendered from it
+        ({skill_award_review_chain:levels}, subsidies.rules.prose)."""
+        return render(self.chain_source, data)
 
 
 # Filled once the app registry is ready (projects.apps.ProjectsConfig.ready → autodiscover): every

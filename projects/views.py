@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.selectors import member_for_user
 from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import decide
+from subsidies.selectors import decide, policy_data_by_year
 
 from . import selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
@@ -77,6 +77,7 @@ def project_detail(request, code: str):
             "procedures": PROCEDURES,
             "offerings": offerings,
             "links": PROJECT_LINKS.get(code, ()),
+            "policies": policy_data_by_year(),
         },
     )
 

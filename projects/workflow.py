@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from members.models import StaffRole, User
 from members.selectors import is_district_staff, scope_for
 
@@ -72,6 +74,9 @@ class Transition:
     actor: str
     needs_reason: bool = False
     guard: Callable[[Application], bool] | None = None  # an extra condition on the application
+    # The same guard as a condition on the table, for transitions made in bulk (payout steps): the
+    # UPDATE … WHERE moves exactly the applications `guard` would let through, one by one.
+    guard_q: Q | None = None
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -90,7 +95,15 @@ TRANSITIONS: dict[str, Transition] = {
             APPLICANT,
         ),
         Transition("cancel", "取消预约", frozenset({S.APPROVED}), S.WITHDRAWN, APPLICANT, guard=is_booking),
-        Transition("batch", "纳入给付批次", frozenset({S.APPROVED}), S.BATCHED, PAYOUTS, guard=has_amount),
+        Transition(
+            "batch",
+            "纳入给付批次",
+            frozenset({S.APPROVED}),
+            S.BATCHED,
+            PAYOUTS,
+            guard=has_amount,
+            guard_q=Q(amount__gt=0),
+        ),
         Transition("unbatch", "移出给付批次", frozenset({S.BATCHED}), S.APPROVED, PAYOUTS),
         Transition("mark_paid", "确认已给付", frozenset({S.BATCHED}), S.PAID, PAYOUTS),
         Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),
@@ -228,6 +241,22 @@ def may_perform(user: User | None, application: Application, transition: Transit
     if transition.actor in (DISTRICT, PAYOUTS):
         return is_district_staff(user)
     return False
+
+
+def allowed_in_bulk(transition: Transition) -> Q:
+    """The applications `transition` may move, as one condition (for UPDATE … WHERE): its source
+    status and its guard. Only for the payout steps, whose actor is checked once for the batch
+    (may_perform_in_bulk); every other transition needs a person's check on each application."""
+    if transition.actor != PAYOUTS:
+        raise ValueError(f"{transition.action} is not made in bulk")
+    if transition.guard is not None and transition.guard_q is None:
+        raise ValueError(f"{transition.action} has a guard without its condition (guard_q)")
+    condition = Q(status__in=sorted(transition.sources))
+    return condition & transition.guard_q if transition.guard_q is not None else condition
+
+
+def may_perform_in_bulk(user: User | None, transition: Transition) -> bool:
+    return transition.actor == PAYOUTS and user is not None and is_district_staff(user)
 
 
 def available_actions(user: User, application: Application) -> list[Transition]:

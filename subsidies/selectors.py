@@ -67,6 +67,13 @@ def policy_data(year: int) -> PolicyData:
     return data
 
 
+def policy_data_by_year() -> dict[int, PolicyData]:
+    """Every policy year's current data, for a page that renders texts of several years."""
+    from subsidies.rules.data import available_years
+
+    return {year: policy_data(year) for year in available_years()}
+
+
 def invalid_overrides(year: int) -> list[PolicyOverride]:
     """Overrides of the year that do not validate (written around the service)."""
     data, bad = load_policy_data(year), []

@@ -148,7 +148,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # A first-come queue whose kick was lost or whose worker died is picked up within seconds.
     "allocate-first-come-queues": {"task": "projects.tasks.allocate_first_come_queues", "schedule": 15.0},
+    # A confirmed payout batch whose worker died is picked up again (its task is idempotent).
+    "resume-payout-batches": {"task": "payouts.tasks.resume_payout_batches", "schedule": 60.0},
 }
+# Payout batches (payouts/services.py): applications per transaction when a batch is paid, and an
+# optional pause between transactions (seconds) to spare a busy database.
+PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=5000)
+PAYOUT_CHUNK_PAUSE = env.float("PAYOUT_CHUNK_PAUSE", default=0.0)
+PAYOUT_QUEUE = env.str("PAYOUT_QUEUE", default="celery")  # the Celery queue payout tasks go to
 
 # --- First come, first served (projects/services/queue.py) ------------------------------------------
 # With Redis, requests for a first-come pool queue in arrival order from its opening time and a worker

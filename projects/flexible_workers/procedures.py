@@ -3,11 +3,12 @@
 from projects.models import AttachmentKind
 from projects.procedures import DISTRICT, STREET, Procedure, once_per_year
 from subsidies.rules.core import Decision
+from subsidies.rules.data import PolicyData
 
 from .records import benefit_locked_facts, coverage_locked_facts
 
 
-def _claim_chain(decision: Decision) -> tuple[str, ...]:
+def _claim_chain(decision: Decision, data: PolicyData) -> tuple[str, ...]:
     """Through the street (industry) union, or straight to the district's service office."""
     return (DISTRICT,) if dict(decision.details).get("claim_channel") == "district_office" else (STREET, DISTRICT)
 

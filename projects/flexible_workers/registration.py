@@ -29,9 +29,7 @@ NOT_FULL_DUES = "{name}本年度未一次缴满年度会费：其他灵活就业
 IN_FUTURE = "上传日期不能晚于今天。"
 ALREADY_REGISTERED = "{name}已于{on}实名登记（保障 {ref}）。"
 NOT_COVERED = "{name}不符合灵活就业会员专享保障的条件：{reasons}"
-REASON = (
-    "2019 §4 参保方式和保障生效（一）：一次缴满120元年度会费的会员无需办理参保手续，由工会实名登记，上传次月1日起保"
-)
+REASON = "2019 §4 参保方式和保障生效（一）：一次缴满年度会费的会员无需办理参保手续，由工会实名登记，上传次月1日起保"
 
 
 def may_register(user: User, member: Member) -> bool:

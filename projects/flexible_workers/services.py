@@ -24,10 +24,10 @@ from .models import CARE_RULE, GIFT_KINDS, ONCE_A_YEAR, GiftForm, ServiceDeliver
 NOT_STREET_STAFF = "只有会员所在街镇（园区、行业）工会的工作人员可以登记“五送”服务。"
 NOT_CARE_APPLICATION = "只能为“五送”关心关爱服务的登记记录服务。"
 NOT_APPROVED = "该会员的“五送”登记尚未审核通过（当前状态：{status}），不能记录服务。"
-NOT_FULL_DUES = "“五送”服务面向一次性缴满120元年度会费的会员；其他灵活就业会员由市总工会赠送C类保障。"
-NO_CASH = (
-    "不可发放现金：120元会费可以为交通卡、电话卡、网上购物平台的提货凭证、实物或到指定地点领取确定物品的提货凭证。"
-)
+# No amount or class here: the dues, the forms allowed and the coverage classes are the year's data
+# (flexible_care_full_dues, flexible_care_distribution_forms, flexible_care_other_class), shown with the rule.
+NOT_FULL_DUES = "“五送”服务面向一次性缴满年度会费的会员；其他灵活就业会员由市总工会赠送专享保障。"
+NO_CASH = "不可发放现金：会费须以本年度可用的发放形式（交通卡、提货凭证、实物等）发放。"
 FORM_REQUIRED = "请选择{kind}的发放形式。"
 FORM_NOT_ALLOWED = "“{form}”不是{year}年度可用的发放形式。"
 WRONG_YEAR = "服务日期须在{year}年内。"
@@ -70,13 +70,15 @@ def check_five_services(
 
 
 def check_gift_form(*, kind: str, gift_form: str, policy_year: int) -> None:
-    if gift_form == "cash":
-        raise ApplicationError(NO_CASH, field="gift_form")
+    """The forms allowed are the year's data (flexible_care_distribution_forms, as the rule reads them):
+    the one place that says cash is not one of them. A form outside them is refused; cash by name."""
     if not gift_form:
         if kind in GIFT_KINDS:
             raise ApplicationError(FORM_REQUIRED.format(kind=ServiceKind(kind).label), field="gift_form")
         return
     allowed = policy_data(policy_year).value("flexible_care_distribution_forms")
+    if gift_form not in allowed and gift_form == "cash":
+        raise ApplicationError(NO_CASH, field="gift_form")
     if gift_form not in GiftForm.values or gift_form not in allowed:
         label = GiftForm(gift_form).label if gift_form in GiftForm.values else gift_form
         raise ApplicationError(FORM_NOT_ALLOWED.format(form=label, year=policy_year), field="gift_form")

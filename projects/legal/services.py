@@ -266,7 +266,7 @@ def _applicant_street(organisation_id: int) -> Organisation:
     return organisation.street
 
 
-def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any]) -> list[QuotaSpec]:
+def legal_checkup_quotas(applicant: Applicant, facts: Mapping[str, Any], data: Any = None) -> list[QuotaSpec]:
     """Procedure.quotas: one place of the applicant's street pool and one of the district's 30."""
     if applicant.organisation_id is None:
         return []

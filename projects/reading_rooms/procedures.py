@@ -11,7 +11,7 @@ PROCEDURES = (
         "2019 §12 职工书屋建设：单位申报，区总工会评定",
         dedup=once_per_year,
         dedup_message="该单位本年度已申报职工书屋。",
-        quotas=lambda a, f: (
+        quotas=lambda a, f, data=None: (
             [
                 QuotaSpec(
                     f"reading_room:{a.policy_year}:{f.get('point_type')}",

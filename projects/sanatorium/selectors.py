@@ -37,6 +37,18 @@ def _text(value: Any) -> str:
 class Column:
     heading: str
     cell: Callable[[dict[str, Any]], str]
+    # A cell that quotes a param of the year (e.g. the D/E/F months): (row, the year's data) -> text.
+    data_cell: Callable[[dict[str, Any], PolicyData], str] | None = None
+
+    def text(self, row: dict[str, Any], data: PolicyData) -> str:
+        return self.data_cell(row, data) if self.data_cell else self.cell(row)
+
+
+def _def_months(row: dict[str, Any], data: PolicyData) -> str:
+    if not row["jan_feb_only"]:
+        return "额满为止"
+    opens, closes = data.value("sanatorium_checkup_def_opens"), data.value("sanatorium_checkup_def_closes")
+    return f"仅{opens.month}—{closes.month}月"
 
 
 def col(heading: str, key: str, fmt: Callable[[Any], str] = _text) -> Column:
@@ -87,7 +99,7 @@ PRESENTERS: dict[str, tuple[str, tuple[Column, ...]]] = {
             col("体检计划", "plan"),
             col("体检地点", "site"),
             Column("预约方式", lambda row: BOOKING_LABELS.get(row["booking"], row["booking"])),
-            Column("开展时间", lambda row: "仅1—2月" if row["jan_feb_only"] else "额满为止"),
+            Column("开展时间", lambda row: "", _def_months),
         ),
     ),
 }
@@ -142,7 +154,7 @@ def _table(name: str, data: PolicyData, notes: tuple[str, ...]) -> PlanTable:
         title=title,
         clause=table.clause,
         headers=tuple(c.heading for c in columns),
-        rows=tuple(tuple((c.heading, c.cell(row)) for c in columns) for row in table.rows),
+        rows=tuple(tuple((c.heading, c.text(row, data)) for c in columns) for row in table.rows),
         notes=notes,
     )
 

@@ -26,7 +26,7 @@ SHOWN_ERRORS = 10
 ROSTER_MISSING = "请上传参保名册（xlsx）。"
 ROSTER_NOT_XLSX = "参保名册须为 Excel（xlsx）文件：请下载名册模板填写后上传。"
 COUNT_MISMATCH = "参保名册共{rows}人，与申报的参保职工人数{declared}人不一致。"
-ROW_ELSEWHERE = "第{row}行“{column}”列：该职工已在本年度其他单位的“送保障”名册中（每人1份）。"
+ROW_ELSEWHERE = "第{row}行“{column}”列：该职工已在本年度其他单位的“送保障”名册中（每人只能参加一家单位的“送保障”）。"
 ROSTER_INVALID = "参保名册有{count}处问题：{errors}"
 
 

@@ -176,7 +176,8 @@ def queue_pool_for(
     """The first-come pool this booking request queues for, or None (it is booked directly)."""
     pools = [offering.quota] if offering is not None else []
     if procedure.quotas is not None:
-        for spec in procedure.quotas(Applicant(member_id, None, policy_year), facts):
+        # The shipped data, not a read of the overrides: at the opening this answers before any other work.
+        for spec in procedure.quotas(Applicant(member_id, None, policy_year), facts, None):
             pool = _pool_by_key(spec.key)
             if pool is not None:
                 pools.append(pool)

@@ -62,6 +62,9 @@ def application_supplied_facts_preview(
     return Recalculation(frozen=application.decision, current=decided.decision.to_dict())
 
 
+MATERIALS_COMPLETE = "materials_complete_on"  # the reviewer fact of rules with a payout period
+
+
 @transaction.atomic
 def application_supply_facts(
     *, user: User, application: Application, facts: Mapping[str, Any], comment: str = ""
@@ -105,4 +108,18 @@ def application_supply_facts(
         comment=comment.strip(),
         data={"facts": supplied, "changes": {k: list(v) for k, v in changes.items()}},
     )
+    if supplied.get(MATERIALS_COMPLETE):
+        # The day complete materials arrived starts the payout period (2021 basic coverage: 90/60/30
+        # days): an event of its own on the timeline, with the due date it set.
+        due = application.payout_due.isoformat() if application.payout_due else None
+        record_event(
+            application,
+            action="materials_complete",
+            from_status=application.status,
+            to_status=application.status,
+            actor=user,
+            level=level,
+            comment=f"申请材料于 {supplied[MATERIALS_COMPLETE]} 收齐" + (f"，给付期限 {due}" if due else ""),
+            data={"on": supplied[MATERIALS_COMPLETE], "payout_due": due},
+        )
     return application

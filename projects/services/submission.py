@@ -135,7 +135,10 @@ def auto_approve_ceiling(procedure: Procedure, policy_year: int) -> Decimal:
 
 def review_chain_for(procedure: Procedure, decision: Decision, policy_year: int) -> list[str]:
     """The procedure's chain; a booking above its auto-approve ceiling is reviewed by the district first."""
-    chain = list(procedure.review_chain(decision))
+    # A chain held in the policy data is read from the year's current data (overrides included),
+    # the same data the decision was made with: what the member reads is where the application goes.
+    data = policy_data(policy_year) if callable(procedure.chain) else None
+    chain = list(procedure.review_chain(decision, data))
     if not chain and decision.amount > auto_approve_ceiling(procedure, policy_year):
         chain = [workflow.ReviewLevel.DISTRICT.value]
     return chain
@@ -183,7 +186,7 @@ def _claim_quotas(application: Application, procedure: Procedure) -> None:
         application.applicant_member_id, application.applicant_organisation_id, application.policy_year
     )
     data = policy_data(application.policy_year)
-    for spec in procedure.quotas(applicant, application.facts):
+    for spec in procedure.quotas(applicant, application.facts, data):
         pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
         if pool.pk not in held:
             quota_claim(pool=pool, application=application)
@@ -319,7 +322,7 @@ def _plan_quotas(submission: Submission) -> None:
             application.applicant_member_id, application.applicant_organisation_id, application.policy_year
         )
         data = policy_data(application.policy_year)
-        for spec in procedure.quotas(applicant, application.facts):
+        for spec in procedure.quotas(applicant, application.facts, data):
             pool = quota_pool_for(spec, project=application.project, policy_year=application.policy_year, data=data)
             submission.places.setdefault(pool.pk, 1)
             submission.pools[pool.pk] = pool  # just read: its remaining places need no second read

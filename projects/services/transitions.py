@@ -9,11 +9,14 @@ payouts and tasks all come through here.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
+from jiading_union.bulk import insert_select
 from members.models import User
 from projects import workflow
-from projects.models import Application, ApplicationEvent, ApplicationStatus
+from projects.models import Application, ApplicationEvent, ApplicationStatus, Notification
 from projects.procedures import PROCEDURES
 from subsidies.rules import registry
 from subsidies.rules.facts import Fact
@@ -228,6 +231,90 @@ def application_payout_step(
     locked = _lock(application)
     check_transition(user=user, application=locked, action=action, comment=comment)
     return do_transition(user=user, application=locked, transition=transition, comment=comment, data=data)
+
+
+def applications_payout_step_in_bulk(
+    *, user: User, applications: QuerySet[Application], action: str, comment: str = "", data: dict | None = None
+) -> QuerySet[Application]:
+    """batch / unbatch / mark_paid for many applications at once (payouts alone, inside its batch's
+    transaction): the same transition table, checked once for the actor and, for every row, in the
+    UPDATE's WHERE (workflow.allowed_in_bulk), so a row no longer in the expected state is left alone.
+
+    One UPDATE for the status; one INSERT … SELECT each for the events, the audit history
+    (simple-history rows, as a save() would write them) and, for mark_paid, the notifications.
+    Returns the applications this call moved (marked by the status and the instant it set: rows
+    of other transactions are not visible before they commit, and no two share an instant)."""
+    transition = workflow.TRANSITIONS[action]
+    if transition.actor != workflow.PAYOUTS or len(transition.sources) != 1 or transition.target is None:
+        raise TransitionNotAllowed(f"未知操作：{action}")
+    if not workflow.may_perform_in_bulk(user, transition):
+        raise TransitionNotAllowed(workflow.NOT_YOURS.format(action=transition.label))
+    (from_status,) = transition.sources
+    to_status = transition.target
+    now = timezone.now()
+    changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
+    if to_status == S.PAID:
+        changes["paid_at"] = now
+    if not applications.filter(workflow.allowed_in_bulk(transition)).update(**changes):
+        return Application.objects.none()
+    moved = Application.objects.filter(status=to_status, status_changed_at=now)
+    event_columns = {
+        "application": F("pk"),
+        "action": Value(transition.action),
+        "from_status": Value(from_status),
+        "to_status": Value(to_status),
+        "level": Value(""),
+        "actor": Value(user.pk),
+        "comment": Value(comment.strip()),
+        "data": Value(data or {}, output_field=ApplicationEvent._meta.get_field("data")),
+        "created_at": Value(now, output_field=ApplicationEvent._meta.get_field("created_at")),
+    }
+    _insert(ApplicationEvent, moved, event_columns)
+    _insert_history(moved, user=user, when=now)
+    if transition.action in _NOTIFY_ON:
+        _notify_in_bulk(moved, transition, comment=comment.strip(), when=now)
+    return moved
+
+
+def _insert(model, queryset: QuerySet, columns: dict) -> int:
+    aliases = {f"_c{i}": expression for i, expression in enumerate(columns.values())}
+    return insert_select(model, list(columns), queryset.annotate(**aliases).values_list(*aliases))
+
+
+def _insert_history(applications: QuerySet[Application], *, user: User | None, when) -> int:
+    """The simple-history rows a save() of each application would write ("~" changed, by `user`)."""
+    history = Application.history.model
+    columns = {}
+    for field in history._meta.concrete_fields:
+        if field.name == "history_id":
+            continue
+        if field.name == "history_date":
+            columns[field.name] = Value(when, output_field=field)
+        elif field.name == "history_type":
+            columns[field.name] = Value("~")
+        elif field.name == "history_user":
+            columns[field.name] = Value(user.pk if user else None, output_field=field)
+        elif field.name == "history_change_reason":
+            columns[field.name] = Value(None, output_field=field)
+        else:
+            columns[field.name] = F(field.attname)
+    return _insert(history, applications, columns)
+
+
+def _notify_in_bulk(applications: QuerySet[Application], transition: workflow.Transition, *, comment: str, when) -> int:
+    """The applicant's notification (the member's account, or whoever made an organisation's application)."""
+    head, tail = _NOTIFY_ON[transition.action].split("{ref}")
+    tail = tail.format(status=ApplicationStatus(transition.target).label)
+    recipient = Case(When(applicant_member__isnull=False, then=F("applicant_member__user")), default=F("created_by"))
+    rows = applications.annotate(_recipient=recipient).filter(_recipient__isnull=False)
+    columns = {
+        "recipient": F("_recipient"),
+        "application": F("pk"),
+        "title": Concat(Value(head), F("reference"), Value(tail), output_field=Notification._meta.get_field("title")),
+        "body": Value(comment),
+        "created_at": Value(when, output_field=Notification._meta.get_field("created_at")),
+    }
+    return _insert(Notification, rows, columns)
 
 
 # --- reviewer facts (projects.services.review_facts supplies them) -----------------------

@@ -1,16 +1,21 @@
 """How the skill awards rules are applied for (see projects.procedures)."""
 
 from projects.models import AttachmentKind
-from projects.procedures import CITY, DISTRICT, GRASSROOTS, Procedure, once_ever_for
+from projects.procedures import Procedure, once_ever_for
 from subsidies.rules.core import Decision, Route
+from subsidies.rules.data import PolicyData
 
 
-def _skill_chain(decision: Decision) -> tuple[str, ...]:
-    # The app route goes straight to the city union; the unit route is grassroots → district → city.
-    return (CITY,) if decision.route is Route.APP else (GRASSROOTS, DISTRICT, CITY)
+def _skill_chain(decision: Decision, data: PolicyData) -> tuple[str, ...]:
+    """The chain the policy data gives the decision's route — one source for the message the member
+    reads (the rule's review_chain detail and route note) and for the routing."""
+    return data.value("skill_award_app_review_chain" if decision.route is Route.APP else "skill_award_review_chain")
 
 
-SKILL = "2019 §1 申报方式：基层工会初审、区总工会复审、市总工会终审"
+SKILL = (
+    "2019 §1 申报方式：单位申报{skill_award_review_chain:levels}；"
+    "技能晋升职工个人通过“申工社”APP申报的，{skill_award_app_review_chain:levels}"
+)
 
 PROCEDURES = (
     # One-off awards ("一次性奖励"): keyed on what is awarded, across policy years and applicants.

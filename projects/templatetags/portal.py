@@ -1,14 +1,33 @@
+import logging
+
 from django import template
 
 from projects.models import ApplicationStatus
+from subsidies.rules import registry
+from subsidies.rules.base import Rule
 from subsidies.rules.core import DATE_LABELS
+from subsidies.rules.prose import plain
+from subsidies.selectors import policy_data
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.filter
 def date_label(name: str) -> str:
     return DATE_LABELS.get(name, name)
+
+
+# Timeline actions that are not transitions (projects.workflow.TRANSITIONS labels the rest).
+EVENT_LABELS = {"supply_facts": "补充审核事实", "materials_complete": "材料收齐", "recalculate": "重新计算"}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    from projects.workflow import TRANSITIONS
+
+    transition = TRANSITIONS.get(action)
+    return transition.label if transition is not None else EVENT_LABELS.get(action, action)
 
 
 @register.filter
@@ -27,3 +46,34 @@ def reason_mark(ok) -> str:
 @register.filter
 def reason_class(ok) -> str:
     return {True: "ok", False: "fail", None: "unknown"}[ok]
+
+
+@register.filter
+def summary(item, policies=None) -> str:
+    """A rule's or a catalogue project's summary, rendered from its year's current policy data
+    (district staff's overrides included). `policies` ({year: data}, read once by the view) saves a
+    read per item on pages listing many."""
+    year = item.policy_year if isinstance(item, Rule) else item.summary_year
+    data = policies[year] if policies and year in policies else policy_data(year)
+    try:
+        return item.describe(data)
+    except (KeyError, ValueError):
+        # An override the summary cannot read (rules refuse such edits; a catalogue text may not):
+        # the shipped figures, loudly, rather than a broken page.
+        logger.error("%s 的说明无法用 %s 年度当前政策数据生成，显示原始数据", getattr(item, "code", item), year)
+        return item.describe()
+
+
+@register.filter
+def chain_of(procedure, rule) -> str:
+    """How an application of `rule` is reviewed, rendered from the year's current policy data."""
+    return procedure.describe_chain(policy_data(rule.policy_year))
+
+
+@register.simple_tag
+def policy_value(where, name: str, spec: str = "") -> str:
+    """A param of a policy year's current data as members read it (subsidies.rules.prose.plain), so a
+    page's text quotes the data rather than a copy: `where` is the policy year, or a rule id for its
+    newest year. {% policy_value "flexible_worker_care" "flexible_care_full_dues" as dues %}"""
+    year = where if isinstance(where, int) else registry.latest(where).policy_year
+    return plain(policy_data(year).value(name), spec)

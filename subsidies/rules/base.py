@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .core import ZERO, Clause, Decision, Outcome, Reason, Route, Share, Window, WindowState
-from .data import Param, PolicyData, load_policy_data
+from .data import Param, PolicyData, PolicyDataError, load_policy_data
 from .facts import Facts, FactsSchema
+from .prose import render
 from .reference import ReferenceData, load_reference_data
+from .vocabulary import REVIEW_LEVELS
 
 
 class Context:
@@ -190,12 +192,17 @@ class Rule:
     rule_id: ClassVar[str]
     project: ClassVar[str]  # projects.catalogue code
     title: ClassVar[str]  # Chinese
-    summary: ClassVar[str]  # what the policy offers, in plain words
+    # What the policy offers, in plain words: a template whose fields name the year's params and
+    # tables (subsidies.rules.prose), so no number is written here; read it through describe().
+    summary: ClassVar[str]
     applicant: ClassVar[str]  # "member" or "organisation"
     schema: ClassVar[FactsSchema]
     params: ClassVar[tuple[str, ...]] = ()  # PolicyData params read
     tables: ClassVar[tuple[str, ...]] = ()  # PolicyData tables read
     conditions: ClassVar[tuple[str, ...]] = ()  # PolicyData clauses cited by conditions
+    # Params holding a review chain the applications are routed along (projects' procedures read
+    # them): each value must be a review level (vocabulary.REVIEW_LEVELS).
+    review_chains: ClassVar[tuple[str, ...]] = ()
     # Where a clause is ambiguous: (the choice we made, the name of the clause/param/table it reads).
     # Rendered into docs/rules.md; each choice has a test.
     interpretations: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -209,6 +216,14 @@ class Rule:
             self.data.table(name)
         for name in self.conditions:
             self.data.clause(name)
+        for name in self.review_chains:
+            unknown = [level for level in self.data.value(name) if level not in REVIEW_LEVELS]
+            if unknown or not self.data.value(name):
+                raise PolicyDataError(f"审核流程 {name} 须由以下审核层级组成：{'、'.join(REVIEW_LEVELS)}。")
+        try:
+            self.describe()  # a summary whose figures the data no longer has is refused with the data
+        except (KeyError, ValueError) as exc:
+            raise PolicyDataError(f"规则“{self.title}”的说明无法用本年度政策数据生成：{exc}") from None
         self._default_context = Context(self.data, load_reference_data())
 
     def context(self, data: PolicyData | None = None, refs: ReferenceData | None = None) -> Context:
@@ -231,6 +246,12 @@ class Rule:
 
     def decide(self, facts: Facts, ctx: Context) -> Decision:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def describe(self, data: PolicyData | None = None) -> str:
+        """The summary rendered from the year's data: the shipped file, or `data` (with district
+        staff's overrides, subsidies.selectors.policy_data) — what members read is what is decided."""
+        data = data or self.data
+        return data.derived(f"summary:{self.rule_id}", lambda d: render(self.summary, d))
 
     def clauses(self) -> list[tuple[str, Clause]]:
         """(name, clause) for every condition, param and table this rule cites, for docs."""

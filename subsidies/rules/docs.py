@@ -35,7 +35,7 @@ def _render_rule(rule: Rule) -> list[str]:
     lines = [
         f"### {rule.title} — `{rule.rule_id}` ({rule.policy_year})",
         "",
-        f"{rule.summary}",
+        f"{rule.describe()}",
         "",
         f"- 项目：`{rule.project}`；申请人：{'会员' if rule.applicant == 'member' else '组织'}",
         "",

@@ -22,7 +22,7 @@ INDUSTRY = Fact(
     choices=tuple(FLEXIBLE_INDUSTRIES.items()),
     profile="flexible_industry",
 )
-PAID_FULL_DUES = Fact("paid_full_dues_in_one_go", "bool", "一次缴满120元年度会费", profile="paid_full_dues_in_one_go")
+PAID_FULL_DUES = Fact("paid_full_dues_in_one_go", "bool", "一次缴满年度会费", profile="paid_full_dues_in_one_go")
 
 
 def _names(codes: tuple[str, ...]) -> str:
@@ -108,9 +108,10 @@ class FlexibleWorkerCoverage(Rule):
     project = "flexible_workers"
     title = "灵活就业会员专享保障参保"
     summary = (
-        "本市快递物流、网约送餐等服务行业的灵活就业会员，未满60周岁、不享受本市职工基本医疗保险的，"
-        "由所在行业或街镇（园区）工会团体参保，保障费每人每年80元：一次缴满120元年度会费的由项目经费承担，"
-        "其他会员区总工会补贴50%、个人承担50%。保障期一年，不设免期。"
+        "本市快递物流、网约送餐等服务行业的灵活就业会员，未满{flexible_age_limit}周岁、不享受本市职工基本医疗保险的，"
+        "由所在行业或街镇（园区）工会团体参保，保障费每人每年{flexible_fee}元：一次缴满{flexible_full_dues}元年度会费的"
+        "由项目经费承担，其他会员区总工会补贴{flexible_district_subsidy_rate:percent}%、其余由个人承担。"
+        "保障期{flexible_coverage_years}年，不设免期。"
     )
     applicant = "member"
     params = (
@@ -203,7 +204,7 @@ class FlexibleWorkerCoverage(Rule):
                 "工会将会员信息上传至“申工通”工作平台的日期",
                 source="record",
                 required=False,
-                help="一次缴满120元年度会费的会员填写",
+                help="一次缴满年度会费的会员填写",
             ),
             Fact(
                 "application_date",
@@ -211,7 +212,7 @@ class FlexibleWorkerCoverage(Rule):
                 "向服务处提交参保申请的日期",
                 required=False,
                 profile="today",
-                help="其他会员（非一次缴满120元）填写",
+                help="其他会员（非一次缴满年度会费）填写",
             ),
             Fact(
                 "top_up",
@@ -358,7 +359,7 @@ class FlexibleWorkerCoverage(Rule):
         route = (
             "待确认"
             if paid is None
-            else "一次缴满120元年度会费（项目经费承担）"
+            else f"一次缴满{yuan(ctx.value('flexible_full_dues'))}年度会费（项目经费承担）"
             if paid
             else "其他会员（区总补贴、个人承担）"
         )
@@ -422,8 +423,11 @@ class FlexibleWorkerBenefit(Rule):
     project = "flexible_workers"
     title = "灵活就业会员专享保障给付"
     summary = (
-        "住院每天60元（一个保障期最高10800元）；特种重病10000元；意外伤残最高15000元、全残最高60000元、"
-        "身故60000元（均须在意外发生之日起180天内）；疾病身故10000元。由市职保会给付，逾期申请不予受理。"
+        "住院每天{flexible_hospital_daily}元（一个保障期最高{flexible_hospital_cap}元）；"
+        "特种重病{flexible_serious_illness_amount}元；意外伤残最高{flexible_accident_disability_cap}元、"
+        "全残最高{flexible_accident_total_disability_cap}元、身故{flexible_accident_death_amount}元"
+        "（均须在意外发生之日起{flexible_accident_days}天内）；疾病身故{flexible_illness_death_amount}元。"
+        "由市职保会给付，逾期申请不予受理。"
     )
     applicant = "member"
     params = (
@@ -702,9 +706,10 @@ class FlexibleWorkerCare(Rule):
     project = "flexible_workers"
     title = "灵活就业会员“五送”关心关爱服务"
     summary = (
-        "本区快递物流、网约送餐等13类灵活就业从业人员，未满60周岁、自愿加入工会的：一次缴满120元年度会费的，"
-        "由街镇（园区、行业）工会送健康体检、清凉和温暖慰问品、安全培训等，市总工会赠送D类专享保障；"
-        "其他会员由市总工会赠送C类专享保障。"
+        "本区快递物流、网约送餐等{flexible_care_industries:count}类灵活就业从业人员，未满{flexible_care_age_limit}周岁、"
+        "自愿加入工会的：一次缴满{flexible_care_full_dues}元年度会费的，由街镇（园区、行业）工会送健康体检、"
+        "清凉和温暖慰问品、安全培训等，市总工会赠送{flexible_care_full_dues_class}类专享保障；"
+        "其他会员由市总工会赠送{flexible_care_other_class}类专享保障。"
     )
     applicant = "member"
     params = (
@@ -759,9 +764,9 @@ class FlexibleWorkerCare(Rule):
                 "str",
                 "体检无法于9月底前完成的个别情况说明",
                 required=False,
-                help="填写后体检完成期限为12月底",
+                help="填写后适用个别情况的体检完成期限",
             ),
-            Fact("distribution_form", "choice", "120元会费的发放形式", choices=DISTRIBUTION_FORMS, required=False),
+            Fact("distribution_form", "choice", "会费的发放形式", choices=DISTRIBUTION_FORMS, required=False),
         )
     )
 
@@ -851,8 +856,8 @@ class FlexibleWorkerCare(Rule):
                     "distribution.no_cash",
                     form in forms,
                     ctx.clause("flexible_care_distribution_forms"),
-                    f"120元会费以{DISTRIBUTION_LABELS[form]}形式发放",
-                    f"不可发放现金：120元会费可为交通卡、电话卡、网上购物平台的提货凭证、实物或提货凭证"
+                    f"{yuan(full_dues)}会费以{DISTRIBUTION_LABELS[form]}形式发放",
+                    f"不可发放现金：{yuan(full_dues)}会费可为{'、'.join(DISTRIBUTION_LABELS.get(x, x) for x in forms)}"
                     f"（所选为{DISTRIBUTION_LABELS[form]}）",
                 )
                 details["distribution_form"] = DISTRIBUTION_LABELS[form]

@@ -101,6 +101,16 @@ def _bool(name: str, label: str, **kw) -> Fact:
     return Fact(name, "bool", label, **kw)
 
 
+DAYS_PER_WEEK = 7
+
+
+def _weeks(low: int, high: int) -> str:
+    """The notice period's days in the document's weeks: 7 and 14 days -> “1至2周”."""
+    if low % DAYS_PER_WEEK or high % DAYS_PER_WEEK:
+        return f"{low}至{high}天"
+    return f"{low // DAYS_PER_WEEK}至{high // DAYS_PER_WEEK}周"
+
+
 class HealthServicePoint(Rule):
     """Checks a service point (and, optionally, one patrol or lecture notice) against the creation standard."""
 
@@ -108,8 +118,10 @@ class HealthServicePoint(Rule):
     project = "health_points"
     title = "园区（楼宇、商圈）职工健康服务点创建标准"
     summary = (
-        "按“四固三定”标准创建：固定场所、固定人员；定期问诊（预约制，每周1至2个半天）、"
-        "定期巡诊（每月一次半日）、定期讲座（每两个月一次，全年6次）；巡诊和讲座信息提前1至2周公示。"
+        "按“四固三定”标准创建：固定场所、固定人员；定期问诊（预约制，每周{health_points_consultation_min_half_days}"
+        "至{health_points_consultation_max_half_days}个半天）、定期巡诊（每月{health_points_patrols_per_month}次半日）、"
+        "定期讲座（每两个月一次，全年{health_points_lectures_per_year}次）；巡诊和讲座信息提前"
+        "{health_points_notice_min_days}至{health_points_notice_max_days}天公示。"
     )
     applicant = "organisation"
     params = (
@@ -163,7 +175,7 @@ class HealthServicePoint(Rule):
             _bool("offers_consultation_services", "提供体检报告解读、健康咨询及疾病预防知识普及"),
             _bool("consultation_by_appointment", "定期问诊采取预约制"),
             Fact("consultation_half_days_per_week", "int", "每周问诊半天数", minimum=0, maximum=14),
-            _bool("consultation_exception_approved", "问诊安排超出每周2个半天已获批准", required=False),
+            _bool("consultation_exception_approved", "问诊安排超出每周规定半天数已获批准", required=False),
             Fact("patrols_per_month", "int", "每月半日巡诊次数", minimum=0, maximum=31),
             Fact("lectures_per_year", "int", "全年讲座次数", minimum=0, maximum=366),
             Fact("event_kind", "choice", "公示的活动", choices=EVENT_KINDS, required=False),
@@ -247,7 +259,9 @@ class HealthServicePoint(Rule):
         posted = f.notice_posted_on
         if posted is None:
             checks.note(
-                "notice.range", f"{what}日期 {event}：应在 {notice_from} 至 {notice_by} 之间公示（提前1至2周）", clause
+                "notice.range",
+                f"{what}日期 {event}：应在 {notice_from} 至 {notice_by} 之间公示（提前{_weeks(low, high)}）",
+                clause,
             )
         else:
             ahead = (event - posted).days
@@ -257,7 +271,7 @@ class HealthServicePoint(Rule):
                 notice_from <= posted <= notice_by,
                 clause,
                 f"{what}信息于 {posted} 公示，{when}（应提前{low}至{high}天）",
-                f"{what}信息应提前1至2周（{low}至{high}天，即 {notice_from} 至 {notice_by}）公示，"
+                f"{what}信息应提前{_weeks(low, high)}（{low}至{high}天，即 {notice_from} 至 {notice_by}）公示，"
                 f"实际于 {posted} 公示（{when}）",
             )
         return {"notice_from": notice_from, "notice_by": notice_by}

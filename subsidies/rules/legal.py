@@ -15,14 +15,15 @@ from .core import Decision, cn_date, money
 from .data import Table
 from .facts import Fact, Facts, FactsSchema
 from .pieces import yuan
+from .prose import render
 from .vocabulary import EMPLOYMENT_TYPES, UNIT_TYPES
 
 CLAIM_KINDS = (("wages", "请求支付劳动报酬"), ("work_injury", "请求工伤赔偿"), ("other", "其他"))
 CLAIM_LABELS = dict(CLAIM_KINDS)
 MIGRANT_CLAIMS = {"wages", "work_injury"}
-ALL_SIX = (
-    "①本人及家庭经济状况符合法律援助经济困难标准；②月平均收入不超过本市最低工资标准1.5倍；"
-    "③持有本市有效工会会员服务卡；④农民工请求支付劳动报酬、工伤赔偿；⑤涉及职工十人以上的群体性纠纷；"
+ALL_SIX = (  # a template: rendered from the year's data (prose.render)
+    "①本人及家庭经济状况符合法律援助经济困难标准；②月平均收入不超过本市最低工资标准{legal_aid_wage_multiple}倍；"
+    "③持有本市有效工会会员服务卡；④农民工请求支付劳动报酬、工伤赔偿；⑤涉及职工{legal_aid_group_min_workers}人以上的群体性纠纷；"
     "⑥工会干部因履行工会职责合法权益受侵害"
 )
 
@@ -32,8 +33,8 @@ class LegalAid(Rule):
     project = "legal_aid"
     title = "“应援尽援、零门槛”职工法律援助"
     summary = (
-        "符合六项条件之一的职工（家庭经济困难；月平均收入不超过最低工资标准1.5倍；持有效会员服务卡；"
-        "农民工讨薪或工伤赔偿；十人以上群体性纠纷；工会干部因履职受侵害），可向区总工会职工法律援助中心、"
+        "符合六项条件之一的职工（家庭经济困难；月平均收入不超过最低工资标准{legal_aid_wage_multiple}倍；持有效会员服务卡；"
+        "农民工讨薪或工伤赔偿；{legal_aid_group_min_workers}人以上群体性纠纷；工会干部因履职受侵害），可向区总工会职工法律援助中心、"
         "街镇分中心、区法院和区仲裁院工会窗口申请法律援助。"
     )
     applicant = "member"
@@ -205,7 +206,7 @@ class LegalAid(Rule):
                 )
             )
         else:
-            unmet = f"须符合下列条件之一：{ALL_SIX}"
+            unmet = f"须符合下列条件之一：{render(ALL_SIX, ctx.data)}"
             if missing_standard:
                 unmet += "（本市城乡低收入家庭人均可支配收入标准尚未录入，条件①暂无法比较）"
             elif wage is None and income is not None:
@@ -246,7 +247,8 @@ class LegalCheckup(Rule):
     project = "legal_checkup"
     title = "和谐劳动关系“法律体检”"
     summary = (
-        "区总工会购买第三方服务，为全区30家企业开展劳动关系“法律体检”：职工人数一般应在80人以上，"
+        "区总工会购买第三方服务，为全区{legal_checkup_enterprises}家企业开展劳动关系“法律体检”："
+        "职工人数一般应在{legal_checkup_min_employees}人以上，"
         "已建立工会或具有推动建立健全工会三项基础工作条件；名额分配到各街镇，由街镇总工会确定企业名单。"
     )
     applicant = "organisation"
@@ -282,7 +284,7 @@ class LegalCheckup(Rule):
         (
             Fact("unit_type", "choice", "单位性质", choices=tuple(UNIT_TYPES.items()), profile="unit_type"),
             Fact("employee_count", "int", "企业职工人数", minimum=0, maximum=10000000, profile="unit_employee_count"),
-            Fact("exception_reason", "str", "街镇总工会说明的例外理由（不足80人时）", required=False),
+            Fact("exception_reason", "str", "街镇总工会说明的例外理由（职工人数不足规定人数时）", required=False),
             Fact("union_established", "bool", "企业已建立工会", profile="unit_union_established"),
             Fact("three_basic_works_ready", "bool", "具有推动建立健全工会三项基础工作条件", required=False),
             Fact(

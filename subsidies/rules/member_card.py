@@ -129,8 +129,12 @@ class MemberBasicCoverage2019(_MemberCardRule):
     title = "工会会员专享基本保障（参保）"
     summary = (
         "持卡会员每年享有一份由工会组织免费提供的专享基本保障，A、B两类任选其一；"
-        "保障费按保障期是否大于半年计：A类24元或12元（市总、区总各半），"
-        "B类70元（市总30、区总12、单位28）或35元（市总15、区总6、单位14）。"
+        "保障费按保障期是否大于半年计：A类{member_card_fees[A.over_half_year][fee]}元或"
+        "{member_card_fees[A.half_year_or_less][fee]}元（市总、区总各半），"
+        "B类{member_card_fees[B.over_half_year][fee]}元（市总{member_card_fees[B.over_half_year][city]}、"
+        "区总{member_card_fees[B.over_half_year][district]}、单位{member_card_fees[B.over_half_year][unit]}）或"
+        "{member_card_fees[B.half_year_or_less][fee]}元（市总{member_card_fees[B.half_year_or_less][city]}、"
+        "区总{member_card_fees[B.half_year_or_less][district]}、单位{member_card_fees[B.half_year_or_less][unit]}）。"
     )
     params = ("member_card_enrolment_opens", "member_card_enrolment_closes", "member_card_half_year_months")
     tables = ("member_card_fees", "member_card_plan_benefits")
@@ -287,7 +291,8 @@ class MemberBasicCoverage2021(_MemberCardRule):
     title = "工会会员专享基本保障（参保）"
     summary = (
         "A、B、A+、B+四类保障计划，各基层单位任选并仅选一类参加，会员在保障有效期内仅享有一份；"
-        "A+、B+类另有住院保障60元/天，最高10800元。"
+        "A+、B+类另有住院保障{member_card_plan_benefits[A+][hospital_per_day]}元/天，"
+        "最高{member_card_plan_benefits[A+][hospital_cap]}元。"
     )
     tables = ("member_card_plan_benefits",)
     conditions = (
@@ -410,8 +415,11 @@ class _CoverageBenefit(_MemberCardRule):
 
 class MemberCoverageBenefit2019(_CoverageBenefit):
     summary = (
-        "会员专享基本保障给付：A类四类重大疾病1万元、意外伤害全残或身故3万元；"
-        "B类十二类重大疾病2万元、意外伤害全残或身故3万元、疾病身故1万元，通过会员服务卡发放。"
+        "会员专享基本保障给付：A类{member_card_plan_benefits[A][critical_illness_label]}"
+        "{member_card_plan_benefits[A][critical_illness]:wan}万元、意外伤害全残或身故{member_card_plan_benefits[A][accident]:wan}万元；"
+        "B类{member_card_plan_benefits[B][critical_illness_label]}{member_card_plan_benefits[B][critical_illness]:wan}万元、"
+        "意外伤害全残或身故{member_card_plan_benefits[B][accident]:wan}万元、"
+        "疾病身故{member_card_plan_benefits[B][illness_death]:wan}万元，通过会员服务卡发放。"
     )
     tables = ("member_card_plan_benefits",)
     conditions = (
@@ -475,8 +483,11 @@ class MemberCoverageBenefit2019(_CoverageBenefit):
 
 class MemberCoverageBenefit2021(_CoverageBenefit):
     summary = (
-        "会员专享基本保障给付：重大疾病1万或2万元、意外伤害全残或身故3万元、疾病身故1万元（B、B+类）、"
-        "住院60元/天最高10800元（A+、B+类）；市职工服务中心收到齐全材料后90/60/30天内给付。"
+        "会员专享基本保障给付：重大疾病{member_card_plan_benefits[A][critical_illness]:wan}万或"
+        "{member_card_plan_benefits[B][critical_illness]:wan}万元、意外伤害全残或身故{member_card_plan_benefits[A][accident]:wan}万元、"
+        "疾病身故{member_card_plan_benefits[B][illness_death]:wan}万元（B、B+类）、"
+        "住院{member_card_plan_benefits[A+][hospital_per_day]}元/天最高{member_card_plan_benefits[A+][hospital_cap]}元（A+、B+类）；"
+        "市职工服务中心收到齐全材料后{member_card_payout_days:join days}天内给付。"
     )
     params = ("member_card_district_account_events",)
     tables = ("member_card_plan_benefits", "member_card_payout_days")
@@ -587,7 +598,7 @@ class MemberCoverageBenefit2021(_CoverageBenefit):
     def _hospital(self, checks: Checks, f: Facts, ctx: Context, row: dict, per_day: Decimal) -> Decimal:
         clause = ctx.clause("member_card_hospital_cap_per_period")
         if f.hospital_days is None:
-            checks.need("hospital.days", None, clause, "", "", "待确认住院天数（住院保障60元/天）")
+            checks.need("hospital.days", None, clause, "", "", f"待确认住院天数（住院保障{yuan(per_day)}/天）")
             return ZERO
         cap = row["hospital_cap"]
         paid = money(f.hospital_paid_in_period or 0)
@@ -656,8 +667,9 @@ class CityCondolencePayment(_MemberCardRule):
     rule_id = "city_condolence_payment"
     title = "市总大病慰问金"
     summary = (
-        "持卡并享有会员专享基本保障的会员，2019年内在保障有效期内首次确诊十二类重大疾病并住院治疗的，"
-        "市总工会给予一次性慰问金1000元，一个年度内最高1000元。"
+        "持卡并享有会员专享基本保障的会员，{member_card_city_condolence_diagnosed_from:y}年内在保障有效期内首次确诊"
+        "十二类重大疾病并住院治疗的，市总工会给予一次性慰问金{member_card_city_condolence_amount}元，"
+        "一个年度内最高{member_card_city_condolence_amount}元。"
     )
     params = (
         "member_card_city_condolence_amount",
@@ -757,9 +769,11 @@ class DistrictCondolencePayment(_MemberCardRule):
     rule_id = "district_condolence_payment"
     title = "区总大病慰问金"
     summary = (
-        "嘉定区工会会员：持有效会员服务卡且参加上海市在职职工互助保障计划、2019年1月1日起经本市二三级"
+        "嘉定区工会会员：持有效会员服务卡且参加上海市在职职工互助保障计划、"
+        "{member_card_district_condolence_diagnosed_from}起经本市二三级"
         "医院或外省市三级医院非首次确诊十二类重大疾病并住院治疗的，或因客观原因不能申请会员服务卡专享"
-        "基本保障、患十二类重大疾病住院治疗的，区总工会给予一次性慰问金2000元，一个年度内最高2000元。"
+        "基本保障、患十二类重大疾病住院治疗的，区总工会给予一次性慰问金{member_card_district_condolence_amount}元，"
+        "一个年度内最高{member_card_district_condolence_amount}元。"
     )
     params = (
         "member_card_district_condolence_amount",

@@ -29,8 +29,12 @@ class ReadingRoom(Rule):
     project = "reading_rooms"
     title = "职工书屋建设（示范点、自建点）"
     summary = (
-        "2019年建设区级职工书屋示范点10个（藏书2000册、报刊10种以上、电子音像制品不少于50种）"
-        "和职工书屋自建点20个（藏书1000册、报刊5种以上、电子音像制品不少于30种）。"
+        "2019年建设区级职工书屋示范点{reading_demo_quota}个（藏书{reading_room_standards[demo][books_min]}册、"
+        "报刊{reading_room_standards[demo][periodicals_min]}种以上、"
+        "电子音像制品不少于{reading_room_standards[demo][audio_video_min]}种）"
+        "和职工书屋自建点{reading_self_built_quota}个（藏书{reading_room_standards[self_built][books_min]}册、"
+        "报刊{reading_room_standards[self_built][periodicals_min]}种以上、"
+        "电子音像制品不少于{reading_room_standards[self_built][audio_video_min]}种）。"
     )
     applicant = "organisation"
     params = ("reading_demo_quota", "reading_self_built_quota")

@@ -16,7 +16,7 @@ from .data import available_years
 
 # Modules of the rules package that are the machinery, not rule families.
 _MACHINERY = frozenset(
-    {"base", "core", "data", "docs", "facts", "pieces", "reference", "registry", "scan", "vocabulary"}
+    {"base", "core", "data", "docs", "facts", "pieces", "prose", "reference", "registry", "scan", "vocabulary"}
 )
 
 

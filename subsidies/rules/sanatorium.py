@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Share, Window
+from .data import PolicyData
 from .facts import Fact, Facts, FactsSchema
 from .pieces import yuan
 
@@ -177,7 +178,8 @@ class ResortRoomSubsidy(Rule):
     title = "工会会员休疗养度假房价补贴（2019年）"
     summary = (
         "持有效会员服务卡的会员入住沙家浜、西山、黄山休养院，按特惠价的三分之一享受市总补贴"
-        "（例如景观标间1—3月特惠价150元/间/晚，市总补贴50元，个人实付100元）。"
+        "（每间每晚补贴{sanatorium_resort_rooms:min subsidy}—{sanatorium_resort_rooms:max subsidy}元，"
+        "按入住月份和房型计）。"
     )
     applicant = "member"
     params = ("sanatorium_resort_year",)
@@ -212,7 +214,7 @@ class ResortRoomSubsidy(Rule):
                 choices=ROOM_TYPES_2019,
                 help="沙家浜、西山为景观标间或湖景标间；黄山为标间",
             ),
-            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定1—3月或4—12月价格"),
+            Fact("check_in_date", "date", "入住日期", help="入住日期所在月份决定适用的价格档期"),
             Fact("nights", "int", "入住晚数", minimum=1, maximum=31),
             Fact("rooms", "int", "房间数", minimum=1, maximum=50),
         )
@@ -309,9 +311,15 @@ class HealthCheckup2019(Rule):
     rule_id = "health_checkup"
     project = "sanatorium"
     title = "职工健康体检计划（2019年）"
+    district_places_param: str | None = None  # 2019: no district-wide first-come places
+
+    def district_quota_plans(self, data: PolicyData) -> tuple[str, ...]:
+        return ()
+
     summary = (
         "体检计划A—F（上海市工人疗养院）和L1—L6：市总补贴，D、E、F另有工疗补贴，其余个人实付；"
-        "例如A计划450元/人，市总补贴150元，个人实付300元。"
+        "例如A计划{sanatorium_checkup_plans_2019[A][price]}元/人，市总补贴{sanatorium_checkup_plans_2019[A][city_subsidy]}元，"
+        "个人实付{sanatorium_checkup_plans_2019[A][personal]}元。"
     )
     applicant = "organisation"
     tables = ("sanatorium_checkup_plans_2019",)
@@ -553,9 +561,11 @@ class HealthCheckup2021(Rule):
     rule_id = "health_checkup"
     project = "sanatorium"
     title = "职工健康体检（2021年）"
+    district_places_param: str | None = "sanatorium_checkup_def_district_places"
     summary = (
         "上海市工人疗养院体检计划A—F、流动体检车L1—L6；A、B、C、L1—L6直通预约（仅申请市总补贴），额满为止；"
-        "D、E、F仅在1—2月开展，市总对全区开放6000人名额，先到先得。2021年文件未载明价格。"
+        "D、E、F仅在{sanatorium_checkup_def_opens:m}—{sanatorium_checkup_def_closes:m}月开展，"
+        "市总对全区开放{sanatorium_checkup_def_district_places}人名额，先到先得。2021年文件未载明价格。"
     )
     applicant = "member"
     params = ("sanatorium_checkup_def_opens", "sanatorium_checkup_def_closes", "sanatorium_checkup_def_district_places")
@@ -582,7 +592,7 @@ class HealthCheckup2021(Rule):
     schema = FactsSchema(
         (
             Fact("plan", "choice", "体检计划", choices=_plan_choices(CHECKUP_PLANS)),
-            Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在1—2月开展"),
+            Fact("checkup_date", "date", "体检日期", help="D、E、F计划仅在开展期内体检"),
             Fact(
                 "district_places_taken",
                 "int",
@@ -591,7 +601,7 @@ class HealthCheckup2021(Rule):
                 required=False,
                 minimum=0,
                 maximum=10000000,
-                help="D、E、F计划：市总对全区开放6000人名额",
+                help="D、E、F计划：市总对全区开放的名额，先到先得",
             ),
             Fact("plan_full", "bool", "该计划预约已满", source="record", required=False, help="直通预约计划：额满为止"),
         )
@@ -649,6 +659,12 @@ class HealthCheckup2021(Rule):
             dates={"window_opens": window.opens, "window_closes": window.closes} if window else None,
             details=details,
         )
+
+    def district_quota_plans(self, data: PolicyData) -> tuple[str, ...]:
+        """The plans booked against the district-wide first-come places: the rows of the plans table
+        whose booking is district_quota (D, E, F in 2021), read from `data` (the year's current data)."""
+        table = data.table("sanatorium_checkup_plans_2021")
+        return tuple(row["plan"] for row in table.rows if row["booking"] == "district_quota")
 
     def _quota(self, checks: Checks, f: Facts, ctx: Context, details: dict[str, str]) -> None:
         places = ctx.value("sanatorium_checkup_def_district_places")

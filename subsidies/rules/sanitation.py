@@ -19,7 +19,8 @@ class SanitationWorkerInsurance(Rule):
     title = "环卫职工“送保障”"
     summary = (
         "本区建立工会组织的环卫作业企业中正常缴纳社保的在职职工，每人一份在职职工住院补充医疗互助保障计划"
-        "（每份65元）和一份职工团体意外伤害互助保障计划（每份10元）。单位办理投保手续，街镇总工会初审，区总工会审核。"
+        "（每份{sanitation_hospital_share_price}元）和一份职工团体意外伤害互助保障计划"
+        "（每份{sanitation_accident_share_price}元）。单位办理投保手续，街镇总工会初审，区总工会审核。"
     )
     applicant = "organisation"
     params = (
@@ -58,7 +59,7 @@ class SanitationWorkerInsurance(Rule):
                 required=False,
                 minimum=0,
                 maximum=10,
-                help="不填视为每人1份",
+                help="不填按文件规定的每人份数计",
             ),
             Fact(
                 "accident_shares_per_worker",
@@ -67,7 +68,7 @@ class SanitationWorkerInsurance(Rule):
                 required=False,
                 minimum=0,
                 maximum=10,
-                help="不填视为每人1份",
+                help="不填按文件规定的每人份数计",
             ),
         )
     )

@@ -71,7 +71,7 @@ class _SinglesEvent(Rule):
     rule_id = "singles_event"
     project = "singles"
     title = "“嘉缘会”单身青年交友活动"
-    summary = "40周岁以下单身上海工会会员，可在线上平台登记匹配，或报名参加线下主题交友活动。"
+    summary = "{singles_max_age}周岁以下单身上海工会会员，可在线上平台登记匹配，或报名参加线下主题交友活动。"
     applicant = "member"
     params = ("singles_max_age",)
     conditions = (
@@ -219,7 +219,7 @@ class SinglesEvent2019(_SinglesEvent):
 
 class SinglesEvent2021(_SinglesEvent):
     summary = (
-        "单身青年会员（2021年文件未重述服务对象，沿用2019年40周岁以下单身上海工会会员），"
+        "单身青年会员（2021年文件未重述服务对象，沿用2019年{singles_max_age}周岁以下单身上海工会会员），"
         "可在“会缘”小程序登记并实名认证，或报名参加线下交友活动。"
     )
     channels = dict(CHANNELS_2021)
@@ -249,7 +249,8 @@ class SinglesEvent2021(_SinglesEvent):
     def _scope_note(self, checks: Checks, ctx: Context) -> None:
         checks.note(
             "scope.2019_criteria",
-            "2021年文件未重述服务对象，沿用2019年“40周岁以下单身上海工会会员”；文件未载明费用或补贴金额",
+            f"2021年文件未重述服务对象，沿用2019年“{ctx.value('singles_max_age')}周岁以下单身上海工会会员”；"
+            "文件未载明费用或补贴金额",
             ctx.clause("singles_forms"),
         )
 

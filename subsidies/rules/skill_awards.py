@@ -9,6 +9,7 @@ from .base import Checks, Context, Rule
 from .core import ZERO, Decision, Payer, Route, Share, Window
 from .facts import Fact, Facts, FactsSchema
 from .pieces import yuan
+from .prose import chain_words
 
 UNIT_TYPES = (
     ("enterprise", "企业"),
@@ -30,7 +31,9 @@ ROUTE = Fact("route", "choice", "申报方式", choices=ROUTES, required=False, 
 class _SkillAward(Rule):
     project = "skill_awards"
     applicant = "member"
-    params = ("skill_award_review_chain",)
+    # The chains the applications are routed along (projects/skill_awards/procedures.py reads them too).
+    params = ("skill_award_review_chain", "skill_award_app_review_chain")
+    review_chains = ("skill_award_review_chain", "skill_award_app_review_chain")
     tables = ("skill_award_batches",)
     conditions = ("skill_member_of_district", "skill_unit_route", "skill_award_payer")
     interpretations = (
@@ -75,7 +78,7 @@ class _SkillAward(Rule):
             "route.unit_only",
             route is Route.UNIT,
             ctx.clause("skill_app_route"),
-            "单位申报：基层工会初审、区总工会复审、市总工会终审",
+            f"单位申报：{chain_words(ctx.value('skill_award_review_chain'))}",
             "个人通过APP申报仅限技能晋升职工，请向所在单位基层工会提交申请",
         )
         return route
@@ -99,7 +102,10 @@ class _SkillAward(Rule):
 class SkillPromotionAward(_SkillAward):
     rule_id = "skill_promotion_award"
     title = "技能晋升职工奖励"
-    summary = "晋升为技师奖励1000元，晋升为高级技师奖励2000元（一次性）。"
+    summary = (
+        "晋升为技师奖励{skill_promotion_amounts[technician][amount]}元，"
+        "晋升为高级技师奖励{skill_promotion_amounts[senior_technician][amount]}元（一次性）。"
+    )
     params = (*_SkillAward.params, "skill_certificate_issued_from")
     tables = (*_SkillAward.tables, "skill_promotion_amounts")
     conditions = (*_SkillAward.conditions, "skill_promotion_level", "skill_certificate_issuer", "skill_app_route")
@@ -162,7 +168,9 @@ class SkillPromotionAward(_SkillAward):
             )
         else:
             checks.note(
-                "route.unit", "单位申报：基层工会初审、区总工会复审、市总工会终审", ctx.clause("skill_unit_route")
+                "route.unit",
+                f"单位申报：{chain_words(ctx.value('skill_award_review_chain'))}",
+                ctx.clause("skill_unit_route"),
             )
         amount = row["amount"] if row else ZERO
         if row:
@@ -175,7 +183,7 @@ class SkillPromotionAward(_SkillAward):
 class MentorAward(_SkillAward):
     rule_id = "mentor_award"
     title = "带教师傅奖励"
-    summary = "带教徒弟晋升为高级工、技师、高级技师的，分别奖励1000、2000、3000元。"
+    summary = "带教徒弟晋升为高级工、技师、高级技师的，分别奖励{mentor_award_amounts:join amount}元。"
     params = (*_SkillAward.params, "skill_certificate_issued_from")
     tables = (*_SkillAward.tables, "mentor_award_amounts")
     conditions = (
@@ -250,7 +258,7 @@ class MentorAward(_SkillAward):
 class PatentAward(_SkillAward):
     rule_id = "patent_award"
     title = "一线职工授权发明专利奖励"
-    summary = "一线职工作为第一发明人获得授权发明专利的，一次性奖励2000元。"
+    summary = "一线职工作为第一发明人获得授权发明专利的，一次性奖励{patent_award_amount}元。"
     params = (*_SkillAward.params, "patent_granted_from", "patent_award_amount")
     conditions = (
         *_SkillAward.conditions,

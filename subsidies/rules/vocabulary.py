@@ -45,3 +45,11 @@ UNIT_TYPES: dict[str, str] = {
     "government": "机关",
     "social_organisation": "社会组织",
 }
+
+# 审核层级 (projects.workflow.ReviewLevel values): the codes a review chain of the policy data uses.
+REVIEW_LEVELS: dict[str, str] = {
+    "grassroots": "基层工会",
+    "street": "街镇工会",
+    "district": "区总工会",
+    "city": "市总工会",
+}

@@ -45,8 +45,9 @@ class MommyRoomGrant(Rule):
     project = "womens_care"
     title = "“爱心妈咪小屋”建屋补贴"
     summary = (
-        "2018年9月1日—2019年8月31日新建的爱心妈咪小屋，每间补贴15340元：市总工会10340元"
-        "（其中340元专用于订阅2020年全年《劳动报》），区总工会5000元；优先补贴机关企事业单位内新建的小屋。"
+        "{womens_mommy_room_built_from}—{womens_mommy_room_built_to}新建的爱心妈咪小屋，每间补贴："
+        "市总工会{womens_mommy_room_city}元（其中{womens_mommy_room_newspaper}元专用于订阅2020年全年《劳动报》），"
+        "区总工会{womens_mommy_room_district}元；优先补贴机关企事业单位内新建的小屋。"
     )
     applicant = "organisation"
     params = (
@@ -118,8 +119,10 @@ class ParentChildStudioGrant(Rule):
     project = "womens_care"
     title = "“亲子工作室”补贴"
     summary = (
-        "2018年9月1日—2019年8月31日建立在机关、企事业单位、园区、开发区内的亲子工作室："
-        "寒暑假托班按托管时间和人数补贴2万—8万元，晚托班20人以下6万元、20人及以上12万元；市总、区总各承担50%。"
+        "{womens_studio_built_from}—{womens_studio_built_to}建立在机关、企事业单位、园区、开发区内的亲子工作室："
+        "寒暑假托班按托管时间和人数补贴{womens_holiday_class_grants:min amount wan}万—"
+        "{womens_holiday_class_grants:max amount wan}万元，晚托班按人数补贴{womens_evening_class_grants:min amount wan}万或"
+        "{womens_evening_class_grants:max amount wan}万元；市总、区总各承担一半。"
     )
     applicant = "organisation"
     params = ("womens_studio_built_from", "womens_studio_built_to", "womens_studio_locations")
@@ -223,7 +226,7 @@ class ParentChildStudioGrant(Rule):
         if row:
             checks.note(
                 "amount.split",
-                f"市总工会、区总工会各承担50%：{yuan(split[0].amount)} + {yuan(split[1].amount)}",
+                f"市总工会、区总工会各承担一半：{yuan(split[0].amount)} + {yuan(split[1].amount)}",
                 ctx.clause("womens_studio_split"),
             )
         return checks.decision(

@@ -22,8 +22,9 @@ class WorkerSchoolGrant(Rule):
     project = "worker_school"
     title = "“上海职工学堂”建学补贴"
     summary = (
-        "街镇总工会2018年9月1日—2019年8月31日新建的“上海职工学堂”：购置固定资产按最高10万元标准，"
-        "市总工会补贴最高5万元，区总工会1:1匹配；2019年8月15日前申报，9月1日前申领。"
+        "街镇总工会{worker_school_built_from}—{worker_school_built_to}新建的“上海职工学堂”："
+        "购置固定资产按最高{worker_school_asset_cap:wan}万元标准，市总工会补贴最高{worker_school_city_cap:wan}万元，"
+        "区总工会等额匹配；{worker_school_apply_by}前申报，{worker_school_claim_by:md}前申领。"
     )
     applicant = "organisation"
     params = (
@@ -201,7 +202,7 @@ class WorkerSchoolGrant(Rule):
             )
             checks.note(
                 "amount.district",
-                f"区总工会1:1匹配 {yuan(district.amount)}",
+                f"区总工会等额匹配 {yuan(district.amount)}",
                 ctx.clause("worker_school_district_match"),
             )
         return checks.decision(

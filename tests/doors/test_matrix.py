@@ -463,6 +463,37 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
         run.get("GET prepare", _u(name), allowed=role in DI)
         run.post("POST prepare", _u(name), {"note": "矩阵"}, allowed=role in DI, writes=False, ok_statuses=(302,))
         return True
+    if name in ("payouts_payoutbatch_reconcile", "payouts_payoutbatch_report"):
+        # District pages: the upload form (a POST without a file is refused with a message, nothing
+        # written) and the report per payer.
+        run.get(f"GET {name}", _u(name), allowed=role in DI)
+        if name == "payouts_payoutbatch_reconcile":
+            run.post("POST reconcile", _u(name), {}, allowed=role in DI, writes=False, ok_statuses=(302,))
+        return True
+    if name == "payouts_payoutbatch_reconcile_apply":
+        # No reconciliation exists: a district user gets a 404, everyone else a refusal; GET is refused.
+        run.get("GET reconcile apply", _u(name, 999999), allowed=False)
+        run.post("POST reconcile apply", _u(name, 999999), {}, allowed=role in DI, writes=False, ok_statuses=(404,))
+        return True
+    if name == "payouts_payoutbatch_prepare_failed":
+        # Nothing has failed in the world: a district user is told so, nobody writes.
+        run.get("GET prepare failed", _u(name), allowed=False)
+        run.post("POST prepare failed", _u(name), {}, allowed=role in DI, writes=False, ok_statuses=(302,))
+        return True
+    if name == "payouts_payoutbatch_file":
+        # A payment file holds full ID numbers: district staff download it, everyone else is refused.
+        from django.core.files.base import ContentFile
+
+        from payouts.models import PaymentFile
+
+        for tag, obj in objects.items():
+            record = PaymentFile.objects.filter(batch=obj).first()
+            if record is None:
+                record = PaymentFile(batch=obj, route="member_card", kind="csv", sha256="0" * 64, rows=0, total=0)
+                record.file.save(f"{obj.reference}-door.csv", ContentFile(b"x"), save=False)
+                record.save()
+            run.get(f"GET payment file [{tag}]", _u(name, obj.pk, record.pk), allowed=role in DI)
+        return True
     if name in ("payouts_payoutbatch_confirm", "payouts_payoutbatch_cancel"):
         # Prepared by the second district reviewer: any other district user may confirm or cancel.
         for tag, obj in objects.items():

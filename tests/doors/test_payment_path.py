@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from payouts.models import PayoutBatch, PayoutItem
+from payouts.models import Payment, PayoutBatch
 from payouts.services import ITEMS_CHANGED, payout_batch_confirm, payout_batch_prepare
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -30,16 +30,17 @@ def _admin_post(client, user, url, data):
     return client.post(url, data)
 
 
-def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff):
+def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff, django_capture_on_commit_callbacks):
     prepare = reverse("admin:payouts_payoutbatch_prepare")
     _admin_post(client, staff["district"], prepare, {"application": [award.pk]})
     batch = PayoutBatch.objects.get()
-    _admin_post(
-        client,
-        staff["district2"],
-        reverse("admin:payouts_payoutbatch_changelist"),
-        {"action": "confirm_selected", "_selected_action": [batch.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs in-process without Redis
+        _admin_post(
+            client,
+            staff["district2"],
+            reverse("admin:payouts_payoutbatch_changelist"),
+            {"action": "confirm_selected", "_selected_action": [batch.pk]},
+        )
     assert Application.objects.get(pk=award.pk).status == "paid"
     # History cannot put the batch back to "prepared", nor the application back to "approved".
     for obj in (batch, award):
@@ -57,6 +58,7 @@ def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff
     batch.refresh_from_db()
     assert batch.status == "confirmed" and PayoutBatch.objects.count() == 1
     assert Application.objects.get(pk=award.pk).status == "paid"
+    assert Payment.objects.filter(application=award).count() == 1
 
 
 def test_the_application_page_offers_no_mark_paid_and_a_post_is_refused(client, award, staff):
@@ -83,7 +85,7 @@ def test_confirmation_refuses_the_whole_batch_when_an_amount_changed(tree, staff
     for user in (staff["grassroots"], staff["district"], staff["district2"]):
         application_transition(user=user, application=other, action="approve")
     batch = payout_batch_prepare(user=staff["district"], applications=[award, other])
-    PayoutItem.objects.filter(application=other).update(amount=Decimal("99999.00"))
+    Payment.objects.filter(application=other).update(amount=Decimal("99999.00"))
     with pytest.raises(ValidationError) as refused:
         payout_batch_confirm(user=staff["district2"], batch=batch)
     assert other.reference in refused.value.messages[0]

@@ -1084,7 +1084,8 @@ APPLICATION_TABLES = (
     "projects.applicationevent",
     "projects.quotaclaim",
     "payouts.payoutbatch",
-    "payouts.payoutitem",
+    "payouts.payment",
+    "payouts.paymentfile",
 )
 
 MAKERS: dict[str, Maker] = {

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from payouts.models import PayoutBatch, PayoutItem
+from payouts.models import Payment, PayoutBatch
 from payouts.services import (
     NOTHING_TO_PAY,
     SAME_PERSON,
@@ -33,10 +33,13 @@ def two_awards(tree, staff):
     return [approved_award(tree, staff) for _ in range(2)]
 
 
-def test_prepared_by_one_confirmed_by_another_marks_every_benefit_paid(two_awards, staff):
+def test_prepared_by_one_confirmed_by_another_marks_every_benefit_paid(
+    two_awards, staff, django_capture_on_commit_callbacks
+):
     batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
-    assert batch.total == Decimal("2000.00") and batch.items.count() == 2
-    payout_batch_confirm(user=staff["district2"], batch=batch)
+    assert batch.total == Decimal("2000.00") and batch.payments.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_batch_confirm(user=staff["district2"], batch=batch)
     assert set(Application.objects.values_list("status", flat=True)) == {"paid"}
     assert all(a.paid_at for a in Application.objects.all())
     assert batch.history.latest().history_user == staff["district2"]
@@ -59,12 +62,13 @@ def test_the_database_refuses_a_self_checked_batch_too(two_awards, staff):
 def test_each_benefit_is_in_one_live_batch_only(two_awards, staff):
     first = payout_batch_prepare(user=staff["district"], applications=two_awards[:1])
     second = payout_batch_prepare(user=staff["district"], applications=two_awards)
-    assert list(second.items.values_list("application_id", flat=True)) == [two_awards[1].pk]
+    assert list(second.payments.values_list("application_id", flat=True)) == [two_awards[1].pk]
     with pytest.raises(ValidationError, match=NOTHING_TO_PAY):
         payout_batch_prepare(user=staff["district"], applications=two_awards)
     payout_batch_cancel(user=staff["district"], batch=first)  # cancelling frees the benefit again
-    assert payout_batch_prepare(user=staff["district"], applications=two_awards).items.count() == 1
-    assert PayoutItem.objects.filter(live=True).count() == 2
+    assert payout_batch_prepare(user=staff["district"], applications=two_awards).payments.count() == 1
+    # The cancelled batch's payment row moved into the new batch: still one row per benefit and payer.
+    assert Payment.objects.count() == 2 and Payment.objects.filter(status="pending").count() == 2
 
 
 def test_only_district_staff_handle_payouts(two_awards, staff):
@@ -72,7 +76,7 @@ def test_only_district_staff_handle_payouts(two_awards, staff):
         payout_batch_prepare(user=staff["street"], applications=two_awards)
 
 
-def test_admin_prepare_then_confirm(client, two_awards, staff):
+def test_admin_prepare_then_confirm(client, two_awards, staff, django_capture_on_commit_callbacks):
     client.force_login(staff["district"])
     page = client.get(reverse("admin:payouts_payoutbatch_prepare")).content.decode()
     assert all(a.reference in page for a in two_awards)
@@ -85,20 +89,25 @@ def test_admin_prepare_then_confirm(client, two_awards, staff):
     batch.refresh_from_db()
     assert batch.status == "prepared"  # the maker's own confirmation was refused
     client.force_login(staff["district2"])
-    client.post(
-        reverse("admin:payouts_payoutbatch_changelist"), {"action": "confirm_selected", "_selected_action": [batch.pk]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:payouts_payoutbatch_changelist"),
+            {"action": "confirm_selected", "_selected_action": [batch.pk]},
+        )
     batch.refresh_from_db()
     assert batch.status == "confirmed" and batch.confirmed_by == staff["district2"]
 
 
-def test_the_batch_page_confirms_with_a_button_by_the_second_person(client, two_awards, staff):
+def test_the_batch_page_confirms_with_a_button_by_the_second_person(
+    client, two_awards, staff, django_capture_on_commit_callbacks
+):
     batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
     client.force_login(staff["district2"])
     page = client.get(reverse("admin:payouts_payoutbatch_change", args=[batch.pk])).content.decode()
     assert "复核并确认给付" in page
     assert client.get(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk])).status_code == 405
-    client.post(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "confirmed"
 

@@ -205,7 +205,9 @@ class TestTransitionsByRole:
         with pytest.raises(TransitionNotAllowed, match="当前状态为“未通过”"):
             act(member.user, application, "withdraw")
 
-    def test_approved_cannot_be_withdrawn_and_is_paid_only_through_a_confirmed_batch(self, application, staff, member):
+    def test_approved_cannot_be_withdrawn_and_is_paid_only_through_a_confirmed_batch(
+        self, application, staff, member, django_capture_on_commit_callbacks
+    ):
         from payouts.services import payout_batch_confirm, payout_batch_prepare
 
         for user in (staff["grassroots"], staff["district"], staff["district2"]):
@@ -217,7 +219,8 @@ class TestTransitionsByRole:
                 act(staff[who], application, "mark_paid")
         batch = payout_batch_prepare(user=staff["district"], applications=[application])
         assert Application.objects.get(pk=application.pk).status == S.BATCHED
-        payout_batch_confirm(user=staff["district2"], batch=batch)
+        with django_capture_on_commit_callbacks(execute=True):  # the payout task, eager without Redis
+            payout_batch_confirm(user=staff["district2"], batch=batch)
         assert Application.objects.get(pk=application.pk).status == S.PAID
 
     def test_every_transition_is_recorded_with_actor_time_and_comment(self, application, staff):

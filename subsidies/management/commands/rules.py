@@ -58,7 +58,7 @@ class Command(BaseCommand):
                             "project": r.project,
                             "title": r.title,
                             "applicant": r.applicant,
-                            "summary": r.summary,
+                            "summary": r.describe(),
                             "facts": r.schema.to_list(),
                         }
                         for r in rules

@@ -1,0 +1,219 @@
+"""Benchmark: a payout batch of N approved applications on PostgreSQL (issue 14).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/payouts.py [--applications N]
+
+Creates and drops its own database. Measured in the same run:
+
+- baseline: one INSERT … SELECT producing the same payment rows (then rolled back), warm;
+- prepare (approved → batched, events, history, payments) and pay (the task's chunks: payments
+  sent, applications paid, events, history, notifications), in-process as the worker runs them;
+  target: prepare + pay ≤ 3× the baseline;
+- the payment file of the N rows (.xlsx + CSV in one pass, from the database) against plain
+  openpyxl write-only writing the same rows from memory; target ≤ 1.5×, peak memory < 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
+def seed(count: int, members: int) -> None:
+    import contextlib
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        call_command("seed_demo", "--members", str(members), verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO projects_application (reference, project, rule_id, policy_year, applicant_member_id,
+                applicant_organisation_id, organisation_id, street_id, offering_id, status, review_chain, facts,
+                decision, fact_sources, amount, payout_due, dedup_key, created_by_id, created_at, submitted_at,
+                status_changed_at, decided_at, paid_at, updated_at)
+            SELECT 'BP' || lpad(g::text, 10, '0'), 'skill_awards', 'skill_promotion_award', 2019, m.id, NULL,
+                m.organisation_id, m.street_id, NULL, 'approved', '["grassroots", "district", "city"]', '{}',
+                '{"outcome": "eligible", "route": "member_card"}', '{}', 1000.00, NULL, NULL, NULL,
+                now(), now(), now(), now(), NULL, now()
+            FROM generate_series(1, %s) g
+            JOIN (SELECT id, organisation_id, street_id, row_number() OVER (ORDER BY id) - 1 AS n
+                  FROM members_member) m ON m.n = g %% (SELECT count(*) FROM members_member)
+            """,
+            [count],
+        )
+        cursor.execute(
+            """INSERT INTO projects_applicationshare (application_id, payer, amount)
+               SELECT id, 'city_union', amount FROM projects_application WHERE reference LIKE 'BP%%'"""
+        )
+    connection.ensure_connection()
+    autocommit = connection.connection.autocommit
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.connection.autocommit = autocommit
+
+
+def baseline_insert_select(batch_id: int) -> float:
+    """One INSERT … SELECT of the same payment rows, rolled back."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """INSERT INTO payouts_payment (application_id, benefit, payer, amount, route, status, batch_id,
+                       bank_reference, failure_reason, created_at)
+                   SELECT s.application_id, a.rule_id, s.payer, s.amount, 'member_card', 'pending', %s, '', '', now()
+                   FROM projects_applicationshare s JOIN projects_application a ON a.id = s.application_id
+                   WHERE a.status = 'approved' AND a.amount > 0 AND s.payer <> 'personal'""",
+                [batch_id],
+            )
+            rows = cursor.rowcount
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    print(f"  baseline INSERT … SELECT: {rows:,} rows in {elapsed:.2f}s")
+    return elapsed
+
+
+def run(count: int, members: int) -> int:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from openpyxl import Workbook
+
+    from members.models import StaffRole, User
+    from payouts import files as payment_files
+    from payouts.models import Payment, PayoutBatch
+    from payouts.services import payout_batch_confirm, payout_batch_prepare, payout_batch_process
+    from projects.selectors import payable_applications
+
+    started = time.perf_counter()
+    seed(count, members)
+    print(f"seeded {members:,} members and {count:,} approved applications in {time.perf_counter() - started:.0f}s")
+    district = list(User.objects.filter(role=StaffRole.DISTRICT, is_active=True)[:2])
+    if len(district) < 2:
+        district.append(
+            User.objects.create(
+                username="district_b", role=StaffRole.DISTRICT, is_staff=True, organisation=district[0].organisation
+            )
+        )
+    maker, checker = district[0], district[1]
+    scratch = PayoutBatch.objects.create(reference="BENCH", total=0, prepared_by=maker)
+    baseline_insert_select(scratch.pk)  # cold
+    baselines = [baseline_insert_select(scratch.pk) for _ in range(2)]
+    base = min(baselines)
+
+    started = time.perf_counter()
+    batch = payout_batch_prepare(user=maker, applications=payable_applications())
+    prepare = time.perf_counter() - started
+    print(f"  prepare ({batch.payments.count():,} payments): {prepare:.2f}s  (x{prepare / base:.1f} baseline)")
+    from payouts import services
+
+    services._enqueue = lambda batch_id: None  # the worker's part is timed here, in-process
+    payout_batch_confirm(user=checker, batch=batch)
+    original, payment_files.payment_files_make = payment_files.payment_files_make, lambda **kw: []
+    timings: dict[str, float] = {}
+
+    def timed(execute, sql, params, many, context):
+        begun = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:90]
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - begun
+
+    started = time.perf_counter()
+    try:
+        with connection.execute_wrapper(timed):
+            payout_batch_process(batch_id=batch.pk)  # the files are timed on their own below
+    finally:
+        payment_files.payment_files_make = original
+    pay = time.perf_counter() - started
+    if os.environ.get("BENCH_PROFILE"):
+        for key, seconds in sorted(timings.items(), key=lambda kv: -kv[1])[:8]:
+            print(f"    {seconds:6.2f}s  {key}")
+    total = prepare + pay
+    paid = Payment.objects.filter(batch=batch, status="sent").count()
+    print(f"  pay (chunks, {paid:,} sent): {pay:.2f}s  (x{pay / base:.1f} baseline)")
+    verdict = "PASS" if total <= 3 * base else "FAIL"
+    print(f"prepare + pay: {total:.2f}s = x{total / base:.1f} the INSERT … SELECT baseline (target ≤ 3×) {verdict}")
+
+    # The payment file: ours from the database against openpyxl write-only from memory.
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        rows, _ = payment_files.write_files(batch, "member_card", Path(tmp) / "a.xlsx", Path(tmp) / "a.csv")
+        ours = time.perf_counter() - started
+        # Memory in a second pass, traced (Python allocations: rows, openpyxl, the CSV writer).
+        tracemalloc.start()
+        payment_files.write_files(batch, "member_card", Path(tmp) / "c.xlsx", Path(tmp) / "c.csv")
+        peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
+        tracemalloc.stop()
+        data = list(payment_files.file_rows(batch, "member_card"))
+        started = time.perf_counter()
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("明细")
+        sheet.append(payment_files.HEADER)
+        for row in data:
+            sheet.append(row)
+        workbook.save(Path(tmp) / "b.xlsx")
+        plain = time.perf_counter() - started
+    print(f"  payment file, {rows:,} rows (.xlsx + CSV from the database): {ours:.2f}s, traced peak {peak:.0f} MB")
+    print(f"  plain openpyxl write-only, same rows from memory: {plain:.2f}s")
+    file_verdict = "PASS" if ours <= 1.5 * plain and peak < 200 else "FAIL"
+    print(
+        f"payment file: x{ours / plain:.2f} plain openpyxl (target ≤ 1.5×), traced peak {peak:.0f} MB (< 200) {file_verdict}"
+    )
+    print(f"machine: {os.cpu_count()} CPUs, PostgreSQL {connection.cursor().connection.info.server_version}")
+    return 0 if verdict == file_verdict == "PASS" else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--members", type=int, default=20_000)
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    name = f"bench_payouts_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(with_database(server, "postgres"))
+    admin.autocommit = True
+    cursor = admin.cursor()
+    cursor.execute(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = with_database(server, name)
+    os.environ.pop("REDIS_URL", None)  # in-process: the task runs where it is timed
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jiading_union.settings.test"
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        return run(args.applications, args.members)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
