@@ -28,7 +28,7 @@ from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -115,11 +115,21 @@ def columns_for(model_admin, request) -> list[ExportColumn]:
     return [column_for(model, name) for name in names or [model._meta.pk.name]]
 
 
+class _ReusedCell(Cell):
+    """openpyxl takes a cell in a row by failing to store it as a value, and formats the cell's
+    repr into that error: a constant repr keeps the failure cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
+
+
 def _styled(sheet, number_format: str):
     """One cell per column, restyled never: openpyxl's write-only writer serialises a row's cells
     during append, so the same cell carries each row's value (a new styled cell per value costs a
     style lookup each)."""
-    cell = WriteOnlyCell(sheet)
+    cell = _ReusedCell(sheet)
     cell.number_format = number_format
 
     def put(value):
