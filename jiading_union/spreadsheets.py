@@ -170,12 +170,16 @@ def _data_offset(fp: IO[bytes], info: zipfile.ZipInfo, name: str) -> int:
     return info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
 
 
-def _inflate_counting(fp: IO[bytes], offset: int, info: zipfile.ZipInfo, name: str, deadline: _Deadline) -> int:
+def _inflate_counting(
+    fp: IO[bytes], offset: int, info: zipfile.ZipInfo, name: str, deadline: _Deadline
+) -> tuple[int, int]:
     """Inflate one part chunk by chunk, keeping nothing: refuse it unless it yields exactly the
     bytes (and CRC) its directory entry declares, which the caller has already checked.
-    Returns how many shared-string elements (<si>, <x:si>) it holds, counted generously."""
+    Returns how many shared-string elements (<si>, <x:si>) it holds, counted generously, and how
+    many formulas (<f>, <f …> in a worksheet; table:formula= in an OpenDocument sheet)."""
     fp.seek(offset)
-    remaining, produced, crc, strings, tail = info.compress_size, 0, 0, 0, b""
+    remaining, produced, crc, strings, formulas, tail = info.compress_size, 0, 0, 0, 0, b""
+    in_sheet = info.filename.startswith("xl/worksheets/") or info.filename == "content.xml"
     inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
     try:
         while remaining:
@@ -195,7 +199,9 @@ def _inflate_counting(fp: IO[bytes], offset: int, info: zipfile.ZipInfo, name: s
                 crc = zlib.crc32(out, crc)
                 window = tail + out  # a marker split across two chunks is counted once
                 strings += window.count(b"<si") + window.count(b":si")
-                tail = window[-2:]
+                if in_sheet:
+                    formulas += window.count(b"<f>") + window.count(b"<f ") + window.count(b"table:formula=")
+                tail = window[-13:]
                 deadline.check()
                 if inflater is not None and inflater.eof:
                     break
@@ -208,7 +214,7 @@ def _inflate_counting(fp: IO[bytes], offset: int, info: zipfile.ZipInfo, name: s
         raise UnreadableSpreadsheet(UNREADABLE.format(name=name)) from None
     if produced != info.file_size or crc != info.CRC:
         raise UnreadableSpreadsheet(UNREADABLE.format(name=name))
-    return strings
+    return strings, formulas
 
 
 def check_xlsx(
@@ -217,14 +223,22 @@ def check_xlsx(
     name: str = "文件",
     limits: XlsxLimits | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> None:
+) -> ArchiveReport:
     """Refuse (SpreadsheetError) an .xlsx over any limit, without expanding it; the file's
     position is back at the start afterwards."""
     limits = limits or XlsxLimits.from_settings()
-    _check(_seekable(file), name, limits, _Deadline(name, limits.max_seconds, clock))
+    return _check(_seekable(file), name, limits, _Deadline(name, limits.max_seconds, clock))
 
 
-def _check(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) -> None:
+@dataclass(frozen=True)
+class ArchiveReport:
+    """What checking an archive found besides the limits: its parts' names and its formulas."""
+
+    names: frozenset[str]
+    formulas: int
+
+
+def _check(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) -> ArchiveReport:
     try:
         size = _archive_size(fp)
         entries = _declared_entries(fp, size)
@@ -261,11 +275,14 @@ def _check(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) ->
             end = start + info.compress_size
             if end > directory or (following is not None and end > following[0]):
                 raise UnreadableSpreadsheet(UNREADABLE.format(name=name))
-        strings = 0
+        strings = formulas = 0
         for _, start, info in spans:
-            strings += _inflate_counting(fp, start, info, name, deadline)
+            found, in_formulas = _inflate_counting(fp, start, info, name, deadline)
+            strings += found
+            formulas += in_formulas
             if strings > limits.max_shared_strings:
                 raise SpreadsheetError(TOO_MANY_STRINGS.format(name=name, limit=f"{limits.max_shared_strings:,}"))
+        return ArchiveReport(names=frozenset(info.filename for info in infos), formulas=formulas)
     finally:
         fp.seek(0)
 
@@ -344,3 +361,157 @@ def open_xlsx_safely(
         reader.close()
         raise
     return reader
+
+
+# --- Any table a clerk may upload: .xlsx, .xls, .ods and .csv ------------------------------------
+#
+# ``open_table_safely`` tells the format from the file's first bytes (never from its name), checks
+# a zip-based file (.xlsx, .ods) with the limits above before anything is expanded, and reads it with
+# python-calamine (Rust; several times faster than openpyxl and without its per-cell objects).
+# An .xls is not compressed, so it cannot unpack to more than its own size (the upload limit); the
+# row, column and time limits apply to every format. Formulas are counted while the archive is
+# checked; only then is a .xlsx opened a second time (openpyxl, read-only) to say which cells hold
+# them. A .csv is decoded as UTF-8 (with or without BOM) or GB 18030 (what Excel saves in China).
+
+TABLE_UNREADABLE = (
+    "文件“{name}”不是可以读取的表格：请上传 Excel 文件（xlsx；xls、ods 也可以），或 UTF-8、GBK 编码的 CSV 文件。"
+)
+TABLE_HAS_FORMULAS = "文件“{name}”含有公式：请在 Excel 中全选后复制，“选择性粘贴 → 数值”，保存后再上传。"
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_CSV_SNIFF_BYTES = 64 * 1024
+FORMAT_LABELS = {"xlsx": "Excel（xlsx）", "xls": "Excel 97-2003（xls）", "ods": "OpenDocument（ods）", "csv": "CSV"}
+
+
+@dataclass
+class Table:
+    """An uploaded table: ``rows`` yields every row (the header first) as a tuple of cell values
+    (None for an empty cell); ``formula_cells`` lists (row number, column index) of formulas found
+    in a .xlsx, ``has_formulas`` says whether any other format held one."""
+
+    name: str
+    format: str
+    rows: Iterator[tuple[Any, ...]]
+    formula_cells: list[tuple[int, int]]
+    has_formulas: bool = False
+
+
+def _zip_format(fp: IO[bytes], report: ArchiveReport, name: str) -> str:
+    if "xl/workbook.xml" in report.names:
+        return "xlsx"
+    if "mimetype" in report.names and "content.xml" in report.names:
+        with zipfile.ZipFile(fp) as archive, archive.open("mimetype") as part:
+            if part.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
+                return "ods"
+    raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name))
+
+
+def _formula_cells(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) -> list[tuple[int, int]]:
+    """Where a .xlsx holds formulas: openpyxl read-only without cached values gives "=…" for them."""
+    fp.seek(0)
+    try:
+        workbook = load_workbook(fp, read_only=True, data_only=False, keep_links=False)
+    except _READER_ERRORS:
+        raise UnreadableSpreadsheet(UNREADABLE.format(name=name)) from None
+    found = []
+    try:
+        reader = XlsxReader(workbook, name=name, limits=limits, deadline=deadline)
+        for number, row in enumerate(reader.rows(), start=1):
+            found.extend((number, i) for i, v in enumerate(row) if isinstance(v, str) and v.startswith("="))
+    finally:
+        workbook.close()
+        fp.seek(0)
+    return found
+
+
+def _calamine_rows(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) -> Iterator[tuple[Any, ...]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(fp)
+        sheet = workbook.get_sheet_by_index(0)
+        # calamine reads the sheet whole; its declared height is checked first.
+        if sheet.total_height > limits.max_rows:
+            raise SpreadsheetError(TOO_MANY_ROWS.format(name=name, limit=f"{limits.max_rows:,}"))
+        deadline.check()
+        rows = sheet.iter_rows()
+    except SpreadsheetError:
+        raise
+    except (CalamineError, Exception):
+        raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name)) from None
+    except BaseException as exc:  # a Rust panic (pyo3's PanicException) on a malformed file
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name)) from None
+    width = limits.max_columns
+    return _limited(((None if v == "" else v for v in row[:width]) for row in rows), name, limits, deadline)
+
+
+def _limited(rows, name: str, limits: XlsxLimits, deadline: _Deadline) -> Iterator[tuple[Any, ...]]:
+    for count, row in enumerate(rows, start=1):
+        if count > limits.max_rows:
+            raise SpreadsheetError(TOO_MANY_ROWS.format(name=name, limit=f"{limits.max_rows:,}"))
+        if count % 1000 == 0:
+            deadline.check()
+        yield tuple(row)
+
+
+def _csv_rows(fp: IO[bytes], name: str, limits: XlsxLimits, deadline: _Deadline) -> Iterator[tuple[Any, ...]]:
+    import csv
+
+    data = fp.read()
+    if b"\x00" in data[:_CSV_SNIFF_BYTES]:
+        raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name))
+    if text and not any(sep in text[:_CSV_SNIFF_BYTES] for sep in (",", "\n", "\t")):
+        raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name))
+    rows = csv.reader(io.StringIO(text, newline=""))
+    width = limits.max_columns
+
+    def read():
+        try:
+            yield from _limited(((v if v != "" else None for v in row[:width]) for row in rows), name, limits, deadline)
+        except csv.Error:
+            raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name)) from None
+
+    return read()
+
+
+def open_table_safely(
+    file: IO[bytes] | bytes,
+    *,
+    name: str = "文件",
+    limits: XlsxLimits | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Table:
+    """Check and open an uploaded table of any format a clerk may have (see above). Raises
+    SpreadsheetError (UnreadableSpreadsheet when it is no table this can read)."""
+    limits = limits or XlsxLimits.from_settings()
+    deadline = _Deadline(name, limits.max_seconds, clock)
+    fp = _seekable(file)
+    fp.seek(0)
+    head = fp.read(8)
+    fp.seek(0)
+    if head.startswith(_LOCAL_SIGNATURE):
+        try:
+            report = _check(fp, name, limits, deadline)
+        except UnreadableSpreadsheet:
+            raise UnreadableSpreadsheet(TABLE_UNREADABLE.format(name=name)) from None
+        kind = _zip_format(fp, report, name)
+        fp.seek(0)
+        formula_cells = _formula_cells(fp, name, limits, deadline) if kind == "xlsx" and report.formulas else []
+        rows = _calamine_rows(fp, name, limits, deadline)
+        return Table(name, kind, rows, formula_cells, has_formulas=bool(report.formulas))
+    if head == _OLE_SIGNATURE:
+        return Table(name, "xls", _calamine_rows(fp, name, limits, deadline), [])
+    if not head:
+        return Table(name, "csv", iter(()), [])
+    return Table(name, "csv", _csv_rows(fp, name, limits, deadline), [])

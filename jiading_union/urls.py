@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from projects.admin_views import dashboard_view
+from projects.admin_views import dashboard_view, district_report_view
 from projects.urls import project_app_urls
 
 from . import views
@@ -20,5 +20,6 @@ urlpatterns = [
     *project_app_urls(),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(dashboard_view), name="admin_dashboard"),
+    path("admin/reports/district.xlsx", admin.site.admin_view(district_report_view), name="admin_district_report"),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, error_text, is_district
+from jiading_union.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportMixin
 
 from . import services
 from .models import DuesRecord, Member, Organisation, StaffRole, User
@@ -98,7 +99,23 @@ class DuesInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, ScopedAdmin):
+    spreadsheet_imports = ("member_roster",)  # members/imports.py
+    export_columns = (
+        ("会员服务卡号", "card_number"),
+        ("姓名", "name"),
+        ("身份证号码", "id_number"),  # masked unless the role may read it (jiading_union/exports.py)
+        ("性别", "sex"),
+        ("出生日期", "birth_date"),
+        ("手机号码", "phone"),
+        ("所属工会", "organisation"),
+        ("所属街镇", "street"),
+        ("就业类型", "employment_type"),
+        ("灵活就业行业", "flexible_industry"),
+        ("入会日期", "joined_union_on"),
+        ("会员服务卡生成日期", "card_issued_on"),
+        ("在册", "is_active"),
+    )
     list_display = (
         "card_number",
         "name",

@@ -305,3 +305,6 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"{self.member_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from .jobs import JobKind, JobStatus, SpreadsheetJob  # noqa: E402, F401  (imports and exports; members/jobs.py)

@@ -31,10 +31,12 @@ ROLE_PERMISSIONS = {
         "members.view_duesrecord",
         "members.add_duesrecord",
         "members.change_duesrecord",
+        "members.import_member",
     ],
     S: [
         "members.view_member",
         "members.change_member",
+        "members.import_member",
         "members.view_organisation",
         "members.change_organisation",
         "members.view_duesrecord",
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS = {
     D: [
         "members.view_member",
         "members.add_member",
+        "members.import_member",
         "members.change_member",
         "members.view_organisation",
         "members.add_organisation",

@@ -19,3 +19,23 @@ def dashboard_view(request):
         "d": district_dashboard(user=request.user),
     }
     return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+def district_report_view(request):
+    """The district report workbook (projects/reports.py). District staff only."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from jiading_union.admin_spreadsheets import attachment
+    from jiading_union.exports import XLSX_TYPE
+
+    from .reports import district_report
+
+    if not is_district(request.user):
+        raise PermissionDenied
+    year = request.GET.get("year", "")
+    policy_year = int(year) if year.isdigit() else None
+    response = HttpResponse(district_report(policy_year=policy_year), content_type=XLSX_TYPE)
+    name = f"区总工会报表-{policy_year or '全部年度'}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = attachment(name)
+    return response

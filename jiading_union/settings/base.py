@@ -354,6 +354,11 @@ XLSX_MAX_SHARED_STRINGS = 1_000_000
 XLSX_MAX_ROWS = 200_000  # rows read from one sheet, blank ones included
 XLSX_MAX_COLUMNS = 256  # columns read from each row
 XLSX_MAX_SECONDS = 120  # checking, opening and reading one file (100,000 rows x 15 columns: ~20 s)
+# Imports and exports (jiading_union/imports.py, exports.py): an upload above this size (about 3,000
+# roster rows) is checked and imported by a Celery task, an export of more rows is written by one.
+SPREADSHEET_INLINE_MAX_BYTES = env.int("SPREADSHEET_INLINE_MAX_BYTES", default=256 * 1024)
+SPREADSHEET_INLINE_MAX_ROWS = env.int("SPREADSHEET_INLINE_MAX_ROWS", default=5000)
+SPREADSHEET_UPLOAD_MAX_BYTES = env.int("SPREADSHEET_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

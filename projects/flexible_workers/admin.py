@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin
+from jiading_union.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportMixin
 from members.selectors import scope_for
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -171,12 +172,24 @@ class RealNameRegistrationForm(forms.ModelForm):
 
 
 @admin.register(RealNameRegistration)
-class RealNameRegistrationAdmin(UserFormMixin, ScopedAdmin):
+class RealNameRegistrationAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, UserFormMixin, ScopedAdmin):
     """Street (park, industry) staff register members who paid the 120 yuan dues in one go; the
     coverage follows from the registration (registration.flexible_worker_register). A registration
     is a record: it is not edited afterwards."""
 
     form = RealNameRegistrationForm
+    spreadsheet_imports = ("real_name_registration",)  # imports.py: the same service, row by row
+    export_columns = (
+        ("姓名", "member__name"),
+        ("会员服务卡号", "member__card_number"),
+        ("身份证号码", "member__id_number"),
+        ("登记工会", "union"),
+        ("所属街镇", "street"),
+        ("上传日期", "uploaded_on"),
+        ("专享保障", "coverage"),
+        ("登记人", "registered_by"),
+        ("登记时间", "created_at"),
+    )
     scope_organisation = "union"
     list_display = ("member", "union", "uploaded_on", "coverage", "registered_by", "created_at")
     list_filter = (("street", admin.RelatedOnlyFieldListFilter),)

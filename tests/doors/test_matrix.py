@@ -525,6 +525,9 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             must_change=True,
         )
         return True
+    for suffix in ("_import", "_import_template", "_import_job", "_export", "_export_job"):
+        if name.endswith(suffix) and name[: -len(suffix)] in SPREADSHEET_DOORS:
+            return spreadsheet_doors(run, spec, name[: -len(suffix)], suffix)
     if name == "flexible_workers_servicedelivery_checkups":
         run.get("GET check-ups to arrange", _u(name), allowed=role in spec.view)
         return True
@@ -543,6 +546,33 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             )
         return True
     return False
+
+
+# Excel import and export (jiading_union/admin_spreadsheets.py): admin URL prefix → (import key, who
+# may import). Exports are open to whoever may read the list (their rows only: tests/test_exports.py).
+SPREADSHEET_DOORS = {
+    "members_member": ("member_roster", GR | ST | DI),
+    "flexible_workers_realnameregistration": ("real_name_registration", ST | DI),
+    "projects_application": (None, NOBODY),
+}
+
+
+def spreadsheet_doors(run: Run, spec: May, prefix: str, suffix: str) -> bool:
+    key, importers = SPREADSHEET_DOORS[prefix]
+    role = run.role
+    if suffix == "_import":
+        url = _u(prefix + suffix, key)
+        run.get("GET import", url, allowed=role in importers)
+        run.post("POST import without a file", url, {}, allowed=role in importers, writes=False, ok_statuses=(200,))
+    elif suffix == "_import_template":
+        run.get("GET import template", _u(prefix + suffix, key), allowed=role in importers)
+    elif suffix in ("_import_job", "_export_job"):
+        # A job is its creator's alone: anyone else's (here: nobody's) is a 404.
+        run.get(f"GET {suffix[1:]} of another", _u(prefix + suffix, 999_999), allowed=False)
+        run.post(f"POST {suffix[1:]} of another", _u(prefix + suffix, 999_999), {}, allowed=False, writes=False)
+    else:
+        run.get("GET export", _u(prefix + suffix), allowed=role in spec.view | spec.change)
+    return True
 
 
 def check_model(client, world: W.World, label: str) -> Run:
@@ -832,6 +862,7 @@ def test_admin_pages_of_no_model(client, world):
         run.login(role)
         run.get("GET admin index", reverse("admin:index"), allowed=role in STAFF)
         run.get("GET district dashboard", reverse("admin_dashboard"), allowed=role in DI)
+        run.get("GET district report", reverse("admin_district_report"), allowed=role in DI)
         for label, name in fields:
             app_label, model_name = label.split(".")
             remote = apps.get_model(label)._meta.get_field(name).related_model._meta.label_lower
