@@ -44,6 +44,9 @@ pytestmark = pytest.mark.django_db
 # --- What counts as a code ------------------------------------------------------------------------
 
 
+FILE_FORMATS = {"xlsx", "xls", "ods", "csv", "pdf"}
+
+
 def _codes() -> set[str]:
     """Every English code of a vocabulary shown to people as a label."""
     from projects import workflow
@@ -57,6 +60,8 @@ def _codes() -> set[str]:
                 if isinstance(value, str):
                     codes.add(value)
     codes |= {rule.rule_id for rule in registry.all_rules()}
+    # File formats are the clerk's own words ("上传 xlsx 文件"), though a model stores them as codes.
+    codes -= FILE_FORMATS
     # A code is an ASCII identifier of three letters or more (not "C", an industry letter, nor "A").
     return {c for c in codes if re.fullmatch(r"[a-z][a-z0-9_]{2,}", c)}
 
