@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import shutil
 import statistics
 import sys
@@ -29,7 +28,7 @@ import time
 from pathlib import Path
 
 from admin_changelist import seed_applications
-from rush import ROOT, Server, closed_loop, free_port, http, with_database
+from rush import ROOT, Server, closed_loop, free_port, http, production_env, with_database
 
 TARGETS = {"/my/": 0.3, "/my/applications/": 0.4, "/calculators/": 0.4, "queue": 0.1}
 
@@ -91,27 +90,13 @@ def main() -> None:
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     name = f"bench_pages_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": with_database(server_url, name),
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "TRUSTED_PROXY_COUNT": "0",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(tmp / "static"),
-        "GUNICORN_WORKER_CLASS": "sync",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "1",
-        "GUNICORN_ACCESSLOG": "",
-        "GUNICORN_LOGLEVEL": "warning",
-        "GUNICORN_MAX_REQUESTS": "0",
-        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production",
-    }
+    env = production_env(
+        with_database(server_url, name),
+        tmp,
+        GUNICORN_WORKER_CLASS="sync",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="1",
+    )
     env.pop("REDIS_URL", None)  # sessions from the database, as on a deployment without Redis
     os.environ.pop("REDIS_URL", None)
     os.environ.update(env)

@@ -50,6 +50,29 @@ def with_database(url: str, name: str) -> str:
     return urlunparse(urlparse(url)._replace(path=f"/{name}"))
 
 
+def production_env(database_url: str, tmp: Path, **overrides: str) -> dict[str, str]:
+    """Production settings (DEBUG off) over plain HTTP on loopback, quiet logs, no worker recycling."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "TRUSTED_PROXY_COUNT": "0",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(tmp / "static"),
+        "GUNICORN_ACCESSLOG": "",
+        "GUNICORN_LOGLEVEL": "warning",
+        "GUNICORN_MAX_REQUESTS": "0",  # a recycled worker would take its CPU time with it
+        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production",
+        **overrides,
+    }
+
+
 def free_port() -> int:
     import socket
 
@@ -539,28 +562,14 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     name = f"bench_rush_{os.getpid()}"
     tmp = Path(tempfile.mkdtemp(prefix="bench-rush-"))
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": with_database(server_url, name),
-        "REDIS_URL": redis_url,
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "TRUSTED_PROXY_COUNT": "0",
-        "LOG_LEVEL": "WARNING",
-        "SIGN_IN_FAILURE_LIMIT": "1000000",
-        "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
-        "FIRST_COME_QUEUE_PREFIX": f"bench-{os.getpid()}",
-        "STATIC_ROOT": str(tmp / "static"),
-        "GUNICORN_ACCESSLOG": "",
-        "GUNICORN_LOGLEVEL": "warning",
-        "GUNICORN_MAX_REQUESTS": "0",  # a recycled worker would take its CPU time with it
-        "DJANGO_SETTINGS_MODULE": "jiading_union.settings.production",
-    }
+    env = production_env(
+        with_database(server_url, name),
+        tmp,
+        REDIS_URL=redis_url,
+        SIGN_IN_FAILURE_LIMIT="1000000",
+        SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR="1000000",
+        FIRST_COME_QUEUE_PREFIX=f"bench-{os.getpid()}",
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import psycopg2
