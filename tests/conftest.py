@@ -55,5 +55,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: counters (SMS limits, lockouts) never carry over.
+
+    On Redis only this run's keys go (its KEY_PREFIX): FLUSHDB would also take the Celery broker's
+    queues and bindings in the same database from under a real worker.
+    """
+    from django.conf import settings as django_settings
+    from django.core.cache import cache
+
+    yield
+    prefix = django_settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix and "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -16,6 +16,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
+else:
+    import uuid
+
+    # Each run (and each xdist worker) keeps its cache keys apart: rate-limit counters and sessions
+    # left in Redis by an earlier run must not decide this one (tests/conftest.py empties them per test).
+    CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
