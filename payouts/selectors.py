@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from members.identity import mask_id_number
 from projects.models import Application, ApplicationStatus
 from subsidies.rules.core import PAYER_LABELS
 
-from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch
+from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBatchStatus
 
 PAGE_PAYMENTS = 200
 DUE_SOON_DAYS = 14
@@ -122,3 +123,15 @@ def payout_report(*, start, end) -> list[dict]:
     for payer, status, n, amount in ledger:
         row(payer)[status] = [n, amount]
     return [rows[k] for k in sorted(rows)]
+
+
+def stalled_batches(quiet: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Batches paying, confirmed a while ago, with no payment sent lately: their task is gone (a task
+    at work sends a chunk every few seconds, and is left alone)."""
+    since = timezone.now() - quiet
+    recent = Payment.objects.filter(batch=OuterRef("pk"), sent_at__gte=since)
+    return list(
+        PayoutBatch.objects.filter(status=PayoutBatchStatus.PAYING, confirmed_at__lt=since)
+        .exclude(Exists(recent))
+        .values_list("pk", flat=True)
+    )

@@ -1,14 +1,10 @@
 """Celery tasks: thin, the services decide (payouts.services.payout_batch_process)."""
 
-from datetime import timedelta
-
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
-from .models import Payment, PayoutBatch, PayoutBatchStatus
+from .selectors import stalled_batches
 from .services import payout_batch_process
 
 
@@ -34,15 +30,3 @@ def resume_payout_batches() -> None:
     picked up again (running beside a live task would be harmless, only wasted work)."""
     for batch_id in stalled_batches():
         pay_batch.apply_async(args=[batch_id], queue=settings.PAYOUT_QUEUE)
-
-
-def stalled_batches(quiet: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Batches paying, confirmed a while ago, with no payment sent lately: their task is gone (a task
-    at work sends a chunk every few seconds, and is left alone)."""
-    since = timezone.now() - quiet
-    recent = Payment.objects.filter(batch=OuterRef("pk"), sent_at__gte=since)
-    return list(
-        PayoutBatch.objects.filter(status=PayoutBatchStatus.PAYING, confirmed_at__lt=since)
-        .exclude(Exists(recent))
-        .values_list("pk", flat=True)
-    )

@@ -186,7 +186,7 @@ def test_payment_files_per_route_with_summary_checksum_and_full_id_only_in_the_f
 def test_beat_resumes_only_a_batch_whose_task_went_quiet(awards, staff, django_capture_on_commit_callbacks):
     import time_machine
 
-    from payouts.tasks import stalled_batches
+    from payouts.selectors import stalled_batches
 
     batch = payout_batch_prepare(user=staff["district"], applications=awards)
     with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
