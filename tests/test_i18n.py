@@ -28,7 +28,8 @@ def _copy_of_the_sources(target: Path) -> None:
     root = PO.parents[3]
     skip = shutil.ignore_patterns(".git", ".venv*", "var", "node_modules", "__pycache__", "*.sqlite3", "*.mo")
     for item in root.iterdir():
-        if item.name.startswith(".") or item.name in ("var", "tests", "bench"):
+        # Only what makemessages reads: no virtualenv, no local database (a demo one is hundreds of MB).
+        if item.name.startswith(".") or item.name in ("var", "tests", "bench") or item.suffix == ".sqlite3":
             continue
         if item.is_dir():
             shutil.copytree(item, target / item.name, ignore=skip)
