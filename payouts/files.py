@@ -49,17 +49,9 @@ ROW_FIELDS = (
 )
 
 
-def payer_label(code: str) -> str:
-    return PAYER_LABELS.get(code, code) if isinstance(code, str) else code
-
-
-def _payer_labels() -> dict[str, str]:
-    return {p.value: label for p, label in PAYER_LABELS.items()}
-
-
 def file_rows(batch: PayoutBatch, route: str):
     """The file's rows, streamed (ordered by payer, then application)."""
-    labels = _payer_labels()
+    labels = PAYER_LABELS  # keyed by StrEnum members, which look up as their plain codes
     route_label = str(PaymentRoute(route).label)
     rows = (
         Payment.objects.filter(batch=batch, route=route)

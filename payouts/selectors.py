@@ -9,17 +9,13 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from members.identity import mask_id_number
+from projects.labels import payer_label
 from projects.models import Application, ApplicationStatus
-from subsidies.rules.core import PAYER_LABELS
 
 from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBatchStatus
 
 PAGE_PAYMENTS = 200
 DUE_SOON_DAYS = 14
-
-
-def payer_label(code: str) -> str:
-    return {p.value: label for p, label in PAYER_LABELS.items()}.get(code, code)
 
 
 def batch_page(batch: PayoutBatch) -> dict:
