@@ -11,9 +11,7 @@ the whole file is refused and nothing changes.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from jiading_union.spreadsheets import SpreadsheetError, open_xlsx_safely
+from jiading_union.spreadsheets import SpreadsheetError, open_table_safely, open_xlsx_safely
 from members.models import User
 from members.selectors import is_district_staff
 
@@ -69,8 +67,9 @@ def _district_only(user: User) -> None:
 
 def _rows(content: bytes, name: str):
     if name.lower().endswith(".csv"):
-        text = content.decode("utf-8-sig", errors="replace")
-        yield from csv.reader(io.StringIO(text))
+        # The shared reader: UTF-8 or GB 18030 (a bank's CSV is often GBK), with the row and time limits.
+        for row in open_table_safely(content, name=name).rows:
+            yield ["" if v is None else v for v in row]
         return
     with open_xlsx_safely(content, name=name) as reader:
         for row in reader.rows(reader.sheet("明细")):

@@ -35,12 +35,12 @@ def sent(tree, staff, django_capture_on_commit_callbacks):
     return list(batch.payments.order_by("pk"))
 
 
-def _csv(rows, name="回单.csv"):
+def _csv(rows, name="回单.csv", encoding="utf-8-sig"):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
     writer.writerows(rows)
-    return SimpleUploadedFile(name, out.getvalue().encode("utf-8-sig"))
+    return SimpleUploadedFile(name, out.getvalue().encode(encoding))
 
 
 def _xlsx(rows, name="回单.xlsx"):
@@ -73,6 +73,17 @@ def test_preview_lists_mismatches_unknowns_and_duplicates_and_changes_nothing(se
     assert problems[(4, "ZF9999999999")] == rec.UNKNOWN
     assert (5, c.reference) in problems and (6, c.reference) in problems
     assert set(Payment.objects.values_list("status", flat=True)) == {"sent"}  # a preview writes nothing
+
+
+def test_a_bank_csv_in_gbk_is_read_with_its_chinese_headers_and_reasons(sent, staff):
+    a, b, _c = sent
+    upload = _csv(
+        [[a.reference, "1000.00", "成功", "BK001", ""], [b.reference, "1000.00", "失败", "", "账户已注销"]],
+        encoding="gbk",
+    )
+    preview = rec.reconciliation_preview(user=staff["district"], upload=upload)
+    assert {ch["reference"] for ch in preview.changes} == {a.reference, b.reference}
+    assert preview.problems == []
 
 
 def test_apply_confirms_and_fails_all_at_once_then_failed_ones_go_into_the_next_batch(
