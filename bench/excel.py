@@ -1,10 +1,12 @@
 """Benchmark: Excel in and out at scale on PostgreSQL (issue 16, Measures).
 
-Import: a 50,000-member roster (.xlsx), through the project's importer with full validation and a
-dry-run preview first (jiading_union/imports.py: preview, then execute), against, in the same run,
+Import: a 50,000-member roster (.xlsx), through the admin's django-import-export path with full
+validation and a dry-run preview first (members/imports.MemberResource.import_data, dry run then
+import: jiading_union/imports.py underneath), against, in the same run,
 (a) raw openpyxl read-only + bulk_create of the same file (the baseline; target: ≤ 1.0×) and
 (b) a default django-import-export ModelResource import of it (target: ours ≥ 5× faster).
-Export: 100,000 applications through the admin export (jiading_union/exports.py) against plain
+Export: 100,000 applications through the admin's django-import-export Resource.export and Format
+(jiading_union/resources.py → exports.py) against plain
 openpyxl write-only writing the same rows (target ≤ 1.2×), with peak memory (target < 150 MB)
 and the query count at two sizes (target: the same).
 
@@ -134,16 +136,19 @@ def raw_openpyxl_import(data: bytes) -> int:
 
 
 def ours_import(data: bytes, user) -> tuple[float, float, int]:
-    from jiading_union import imports as engine
-    from members import imports as roster
+    """The admin's path: django-import-export's Format.create_dataset and Resource.import_data, a dry
+    run then the import (members/imports.MemberResource: our engine underneath)."""
+    from jiading_union.resources import XLSX
+    from members.imports import MemberResource
 
     started = time.perf_counter()
-    preview = engine.preview(roster.member_roster, user=user, file=data, name="bench.xlsx")
+    resource = MemberResource(user=user)
+    preview = resource.import_data(XLSX().create_dataset(data), dry_run=True, user=user, file_name="bench.xlsx")
     checked = time.perf_counter() - started
-    assert not preview.errors, preview.errors[:5]
-    outcome = engine.execute(roster.member_roster, user=user, file=data, name="bench.xlsx")
-    assert outcome.saved, outcome.errors[:5]
-    return checked, time.perf_counter() - started, outcome.created
+    assert not preview.has_errors() and not preview.has_validation_errors(), preview.outcome.errors[:5]
+    result = resource.import_data(XLSX().create_dataset(data), dry_run=False, user=user, file_name="bench.xlsx")
+    assert result.outcome.saved, result.outcome.errors[:5]
+    return checked, time.perf_counter() - started, result.totals["new"]
 
 
 def resource_import(data: bytes, rows: int) -> int:
@@ -213,7 +218,7 @@ def run_export_child(kind: str, limit: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from jiading_union.exports import changelist_queryset, columns_for, export_rows, write_xlsx
+    from jiading_union.exports import changelist_queryset, columns_for
     from members.models import User
     from projects.models import Application
 
@@ -229,8 +234,10 @@ def run_export_child(kind: str, limit: int) -> None:
     start_rss = rss_mb()
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries, tempfile.TemporaryFile() as out:
-        if kind == "ours":
-            count = write_xlsx(out, title="申请", columns=columns, rows=export_rows(queryset, columns), masked=False)
+        if kind == "ours":  # the admin's path: its django-import-export Resource.export, Format writes
+            resource_class = model_admin.get_export_resource_classes(request)[0]
+            resource = resource_class(**model_admin.get_export_resource_kwargs(request))
+            count = resource.export(queryset=queryset).write(out)
         else:
             from openpyxl import Workbook
 

@@ -11,13 +11,15 @@ number of queries do not grow with the rows. Cells:
 - choices as their Chinese labels, 是/否, dates as dates, times in Asia/Shanghai, amounts as
   numbers formatted "#,##0.00 元"; a bold, frozen header row and column widths that fit.
 
+The admin reaches this through django-import-export (jiading_union/resources.py: its Resource's
+export returns these rows, its Format's export_data writes them here).
+
 More than SPREADSHEET_INLINE_MAX_ROWS rows: a SpreadsheetJob and a Celery task write the file, and
 the job page offers the download.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -33,7 +35,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from members.identity import mask_id_number
-from members.selectors import may_read_full_id_numbers
 
 logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -192,7 +193,10 @@ def write_xlsx(out, *, title: str, columns: list[ExportColumn], rows, masked: bo
 
 
 def changelist_queryset(model_admin, request):
-    """What the user's changelist shows, filters and search included (scope: get_queryset)."""
+    """What the user's changelist shows, filters and search included (scope: get_queryset);
+    django-import-export's reading of it where the admin has its ExportMixin."""
+    if hasattr(model_admin, "get_export_queryset"):
+        return model_admin.get_export_queryset(request)
     changelist = model_admin.get_changelist_instance(request)
     return changelist.get_queryset(request)
 
@@ -206,42 +210,49 @@ class ExportOutcome:
     content: bytes | None = None
     filename: str = ""
     job: Any = None
+    content_type: str = XLSX_TYPE
 
 
-def _filename(model) -> str:
-    return f"{model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
+def _filename(model, extension: str = "xlsx") -> str:
+    return f"{model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-def export_changelist_start(*, model_admin, request) -> ExportOutcome:
-    """A small export in the request; a large one as a job (written by a task)."""
+def _resource_and_format(model_admin, request, resource_index: int, format_index: int):
+    """The admin's django-import-export Resource (jiading_union/resources.py) and Format."""
+    resource_class = model_admin.get_export_resource_classes(request)[resource_index]
+    resource = resource_class(**model_admin.get_export_resource_kwargs(request))
+    return resource, model_admin.get_export_formats()[format_index]()
+
+
+def export_changelist_start(*, model_admin, request, resource_index: int = 0, format_index: int = 0) -> ExportOutcome:
+    """A small export in the request; a large one as a job (written by a task). Through the admin's
+    django-import-export Resource and Format: Resource.export reads the rows, Format.export_data writes."""
     from members.models import JobKind, JobStatus, SpreadsheetJob
 
     queryset = changelist_queryset(model_admin, request)
     limit = settings.SPREADSHEET_INLINE_MAX_ROWS
     model = model_admin.model
+    resource, file_format = _resource_and_format(model_admin, request, resource_index, format_index)
     if queryset.order_by()[: limit + 1].count() > limit:
         job = SpreadsheetJob.objects.create(
             kind=JobKind.EXPORT,
             spec=model._meta.label_lower,
             status=JobStatus.EXPORTING,
             query=request.GET.urlencode(),
-            source_name=_filename(model),
+            source_name=_filename(model, file_format.get_extension()),
             created_by=request.user,
+            result={"resource": resource_index, "format": format_index},
         )
         from members.tasks import spreadsheet_export_run
 
         transaction.on_commit(lambda: spreadsheet_export_run.delay(job.pk))
         return ExportOutcome(job=job)
-    columns = columns_for(model_admin, request)
-    out = io.BytesIO()
-    write_xlsx(
-        out,
-        title=str(model._meta.verbose_name_plural),
-        columns=columns,
-        rows=export_rows(queryset, columns),
-        masked=not may_read_full_id_numbers(request.user),
+    content = file_format.export_data(resource.export(queryset=queryset))
+    return ExportOutcome(
+        content=content,
+        filename=_filename(model, file_format.get_extension()),
+        content_type=file_format.get_content_type(),
     )
-    return ExportOutcome(content=out.getvalue(), filename=_filename(model))
 
 
 def export_job_run(*, job_id: int) -> None:
@@ -260,19 +271,16 @@ def export_job_run(*, job_id: int) -> None:
     model_admin = admin.site._registry[model]
     request = RequestFactory().get("/", QueryDict(job.query))
     request.user = job.created_by
+    chosen = job.result or {}
     try:
         queryset = changelist_queryset(model_admin, request)
-        columns = columns_for(model_admin, request)
+        resource, _format = _resource_and_format(
+            model_admin, request, chosen.get("resource", 0), chosen.get("format", 0)
+        )
         with tempfile.TemporaryFile() as out:
-            count = write_xlsx(
-                out,
-                title=str(model._meta.verbose_name_plural),
-                columns=columns,
-                rows=export_rows(queryset, columns),
-                masked=not may_read_full_id_numbers(job.created_by),
-            )
+            count = resource.export(queryset=queryset).write(out)
             out.seek(0)
-            job.output.save(f"{job.pk}.xlsx", File(out), save=False)
+            job.output.save(f"{job.pk}.{_format.get_extension()}", File(out), save=False)
     except Exception:
         logger.exception("spreadsheet export %s failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())

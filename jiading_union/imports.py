@@ -142,6 +142,9 @@ class Outcome:
     preview: list[dict] = field(default_factory=list)  # the first rows: action + shown values
     saved: bool = False
     format: str = ""
+    # The listed errors as [row, column header, message] (row 0 and "" for the file as a whole),
+    # for the django-import-export Result (jiading_union/resources.py).
+    problems: list[list] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -442,6 +445,7 @@ def _outcome(spec, rows: list[Row], errors: Errors, file_format: str) -> Outcome
         messages.append(TOO_MANY_ERRORS.format(limit=MAX_ERRORS))
     outcome = Outcome(
         errors=messages,
+        problems=[[e.row, e.column, e.message] for e in listed[:MAX_ERRORS]],
         bad_rows=len({r for r in errors.bad_rows if r > 1}),
         total=len(rows),
         format=FORMAT_LABELS.get(file_format, file_format),
@@ -461,7 +465,7 @@ def preview(
     try:
         rows, file_format = read_rows(spec, file, name=name, errors=errors, progress=progress)
     except SpreadsheetError as exc:
-        return Outcome(errors=[exc.message])
+        return Outcome(errors=[exc.message], problems=[[0, "", exc.message]])
     if rows:
         spec.plan(user=user, rows=rows, errors=errors)
     return _outcome(spec, rows, errors, file_format)
@@ -473,7 +477,7 @@ def execute(spec: SpreadsheetImport, *, user, file, name: str, progress: Callabl
     try:
         rows, file_format = read_rows(spec, file, name=name, errors=errors)
     except SpreadsheetError as exc:
-        return Outcome(errors=[exc.message])
+        return Outcome(errors=[exc.message], problems=[[0, "", exc.message]])
     with transaction.atomic():
         if rows:
             spec.plan(user=user, rows=rows, errors=errors)
@@ -548,6 +552,22 @@ class _Progress:
             self.connection.close()
 
 
+def _through_resource(job, *, dry_run: bool, progress) -> Outcome:
+    """The check (dry run) or the import of a job's file, through its django-import-export Resource
+    (jiading_union/resources.py), whose import_data is this engine's preview or execute."""
+    from .resources import SourceDataset, resource_for_import
+
+    resource = resource_for_import(job.spec)(user=job.created_by)
+    result = resource.import_data(
+        SourceDataset(_read_source(job), job.source_name),
+        dry_run=dry_run,
+        user=job.created_by,
+        file_name=job.source_name,
+        progress=progress,
+    )
+    return result.outcome
+
+
 def import_job_check(*, job_id: int) -> None:
     """The preview of an uploaded file (a task body; harmless to run twice)."""
     from members.models import JobStatus, SpreadsheetJob
@@ -555,10 +575,9 @@ def import_job_check(*, job_id: int) -> None:
     job = SpreadsheetJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != JobStatus.CHECKING:
         return
-    spec = get_import(job.spec)
     progress = _Progress(job.pk)
     try:
-        outcome = preview(spec, user=job.created_by, file=_read_source(job), name=job.source_name, progress=progress)
+        outcome = _through_resource(job, dry_run=True, progress=progress)
     except Exception:  # a bug, not a bad file: the page says it failed, the log has the trace
         logger.exception("spreadsheet import %s: the check failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())
@@ -609,11 +628,10 @@ def import_job_run(*, job_id: int) -> None:
     job = SpreadsheetJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != JobStatus.IMPORTING:
         return
-    spec = get_import(job.spec)
 
     progress = _Progress(job.pk)
     try:
-        outcome = execute(spec, user=job.created_by, file=_read_source(job), name=job.source_name, progress=progress)
+        outcome = _through_resource(job, dry_run=False, progress=progress)
     except Exception:  # rolled back: nothing was imported
         logger.exception("spreadsheet import %s: the import failed", job.pk)
         SpreadsheetJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now())

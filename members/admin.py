@@ -21,6 +21,7 @@ from jiading_union.admin import AuditedAdmin, ScopedAdmin, UserFormMixin, error_
 from jiading_union.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportMixin
 
 from . import services
+from .imports import MemberResource
 from .models import DuesRecord, Member, Organisation, StaffRole, User
 from .selectors import member_search, members_visible_to, organisations_visible_to
 
@@ -100,7 +101,7 @@ class DuesInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, ScopedAdmin):
-    spreadsheet_imports = ("member_roster",)  # members/imports.py
+    resource_classes = [MemberResource]  # django-import-export, our engine underneath (members/imports.py)
     export_columns = (
         ("会员服务卡号", "card_number"),
         ("姓名", "name"),

@@ -32,6 +32,7 @@ from jiading_union.imports import (
     duplicates_in_file,
     register,
 )
+from jiading_union.resources import SpreadsheetResource
 from subsidies.rules.vocabulary import EMPLOYMENT_TYPES, FLEXIBLE_INDUSTRIES
 
 from .identity import (
@@ -330,3 +331,10 @@ def _in_scope(member: Member, scope) -> bool:
 
 
 member_roster = register(MemberRosterImport())
+
+
+class MemberResource(SpreadsheetResource):
+    """The member admin's django-import-export Resource: the roster above in, the list out."""
+
+    model = Member
+    spreadsheet_import = member_roster.key

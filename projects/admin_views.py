@@ -29,12 +29,17 @@ def district_report_view(request):
     from jiading_union.admin_spreadsheets import attachment
     from jiading_union.exports import XLSX_TYPE
 
-    from .reports import district_report
+    from .reports import annual_report, district_report
 
     if not is_district(request.user):
         raise PermissionDenied
     year = request.GET.get("year", "")
     policy_year = int(year) if year.isdigit() else None
+    if request.GET.get("kind") == "annual":  # one sheet per project
+        policy_year = policy_year or timezone.localdate().year
+        response = HttpResponse(annual_report(year=policy_year), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = attachment(f"区总工会年度报表-{policy_year}.xlsx")
+        return response
     response = HttpResponse(district_report(policy_year=policy_year), content_type=XLSX_TYPE)
     name = f"区总工会报表-{policy_year or '全部年度'}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = attachment(name)

@@ -43,7 +43,7 @@ def sheet_rows(content: bytes):
 
 def export(client, user, query=""):
     client.force_login(user)
-    response = client.get(reverse("admin:members_member_export") + query)
+    response = client.post(reverse("admin:members_member_export") + query)
     assert response.status_code == 200, response.content[:300]
     return sheet_rows(response.content)
 
@@ -90,10 +90,10 @@ def test_query_count_does_not_grow_with_rows(client, world):
     url = reverse("admin:members_member_export")
     members(world["unit_a"], 3)
     with CaptureQueriesContext(connection) as few:
-        client.get(url)
+        client.post(url)
     members(world["unit_a"], 60)
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        client.post(url)
     assert len(many) == len(few)
 
 
@@ -103,7 +103,7 @@ def test_a_large_export_runs_as_a_task_with_a_download(client, world, settings, 
     members(world["unit_b"], 3)
     client.force_login(world["street"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.get(reverse("admin:members_member_export"))
+        response = client.post(reverse("admin:members_member_export"))
     assert response.status_code == 302 and len(callbacks) == 1
     page = client.get(response["Location"]).content.decode()
     assert "下载" in page and "共 4 行" in page
@@ -117,7 +117,7 @@ def test_a_large_export_runs_as_a_task_with_a_download(client, world, settings, 
 def test_round_trip_export_then_import_changes_nothing(client, world):
     originals = members(world["unit_a"], 5, joined_union_on=None)
     client.force_login(world["district"])
-    content = client.get(reverse("admin:members_member_export")).content
+    content = client.post(reverse("admin:members_member_export")).content
     before = list(Member.objects.order_by("pk").values())
     outcome = engine.execute(roster.member_roster, user=world["district"], file=content, name="导出.xlsx")
     assert outcome.errors == [] and outcome.unchanged == len(originals)
@@ -126,6 +126,6 @@ def test_round_trip_export_then_import_changes_nothing(client, world):
 
 def test_applications_export_for_the_street(client, world):
     client.force_login(world["street"])
-    response = client.get(reverse("admin:projects_application_export"))
+    response = client.post(reverse("admin:projects_application_export"))
     assert response.status_code == 200
     assert sheet_rows(response.content)[0][:2] == ["申请编号", "服务项目"]

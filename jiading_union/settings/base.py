@@ -359,6 +359,9 @@ XLSX_MAX_SECONDS = 120  # checking, opening and reading one file (100,000 rows x
 SPREADSHEET_INLINE_MAX_BYTES = env.int("SPREADSHEET_INLINE_MAX_BYTES", default=256 * 1024)
 SPREADSHEET_INLINE_MAX_ROWS = env.int("SPREADSHEET_INLINE_MAX_ROWS", default=5000)
 SPREADSHEET_UPLOAD_MAX_BYTES = env.int("SPREADSHEET_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# The district report's payouts sheet reads the ledger through this function (projects never import
+# payouts, so the report is told where the ledger's report is; empty: no such sheet).
+DISTRICT_REPORT_LEDGER = "payouts.selectors.payout_report"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -24,6 +24,7 @@ from projects.services.errors import ApplicationError
 from subsidies.rules import registry
 
 from . import registration, selectors, services
+from .imports import RealNameRegistrationResource
 from .models import CARE_RULE, RealNameRegistration, ServiceDelivery
 
 
@@ -178,7 +179,7 @@ class RealNameRegistrationAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, 
     is a record: it is not edited afterwards."""
 
     form = RealNameRegistrationForm
-    spreadsheet_imports = ("real_name_registration",)  # imports.py: the same service, row by row
+    resource_classes = [RealNameRegistrationResource]  # imports.py: the same service, row by row
     export_columns = (
         ("姓名", "member__name"),
         ("会员服务卡号", "member__card_number"),

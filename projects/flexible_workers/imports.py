@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from jiading_union.imports import SOURCE_REASON, Column, Errors, Row, SpreadsheetImport, chunks, register
+from jiading_union.resources import SpreadsheetResource
 from members.identity import IdentityError, mask_id_number, parse_id_number
 from members.imports import EXAMPLE_ID
 from members.selectors import members_visible_to
@@ -21,6 +22,7 @@ from projects.services.errors import ApplicationError
 from subsidies.rules.vocabulary import FLEXIBLE_INDUSTRIES
 
 from . import registration
+from .models import RealNameRegistration
 
 NAME, ID, PHONE, UNION, INDUSTRY, UPLOADED = "姓名", "身份证号码", "手机号码", "所属工会", "行业", "上传日期"
 
@@ -112,3 +114,10 @@ class RealNameRegistrationImport(SpreadsheetImport):
 
 
 real_name_registration = register(RealNameRegistrationImport())
+
+
+class RealNameRegistrationResource(SpreadsheetResource):
+    """The registration admin's django-import-export Resource: the registrations above in, the list out."""
+
+    model = RealNameRegistration
+    spreadsheet_import = real_name_registration.key

@@ -525,7 +525,7 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             must_change=True,
         )
         return True
-    for suffix in ("_import", "_import_template", "_import_job", "_export", "_export_job"):
+    for suffix in ("_process_import", "_import", "_import_template", "_import_job", "_export", "_export_job"):
         if name.endswith(suffix) and name[: -len(suffix)] in SPREADSHEET_DOORS:
             return spreadsheet_doors(run, spec, name[: -len(suffix)], suffix)
     if name == "flexible_workers_servicedelivery_checkups":
@@ -548,7 +548,7 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
     return False
 
 
-# Excel import and export (jiading_union/admin_spreadsheets.py): admin URL prefix → (import key, who
+# Excel import and export (jiading_union/admin_spreadsheets.py on django-import-export): admin URL prefix → (import key, who
 # may import). Exports are open to whoever may read the list (their rows only: tests/test_exports.py).
 SPREADSHEET_DOORS = {
     "members_member": ("member_roster", GR | ST | DI),
@@ -560,18 +560,31 @@ SPREADSHEET_DOORS = {
 def spreadsheet_doors(run: Run, spec: May, prefix: str, suffix: str) -> bool:
     key, importers = SPREADSHEET_DOORS[prefix]
     role = run.role
-    if suffix == "_import":
-        url = _u(prefix + suffix, key)
+    if suffix == "_import":  # django-import-export's import view
+        url = _u(prefix + suffix)
         run.get("GET import", url, allowed=role in importers)
         run.post("POST import without a file", url, {}, allowed=role in importers, writes=False, ok_statuses=(200,))
+    elif suffix == "_process_import":  # its confirm step: POST only, naming a job of one's own
+        url = _u(prefix + suffix)
+        run.get("GET process import", url, allowed=False)
+        run.post(
+            "POST confirm of another's job",
+            url,
+            {"import_file_name": "999999", "original_file_name": "x.xlsx", "format": "0", "resource": "0"},
+            allowed=False,
+            writes=False,
+        )
     elif suffix == "_import_template":
         run.get("GET import template", _u(prefix + suffix, key), allowed=role in importers)
     elif suffix in ("_import_job", "_export_job"):
         # A job is its creator's alone: anyone else's (here: nobody's) is a 404.
         run.get(f"GET {suffix[1:]} of another", _u(prefix + suffix, 999_999), allowed=False)
         run.post(f"POST {suffix[1:]} of another", _u(prefix + suffix, 999_999), {}, allowed=False, writes=False)
-    else:
+    else:  # django-import-export's export view: the form, then the file
         run.get("GET export", _u(prefix + suffix), allowed=role in spec.view | spec.change)
+        run.post(
+            "POST export", _u(prefix + suffix), {"format": "0"}, allowed=role in spec.view | spec.change, writes=False
+        )
     return True
 
 

@@ -109,8 +109,8 @@ def test_another_streets_member_is_unknown_in_every_path(client, tree, staff):
     client.force_login(staff["street"])
     upload = io.BytesIO(xlsx([row(theirs)]))
     upload.name = "实名登记.xlsx"
-    url = reverse("admin:flexible_workers_realnameregistration_import", args=["real_name_registration"])
-    job = client.post(url, {"file": upload})["Location"]
+    url = reverse("admin:flexible_workers_realnameregistration_import")
+    job = client.post(url, {"import_file": upload})["Location"]
     assert registrations.NOT_A_MEMBER in client.get(job).content.decode()
     client.post(job)
     assert not RealNameRegistration.objects.exists()
@@ -124,8 +124,8 @@ def test_the_admin_flow(client, tree, staff):
     assert "导入灵活就业会员实名登记" in changelist
     upload = io.BytesIO(xlsx([row(member)]))
     upload.name = "实名登记.xlsx"
-    url = reverse("admin:flexible_workers_realnameregistration_import", args=["real_name_registration"])
-    job = client.post(url, {"file": upload})["Location"]
+    url = reverse("admin:flexible_workers_realnameregistration_import")
+    job = client.post(url, {"import_file": upload})["Location"]
     assert "新增 1 条" in client.get(job).content.decode()
     client.post(job)
     assert RealNameRegistration.objects.get().member == member
@@ -136,7 +136,7 @@ def test_the_registrations_export_reads_in_words(client, tree, staff):
     run(staff["street"], xlsx([row(member)]))
     staff["street"].groups.set([group_for("street")])
     client.force_login(staff["street"])
-    response = client.get(reverse("admin:flexible_workers_realnameregistration_export"))
+    response = client.post(reverse("admin:flexible_workers_realnameregistration_export"))
     from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
