@@ -374,7 +374,7 @@ def reminders_deliver(*, today: date) -> int:
     while True:
         with transaction.atomic():
             rows = list(
-                Reminder.objects.select_for_update(skip_locked=True)
+                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(day=today, sent_at__isnull=True)
                 .select_related("recipient", "recipient__member", "recipient__reminder_channels")
                 .order_by("recipient_id", "pk")[:BATCH]
@@ -385,7 +385,7 @@ def reminders_deliver(*, today: date) -> int:
             if len(rows) == BATCH and rows[-1].for_staff:
                 last = rows[-1].recipient_id
                 rest = list(
-                    Reminder.objects.select_for_update(skip_locked=True)
+                    Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(day=today, sent_at__isnull=True, recipient_id=last, pk__gt=rows[-1].pk)
                     .select_related("recipient", "recipient__member", "recipient__reminder_channels")
                     .order_by("pk")
