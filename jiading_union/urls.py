@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("members.urls")),
     path("", include("projects.urls")),
+    path("reminders/", include("outreach.urls")),
     # Each project app's own pages live under /p/<app>/ (projects.apps.ProjectAppConfig).
     *project_app_urls(),
     path("i18n/", include("django.conf.urls.i18n")),

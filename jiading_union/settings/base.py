@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "subsidies",
     "projects",
     "payouts",
+    "outreach",  # reminders on beat, the outreach scan (政策找人), 免申即享
     # One app per service project family (projects/<app>/): its records, procedures, admin and pages.
     "projects.skill_awards",
     "projects.worker_school",
@@ -385,3 +386,5 @@ SMS_CODE_LIMITS = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")
+# The portal's address, put before the links of reminders sent by e-mail or SMS (outreach).
+SITE_URL = env.str("SITE_URL", default="")

@@ -1,0 +1,100 @@
+"""Benchmark: the outreach scan on PostgreSQL, with ratios measured in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/outreach.py [--members N]
+
+Seeds N members with `seed_demo` into a throwaway database, then times
+  1. baseline: the pure rule scan (subsidies.rules.scan) of the same profiles, read beforehand;
+  2. the full outreach scan (set-based reads, the portal's decision path, bulk writes);
+  3. an incremental night with 1% of the members changed;
+  4. the reminder job, counting its queries (independent of the number of members).
+Target (issue 15): 1,000,000 members under 10 minutes; incremental 1% under 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.seed_members import admin_connection, with_database  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=20_000)
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    name = f"h_outreach_bench_{uuid.uuid4().hex[:6]}"
+    admin = admin_connection(with_database(server, "postgres"))
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    url = with_database(server, name)
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base"}
+    env.pop("REDIS_URL", None)
+    try:
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--members", str(args.members), "--seed", "2026"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run([sys.executable, __file__, "--inner"], cwd=ROOT, env=env, check=True)
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return 0
+
+
+def inner() -> int:
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from members.models import Member
+    from outreach.reminders import reminders_collect
+    from outreach.scan import Scanner, member_chunks
+    from outreach.services import outreach_scan
+    from subsidies.rules import scan as pure
+
+    today = timezone.localdate()
+    scanner = Scanner(today)
+    profiles = [p for chunk in member_chunks(Member.objects.all(), today) for p in chunk.profiles.values()]
+    n = len(profiles)
+    started = time.perf_counter()
+    for profile in profiles:
+        pure.scan(scanner.rules, profile, today, refs=scanner.refs, data=scanner.data)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    run = outreach_scan(today=today, full=True)
+    full = time.perf_counter() - started
+    changed = list(Member.objects.order_by("?").values_list("pk", flat=True)[: max(1, n // 100)])
+    Member.objects.filter(pk__in=changed).update(updated_at=timezone.now() + timedelta(seconds=1))
+    started = time.perf_counter()
+    night = outreach_scan(today=today)
+    incremental = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        reminders_collect(today=today, waiting_days=7)
+        reminders = time.perf_counter() - started
+    print(f"members: {n:,}; rules per member: {len(scanner.rules)}; findings: {run.findings:,}")
+    print(f"baseline (pure rule scan of the same profiles): {baseline:.1f}s")
+    print(f"full outreach scan: {full:.1f}s  ratio full/baseline: {full / baseline:.2f}x")
+    print(f"extrapolated to 1,000,000 members (linear): {full * 1_000_000 / n / 60:.1f} min (target < 10 min)")
+    print(f"incremental night, {len(changed):,} changed (1%): {incremental:.2f}s, {night.members:,} re-evaluated")
+    print(f"reminder collection: {reminders:.2f}s, {len(queries)} queries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(inner() if "--inner" in sys.argv else main())

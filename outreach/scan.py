@@ -1,0 +1,202 @@
+"""The outreach scan (政策找人): every member's record through the rules of the year in force, on the
+portal's own decision path, read with a few set-based queries per chunk and written in bulk.
+
+Per chunk of members: one query for the members (with their unit and street), one for the year's
+dues, one for their applications; the rest is the same code the entitlement page runs
+(projects.selectors.locked_facts → subsidies.selectors.decide with the same prefilled facts), with
+each member's applications primed the way member_records_primed primes them. The record lookups a
+procedure makes per call that do not depend on the member (the unit's chosen coverage class, the
+flower expo's running total) are answered from one read per scan (`primed_lookups`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from members.models import DuesRecord, Member, OrganisationLevel
+from projects import selectors as project_selectors
+from projects.models import Application
+from projects.selectors import (
+    HOLDING,
+    PROJECTS_BY_CODE,
+    Entitlement,
+    locked_facts,
+    member_rules,
+    prefilled_facts,
+)
+from subsidies.rules.base import Rule
+from subsidies.rules.core import Decision
+from subsidies.rules.facts import FactsError
+from subsidies.selectors import decide, policy_data, policy_version, reference_data
+
+CHUNK = 2000
+logger = logging.getLogger(__name__)
+
+
+def profile_of(member: Member, dues_in_one_go: list[bool]) -> dict[str, Any]:
+    """projects.selectors.member_profile, with the year's dues read for the whole chunk at once
+    (tests/outreach/test_scan.py holds the two equal)."""
+    organisation = member.organisation
+    is_unit = organisation.level == OrganisationLevel.GRASSROOTS
+    return {
+        "birth_date": member.birth_date,
+        "sex": member.sex,
+        "is_district_member": member.is_active,
+        "has_valid_member_card": member.is_active and member.card_issued_on is not None,
+        "card_made_on": member.card_issued_on,
+        "monthly_income": member.monthly_income,
+        "employment_type": member.employment_type,
+        "flexible_industry": member.flexible_industry or None,
+        "has_city_medical_insurance": member.has_city_medical_insurance,
+        "paid_full_dues_in_one_go": any(dues_in_one_go),
+        "paid_dues_this_year": member.is_active and bool(dues_in_one_go),
+        "marital_status": member.marital_status,
+        "is_hardship_member": member.is_hardship,
+        "unit_union_established": organisation.union_established if is_unit else None,
+        "unit_type": organisation.unit_type or None if is_unit else None,
+        "unit_employee_count": organisation.employee_count if is_unit else None,
+    }
+
+
+@dataclass
+class Primed:
+    """One chunk of members with everything the rules read about them."""
+
+    members: list[Member]
+    profiles: dict[int, dict[str, Any]]
+
+
+def member_chunks(members: QuerySet[Member], today: date, size: int = CHUNK) -> Iterator[Primed]:
+    """Members in primary-key order, `size` at a time: three queries per chunk."""
+    base = members.filter(is_active=True).select_related("organisation", "street").order_by("pk")
+    last = 0
+    while True:
+        chunk = list(base.filter(pk__gt=last)[:size])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        ids = [m.pk for m in chunk]
+        dues: dict[int, list[bool]] = defaultdict(list)
+        for member_id, in_one_go in DuesRecord.objects.filter(member_id__in=ids, year=today.year).values_list(
+            "member_id", "paid_in_one_go"
+        ):
+            dues[member_id].append(in_one_go)
+        applications: dict[int, list[Application]] = defaultdict(list)
+        for application in (
+            Application.objects.filter(applicant_member_id__in=ids)
+            .select_related("organisation")
+            .order_by("-policy_year", "-pk")
+        ):
+            applications[application.applicant_member_id].append(application)
+        for member in chunk:
+            # What member_records_primed sets: every record lookup of the rules reads this list.
+            setattr(member, project_selectors._PRIMED, applications.get(member.pk, []))
+        yield Primed(chunk, {m.pk: profile_of(m, dues.get(m.pk, [])) for m in chunk})
+
+
+@contextmanager
+def primed_lookups(policy_years: Iterable[int]):
+    """Answer the procedures' per-call lookups that do not depend on the member from one read each."""
+    from projects.flower_expo import services as expo
+    from projects.member_card import services as member_card
+    from projects.member_card.models import UnitCoverageClass
+
+    classes = {
+        (unit_id, year): plan
+        for unit_id, year, plan in UnitCoverageClass.objects.filter(policy_year__in=list(policy_years)).values_list(
+            "unit_id", "policy_year", "plan_class"
+        )
+    }
+    totals: dict[int, Any] = {}
+    original_total = expo.expo_visits_total
+
+    def unit_class(*, unit_id: int, policy_year: int):
+        return classes.get((unit_id, policy_year))
+
+    def visits_total(policy_year: int):
+        if policy_year not in totals:
+            totals[policy_year] = original_total(policy_year)
+        return totals[policy_year]
+
+    swaps = [(member_card, "unit_coverage_class_of", unit_class), (expo, "expo_visits_total", visits_total)]
+    saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]
+    try:
+        for module, name, replacement in swaps:
+            setattr(module, name, replacement)
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
+@dataclass(frozen=True)
+class Found:
+    member: Member
+    rule: Rule
+    decision: Decision
+    state: str
+    applied: bool
+
+
+class Scanner:
+    """The rules, policy data and reference data of one scan day, read once."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.rules = member_rules(today.year)
+        self.years = sorted({r.policy_year for r in self.rules})
+        self.data = {year: policy_data(year) for year in self.years}
+        self.refs = reference_data()
+        self.skipped = 0
+
+    def version(self) -> dict[str, list]:
+        return {str(year): [str(v) for v in policy_version(year)] for year in self.years}
+
+    def decide_member(self, member: Member, profile: dict[str, Any]) -> list[Found]:
+        """Every rule for one member; a record the rules cannot read (a value outside a rule's
+        choices) skips the member, loudly, as the entitlement page would fail on it."""
+        try:
+            return self._decide_member(member, profile)
+        except FactsError as exc:
+            logger.error("政策找人：会员 %s 的记录无法判定，已跳过：%s", member.pk, exc)
+            self.skipped += 1
+            return []
+
+    def _decide_member(self, member: Member, profile: dict[str, Any]) -> list[Found]:
+        found = []
+        for rule in self.rules:
+            locked = locked_facts(rule, member=member, organisation=None, today=self.today, profile=profile)
+            decision = decide(
+                rule_id=rule.rule_id,
+                year=rule.policy_year,
+                facts=prefilled_facts(rule, profile),
+                locked=locked,
+                partial=True,
+                strict=False,
+                data=self.data[rule.policy_year],
+                refs=self.refs,
+            ).decision
+            state = Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]).state
+            applied = any(
+                a.rule_id == rule.rule_id and a.policy_year == rule.policy_year and a.status in HOLDING
+                for a in getattr(member, project_selectors._PRIMED)
+            )
+            found.append(Found(member, rule, decision, state, applied))
+        return found
+
+    def scan(self, members: QuerySet[Member], size: int = CHUNK) -> Iterator[list[Found]]:
+        """Findings chunk by chunk (a list per chunk of members)."""
+        with primed_lookups(self.years):
+            for primed in member_chunks(members, self.today, size):
+                rows = []
+                for member in primed.members:
+                    rows.extend(self.decide_member(member, primed.profiles[member.pk]))
+                yield rows

@@ -1,0 +1,187 @@
+"""Writes of the outreach app: the scan's findings (in bulk), the benefits the documents give
+without an application (免申即享, through projects.services.submission.application_grant), the
+notice of a newly found entitlement, and a person's reminder channels."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import DuesRecord, Member
+from projects.models import Application
+from projects.services.errors import ApplicationError
+from projects.services.submission import application_grant
+
+from .models import ChannelPreference, Finding, FindingState, Reminder, ReminderKind, ScanRun
+from .scan import CHUNK, Found, Scanner
+
+logger = logging.getLogger(__name__)
+
+NEW_ENTITLEMENT = "根据您的会员信息，您符合“{title}”的申请条件，尚未申请。申请表已按您的信息预先填写。"
+NEW_ENTITLEMENT_LATER = "根据您的会员信息，您可以申请“{title}”：{what}"
+PREFERENCE_NO_PHONE = "您的会员信息中没有手机号码，不能选择短信提醒。"
+PREFERENCE_NO_EMAIL = "您的账号没有登记电子邮箱，不能选择邮件提醒。"
+
+
+# 免申即享: the rules whose documents say no application is needed, each with its clause. The scan
+# grants them once (the procedures' once-only keys), recorded as created by the system.
+# Not here: the flexible workers' coverage of 2019 §4 (一) — it starts from the street union's
+# real-name registration (its upload date is the record the start date is counted from), and
+# projects.flexible_workers.registration already grants it there.
+AUTO_GRANTS = {
+    "flexible_worker_care": (
+        "2021「灵活就业人员“五送”关爱」一（一）5、（二）：市总工会统一为符合条件的灵活就业会员赠送专享保障"
+    ),
+    "member_basic_coverage": "2021「工会会员专享基本保障」：当年办理会员卡的会员按所在单位选定的类别参加基本保障",
+}
+
+
+@transaction.atomic
+def channel_preference_save(*, user, email: bool, sms: bool) -> ChannelPreference:
+    """A person's channels besides the inbox; refused (field named) when there is nowhere to send."""
+    if email and not user.email:
+        raise ApplicationError(PREFERENCE_NO_EMAIL, field="email")
+    if sms:
+        member = Member.objects.filter(user=user).first()
+        if member is None or not member.phone:
+            raise ApplicationError(PREFERENCE_NO_PHONE, field="sms")
+    preference, _ = ChannelPreference.objects.update_or_create(user=user, defaults={"email": email, "sms": sms})
+    return preference
+
+
+def changed_members(since, last_day: date, today: date) -> QuerySet[Member]:
+    """Members whose record, dues or applications changed since the watermark, and members a
+    window boundary reached since the last run (a finding's state moves with the date)."""
+    dues = DuesRecord.history.filter(history_date__gte=since).values("member_id")
+    applications = Application.objects.filter(updated_at__gte=since, applicant_member__isnull=False).values(
+        "applicant_member_id"
+    )
+    windows = Finding.objects.filter(
+        Q(window_opens__gt=last_day, window_opens__lte=today) | Q(window_closes__gte=last_day, window_closes__lt=today)
+    ).values("member_id")
+    return Member.objects.filter(Q(updated_at__gte=since) | Q(pk__in=dues) | Q(pk__in=applications) | Q(pk__in=windows))
+
+
+def _finding(found: Found, now) -> Finding:
+    window = found.decision.window
+    return Finding(
+        member_id=found.member.pk,
+        organisation_id=found.member.organisation_id,
+        street_id=found.member.street_id,
+        project=found.rule.project,
+        rule_id=found.rule.rule_id,
+        policy_year=found.rule.policy_year,
+        state=found.state,
+        applied=found.applied,
+        window_opens=window.opens if window else None,
+        window_closes=window.closes if window else None,
+        evaluated_at=now,
+    )
+
+
+COMPARED = ("organisation_id", "street_id", "policy_year", "state", "applied", "window_opens", "window_closes")
+
+
+def findings_write(rows: list[Found], *, now) -> list[tuple[Finding, Found]]:
+    """Write one chunk's findings in bulk (only rows that changed); returns the newly entitled
+    (eligible now, not applied, never notified for this policy year)."""
+    ids = {f.member.pk for f in rows}
+    existing = {
+        (f.member_id, f.rule_id): f
+        for f in Finding.objects.filter(member_id__in=ids).only("pk", "member_id", "rule_id", "notified_at", *COMPARED)
+    }
+    changed, new_entitlements = [], []
+    for found in rows:
+        finding = _finding(found, now)
+        before = existing.get((finding.member_id, finding.rule_id))
+        if before is not None and before.policy_year == finding.policy_year:
+            finding.notified_at = before.notified_at
+        if before is None or any(getattr(before, name) != getattr(finding, name) for name in COMPARED):
+            changed.append(finding)
+        if finding.state == FindingState.ELIGIBLE and not finding.applied and finding.notified_at is None:
+            new_entitlements.append((finding, found))
+    if changed:
+        Finding.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["member", "rule_id"],
+            update_fields=[*[n.removesuffix("_id") for n in COMPARED], "project", "evaluated_at", "notified_at"],
+            batch_size=1000,
+        )
+    return new_entitlements
+
+
+def _grant(found: Found) -> Application | None:
+    try:
+        return application_grant(
+            rule_id=found.rule.rule_id,
+            policy_year=found.rule.policy_year,
+            member=found.member,
+            created_by=None,
+            reason=AUTO_GRANTS[found.rule.rule_id],
+        )
+    except ApplicationError as exc:  # already held (the once-only key), or not decidable on the records
+        logger.info("免申即享 %s %s not granted: %s", found.member.pk, found.rule.rule_id, exc)
+        return None
+
+
+def _notify(entitled: list[tuple[Finding, Found]], today: date, now) -> int:
+    """One notice per newly found entitlement, linking to the prefilled application."""
+    reminders, notified = [], []
+    for finding, found in entitled:
+        if found.member.user_id is None:
+            continue
+        title = found.rule.title
+        reminders.append(
+            Reminder(
+                kind=ReminderKind.NEW_ENTITLEMENT,
+                subject=f"entitled:{found.rule.rule_id}:{found.rule.policy_year}",
+                recipient_id=found.member.user_id,
+                day=today,
+                title=title,
+                body=NEW_ENTITLEMENT.format(title=title),
+                link=reverse("projects:apply", args=[found.rule.rule_id, found.rule.policy_year]),
+            )
+        )
+        notified.append(finding)
+    Reminder.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=1000)
+    rule_of: dict[str, list[int]] = {}
+    for finding in notified:
+        rule_of.setdefault(finding.rule_id, []).append(finding.member_id)
+    for rule_id, members in rule_of.items():
+        Finding.objects.filter(rule_id=rule_id, member_id__in=members).update(notified_at=now)
+    return len(reminders)
+
+
+def outreach_scan(*, today: date | None = None, full: bool | None = None, chunk: int = CHUNK) -> ScanRun:
+    """The nightly (or on demand) scan. `full=None`: full on the first run, when the policy data or
+    the year changed; otherwise only the members that changed since the last run's start."""
+    today = today or timezone.localdate()
+    scanner = Scanner(today)
+    version = scanner.version()
+    last = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+    if full is None:
+        full = last is None or last.policy_version != version or last.scan_day.year != today.year
+    run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version)
+    members = Member.objects.all() if full else changed_members(last.started_at, last.scan_day, today)
+    Finding.objects.filter(member__is_active=False).delete()
+    for rows in scanner.scan(members, size=chunk):
+        now = timezone.now()
+        with transaction.atomic():
+            entitled = findings_write(rows, now=now)
+            grants = [(f, found) for f, found in entitled if found.rule.rule_id in AUTO_GRANTS]
+            for finding, found in grants:
+                if _grant(found) is not None:
+                    run.granted += 1
+                    Finding.objects.filter(member_id=finding.member_id, rule_id=finding.rule_id).update(applied=True)
+            _notify([(f, found) for f, found in entitled if found.rule.rule_id not in AUTO_GRANTS], today, now)
+        run.members += len({f.member.pk for f in rows})
+        run.findings += len(rows)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at", "members", "findings", "granted"])
+    return run

@@ -1,0 +1,43 @@
+"""The outreach scan through a real Celery worker (no eager mode) on Redis and PostgreSQL, the
+pattern of tests/payouts/test_real_worker.py. Skipped on SQLite / without Redis; CI runs it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from jiading_union.celery import app
+from outreach.models import Finding, ScanRun
+from tests.factories import MemberFactory
+from tests.payouts.test_real_worker import WORKER_START_SECONDS, Worker, _wait
+
+pytestmark = [
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (set REDIS_URL); CI runs it"),
+    pytest.mark.postgres,
+    pytest.mark.real_worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_the_scan_runs_in_a_real_worker(tree, tmp_path, monkeypatch):
+    queue = f"outreach-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    members = [MemberFactory(organisation=tree["unit"]) for _ in range(5)]
+    worker = Worker(queue, tmp_path / "worker.log")
+    try:
+        app.send_task("outreach.tasks.scan_members", kwargs={"full": True, "today": "2021-03-10"}, queue=queue)
+        _wait(
+            lambda: ScanRun.objects.filter(finished_at__isnull=False).exists(),
+            WORKER_START_SECONDS + 120,
+            "the scan",
+            worker,
+        )
+    finally:
+        worker.stop()
+        with app.connection_for_write() as conn:
+            conn.default_channel.client.delete(queue)
+    run = ScanRun.objects.get()
+    assert run.members == len(members)
+    assert Finding.objects.filter(member__in=members).values("member").distinct().count() == len(members)
