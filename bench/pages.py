@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"bench_pages_{os.getpid()}"
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_pages')}_{os.getpid()}"  # a shared server: a prefix of one's own
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     env = production_env(
         with_database(server_url, name),

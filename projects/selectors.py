@@ -38,11 +38,64 @@ def active_member_id(user: User) -> int | None:
     return Member.objects.filter(user=user, is_active=True).values_list("pk", flat=True).first()
 
 
+_REQUEST_MEMBER = "_portal_member"
+
+
+def portal_member(request) -> Member | None:
+    """The active member record behind this request's login, read once per request: the view and
+    the navigation (context_processors.portal) share it. The same query carries the navigation's
+    unread count and this year's dues (member_profile), so a portal page reads the member once."""
+    if hasattr(request, _REQUEST_MEMBER):
+        return getattr(request, _REQUEST_MEMBER)
+    from django.db.models.expressions import RawSQL
+    from django.utils import timezone
+
+    user = getattr(request, "user", None)
+    member = None
+    if user is not None and user.is_authenticated:
+        year = timezone.localdate().year
+        # RawSQL: the ORM's Exists/Subquery cost more to compile than the query costs to run.
+        notifications, dues, members = (
+            Notification._meta.db_table,
+            DuesRecord._meta.db_table,
+            Member._meta.db_table,
+        )
+        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = {members}.id AND d.year = %s"
+        member = next(
+            iter(
+                Member.objects.select_related("organisation")
+                .filter(user=user, is_active=True)
+                .annotate(
+                    portal_unread=RawSQL(
+                        f"SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = %s AND n.read_at IS NULL",
+                        (user.pk,),
+                    ),
+                    dues_paid_now=RawSQL(f"EXISTS ({paid})", (year,)),
+                    dues_one_go_now=RawSQL(f"EXISTS ({paid} AND d.paid_in_one_go)", (year,)),
+                )[:1]
+            ),
+            None,
+        )
+        if member is not None:
+            member.dues_year = year
+    setattr(request, _REQUEST_MEMBER, member)
+    return member
+
+
+def _dues_of_year(member: Member, year: int) -> tuple[bool, bool]:
+    """(paid any dues in `year`, paid the year's dues in one go), from portal_member's annotations
+    when they are of that year, else one query."""
+    if getattr(member, "dues_year", None) == year:
+        return bool(member.dues_paid_now), bool(member.dues_one_go_now)
+    dues = list(DuesRecord.objects.filter(member=member, year=year).values_list("paid_in_one_go", flat=True))
+    return bool(dues), any(dues)
+
+
 def member_profile(member: Member, today: date) -> dict[str, Any]:
     """The facts about a member the rules can take without asking (Fact.profile names)."""
     organisation = member.organisation
     is_unit = organisation.level == OrganisationLevel.GRASSROOTS
-    dues = list(DuesRecord.objects.filter(member=member, year=today.year).values_list("paid_in_one_go", flat=True))
+    paid_dues, paid_in_one_go = _dues_of_year(member, today.year)
     return {
         "birth_date": member.birth_date,
         "sex": member.sex,
@@ -53,8 +106,8 @@ def member_profile(member: Member, today: date) -> dict[str, Any]:
         "employment_type": member.employment_type,
         "flexible_industry": member.flexible_industry or None,
         "has_city_medical_insurance": member.has_city_medical_insurance,
-        "paid_full_dues_in_one_go": any(dues),
-        "paid_dues_this_year": member.is_active and bool(dues),
+        "paid_full_dues_in_one_go": paid_in_one_go,
+        "paid_dues_this_year": member.is_active and paid_dues,
         "marital_status": member.marital_status,
         "is_hardship_member": member.is_hardship,
         "unit_union_established": organisation.union_established if is_unit else None,
@@ -115,6 +168,81 @@ def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- Policy data as the portal reads it: once per version stamp, not once per request -------------
+
+
+def policy_stamp() -> tuple:
+    """A cheap version of everything policy data is read from besides the shipped files: district
+    staff's overrides (any year) and the reference values, in one query. It changes when an
+    override is added, edited (updated_at) or removed, and when a reference value is added, removed
+    or its amount or date changed (count, newest id, sum of amounts, date range). What is cached
+    per policy year (decided data, rendered summaries) is keyed on it, so an edit shows on the next
+    request in every process."""
+    from django.db import connection
+
+    from subsidies.models import PolicyOverride, ReferenceValue
+
+    overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
+            f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
+            f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
+            f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})"
+        )
+        return tuple(str(v) for v in cursor.fetchone())
+
+
+@dataclass
+class CurrentPolicy:
+    """Every policy year's current data and the reference series, as of one stamp (process-local)."""
+
+    stamp: tuple
+    refs: Any
+    _data: dict
+
+    def data(self, year: int):
+        if year not in self._data:
+            self._data[year] = policy_data(year)
+        return self._data[year]
+
+    def by_year(self) -> dict:
+        from subsidies.rules.data import available_years
+
+        return {year: self.data(year) for year in available_years()}
+
+    @property
+    def key(self) -> str:
+        """The stamp as a cache-key part (template fragment caches vary on it)."""
+        import hashlib
+
+        return hashlib.sha1(repr(self.stamp).encode()).hexdigest()[:16]
+
+
+_current_policy: list[CurrentPolicy] = []
+
+# Template fragments cached in the shared cache carry this process's token, so a fragment rendered by
+# an older release (other templates, other rules) is never served by a newer one.
+_PROCESS_TOKEN = __import__("uuid").uuid4().hex[:12]
+
+
+def fragment_key(policy: CurrentPolicy | None = None) -> str:
+    """The vary-on value of a page's {% cache %} fragments: the process, and the policy stamp when
+    the fragment is rendered from policy data."""
+    return f"{_PROCESS_TOKEN}:{policy.key}" if policy is not None else _PROCESS_TOKEN
+
+
+def current_policy() -> CurrentPolicy:
+    """The policy data of the stamp read now: one query per request while nothing changes; a new
+    stamp reads the data afresh (subsidies.selectors.policy_data, reference_data)."""
+    stamp = policy_stamp()
+    if _current_policy and _current_policy[0].stamp == stamp:
+        return _current_policy[0]
+    policy = CurrentPolicy(stamp, reference_data(), {})
+    _current_policy[:] = [policy]
+    return policy
+
+
 class EntitlementState:
     ELIGIBLE = "eligible"  # 现在可以申请
     NOT_YET_OPEN = "not_yet_open"  # 申报期未到
@@ -147,13 +275,18 @@ class Entitlement:
         return failed[0].message if failed else ""
 
 
+_MEMBER_RULES: dict[int, list[Rule]] = {}
+
+
 def member_rules(on_year: int) -> list[Rule]:
-    """Rules a member applies for, newest policy year in force."""
-    return [
-        r
-        for r in registry.current_rules(on_year)
-        if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
-    ]
+    """Rules a member applies for, newest policy year in force (the registry is fixed per process)."""
+    if on_year not in _MEMBER_RULES:
+        _MEMBER_RULES[on_year] = [
+            r
+            for r in registry.current_rules(on_year)
+            if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
+        ]
+    return _MEMBER_RULES[on_year]
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
@@ -161,8 +294,8 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     would be (the same locked facts; what only the applicant knows stays unknown)."""
     profile = member_profile(member, today)
     rules = member_rules(today.year)
-    data = {year: policy_data(year) for year in {r.policy_year for r in rules}}
-    refs = reference_data()
+    policy = current_policy()
+    refs = policy.refs
     results = []
     with member_records_primed(member):
         for rule in rules:
@@ -174,7 +307,7 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
                 locked=locked,
                 partial=True,
                 strict=False,
-                data=data[rule.policy_year],
+                data=policy.data(rule.policy_year),
                 refs=refs,
             )
             results.append((rule, decided.decision))
@@ -186,6 +319,12 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     }
     rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
     return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
+
+
+def calculator_rows() -> list[tuple[ServiceProject, Rule]]:
+    """Every calculator, by project (called by the calculator index only when its cached table is stale)."""
+    rules = sorted(registry.all_rules(), key=lambda r: (r.project, r.rule_id, -r.policy_year))
+    return [(PROJECTS_BY_CODE.get(r.project), r) for r in rules]
 
 
 def open_offerings(rule_id: str, policy_year: int, now) -> QuerySet[Offering]:
@@ -365,15 +504,14 @@ def member_records_primed(member: Member):
     """Within the block, the record lookups of every rule read the member's applications from one
     query (the entitlement scan decides some twenty rules per page view); outside it, each lookup
     reads the database afresh, so a submission never decides on a stale list."""
-    setattr(
-        member,
-        _PRIMED,
-        list(
-            Application.objects.filter(applicant_member=member)
-            .select_related("organisation")
-            .order_by("-policy_year", "-pk")
-        ),
+    rows = list(
+        Application.objects.filter(applicant_member=member)
+        .select_related("organisation")
+        .order_by("-policy_year", "-pk")
     )
+    for application in rows:  # application.applicant_member is this (primed) member, not a fresh read
+        Application.applicant_member.field.set_cached_value(application, member)
+    setattr(member, _PRIMED, rows)
     try:
         yield
     finally:

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.selectors import member_for_user
 from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import decide, policy_data_by_year
+from subsidies.selectors import decide
 
 from . import info, selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
@@ -36,7 +35,7 @@ def member_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        member = member_for_user(request.user)
+        member = selectors.portal_member(request)
         if member is None:
             raise PermissionDenied(ONLY_MEMBERS)
         return view(request, member, *args, **kwargs)
@@ -68,6 +67,7 @@ def project_detail(request, code: str):
         raise Http404
     rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
     offerings = selectors.open_offerings_of_project(code, timezone.now())
+    policy = selectors.current_policy()
     return render(
         request,
         "projects/project_detail.html",
@@ -77,7 +77,8 @@ def project_detail(request, code: str):
             "procedures": PROCEDURES,
             "offerings": offerings,
             "links": PROJECT_LINKS.get(code, ()),
-            "policies": policy_data_by_year(),
+            "policies": policy.by_year,  # called only when the cached fragments are stale
+            "fragment_key": selectors.fragment_key(policy),
         },
     )
 
@@ -94,14 +95,10 @@ def info_page(request, slug: str):
 
 
 def calculator_index(request):
-    rules = sorted(registry.all_rules(), key=lambda r: (r.project, r.rule_id, -r.policy_year))
     return render(
         request,
         "projects/calculator_index.html",
-        {
-            "rules": rules,
-            "projects": selectors.PROJECTS_BY_CODE,
-        },
+        {"rows": selectors.calculator_rows, "fragment_key": selectors.fragment_key()},
     )
 
 
@@ -189,7 +186,7 @@ def apply(request, rule_id: str, year: int):
         queued = _queue_if_first_come(request, rule, procedure)
         if queued is not None:
             return queued
-    member = member_for_user(request.user) if rule.applicant == "member" else None
+    member = selectors.portal_member(request) if rule.applicant == "member" else None
     organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
     if member is None and organisation is None:
         raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else "此项目由单位或工会组织申请。")
