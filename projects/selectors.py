@@ -147,7 +147,7 @@ class Entitlement:
         return failed[0].message if failed else ""
 
 
-def member_rules(on_year: int) -> list[Rule]:
+def member_rules(on_year: date | int) -> list[Rule]:
     """Rules a member applies for, newest policy year in force."""
     return [
         r
@@ -160,7 +160,7 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     """Every rule a member could apply for, decided on the member's record exactly as a submission
     would be (the same locked facts; what only the applicant knows stays unknown)."""
     profile = member_profile(member, today)
-    rules = member_rules(today.year)
+    rules = member_rules(today)
     data = {year: policy_data(year) for year in {r.policy_year for r in rules}}
     refs = reference_data()
     results = []

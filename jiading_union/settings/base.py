@@ -382,3 +382,8 @@ SMS_CODE_LIMITS = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SITE_TITLE = _("嘉定区总工会会员服务平台")
+
+# A policy year's own document (subsidies: the 实事项目 file district staff upload) is checked by the
+# same safe-upload checks as an application's proofs; named here so the policy app imports nothing
+# from the projects (tests/test_architecture.py).
+POLICY_DOCUMENT_CHECK = "projects.services.attachments.inspect_upload"
