@@ -109,7 +109,7 @@ def bind_rules(year: int, rule_ids: Iterable[str], data: PolicyData) -> dict[str
 # Held years: (probe, load) from the Django layer. `probe()` is cheap (a cache key) and changes
 # when a held year is published or edited; `load()` reads them ({year: HeldYear}).
 _HELD_CHECK_SECONDS = 1.0
-_held: dict[str, Any] = {"source": None, "version": None, "checked": None, "years": {}, "rules": {}}
+_held: dict[str, Any] = {"source": None, "version": object(), "checked": None, "years": {}, "rules": {}}
 
 
 def use_held_years(probe: Callable[[], Any], load: Callable[[], dict[int, HeldYear]]) -> None:
