@@ -346,6 +346,9 @@ def ensure_demo_logins(*, units: list[Organisation], report: SeedReport) -> list
     staff = (
         ("admin", None, district, "系统管理员"),
         ("district", StaffRole.DISTRICT, district, "区总工会审核员"),
+        # A second district user: what one district user prepares (a payout batch, a policy year),
+        # another confirms or publishes.
+        ("district2", StaffRole.DISTRICT, district, "区总工会复核员"),
         ("street", StaffRole.STREET, street, "新成路街道审核员"),
         ("grassroots", StaffRole.GRASSROOTS, unit, "基层工会审核员"),
     )

@@ -118,3 +118,89 @@ def seed_applications(*, seed: int, reviewers: dict[str, User], count: int = 24)
                 user=reviewers["district"], application=application, action="return", comment="请补充劳动合同或工资条"
             )
     return created
+
+
+# --- The demo policy year (issue 13) -------------------------------------------------------------
+
+DEMO_YEAR_NOTE = "演示年度：沿用2021年标准，非正式政策"
+# Dates that are eligibility cut-offs, not windows: kept as the documents print them.
+DEMO_KEEP_DATES = frozenset({"skill_certificate_issued_from", "patent_granted_from"})
+# Windows that end before the demo's day once moved into the current year: they end on 31 December
+# instead, so a newcomer can apply on the day they run the demo (labelled as a demonstration).
+DEMO_WINDOW_ENDS = frozenset(
+    {
+        "flexible_care_checkup_due",
+        "sanatorium_checkup_def_closes",
+        "member_card_enrolment_closes",
+        "member_card_city_condolence_diagnosed_to",
+        "worker_school_apply_by",
+        "worker_school_claim_by",
+    }
+)
+DEMO_WINDOW_TABLES = {"skill_award_batches": ("opens", "closes"), "legal_checkup_phases": ("starts", "ends")}
+
+
+def _moved(day, years: int):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def demo_windows(data, today) -> tuple[dict, dict]:
+    """(params, tables) of the demo year: every dated window moved into `today`'s year (by whole
+    years from the year it was printed in); a window that would then be closed ends on 31 December.
+    Every amount, count and cut-off date stays as printed."""
+    from datetime import date
+
+    year_end = date(today.year, 12, 31)
+    params = {}
+    for name, param in data.params.items():
+        if param.kind != "date" or name in DEMO_KEEP_DATES:
+            continue
+        printed = param.clause.carried_from or data.year
+        moved = _moved(param.value, today.year - printed)
+        if name in DEMO_WINDOW_ENDS and moved < today:
+            moved = year_end
+        if moved != param.value:
+            params[name] = moved.isoformat()
+    tables = {}
+    for name, (opens, closes) in DEMO_WINDOW_TABLES.items():
+        if name not in data.tables:
+            continue
+        table = data.tables[name]
+        printed = table.clause.carried_from or data.year
+        rows = table.to_json_rows()
+        for row in rows:
+            for column in (opens, closes):
+                row[column] = _moved(date.fromisoformat(row[column]), today.year - printed).isoformat()
+            if "batch" in row:
+                row["batch"] = f"{today.year}年度（演示）"
+        if date.fromisoformat(rows[-1][closes]) < today:
+            rows[-1][closes] = year_end.isoformat()
+        tables[name] = rows
+    return params, tables
+
+
+@transaction.atomic
+def seed_policy_year(*, opener: User, publisher: User, today) -> int:
+    """The demo policy year for `today`'s year, opened through the very service district staff use:
+    from 2021, and from 2019 for the projects the 2021 document does not cover; every number
+    unchanged, windows moved (demo_windows); published by a second district user from today.
+    Labelled everywhere as a demonstration (DEMO_YEAR_NOTE). Idempotent: 0 when it exists."""
+    from subsidies import services as policy
+    from subsidies.models import PolicyYear
+    from subsidies.selectors import policy_data
+
+    year = today.year
+    if PolicyYear.objects.filter(year=year).exists():
+        return 0
+    policy.policy_year_open(user=opener, year=year, source_year=2021, also_from=(2019,), note=DEMO_YEAR_NOTE)
+    params, tables = demo_windows(policy_data(year), today)
+    reason = "演示：受理期移至本年度，使新用户当天可以申请（非正式政策）"
+    for name, value in sorted(params.items()):
+        policy.policy_year_edit(user=opener, year=year, kind="param", name=name, value=value, reason=reason)
+    for name, rows in sorted(tables.items()):
+        policy.policy_year_edit(user=opener, year=year, kind="table", name=name, value=rows, reason=reason)
+    policy.policy_year_publish(user=publisher, year=year, effective_from=today)
+    return 1

@@ -275,25 +275,29 @@ class Entitlement:
         return failed[0].message if failed else ""
 
 
-_MEMBER_RULES: dict[int, list[Rule]] = {}
+_MEMBER_RULES: dict[tuple[date | int, object], list[Rule]] = {}
 
 
-def member_rules(on_year: int) -> list[Rule]:
-    """Rules a member applies for, newest policy year in force (the registry is fixed per process)."""
-    if on_year not in _MEMBER_RULES:
-        _MEMBER_RULES[on_year] = [
+def member_rules(on_year: date | int) -> list[Rule]:
+    """Rules a member applies for, newest policy year in force; kept per process until a policy
+    year is published (the registry's version changes)."""
+    key = (on_year, registry.version())
+    if key not in _MEMBER_RULES:
+        if len(_MEMBER_RULES) > 64:
+            _MEMBER_RULES.clear()
+        _MEMBER_RULES[key] = [
             r
             for r in registry.current_rules(on_year)
             if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
         ]
-    return _MEMBER_RULES[on_year]
+    return _MEMBER_RULES[key]
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
     """Every rule a member could apply for, decided on the member's record exactly as a submission
     would be (the same locked facts; what only the applicant knows stays unknown)."""
     profile = member_profile(member, today)
-    rules = member_rules(today.year)
+    rules = member_rules(today)
     policy = current_policy()
     refs = policy.refs
     results = []

@@ -48,6 +48,7 @@ class ReferenceValue(models.Model):
 class PolicyOverrideKind(models.TextChoices):
     PARAM = "param", _("参数")
     TABLE = "table", _("表")
+    CLAUSE = "clause", _("条款")
 
 
 class PolicyOverride(models.Model):
@@ -78,3 +79,65 @@ class PolicyOverride(models.Model):
         from .policy_labels import param_label
 
         return f"{self.policy_year}年度{self.get_kind_display()}：{param_label(self.name)}"
+
+
+class PolicyYearStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+def policy_document_path(instance, filename):
+    import secrets
+
+    return f"policy_years/{instance.year}/{secrets.token_hex(16)}{instance.document_extension or ''}"
+
+
+class PolicyYear(models.Model):
+    """A policy year district staff open from an existing one (subsidies.services.policy_year_open).
+
+    Its data is the source year's data (`base_years`: the file years it is composed from, the first
+    one first) plus its own edits (PolicyOverride rows of this year, copied from the source when it
+    was opened and edited since), validated like the files. A draft is seen by district staff only;
+    published, it is read-only and new applications use it from `effective_from`."""
+
+    year = models.PositiveSmallIntegerField(_("政策年度"), unique=True)
+    source_year = models.PositiveSmallIntegerField(_("沿用年度"))
+    base_years = models.JSONField(_("数据来源年度"), default=list)
+    rule_ids = models.JSONField(_("本年度规则"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PolicyYearStatus.choices, default=PolicyYearStatus.DRAFT
+    )
+    note = models.CharField(_("说明"), max_length=120, blank=True, help_text=_("显示在每个项目页面上，如“演示年度”"))
+    document_title = models.CharField(
+        _("政策文件"), max_length=120, blank=True, help_text=_("本年度实事项目文件的名称，条款引用时显示")
+    )
+    document = models.FileField(_("文件附件"), upload_to=policy_document_path, max_length=200, blank=True)
+    document_extension = models.CharField(max_length=8, blank=True, editable=False)
+    document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    opened_by = models.ForeignKey("members.User", verbose_name=_("开设人"), on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("开设时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        "members.User", verbose_name=_("发布人"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("政策年度变更记录"))
+
+    class Meta:
+        verbose_name = _("政策年度")
+        verbose_name_plural = _("政策年度")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="policy_year_published_has_date",
+                condition=models.Q(status="draft") | models.Q(effective_from__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度（{self.get_status_display()}）"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PolicyYearStatus.DRAFT

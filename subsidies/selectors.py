@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max
@@ -13,11 +14,11 @@ from django.db.models import Count, Max
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision
-from subsidies.rules.data import PolicyData, PolicyDataError, load_policy_data
+from subsidies.rules.data import PolicyData, PolicyDataError, available_years, compose_year, load_policy_data
 from subsidies.rules.facts import Facts
 from subsidies.rules.reference import ReferenceData, load_reference_data
 
-from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
+from .models import PolicyOverride, PolicyOverrideKind, PolicyYear, PolicyYearStatus, ReferenceValue
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,39 @@ def reference_data() -> ReferenceData:
 
 
 def policy_version(year: int) -> tuple:
-    """Changes whenever an override of the year is added, edited or removed (one small query)."""
+    """Changes whenever an override of the year is added, edited or removed (one small query;
+    a year district staff opened adds its own record's time)."""
     stats = PolicyOverride.objects.filter(policy_year=year).aggregate(
         n=Count("id"), last=Max("updated_at"), top=Max("id")
     )
-    return stats["n"], stats["last"], stats["top"]
+    held = None
+    if year not in available_years():
+        held = PolicyYear.objects.filter(year=year).values_list("updated_at", flat=True).first()
+    return stats["n"], stats["last"], stats["top"], held
+
+
+def _apply(data: PolicyData, kind: str, name: str, value: Any) -> PolicyData:
+    if kind == PolicyOverrideKind.PARAM:
+        return data.with_overrides(params={name: value})
+    if kind == PolicyOverrideKind.CLAUSE:
+        return data.with_overrides(clauses={name: value})
+    return data.with_overrides(tables={name: value})
+
+
+def opened_base(record: PolicyYear) -> PolicyData:
+    """A year district staff opened, before its own edits: its source years' files composed."""
+    return compose_year(record.year, [load_policy_data(y) for y in record.base_years])
+
+
+def shipped_data(year: int) -> PolicyData:
+    """The year's data before any edit: its files, or (a year opened by district staff) the
+    files of the years it was opened from. PolicyDataError for a year that has neither."""
+    if year in available_years():
+        return load_policy_data(year)
+    record = PolicyYear.objects.filter(year=year).first()
+    if record is None:
+        raise PolicyDataError(f"没有 {year} 年度的政策数据。")
+    return opened_base(record)
 
 
 def policy_data(year: int) -> PolicyData:
@@ -50,14 +79,10 @@ def policy_data(year: int) -> PolicyData:
     cached = _policy_cache.get(year)
     if cached is not None and cached[0] == version:
         return cached[1]
-    data = load_policy_data(year)
+    data = shipped_data(year)
     for kind, name, value in PolicyOverride.objects.filter(policy_year=year).values_list("kind", "name", "value"):
         try:
-            data = (
-                data.with_overrides(params={name: value})
-                if kind == PolicyOverrideKind.PARAM
-                else data.with_overrides(tables={name: value})
-            )
+            data = _apply(data, kind, name, value)
         except PolicyDataError:
             # Only subsidies.services writes overrides, validated; a row written around it (a shell,
             # a restore) must not take every member page down: it is ignored, loudly, and the policy
@@ -69,20 +94,15 @@ def policy_data(year: int) -> PolicyData:
 
 def policy_data_by_year() -> dict[int, PolicyData]:
     """Every policy year's current data, for a page that renders texts of several years."""
-    from subsidies.rules.data import available_years
-
-    return {year: policy_data(year) for year in available_years()}
+    return {year: policy_data(year) for year in registry.years()}
 
 
 def invalid_overrides(year: int) -> list[PolicyOverride]:
     """Overrides of the year that do not validate (written around the service)."""
-    data, bad = load_policy_data(year), []
+    data, bad = shipped_data(year), []
     for override in PolicyOverride.objects.filter(policy_year=year):
         try:
-            if override.kind == PolicyOverrideKind.PARAM:
-                data.with_overrides(params={override.name: override.value})
-            else:
-                data.with_overrides(tables={override.name: override.value})
+            _apply(data, override.kind, override.name, override.value)
         except PolicyDataError:
             bad.append(override)
     return bad
@@ -118,7 +138,7 @@ def _plain(value):
 
 
 def policy_entries(year: int) -> list[PolicyEntry]:
-    shipped, current = load_policy_data(year), policy_data(year)
+    shipped, current = shipped_data(year), policy_data(year)
     overrides = {
         (o.kind, o.name): o for o in PolicyOverride.objects.filter(policy_year=year).select_related("updated_by")
     }
@@ -150,6 +170,230 @@ def policy_entries(year: int) -> list[PolicyEntry]:
             )
         )
     return sorted(entries, key=lambda e: (e.kind, e.name))
+
+
+# --- Policy years district staff open ---------------------------------------------------------
+
+HELD_VERSION_KEY = "subsidies:held-years-version"
+
+
+def held_years_probe():
+    """Cheap: a cache key the publishing service bumps (every process re-reads within a second)."""
+    from django.core.cache import cache
+
+    return cache.get(HELD_VERSION_KEY)
+
+
+def held_years_load() -> dict[int, registry.HeldYear]:
+    """The published years district staff opened, for the registry (drafts are never in it)."""
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            records = list(PolicyYear.objects.filter(status=PolicyYearStatus.PUBLISHED))
+    except (DatabaseError, RuntimeError):  # not migrated yet, or no database here (a pure test)
+        return {}
+    return {
+        r.year: registry.HeldYear(
+            year=r.year,
+            rule_ids=tuple(r.rule_ids),
+            data=opened_base(r),
+            effective_from=r.effective_from,
+            note=r.note,
+        )
+        for r in records
+    }
+
+
+def policy_year_record(year: int) -> PolicyYear | None:
+    return PolicyYear.objects.filter(year=year).first()
+
+
+def year_rule_ids(year: int) -> tuple[str, ...]:
+    """The rules of a year: the files' registrations, or the rules a year opened by staff names."""
+    if year in available_years():
+        return registry.file_rule_ids(year)
+    record = policy_year_record(year)
+    return tuple(record.rule_ids) if record else ()
+
+
+def all_policy_years() -> list[dict[str, Any]]:
+    """Every year for district staff: the file years and the opened ones (drafts included)."""
+    records = {r.year: r for r in PolicyYear.objects.select_related("opened_by", "published_by")}
+    rows = [
+        {"year": y, "record": None, "status": "file", "effective_from": date(y, 1, 1), "note": ""}
+        for y in available_years()
+    ]
+    rows += [
+        {"year": y, "record": r, "status": r.status, "effective_from": r.effective_from, "note": r.note}
+        for y, r in records.items()
+    ]
+    return sorted(rows, key=lambda row: row["year"])
+
+
+def policy_year_editors(record: PolicyYear) -> set[int]:
+    """Every user who opened or edited the year (its record, its params, tables and clauses)."""
+    editors = {record.opened_by_id}
+    editors |= set(record.history.exclude(history_user=None).values_list("history_user_id", flat=True).distinct())
+    editors |= set(
+        PolicyOverride.history.filter(policy_year=record.year)
+        .exclude(history_user=None)
+        .values_list("history_user_id", flat=True)
+        .distinct()
+    )
+    editors.discard(record.published_by_id if record.status == PolicyYearStatus.PUBLISHED else None)
+    return editors
+
+
+def year_in_force_on(day) -> int | None:
+    """The policy year new applications use on `day` (file years from 1 January, published
+    opened years from their effective date)."""
+    return registry.year_in_force(day)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two years for one project: a param, a table cell, a rule."""
+
+    project: str
+    kind: str  # "param", "cell", "row", "rule"
+    name: str  # param/table name, or rule id
+    where: str  # the cell ("第2行 价格"), the row key, or ""
+    old: Any
+    new: Any
+    old_clause: str
+    new_clause: str
+
+
+def _project_of_names(year: int, data: PolicyData) -> dict[str, str]:
+    """param/table/clause name → the project of the rules that read it."""
+    owners: dict[str, str] = {}
+    for rule_id in year_rule_ids(year):
+        try:
+            cls = registry.rule_class(rule_id, year)
+        except registry.UnknownRule:
+            continue
+        for name in (*cls.params, *cls.tables, *cls.conditions, *cls.review_chains):
+            owners.setdefault(name, cls.project)
+    return owners
+
+
+def _rules_of(year: int) -> dict[str, type[Rule]]:
+    found = {}
+    for rule_id in year_rule_ids(year):
+        try:
+            found[rule_id] = registry.rule_class(rule_id, year)
+        except registry.UnknownRule:
+            continue
+    return found
+
+
+def _cells(table) -> dict[tuple, Any]:
+    """A table's cells keyed by (row key, column): by the table's key column, else by row number."""
+    cells = {}
+    for number, row in enumerate(table.to_json_rows(), start=1):
+        key = row.get(table.key) if table.key else number
+        for column, _kind in table.columns:
+            cells[(key, column)] = row.get(column)
+    return cells
+
+
+def policy_diff(year_a: int, year_b: int) -> list[Change]:
+    """Everything that differs from `year_a` to `year_b`, per project: each param (old → new,
+    with both clauses), each table cell, rows added or dropped, and rules added or dropped.
+    A name one year has and the other not is listed under its rule's change, not as noise."""
+    data_a, data_b = policy_data(year_a), policy_data(year_b)
+    rules_a, rules_b = _rules_of(year_a), _rules_of(year_b)
+    owners = {**_project_of_names(year_a, data_a), **_project_of_names(year_b, data_b)}
+    changes: list[Change] = []
+    for rule_id in sorted(set(rules_a) | set(rules_b)):
+        if rule_id in rules_a and rule_id in rules_b:
+            continue
+        cls = rules_b.get(rule_id) or rules_a[rule_id]
+        changes.append(
+            Change(
+                cls.project,
+                "rule",
+                rule_id,
+                "",
+                rules_a[rule_id].title if rule_id in rules_a else None,
+                rules_b[rule_id].title if rule_id in rules_b else None,
+                "",
+                "",
+            )
+        )
+    # A param or table a rule reads in one year only (a fee the newer document no longer sets, a
+    # plan table that replaces another): listed once, with the clause of the year that has it.
+    for name in sorted((set(data_a.params) ^ set(data_b.params)) & set(owners)):
+        a, b = data_a.params.get(name), data_b.params.get(name)
+        changes.append(
+            Change(
+                owners[name],
+                "param",
+                name,
+                "",
+                _plain(a.value) if a else None,
+                _plain(b.value) if b else None,
+                a.clause.citation if a else "",
+                b.clause.citation if b else "",
+            )
+        )
+    for name in sorted((set(data_a.tables) ^ set(data_b.tables)) & set(owners)):
+        a, b = data_a.tables.get(name), data_b.tables.get(name)
+        changes.append(
+            Change(
+                owners[name],
+                "table",
+                name,
+                "",
+                len(a.rows) if a else None,
+                len(b.rows) if b else None,
+                a.clause.citation if a else "",
+                b.clause.citation if b else "",
+            )
+        )
+    for name in sorted(set(data_a.params) & set(data_b.params)):
+        a, b = data_a.params[name], data_b.params[name]
+        if _plain(a.value) != _plain(b.value):
+            changes.append(
+                Change(
+                    owners.get(name, ""),
+                    "param",
+                    name,
+                    "",
+                    _plain(a.value),
+                    _plain(b.value),
+                    a.clause.citation,
+                    b.clause.citation,
+                )
+            )
+    for name in sorted(set(data_a.tables) & set(data_b.tables)):
+        a, b = data_a.tables[name], data_b.tables[name]
+        if a.to_json_rows() == b.to_json_rows():
+            continue
+        cells_a, cells_b = _cells(a), _cells(b)
+        keys_a = {k for k, _ in cells_a}
+        keys_b = {k for k, _ in cells_b}
+        project = owners.get(name, "")
+        for key in sorted(keys_a - keys_b, key=str):
+            changes.append(Change(project, "row", name, str(key), key, None, a.clause.citation, b.clause.citation))
+        for key in sorted(keys_b - keys_a, key=str):
+            changes.append(Change(project, "row", name, str(key), None, key, a.clause.citation, b.clause.citation))
+        for cell in sorted(set(cells_a) & set(cells_b), key=str):
+            if cells_a[cell] != cells_b[cell]:
+                changes.append(
+                    Change(
+                        project,
+                        "cell",
+                        name,
+                        f"{cell[0]}|{cell[1]}",
+                        cells_a[cell],
+                        cells_b[cell],
+                        a.clause.citation,
+                        b.clause.citation,
+                    )
+                )
+    return sorted(changes, key=lambda c: (c.project, c.kind != "rule", c.name, c.where))
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,11 @@ def _empty_cache():
     from django.conf import settings as django_settings
     from django.core.cache import cache
 
+    from subsidies.rules import registry
+
+    registry.forget_held_years()  # the published policy years a test opened went with its database
     yield
+    registry.forget_held_years()
     prefix = django_settings.CACHES["default"].get("KEY_PREFIX")
     if prefix and "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
         client = cache._cache.get_client(write=True)

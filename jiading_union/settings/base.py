@@ -388,3 +388,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 SITE_TITLE = _("嘉定区总工会会员服务平台")
 # The portal's address, put before the links of reminders sent by e-mail or SMS (outreach).
 SITE_URL = env.str("SITE_URL", default="")
+
+# A policy year's own document (subsidies: the 实事项目 file district staff upload) is checked by the
+# same safe-upload checks as an application's proofs; named here so the policy app imports nothing
+# from the projects (tests/test_architecture.py).
+POLICY_DOCUMENT_CHECK = "projects.services.attachments.inspect_upload"

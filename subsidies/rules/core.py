@@ -131,7 +131,7 @@ class Clause:
     @property
     def citation(self) -> str:
         prefix = f"{self.carried_text}：" if self.carried_from else ""
-        return f"{prefix}{DOCUMENTS[self.document]} {self.section}"
+        return f"{prefix}{DOCUMENTS.get(self.document, self.document)} {self.section}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -229,8 +229,11 @@ class PolicyData:
         *,
         params: Mapping[str, Any] | None = None,
         tables: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+        clauses: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> PolicyData:
-        """A copy with edited values/rows (as JSON-able values), validated like the files."""
+        """A copy with edited values/rows (as JSON-able values), validated like the files.
+        `clauses`: a param's, table's or condition's new clause ({"document", "section", "quote"}),
+        e.g. the section of a new year's own document that states it."""
         new_params = dict(self.params)
         for name, value in (params or {}).items():
             old = self.param(name)
@@ -239,7 +242,60 @@ class PolicyData:
         for name, rows in (tables or {}).items():
             old = self.table(name)
             new_tables[name] = build_table(name, old.columns, rows, old.clause, old.key)
-        return PolicyData(self.year, new_params, new_tables, self.sources, self.clauses)
+        new_clauses = dict(self.clauses)
+        for name, spec in (clauses or {}).items():
+            where = f"条款 {name}"
+            if not isinstance(spec, Mapping) or not str(spec.get("section", "")).strip():
+                raise PolicyDataError(f"{where}：请填写条款（章节）。")
+            if not str(spec.get("document", "")).strip():
+                raise PolicyDataError(f"{where}：请注明出自哪份文件。")
+            self.clause(name)  # only a name the year has
+            clause = Clause(
+                document=str(spec["document"]).strip(),
+                section=str(spec["section"]).strip(),
+                quote=str(spec.get("quote", "")).strip(),
+            )
+            if name in new_params:
+                new_params[name] = replace(new_params[name], clause=clause)
+            elif name in new_tables:
+                new_tables[name] = replace(new_tables[name], clause=clause)
+            else:
+                new_clauses[name] = clause
+        return PolicyData(self.year, new_params, new_tables, self.sources, new_clauses)
+
+    def names(self) -> tuple[str, ...]:
+        """Every param, table and condition clause of the year."""
+        return (*self.params, *self.tables, *(n for n in self.clauses if n not in self.params and n not in self.tables))
+
+
+def compose_year(year: int, layers: Iterable[PolicyData]) -> PolicyData:
+    """A policy year that district staff opened from earlier years (the first layer, then the
+    names only later layers have, e.g. the projects a newer document does not cover): every
+    param, table and clause is carried over with its value and clause ("沿用<year>年标准"),
+    nothing copied by hand and nothing of the earlier years changed."""
+
+    def carried(clause: Clause, source_year: int) -> Clause:
+        return replace(clause, carried_from=clause.carried_from or source_year)
+
+    params: dict[str, Param] = {}
+    tables: dict[str, Table] = {}
+    clauses: dict[str, Clause] = {}
+    sources: list[str] = []
+    for layer in layers:
+        if layer.year >= year:
+            raise PolicyDataError(f"{year}年度只能沿用更早年度的政策数据。")
+        taken = set(params) | set(tables) | set(clauses)
+        for name, param in layer.params.items():
+            if name not in taken:
+                params[name] = replace(param, clause=carried(param.clause, layer.year))
+        for name, table in layer.tables.items():
+            if name not in taken:
+                tables[name] = replace(table, clause=carried(table.clause, layer.year))
+        for name, clause in layer.clauses.items():
+            if name not in taken:
+                clauses[name] = carried(clause, layer.year)
+        sources.extend(f"{layer.year}/{s}" for s in layer.sources)
+    return PolicyData(year, params, tables, tuple(sources), clauses)
 
 
 def _carried(year: int, kind: str, name: str, spec: Mapping[str, Any], where: str):

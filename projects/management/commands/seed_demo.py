@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.demo import DISTRICT_CODE, seed_demo
 from members.models import Organisation, User
-from projects.demo import seed_applications, seed_offerings
+from projects.demo import seed_applications, seed_offerings, seed_policy_year
 
 
 class Command(BaseCommand):
@@ -26,7 +26,14 @@ class Command(BaseCommand):
 
         report, logins = seed_demo(members=members, seed=seed, progress=progress if members >= 50000 else None)
         district = Organisation.objects.get(code=DISTRICT_CODE)
-        reviewers = {u.username: u for u in User.objects.filter(username__in=("district", "street", "grassroots"))}
+        reviewers = {
+            u.username: u for u in User.objects.filter(username__in=("district", "district2", "street", "grassroots"))
+        }
+        from django.utils import timezone
+
+        policy_years = seed_policy_year(
+            opener=reviewers["district"], publisher=reviewers["district2"], today=timezone.localdate()
+        )
         offerings = seed_offerings(district=district, organiser_user=reviewers["district"])
         applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
@@ -34,7 +41,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"演示数据就绪（{elapsed:.1f}s）：新增单位 {report.units_created}，新增会员 {report.members_created}"
                 f"（已存在跳过 {report.members_skipped}），新增会费记录 {report.dues_created}，新增账号 {report.users_created}，"
-                f"新增场次 {offerings}，新增申请 {applications}。"
+                f"新增场次 {offerings}，新增申请 {applications}，新增演示政策年度 {policy_years}。"
             )
         )
         self.stdout.write("演示账号（密码相同）：")
