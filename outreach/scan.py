@@ -105,36 +105,11 @@ def member_chunks(members: QuerySet[Member], today: date, size: int = CHUNK) -> 
 @contextmanager
 def primed_lookups(policy_years: Iterable[int]):
     """Answer the procedures' per-call lookups that do not depend on the member from one read each."""
-    from projects.flower_expo import services as expo
-    from projects.member_card import services as member_card
-    from projects.member_card.models import UnitCoverageClass
+    from projects.flower_expo.selectors import expo_visits_totals_primed
+    from projects.member_card.selectors import unit_coverage_classes_primed
 
-    classes = {
-        (unit_id, year): plan
-        for unit_id, year, plan in UnitCoverageClass.objects.filter(policy_year__in=list(policy_years)).values_list(
-            "unit_id", "policy_year", "plan_class"
-        )
-    }
-    totals: dict[int, Any] = {}
-    original_total = expo.expo_visits_total
-
-    def unit_class(*, unit_id: int, policy_year: int):
-        return classes.get((unit_id, policy_year))
-
-    def visits_total(policy_year: int):
-        if policy_year not in totals:
-            totals[policy_year] = original_total(policy_year)
-        return totals[policy_year]
-
-    swaps = [(member_card, "unit_coverage_class_of", unit_class), (expo, "expo_visits_total", visits_total)]
-    saved = [(module, name, getattr(module, name)) for module, name, _ in swaps]
-    try:
-        for module, name, replacement in swaps:
-            setattr(module, name, replacement)
+    with unit_coverage_classes_primed(policy_years), expo_visits_totals_primed():
         yield
-    finally:
-        for module, name, value in saved:
-            setattr(module, name, value)
 
 
 @dataclass(frozen=True)

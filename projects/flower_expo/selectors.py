@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import QuerySet, Sum
@@ -25,7 +28,30 @@ def counted_trips(policy_year: int) -> QuerySet[ExpoTrip]:
     return ExpoTrip.objects.filter(application__policy_year=policy_year, application__status__in=COUNTED)
 
 
+# A scan over many members asks for the running total once per year (`expo_visits_totals_primed`);
+# local to the caller's context, so nothing running beside it reads a stale total.
+_PRIMED_TOTALS: ContextVar[dict[int, int] | None] = ContextVar("primed_expo_totals", default=None)
+
+
+@contextmanager
+def expo_visits_totals_primed() -> Iterator[None]:
+    token = _PRIMED_TOTALS.set({})
+    try:
+        yield
+    finally:
+        _PRIMED_TOTALS.reset(token)
+
+
 def expo_visits_total(policy_year: int) -> int:
+    primed = _PRIMED_TOTALS.get()
+    if primed is not None:
+        if policy_year not in primed:
+            primed[policy_year] = _visits_total(policy_year)
+        return primed[policy_year]
+    return _visits_total(policy_year)
+
+
+def _visits_total(policy_year: int) -> int:
     return counted_trips(policy_year).aggregate(total=Sum("visitors"))["total"] or 0
 
 

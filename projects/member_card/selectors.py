@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -25,7 +29,30 @@ def unit_enrolments(*, unit: Organisation, policy_year: int) -> QuerySet[Applica
     return _enrolments().filter(policy_year=policy_year, organisation=unit)
 
 
+# A scan over many members reads every unit's class once (`unit_coverage_classes_primed`); the
+# reading is local to the caller's context, so a request or task running beside it is unaffected.
+_PRIMED_CLASSES: ContextVar[dict[tuple[int, int], str] | None] = ContextVar("primed_unit_classes", default=None)
+
+
+@contextmanager
+def unit_coverage_classes_primed(policy_years: Iterable[int]) -> Iterator[None]:
+    classes = {
+        (unit_id, year): plan
+        for unit_id, year, plan in UnitCoverageClass.objects.filter(policy_year__in=list(policy_years)).values_list(
+            "unit_id", "policy_year", "plan_class"
+        )
+    }
+    token = _PRIMED_CLASSES.set(classes)
+    try:
+        yield
+    finally:
+        _PRIMED_CLASSES.reset(token)
+
+
 def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
+    primed = _PRIMED_CLASSES.get()
+    if primed is not None:
+        return primed.get((unit_id, policy_year))
     return (
         UnitCoverageClass.objects.filter(unit_id=unit_id, policy_year=policy_year)
         .values_list("plan_class", flat=True)
