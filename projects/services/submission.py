@@ -65,6 +65,7 @@ NOT_YOUR_ORGANISATION = "您只能为本人所在的组织申请。"
 NOT_ELIGIBLE = "不符合申请条件：{reasons}"
 NOT_YET_OPEN = "尚未开始受理。{window}"
 INCOMPLETE = "还需补充：{reasons}"
+NOT_YET_IN_FORCE = "{year}年度政策自{day}起施行，届时再申请。"
 PROOFS_MISSING = "请上传以下材料：{kinds}。"
 NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
 ATTACH_CLOSED = "已审结的申请不能再上传材料。"
@@ -250,6 +251,7 @@ def submission_prepare(
         rule = registry.get(rule_id, policy_year)
     except registry.UnknownRule as exc:
         raise ApplicationError(str(exc)) from None
+    _refuse_before_in_force(policy_year)
     procedure = procedure_for(rule_id)
     _check_applicant(rule, procedure, user, member, organisation)
     check_offering(
@@ -508,6 +510,16 @@ def _save_draft(
 GRANTED_WITHOUT_APPLICATION = "免申即享：{reason}"
 
 
+def _refuse_before_in_force(policy_year: int) -> None:
+    """A published year takes applications from its effective date (midnight Asia/Shanghai), not
+    before, whichever page or address the request came through."""
+    starts = registry.effective_from(policy_year)
+    if starts > timezone.localdate():
+        raise ApplicationError(
+            NOT_YET_IN_FORCE.format(year=policy_year, day=f"{starts.year}年{starts.month}月{starts.day}日")
+        )
+
+
 def application_grant(
     *, rule_id: str, policy_year: int, member: Member, created_by: User | None, reason: str
 ) -> Application:
@@ -516,6 +528,7 @@ def application_grant(
     (ApplicationError) unless eligible; never created twice (the procedure's once-only key)."""
     with transaction.atomic():
         rule = registry.get(rule_id, policy_year)
+        _refuse_before_in_force(policy_year)
         procedure = procedure_for(rule_id)
         decided = _decide(rule, {}, member=member, organisation=None, offering=None)
         if decided.decision.outcome is not Outcome.ELIGIBLE:

@@ -190,3 +190,29 @@ def test_the_diff_of_an_opened_year_is_its_edits(maker):
     )
     (change,) = policy_diff(2021, 2027)
     assert (change.name, change.old, change.new) == ("patent_award_amount", "2000.00", "3500.00")
+
+
+def test_a_published_year_takes_no_application_before_its_effective_date(maker, checker):
+    """Left out of the entitlements before it starts, and refused by its apply address too."""
+    from django.utils import timezone
+
+    from projects.services.errors import ApplicationError
+    from projects.services.submission import application_submit
+    from members.services import member_account_create
+    from tests.factories import MemberFactory
+
+    services.policy_year_open(user=maker, year=2027, source_year=2021, also_from=(2019,))
+    services.policy_year_publish(user=checker, year=2027, effective_from=date(2027, 1, 1))
+    member = MemberFactory()
+    member_account_create(member=member, password="Zx9!long-enough")
+    member.refresh_from_db()
+    facts = {"claim_kind": "wages"}
+    with time_machine.travel(datetime(2026, 12, 31, 23, 59, 59, tzinfo=SHANGHAI), tick=False):
+        assert timezone.localdate() == date(2026, 12, 31)
+        with pytest.raises(ApplicationError, match="2027年度政策自2027年1月1日起施行"):
+            application_submit(user=member.user, rule_id="legal_aid", policy_year=2027, facts=facts, member=member)
+    with time_machine.travel(datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI), tick=False):
+        application = application_submit(
+            user=member.user, rule_id="legal_aid", policy_year=2027, facts=facts, member=member
+        )
+        assert application.policy_year == 2027
