@@ -196,9 +196,9 @@ def test_a_published_year_takes_no_application_before_its_effective_date(maker, 
     """Left out of the entitlements before it starts, and refused by its apply address too."""
     from django.utils import timezone
 
+    from members.services import member_account_create
     from projects.services.errors import ApplicationError
     from projects.services.submission import application_submit
-    from members.services import member_account_create
     from tests.factories import MemberFactory
 
     services.policy_year_open(user=maker, year=2027, source_year=2021, also_from=(2019,))
