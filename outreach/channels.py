@@ -57,10 +57,7 @@ class InboxChannel(Channel):
 
     def send(self, messages):
         Notification.objects.bulk_create(
-            [
-                Notification(recipient_id=m.user_id, title=m.title, body=f"{m.body}\n{OPEN_AT.format(url=m.url)}")
-                for m in messages
-            ]
+            [Notification(recipient_id=m.user_id, title=m.title, body=m.body, link=m.url) for m in messages]
         )
         return messages
 

@@ -238,7 +238,7 @@ def test_every_reminder_links_to_the_page_where_the_person_acts(member, client):
     reminder = Reminder.objects.get()
     assert reminder.link == "/apply/skill_promotion_award/2021/"
     note = Notification.objects.get(recipient=member.user)
-    assert f"/reminders/{reminder.pk}/" in note.body
+    assert note.link == f"/reminders/{reminder.pk}/"
     client.force_login(member.user)
     assert client.get(f"/reminders/{reminder.pk}/").url == reminder.link
     other = StaffUserFactory(role=StaffRole.GRASSROOTS, organisation=member.organisation)

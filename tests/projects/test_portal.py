@@ -249,3 +249,16 @@ def test_project_pages_link_to_their_apps_public_pages(client, code):
     for _, url_name in PROJECT_LINKS[code]:
         assert reverse(url_name) in html
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_a_notification_links_to_its_application_or_to_where_the_member_acts(client, member):
+    """What happened, and one click to the page where the member follows it up."""
+    from projects.models import Notification
+
+    application = legal_aid(member)
+    Notification.objects.create(recipient=member.user, application=application, title="申请已受理")
+    Notification.objects.create(recipient=member.user, title="申请窗口即将截止", link="/reminders/7/")
+    page = signed_in(client, member).get(reverse("projects:notifications")).content.decode()
+    assert f'href="{reverse("projects:my_application", args=[application.reference])}"' in page
+    assert 'href="/reminders/7/"' in page
+    assert "/reminders/7/</p>" not in page  # the address is a link, not text
