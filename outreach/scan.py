@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from members.models import DuesRecord, Member, OrganisationLevel
+from members.models import DuesRecord, Member
 from projects import selectors as project_selectors
 from projects.models import Application
 from projects.selectors import (
@@ -44,26 +44,9 @@ logger = logging.getLogger(__name__)
 def profile_of(member: Member, dues_in_one_go: list[bool]) -> dict[str, Any]:
     """projects.selectors.member_profile, with the year's dues read for the whole chunk at once
     (tests/outreach/test_scan.py holds the two equal)."""
-    organisation = member.organisation
-    is_unit = organisation.level == OrganisationLevel.GRASSROOTS
-    return {
-        "birth_date": member.birth_date,
-        "sex": member.sex,
-        "is_district_member": member.is_active,
-        "has_valid_member_card": member.is_active and member.card_issued_on is not None,
-        "card_made_on": member.card_issued_on,
-        "monthly_income": member.monthly_income,
-        "employment_type": member.employment_type,
-        "flexible_industry": member.flexible_industry or None,
-        "has_city_medical_insurance": member.has_city_medical_insurance,
-        "paid_full_dues_in_one_go": any(dues_in_one_go),
-        "paid_dues_this_year": member.is_active and bool(dues_in_one_go),
-        "marital_status": member.marital_status,
-        "is_hardship_member": member.is_hardship,
-        "unit_union_established": organisation.union_established if is_unit else None,
-        "unit_type": organisation.unit_type or None if is_unit else None,
-        "unit_employee_count": organisation.employee_count if is_unit else None,
-    }
+    return project_selectors.profile_from_record(
+        member, paid_dues=bool(dues_in_one_go), paid_in_one_go=any(dues_in_one_go)
+    )
 
 
 @dataclass

@@ -93,9 +93,14 @@ def _dues_of_year(member: Member, year: int) -> tuple[bool, bool]:
 
 def member_profile(member: Member, today: date) -> dict[str, Any]:
     """The facts about a member the rules can take without asking (Fact.profile names)."""
+    paid_dues, paid_in_one_go = _dues_of_year(member, today.year)
+    return profile_from_record(member, paid_dues=paid_dues, paid_in_one_go=paid_in_one_go)
+
+
+def profile_from_record(member: Member, *, paid_dues: bool, paid_in_one_go: bool) -> dict[str, Any]:
+    """The profile of a member whose year's dues are already known (a scan reads them per chunk)."""
     organisation = member.organisation
     is_unit = organisation.level == OrganisationLevel.GRASSROOTS
-    paid_dues, paid_in_one_go = _dues_of_year(member, today.year)
     return {
         "birth_date": member.birth_date,
         "sex": member.sex,
