@@ -232,9 +232,13 @@ _PROCESS_TOKEN = __import__("uuid").uuid4().hex[:12]
 
 
 def fragment_key(policy: CurrentPolicy | None = None) -> str:
-    """The vary-on value of a page's {% cache %} fragments: the process, and the policy stamp when
-    the fragment is rendered from policy data."""
-    return f"{_PROCESS_TOKEN}:{policy.key}" if policy is not None else _PROCESS_TOKEN
+    """The vary-on value of a page's {% cache %} fragments: the process, the published policy years
+    (a publish changes the registry's version) and the day (a year comes into force at midnight), and
+    the policy stamp when the fragment is rendered from policy data."""
+    from django.utils import timezone
+
+    base = f"{_PROCESS_TOKEN}:{registry.version()}:{timezone.localdate().isoformat()}"
+    return f"{base}:{policy.key}" if policy is not None else base
 
 
 def current_policy() -> CurrentPolicy:
@@ -280,7 +284,7 @@ class Entitlement:
         return failed[0].message if failed else ""
 
 
-_MEMBER_RULES: dict[tuple[date | int, object], list[Rule]] = {}
+_MEMBER_RULES: dict[tuple[date | int, int], list[Rule]] = {}
 
 
 def member_rules(on_year: date | int) -> list[Rule]:

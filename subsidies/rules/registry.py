@@ -109,7 +109,14 @@ def bind_rules(year: int, rule_ids: Iterable[str], data: PolicyData) -> dict[str
 # Held years: (probe, load) from the Django layer. `probe()` is cheap (a cache key) and changes
 # when a held year is published or edited; `load()` reads them ({year: HeldYear}).
 _HELD_CHECK_SECONDS = 1.0
-_held: dict[str, Any] = {"source": None, "version": object(), "checked": None, "years": {}, "rules": {}}
+_held: dict[str, Any] = {
+    "source": None,
+    "version": object(),
+    "checked": None,
+    "years": {},
+    "rules": {},
+    "generation": 0,  # counts every change of the held years in this process (see version())
+}
 
 
 def use_held_years(probe: Callable[[], Any], load: Callable[[], dict[int, HeldYear]]) -> None:
@@ -120,12 +127,13 @@ def refresh() -> None:
     """Read the held years again at the next look-up (after a publish, in this process)."""
     _held["checked"] = None
     _held["version"] = object()
+    _held["generation"] += 1
 
 
 def forget_held_years() -> None:
     """No held years until the probe changes (tests: each starts from the files alone)."""
     probe = _held["source"][0] if _held["source"] else (lambda: None)
-    _held.update(version=probe(), checked=time.monotonic(), years={}, rules={})
+    _held.update(version=probe(), checked=time.monotonic(), years={}, rules={}, generation=_held["generation"] + 1)
 
 
 def _held_state() -> dict[str, Any]:
@@ -144,13 +152,14 @@ def _held_state() -> dict[str, Any]:
         for held in years.values():
             for rule_id, rule in bind_rules(held.year, held.rule_ids, held.data).items():
                 rules[(rule_id, held.year)] = rule
-        _held.update(version=version, years=years, rules=rules)
+        _held.update(version=version, years=years, rules=rules, generation=_held["generation"] + 1)
     return _held
 
 
-def version() -> Any:
-    """Changes whenever the held (published) years change: a key for what callers keep per process."""
-    return _held_state()["version"]
+def version() -> int:
+    """Changes whenever the held (published) years change in this process: a key for what callers
+    keep per process (it only grows, so an old key never comes back)."""
+    return _held_state()["generation"]
 
 
 def held_years() -> dict[int, HeldYear]:

@@ -35,3 +35,24 @@ def test_the_calculator_index_lists_every_rule_once(client):
     first = table()
     assert first.count("/calculators/") >= 10
     assert table() == first  # the second answer comes from the cached fragment
+
+
+def test_a_published_year_shows_on_the_cached_project_page_at_once(client):
+    """Publishing changes no override: the cached fragments vary on the published years too."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    district = DistrictFactory()
+    maker = StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
+    checker = StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
+    url = reverse("projects:project", args=["skill_awards"])
+    with time_machine.travel(datetime(2027, 3, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        services.policy_year_open(user=maker, year=2027, source_year=2021, also_from=(2019,))
+        services.policy_year_edit(
+            user=maker, year=2027, kind="param", name="patent_award_amount", value="3500", reason="2027年文件"
+        )
+        assert "一次性奖励3500元" not in client.get(url).content.decode()  # a draft; the page is cached
+        services.policy_year_publish(user=checker, year=2027, effective_from=date(2027, 3, 1))
+        assert "一次性奖励3500元" in client.get(url).content.decode()
