@@ -66,6 +66,8 @@ NOT_ELIGIBLE = "不符合申请条件：{reasons}"
 NOT_YET_OPEN = "尚未开始受理。{window}"
 INCOMPLETE = "还需补充：{reasons}"
 NOT_YET_IN_FORCE = "{year}年度政策自{day}起施行，届时再申请。"
+NOT_IN_YEAR = "{year}年度政策没有“{title}”这一项，请从“我可以申请的”重新选择。"
+NO_SUCH_BENEFIT = "没有这一申请项目，请从“我可以申请的”重新选择。"
 PROOFS_MISSING = "请上传以下材料：{kinds}。"
 NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
 ATTACH_CLOSED = "已审结的申请不能再上传材料。"
@@ -249,8 +251,8 @@ def submission_prepare(
     (refused unless eligible), the once-only key, and which pools it takes places from."""
     try:
         rule = registry.get(rule_id, policy_year)
-    except registry.UnknownRule as exc:
-        raise ApplicationError(str(exc)) from None
+    except registry.UnknownRule:
+        raise ApplicationError(_no_such_rule(rule_id, policy_year)) from None
     _refuse_before_in_force(policy_year)
     procedure = procedure_for(rule_id)
     _check_applicant(rule, procedure, user, member, organisation)
@@ -508,6 +510,15 @@ def _save_draft(
 
 
 GRANTED_WITHOUT_APPLICATION = "免申即享：{reason}"
+
+
+def _no_such_rule(rule_id: str, policy_year: int) -> str:
+    from projects.labels import rule_title
+
+    title = rule_title(rule_id)
+    if title == rule_id:  # not a benefit of any year: never echo what was typed
+        return NO_SUCH_BENEFIT
+    return NOT_IN_YEAR.format(year=policy_year, title=title)
 
 
 def _refuse_before_in_force(policy_year: int) -> None:

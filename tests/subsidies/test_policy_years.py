@@ -216,3 +216,20 @@ def test_a_published_year_takes_no_application_before_its_effective_date(maker, 
             user=member.user, rule_id="legal_aid", policy_year=2027, facts=facts, member=member
         )
         assert application.policy_year == 2027
+
+
+def test_a_benefit_the_year_lacks_is_refused_by_its_name_never_its_code(maker):
+    from members.services import member_account_create
+    from projects.services.errors import ApplicationError
+    from projects.services.submission import application_submit
+    from tests.factories import MemberFactory
+
+    member = MemberFactory()
+    member_account_create(member=member, password="Zx9!long-enough")
+    member.refresh_from_db()
+    with pytest.raises(ApplicationError) as refused:
+        application_submit(user=member.user, rule_id="legal_aid", policy_year=2021, facts={}, member=member)
+    assert "2021年度政策没有“" in str(refused.value) and "legal_aid" not in str(refused.value)
+    with pytest.raises(ApplicationError) as refused:
+        application_submit(user=member.user, rule_id="no_such_rule", policy_year=2021, facts={}, member=member)
+    assert "no_such_rule" not in str(refused.value)
