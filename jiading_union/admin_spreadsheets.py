@@ -354,7 +354,7 @@ class SpreadsheetExportMixin(_Resources, ExportMixin):
         job = get_object_or_404(
             SpreadsheetJob, pk=job_id, kind=JobKind.EXPORT, created_by=request.user, spec=self.model._meta.label_lower
         )
-        if request.GET.get("download") and job.status == JobStatus.EXPORTED:
+        if request.GET.get("download") and job.status == JobStatus.EXPORTED and job.output:
             return FileResponse(
                 job.output.open("rb"), as_attachment=True, filename=job.source_name, content_type=XLSX_TYPE
             )
@@ -367,7 +367,8 @@ class SpreadsheetExportMixin(_Resources, ExportMixin):
                 "title": f"导出{self.model._meta.verbose_name_plural}",
                 "job": job,
                 "working": job.status == JobStatus.EXPORTING,
-                "ready": job.status == JobStatus.EXPORTED,
+                "ready": job.status == JobStatus.EXPORTED and bool(job.output),
+                "purged": job.status == JobStatus.EXPORTED and not job.output,
             },
         )
 

@@ -646,3 +646,27 @@ def import_job_run(*, job_id: int) -> None:
 
 def template_file(spec: SpreadsheetImport) -> ContentFile:
     return ContentFile(spec.template(), name=f"{spec.title}模板.xlsx")
+
+
+def spreadsheet_job_files_purge(*, now: datetime | None = None) -> int:
+    """Remove the files of jobs finished more than SPREADSHEET_JOB_FILES_DAYS ago (uploaded rosters
+    hold ID numbers and phones; an export is a copy of records kept in the database). The job rows
+    stay, with their outcome, as the record of who imported or exported what; a job awaiting
+    confirmation keeps its file. Returns how many jobs lost their files (a beat task body)."""
+    from members.models import JobStatus, SpreadsheetJob
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SPREADSHEET_JOB_FILES_DAYS)
+    finished = (JobStatus.REFUSED, JobStatus.IMPORTED, JobStatus.EXPORTED, JobStatus.FAILED)
+    jobs = (
+        SpreadsheetJob.objects.filter(status__in=finished, finished_at__lt=cutoff)
+        .exclude(source="", output="")
+        .only("pk", "source", "output")
+    )
+    purged = 0
+    for job in jobs.iterator(chunk_size=500):
+        for stored in (job.source, job.output):
+            if stored:
+                stored.delete(save=False)  # the storage's file; a file already gone is not an error
+        SpreadsheetJob.objects.filter(pk=job.pk).update(source="", output="")
+        purged += 1
+    return purged

@@ -36,3 +36,10 @@ def spreadsheet_export_run(job_id: int) -> None:
     from jiading_union.exports import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def spreadsheet_job_files_purge() -> int:
+    from jiading_union.imports import spreadsheet_job_files_purge as purge
+
+    return purge()

@@ -2,6 +2,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,13 @@ CELERY_BEAT_SCHEDULE = {
     "allocate-first-come-queues": {"task": "projects.tasks.allocate_first_come_queues", "schedule": 15.0},
     # A confirmed payout batch whose worker died is picked up again (its task is idempotent).
     "resume-payout-batches": {"task": "payouts.tasks.resume_payout_batches", "schedule": 60.0},
+    # Uploaded rosters and generated exports are removed after SPREADSHEET_JOB_FILES_DAYS (daily, 03:30).
+    "purge-spreadsheet-job-files": {
+        "task": "members.tasks.spreadsheet_job_files_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+SPREADSHEET_JOB_FILES_DAYS = env.int("SPREADSHEET_JOB_FILES_DAYS", default=30)
 # Payout batches (payouts/services.py): applications per transaction when a batch is paid, and an
 # optional pause between transactions (seconds) to spare a busy database.
 PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=5000)

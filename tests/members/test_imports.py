@@ -385,3 +385,48 @@ def test_a_failure_inside_a_job_is_shown_not_raised(world, monkeypatch):
     upload = SimpleUploadedFile("名册.xlsx", xlsx([row(world["unit_a"], 1)]))
     job = engine.import_job_start(user=world["street_user"], spec=roster.member_roster, upload=upload)
     assert job.status == JobStatus.FAILED and Member.objects.count() == 0
+
+
+def test_job_files_are_removed_after_their_keeping_period_and_the_job_record_stays(world, settings):
+    """Uploaded rosters hold ID numbers: their files go after SPREADSHEET_JOB_FILES_DAYS, counted from
+    when the job finished; a job still awaiting confirmation keeps its file."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from members.models import JobKind, JobStatus, SpreadsheetJob
+    from members.tasks import spreadsheet_job_files_purge
+
+    settings.SPREADSHEET_JOB_FILES_DAYS = 30
+    now = datetime(2026, 12, 2, 3, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    def job(status, finished_days_ago):
+        made = SpreadsheetJob.objects.create(
+            kind=JobKind.IMPORT,
+            spec="member_roster",
+            status=status,
+            created_by=world["street_user"],
+            finished_at=None if finished_days_ago is None else now - timedelta(days=finished_days_ago),
+            result={"created": 1},
+        )
+        made.source.save(f"{made.pk}.xlsx", ContentFile(b"roster"), save=True)
+        return made
+
+    old = job(JobStatus.IMPORTED, 30.01)
+    recent = job(JobStatus.IMPORTED, 29.99)
+    waiting = job(JobStatus.CHECKED, None)
+    old_name = old.source.name
+
+    from jiading_union.imports import spreadsheet_job_files_purge as purge
+
+    assert purge(now=now) == 1
+    for made in (old, recent, waiting):
+        made.refresh_from_db()
+    assert not old.source and not default_storage.exists(old_name)
+    assert old.result == {"created": 1}  # the record of the import stays
+    assert recent.source and default_storage.exists(recent.source.name)
+    assert waiting.source and default_storage.exists(waiting.source.name)
+    assert purge(now=now) == 0  # a second run finds nothing
+    assert spreadsheet_job_files_purge.name == "members.tasks.spreadsheet_job_files_purge"
