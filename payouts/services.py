@@ -168,7 +168,8 @@ def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    waiting.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
+    if not waiting.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None):
+        raise ValidationError(NOTHING_FAILED)  # a colleague's batch took them first
     in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk, status=P.PENDING))
     applications_payout_step_in_bulk(
         user=user,
