@@ -3,7 +3,8 @@
 reconciliation_preview reads the file (.xlsx through jiading_union.spreadsheets, which refuses
 decompression bombs, or CSV), matches rows by payment reference (给付编号) and records what would
 change: sent payments becoming confirmed (到账), failed or returned, with the bank's reference and
-reason. Unknown references, duplicates, amounts that differ, payments not waiting for a
+reason (the applications of failed and returned payments move paid → payment_failed, 支付失败，待重新给付).
+Unknown references, duplicates, amounts that differ, payments not waiting for a
 confirmation and unreadable results are listed and change nothing. reconciliation_apply writes
 the previewed changes in one transaction, all or nothing: if any payment moved since the preview,
 the whole file is refused and nothing changes.
@@ -18,11 +19,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from jiading_union.spreadsheets import SpreadsheetError, open_table_safely, open_xlsx_safely
 from members.models import User
 from members.selectors import is_district_staff
+from projects.models import Application
+from projects.services.transitions import applications_payout_step_in_bulk
 
 from .models import Payment, PaymentStatus, Reconciliation, ReconciliationStatus
 
@@ -201,6 +205,20 @@ def reconciliation_apply(*, user: User, reconciliation: Reconciliation) -> Recon
         payment.settled_at = now
         updated.append(payment)
     Payment.objects.bulk_update(updated, ["status", "bank_reference", "failure_reason", "settled_at"], batch_size=2000)
+    # The money did not arrive: the applications of failed and returned payments say so (paid →
+    # payment_failed through the workflow's bulk step, one event and history row each), in this
+    # same transaction as the ledger, so the file is applied all or nothing.
+    failed = sorted({c["payment"] for c in record.changes if c["outcome"] != PaymentStatus.CONFIRMED})
+    if failed:
+        applications_payout_step_in_bulk(
+            user=user,
+            applications=Application.objects.filter(
+                Exists(Payment.objects.filter(application=OuterRef("pk"), pk__in=failed))
+            ),
+            action="payment_failed",
+            comment=f"对账回单 {record.original_name}：给付失败或退回，待重新给付",
+            data={"reconciliation": record.pk},
+        )
     record.status = ReconciliationStatus.APPLIED
     record.applied_by, record.applied_at = user, now
     record._history_user = user

@@ -10,7 +10,10 @@ works through the batch in chunks of application ids, one transaction each: paym
 sent, applications batched → paid through the workflow in bulk (events, history and notifications
 INSERT … SELECT), then writes the payment files (payouts.files). Every statement only touches rows
 still in the expected state, so a task killed mid-batch, retried or run twice at once pays each
-payment once. cancel: batched → approved, the payments cancelled (a later batch reuses their rows).
+payment once. cancel: batched → approved, the payments cancelled (a later batch reuses their rows);
+a re-payment batch's applications go back to payment_failed and their payments back to failed.
+prepare_failed: reconciliation's failed and returned payments into a new batch, their applications
+payment_failed → batched.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.utils import timezone
 from jiading_union.bulk import insert_select
 from members.models import User
 from members.selectors import is_district_staff
-from projects.models import Application, ApplicationShare, ApplicationStatus
+from projects.models import Application, ApplicationEvent, ApplicationShare, ApplicationStatus
 from projects.selectors import payable_applications
 from projects.services.transitions import applications_payout_step_in_bulk
 
@@ -144,17 +147,37 @@ def _quote(name: str) -> str:
 @transaction.atomic
 def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
     """Failed and returned payments (reconciliation) into a new batch for a colleague to confirm:
-    their ledger rows move, pending again; their applications stay paid (the workflow has no way
-    back from paid: the money is owed by the payment, not decided again)."""
+    their ledger rows move (the same row per application × benefit × payer, pending again) and their
+    applications go payment_failed → batched through the workflow's bulk step, so confirming and
+    paying the batch marks them paid again. A failed payment whose application is still paid (failed
+    before reconciliation moved applications) is first moved to payment_failed; one whose application
+    is in neither state (closed meanwhile) is left out."""
     _district_only(user)
     failed = Payment.objects.filter(status__in=[P.FAILED, P.RETURNED])
-    if not failed.exists():
+    has_failed = Exists(failed.filter(application=OuterRef("pk")))
+    applications_payout_step_in_bulk(
+        user=user,
+        applications=Application.objects.filter(has_failed),
+        action="payment_failed",
+        comment="给付失败或退回，待重新给付",
+    )
+    waiting = failed.filter(application__status=S.PAYMENT_FAILED)
+    if not waiting.exists():
         raise ValidationError(NOTHING_FAILED)
     batch = PayoutBatch(total=Decimal("0.00"), prepared_by=user, note=note or "重新给付失败、退回的款项", reference="")
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    failed.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None)
+    if not waiting.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None):
+        raise ValidationError(NOTHING_FAILED)  # a colleague's batch took them first
+    in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk, status=P.PENDING))
+    applications_payout_step_in_bulk(
+        user=user,
+        applications=Application.objects.filter(in_batch),
+        action="rebatch",
+        comment=f"重新给付批次 {batch.reference}",
+        data={"batch": batch.reference},
+    )
     batch.total = batch.payments.aggregate(total=Sum("amount"))["total"]
     batch.save(update_fields=["reference", "total"])
     return batch
@@ -163,8 +186,9 @@ def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
 @transaction.atomic
 def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     """The checker confirms: the batch is "paying" and its task is queued after the commit. The
-    task marks every application paid; refused as a whole if any no longer waits in this batch (a
-    failed payment sent again belongs to an application already paid)."""
+    task marks every application paid; refused as a whole if any no longer waits in this batch
+    (batched, with the amounts it was prepared with: a failed payment sent again belongs to an
+    application moved back to batched by payout_batch_prepare_failed)."""
     _district_only(user)
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatchStatus.PREPARED:
@@ -176,7 +200,7 @@ def payout_batch_confirm(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     )
     changed = list(
         batch.payments.filter(status=P.PENDING)
-        .filter(~Q(application__status__in=[S.BATCHED, S.PAID]) | ~Exists(same_share))
+        .filter(~Q(application__status=S.BATCHED) | ~Exists(same_share))
         .values_list("application__reference", flat=True)
         .distinct()[:20]
     )
@@ -259,13 +283,26 @@ def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
     if batch.status != PayoutBatchStatus.PREPARED:
         raise ValidationError(NOT_PREPARED)
     in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk, status=P.PENDING))
+    # A re-payment batch (prepare_failed): its applications were paid once and their payments failed;
+    # they go back to waiting for re-payment, not to approved, and their ledger rows back to failed.
+    repaying = Exists(
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), action="rebatch", data__batch=batch.reference)
+    )
     applications_payout_step_in_bulk(
         user=user,
-        applications=Application.objects.filter(in_batch),
+        applications=Application.objects.filter(in_batch, repaying),
+        action="unrebatch",
+        comment=f"重新给付批次 {batch.reference} 已作废",
+        data={"batch": batch.reference},
+    )
+    applications_payout_step_in_bulk(
+        user=user,
+        applications=Application.objects.filter(in_batch).exclude(repaying),
         action="unbatch",
         comment=f"给付批次 {batch.reference} 已作废",
         data={"batch": batch.reference},
     )
+    batch.payments.filter(status=P.PENDING, application__status=S.PAYMENT_FAILED).update(status=P.FAILED)
     batch.payments.filter(status=P.PENDING).update(status=P.CANCELLED)
     batch.status = PayoutBatchStatus.CANCELLED
     batch._history_user = user

@@ -32,6 +32,8 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
     BATCHED = "batched", _("已纳入给付批次")
     PAID = "paid", _("已给付")
+    # Reconciliation found the payment failed or returned: the money did not arrive, a new batch pays it.
+    PAYMENT_FAILED = "payment_failed", _("支付失败，待重新给付")
     CLOSED = "closed", _("已办结")
     RETURNED = "returned", _("退回补正")
     REJECTED = "rejected", _("未通过")
@@ -50,11 +52,13 @@ class ReviewLevel(models.TextChoices):
 
 # Statuses in which an application still holds its place (quota, once-a-year key).
 INACTIVE_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)
-# Decided in the applicant's favour: approved, waiting in a payout batch, paid, or closed after that.
+# Decided in the applicant's favour: approved, waiting in a payout batch, paid (or its payment failed and
+# waits to be paid again), or closed after that.
 GRANTED_STATUSES = (
     ApplicationStatus.APPROVED,
     ApplicationStatus.BATCHED,
     ApplicationStatus.PAID,
+    ApplicationStatus.PAYMENT_FAILED,
     ApplicationStatus.CLOSED,
 )
 

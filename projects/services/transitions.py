@@ -312,6 +312,7 @@ def _notify_in_bulk(applications: QuerySet[Application], transition: workflow.Tr
         "application": F("pk"),
         "title": Concat(Value(head), F("reference"), Value(tail), output_field=Notification._meta.get_field("title")),
         "body": Value(comment),
+        "link": Value(""),  # blank: the inbox links the application (Notification.link)
         "created_at": Value(when, output_field=Notification._meta.get_field("created_at")),
     }
     return _insert(Notification, rows, columns)
