@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import StaffRole, User
-from projects.models import GRANTED_STATUSES, Application, ApplicationStatus
+from projects.models import GRANTED_STATUSES, UNPAID_STATUSES, Application, ApplicationStatus
 from projects.selectors import COVERAGE_RULES
 from projects.workflow import LEVEL_ROLE, STATUS_LEVEL
 from subsidies.rules import registry
@@ -299,11 +299,9 @@ def review_waiting_reminders(today: date, waiting_days: int) -> Iterator[Reminde
 
 
 def payout_reminders(today: date, lead_days: Iterable[int]) -> Iterator[Reminder]:
-    """Approved or batched applications not yet paid whose payout due date is near or past: district."""
+    """Granted applications not yet paid (approved, batched, payment failed) whose payout due date is near or past: district."""
     ahead = today + timedelta(days=max((int(d) for d in lead_days), default=0))
-    unpaid = Application.objects.filter(
-        status__in=[ApplicationStatus.APPROVED, ApplicationStatus.BATCHED], payout_due__isnull=False
-    )
+    unpaid = Application.objects.filter(status__in=UNPAID_STATUSES, payout_due__isnull=False)
     past = unpaid.filter(payout_due__lt=today).count()
     near = unpaid.filter(payout_due__gte=today, payout_due__lte=ahead).count()
     link = reverse("admin:projects_application_changelist") + f"?status__exact={ApplicationStatus.APPROVED}"

@@ -32,7 +32,7 @@ from subsidies.rules.facts import FactsError
 from . import labels, workflow
 from .catalogue import SERVICE_PROJECTS
 from .forms import ReviewerFactsForm, TransitionForm, add_fact_errors
-from .models import Application, ApplicationStatus, Offering, QuotaPool
+from .models import UNPAID_STATUSES, Application, ApplicationStatus, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.errors import ApplicationError
 from .services.offerings import (
@@ -128,7 +128,7 @@ class OverdueFilter(admin.SimpleListFilter):
                 status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=review_overdue_days())
             )
         if self.value() == "payout":
-            return queryset.filter(status__in=[S.APPROVED, S.BATCHED], payout_due__lt=timezone.localdate())
+            return queryset.filter(status__in=UNPAID_STATUSES, payout_due__lt=timezone.localdate())
         return queryset
 
 

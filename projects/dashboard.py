@@ -20,7 +20,7 @@ from subsidies.rules.core import PAYER_LABELS, Payer
 
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
-from .models import GRANTED_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
+from .models import GRANTED_STATUSES, UNPAID_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
 from .procedures import DASHBOARD_ITEMS
 
 S = ApplicationStatus
@@ -93,8 +93,8 @@ def district_dashboard(*, user=None, today=None) -> Dashboard:
     waiting = Application.objects.filter(
         status__in=workflow.REVIEW_STATUSES, status_changed_at__lt=now - timedelta(days=days)
     )
-    # Not paid yet: approved, or waiting in a payout batch. Due soon: within the next two weeks.
-    unpaid = Application.objects.filter(status__in=[S.APPROVED, S.BATCHED], payout_due__isnull=False)
+    # Not paid yet (approved, batched, or its payment failed). Due soon: within the next two weeks.
+    unpaid = Application.objects.filter(status__in=UNPAID_STATUSES, payout_due__isnull=False)
     late = unpaid.filter(payout_due__lt=today)
     soon = unpaid.filter(payout_due__gte=today, payout_due__lte=today + timedelta(days=PAYOUT_DUE_SOON_DAYS))
     related = ("applicant_member", "applicant_organisation", "street")

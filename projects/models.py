@@ -61,6 +61,8 @@ GRANTED_STATUSES = (
     ApplicationStatus.PAYMENT_FAILED,
     ApplicationStatus.CLOSED,
 )
+# Granted and the money not yet arrived: what payout due dates, overdue lists and reminders count.
+UNPAID_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.BATCHED, ApplicationStatus.PAYMENT_FAILED)
 
 
 class Offering(models.Model):

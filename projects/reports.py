@@ -35,7 +35,7 @@ from members.models import Organisation, OrganisationLevel
 from . import workflow
 from .catalogue import SERVICE_PROJECTS
 from .labels import payer_label, status_label
-from .models import GRANTED_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
+from .models import GRANTED_STATUSES, UNPAID_STATUSES, Application, ApplicationShare, ApplicationStatus, QuotaPool
 
 HEADERS = ("服务项目", "街镇", "申请数", "已批准数", "批准金额（元）")
 TOTAL = "合计"
@@ -194,9 +194,7 @@ def overdue_items(*, today: date | None = None) -> list[tuple]:
              status_label(status), since_day, (today - since_day).days)
         )  # fmt: skip
     late = (
-        Application.objects.filter(
-            status__in=[ApplicationStatus.APPROVED, ApplicationStatus.BATCHED], payout_due__lt=today
-        )
+        Application.objects.filter(status__in=UNPAID_STATUSES, payout_due__lt=today)
         .order_by("payout_due")
         .values_list("reference", "project", "street_id", "status", "payout_due")
     )

@@ -70,3 +70,13 @@ def test_materials_complete_is_an_event_and_sets_the_due_date_shown_on_the_batch
     assert "已逾期" in page and claim.reference in page and "2021年9月3日" in page
     timeline = client.get(reverse("admin:projects_application_change", args=[claim.pk])).content.decode()
     assert "材料收齐" in timeline and "materials_complete" not in timeline
+
+
+@pytest.mark.parametrize("status", ["approved", "batched", "payment_failed"])
+def test_money_not_yet_arrived_past_its_due_date_counts_as_overdue(critical_illness_claim, status):
+    """A failed payment is still money owed: past its due date it is overdue like an unpaid one."""
+    from projects.dashboard import district_dashboard
+
+    Application.objects.filter(pk=critical_illness_claim.pk).update(status=status, payout_due=date(2021, 9, 3))
+    assert district_dashboard(today=date(2021, 9, 4)).overdue_payouts == 1
+    assert district_dashboard(today=date(2021, 9, 3)).overdue_payouts == 0  # the due day itself is not late
