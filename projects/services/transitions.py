@@ -181,6 +181,7 @@ _NOTIFY_ON = {
     "return": "您的申请 {ref} 被退回补正。",
     "reject": "您的申请 {ref} 未通过审核。",
     "mark_paid": "您的申请 {ref} 已给付。",
+    "payment_failed": "您的申请 {ref} 的给付未能到账，将重新给付。",
 }
 
 

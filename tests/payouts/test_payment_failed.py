@@ -55,6 +55,8 @@ def test_failing_one_of_two_payments_moves_only_its_application_with_one_event(p
     assert (event.from_status, event.to_status, event.actor) == ("paid", "payment_failed", staff["district2"])
     assert application.history.latest().status == "payment_failed"
     assert not Application.objects.get(pk=ok.application_id).events.filter(action="payment_failed").exists()
+    (notice,) = application.applicant_member.user.notifications.filter(title__contains="未能到账")
+    assert notice.application_id == application.pk
 
 
 def test_a_returned_payment_moves_its_application_too(paid_two, staff):
