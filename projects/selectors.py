@@ -15,7 +15,7 @@ from members.models import DuesRecord, Member, OrganisationLevel, User
 from members.selectors import scope_for
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
-from subsidies.rules.core import Decision, Outcome
+from subsidies.rules.core import Decision, Outcome, WindowState
 from subsidies.selectors import decide, policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
@@ -25,10 +25,11 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    AttachmentKind,
     Notification,
     Offering,
 )
-from .procedures import PROCEDURES
+from .procedures import PROCEDURES, Applicant
 
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
@@ -256,6 +257,7 @@ class EntitlementState:
     ELIGIBLE = "eligible"  # 现在可以申请
     NOT_YET_OPEN = "not_yet_open"  # 申报期未到
     NEEDS_INFORMATION = "needs_information"  # 申请时需提供材料，暂无法判断
+    APPLIED = "applied"  # 已申请（同一唯一性键已有申请）
     NOT_ELIGIBLE = "not_eligible"  # 不符合条件
 
 
@@ -273,15 +275,55 @@ class Entitlement:
     rule: Rule
     decision: Decision
     project: ServiceProject
+    # The member's application already holding this rule's once-only key (a submission would be
+    # refused as a duplicate): the page links to it instead of offering 申请.
+    applied: Application | None = None
+    # The decision's window as it stands today: "open", "not_yet_open", "closed" or "" (no window).
+    window_state: str = ""
+    # Labels of the uploads the procedure requires before review (需上传：医疗证明).
+    proofs: tuple[str, ...] = ()
 
     @property
     def state(self) -> str:
+        if self.applied is not None:
+            return EntitlementState.APPLIED
         return _STATE_OF[self.decision.outcome]
+
+    @property
+    def may_apply(self) -> bool:
+        """申请 is offered only where the member can complete it today."""
+        return self.state in (EntitlementState.ELIGIBLE, EntitlementState.NEEDS_INFORMATION)
+
+    @property
+    def window_closed(self) -> bool:
+        return self.window_state == WindowState.CLOSED
 
     @property
     def first_reason(self) -> str:
         failed = self.decision.failed or self.decision.unknown
         return failed[0].message if failed else ""
+
+
+def application_holding_key(member: Member, rule: Rule, facts: Mapping[str, Any]) -> Application | None:
+    """The member's application that holds the key a submission of `rule` on `facts` would carry
+    (the procedure's once-only key, computed exactly as projects.services.submission does), or None.
+    Reads the primed applications (member_records_primed): no query per rule."""
+    procedure = PROCEDURES.get(rule.rule_id)
+    if procedure is None or procedure.dedup is None:
+        return None
+    from .services.submission import facts_to_json  # the services import this module
+
+    key = procedure.dedup(Applicant(member.pk, None, rule.policy_year), facts_to_json(facts))
+    if key is None:
+        return None
+    return next(
+        (
+            a
+            for a in member_applications(member, (rule.rule_id,))
+            if a.dedup_key == key and a.status not in INACTIVE_STATUSES
+        ),
+        None,
+    )
 
 
 _MEMBER_RULES: dict[tuple[date | int, int], list[Rule]] = {}
@@ -309,7 +351,7 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     rules = member_rules(today)
     policy = current_policy()
     refs = policy.refs
-    results = []
+    rows = []
     with member_records_primed(member):
         for rule in rules:
             locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
@@ -323,14 +365,25 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
                 data=policy.data(rule.policy_year),
                 refs=refs,
             )
-            results.append((rule, decided.decision))
+            decision = decided.decision
+            procedure = PROCEDURES[rule.rule_id]
+            rows.append(
+                Entitlement(
+                    rule,
+                    decision,
+                    PROJECTS_BY_CODE[rule.project],
+                    applied=application_holding_key(member, rule, decided.facts),
+                    window_state=decision.window.state(today).value if decision.window else "",
+                    proofs=tuple(str(AttachmentKind(kind).label) for kind in procedure.proofs),
+                )
+            )
     order = {
         EntitlementState.ELIGIBLE: 0,
         EntitlementState.NOT_YET_OPEN: 1,
         EntitlementState.NEEDS_INFORMATION: 2,
-        EntitlementState.NOT_ELIGIBLE: 3,
+        EntitlementState.APPLIED: 3,
+        EntitlementState.NOT_ELIGIBLE: 4,
     }
-    rows = [Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]) for rule, decision in results]
     return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
 
 
