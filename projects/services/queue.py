@@ -41,6 +41,7 @@ from members.models import Member, User
 from projects.models import Notification, Offering, QueuedBooking, QueueOutcome, QuotaPool
 from projects.procedures import Applicant, Procedure
 from subsidies.rules.facts import FactsError
+from subsidies.selectors import policy_snapshot
 
 from .errors import ApplicationError, QuotaFull
 from .quotas import POOL_FULL, check_pool_open
@@ -302,22 +303,41 @@ def _refused(entry: QueuedBooking, reason: str) -> QueuedBooking:
     return entry
 
 
-def _allocate_one(item: Queued, pool: QuotaPool, remaining: int) -> tuple[QueuedBooking, int]:
+@dataclass(frozen=True)
+class _BatchRecords:
+    """The users, members and offerings of a batch's requests, read with one query each."""
+
+    users: dict[int, User]
+    members: dict[int, Member]
+    offerings: dict[int, Offering]
+
+    @classmethod
+    def read(cls, items: list[Queued]) -> _BatchRecords:
+        return cls(
+            users=User.objects.in_bulk({i.user_id for i in items}),
+            members=Member.objects.select_related("organisation", "street").in_bulk(
+                {i.member_id for i in items if i.member_id is not None}
+            ),
+            offerings=Offering.objects.select_related("quota").in_bulk(
+                {i.offering_id for i in items if i.offering_id is not None}
+            ),
+        )
+
+
+def _allocate_one(item: Queued, pool: QuotaPool, remaining: int, records: _BatchRecords) -> tuple[QueuedBooking, int]:
     """One request through the direct booking's decision path, its places in `pool` counted, not
     taken (the batch takes them with one UPDATE). Refused: no place consumed, the reason kept."""
     entry = _entry(item, pool)
     full = POOL_FULL.format(label=pool.label, capacity=pool.capacity)
     if remaining <= 0:
         return _refused(entry, full), 0
+    user = records.users.get(item.user_id)
+    member = records.members.get(item.member_id)
+    offering = records.offerings.get(item.offering_id) if item.offering_id is not None else None
+    if user is None or member is None or (item.offering_id is not None and offering is None):
+        return _refused(entry, GONE), 0
     try:
         with transaction.atomic():  # a refusal undoes this request's writes only
-            user = User.objects.get(pk=item.user_id)
-            member = Member.objects.select_related("organisation", "street").get(pk=item.member_id)
-            offering = (
-                Offering.objects.select_related("quota").get(pk=item.offering_id)
-                if item.offering_id is not None
-                else None
-            )
             submission = submission_prepare(
                 user=user,
                 rule_id=item.rule_id,
@@ -337,8 +357,6 @@ def _allocate_one(item: Queued, pool: QuotaPool, remaining: int) -> tuple[Queued
         return _refused(entry, FACTS_WRONG.format(errors="；".join(exc.errors.values()))), 0
     except ApplicationError as exc:
         return _refused(entry, exc.message), 0
-    except (User.DoesNotExist, Member.DoesNotExist, Offering.DoesNotExist):
-        return _refused(entry, GONE), 0
     entry.outcome = QueueOutcome.ALLOCATED
     entry.application = application
     entry.message = ALLOCATED.format(reference=application.reference)
@@ -353,16 +371,18 @@ def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
     items = [_parse(raw) for raw in client.zrange(keys.queue, 0, (size or settings.FIRST_COME_BATCH) - 1)]
     if not items:
         return 0
-    with transaction.atomic():
+    # One read of the policy data for the whole batch, as for one submission.
+    with policy_snapshot(), transaction.atomic():
         # The row lock makes allocators of one pool take turns; what an earlier run committed is skipped.
         pool = QuotaPool.objects.select_for_update().get(pk=pool_id)
         earlier = {e.ticket: e for e in QueuedBooking.objects.filter(pool=pool, ticket__in=[i.ticket for i in items])}
         remaining = pool.capacity - pool.taken
+        fresh = [i for i in items if i.ticket not in earlier]
+        # Once the pool is full the requests are refused unread.
+        records = _BatchRecords.read(fresh if remaining > 0 else [])
         entries, allocated = [], 0
-        for item in items:
-            if item.ticket in earlier:
-                continue
-            entry, places = _allocate_one(item, pool, remaining - allocated)
+        for item in fresh:
+            entry, places = _allocate_one(item, pool, remaining - allocated, records)
             allocated += places
             entries.append(entry)
         if allocated:  # one UPDATE for the whole batch; the row is locked, the condition is the last guard

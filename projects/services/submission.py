@@ -48,7 +48,7 @@ from projects.selectors import locked_facts
 from subsidies.rules import registry
 from subsidies.rules.core import Decision, Outcome
 from subsidies.rules.facts import Facts
-from subsidies.selectors import Decided, decide, policy_data
+from subsidies.selectors import Decided, decide, policy_data, policy_snapshot
 
 from .attachments import AttachmentUpload, StoredFiles, store_attachments
 from .errors import ApplicationError, QuotaFull, TransitionNotAllowed
@@ -464,7 +464,8 @@ def application_submit(
     FactsError (bad facts, by field), ApplicationError (not eligible, not open, duplicate, proofs
     missing) or QuotaFull.
     """
-    with StoredFiles() as files, transaction.atomic():
+    # One read of the policy data for every check of this submission (each read is a version query).
+    with policy_snapshot(), StoredFiles() as files, transaction.atomic():
         submission = submission_prepare(
             user=user,
             rule_id=rule_id,

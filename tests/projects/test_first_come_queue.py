@@ -150,6 +150,30 @@ def test_places_go_in_arrival_order_exactly_n_for_m_queued(tree, after_opening):
         enqueue(newcomer, pool)
 
 
+def _allocation_reads(tree, pool, count):
+    """The queries of allocating `count` queued requests that read users, members and policy data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for member in members_with_logins(tree["unit"], count):
+        enqueue(member, pool)
+    with CaptureQueriesContext(connection) as ctx:
+        assert drain(pool) == count
+    tables = ("members_user", "members_member", "subsidies_policyoverride", "subsidies_referencevalue")
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    return {table: sum(f'FROM "{table}"' in sql for sql in reads) for table in tables}, len(ctx.captured_queries)
+
+
+def test_an_allocation_batch_reads_its_members_and_the_policy_once(tree, after_opening):
+    """At the opening the allocator is the bottleneck: the users, members, overrides and reference
+    values of a batch are read once for the batch, not once per request."""
+    pool = def_pool(capacity=6000, taken=0)
+    few, few_total = _allocation_reads(tree, pool, 3)
+    many, many_total = _allocation_reads(tree, pool, 15)
+    assert few == many == dict.fromkeys(few, 1)
+    assert (many_total - few_total) / 12 <= 12  # what each request still writes and checks
+
+
 def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(
     tree, staff, after_opening, django_capture_on_commit_callbacks
 ):
