@@ -55,24 +55,16 @@ def portal_member(request) -> Member | None:
     member = None
     if user is not None and user.is_authenticated:
         year = timezone.localdate().year
-        # RawSQL: the ORM's Exists/Subquery cost more to compile than the query costs to run.
-        notifications, dues, members = (
-            Notification._meta.db_table,
-            DuesRecord._meta.db_table,
-            Member._meta.db_table,
-        )
-        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = {members}.id AND d.year = %s"
+        notifications = Notification._meta.db_table
         member = next(
             iter(
-                Member.objects.select_related("organisation")
-                .filter(user=user, is_active=True)
-                .annotate(
+                with_dues_of_year(
+                    Member.objects.select_related("organisation").filter(user=user, is_active=True), year
+                ).annotate(
                     portal_unread=RawSQL(
                         f"SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = %s AND n.read_at IS NULL",
                         (user.pk,),
                     ),
-                    dues_paid_now=RawSQL(f"EXISTS ({paid})", (year,)),
-                    dues_one_go_now=RawSQL(f"EXISTS ({paid} AND d.paid_in_one_go)", (year,)),
                 )[:1]
             ),
             None,
@@ -81,6 +73,19 @@ def portal_member(request) -> Member | None:
             member.dues_year = year
     setattr(request, _REQUEST_MEMBER, member)
     return member
+
+
+def with_dues_of_year(members: QuerySet[Member], year: int) -> QuerySet[Member]:
+    """The members with their `year`'s dues in the same query (member_profile reads them from there
+    once `dues_year` is set on each member to that year)."""
+    from django.db.models.expressions import RawSQL
+
+    # RawSQL: the ORM's Exists/Subquery cost more to compile than the query costs to run.
+    paid = f"SELECT 1 FROM {DuesRecord._meta.db_table} d WHERE d.member_id = {Member._meta.db_table}.id AND d.year = %s"
+    return members.annotate(
+        dues_paid_now=RawSQL(f"EXISTS ({paid})", (year,)),
+        dues_one_go_now=RawSQL(f"EXISTS ({paid} AND d.paid_in_one_go)", (year,)),
+    )
 
 
 def _dues_of_year(member: Member, year: int) -> tuple[bool, bool]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,10 +26,36 @@ logger = logging.getLogger(__name__)
 
 # Each process keeps a year's PolicyData until that year's overrides change.
 _policy_cache: dict[int, tuple[tuple, PolicyData]] = {}
+# Inside policy_snapshot(): what was read once is reused ({year: PolicyData, "refs": ReferenceData}).
+_SNAPSHOT: ContextVar[dict | None] = ContextVar("policy_snapshot", default=None)
+
+
+@contextmanager
+def policy_snapshot() -> Iterator[None]:
+    """Read each year's policy data and the reference values at most once inside the block: for one
+    unit of work that decides many times (a first-come allocation batch, one submission's checks),
+    each read otherwise costs a version query. Nested blocks share the outer snapshot."""
+    if _SNAPSHOT.get() is not None:
+        yield
+        return
+    token = _SNAPSHOT.set({})
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
 
 
 def reference_data() -> ReferenceData:
     """Shipped defaults, replaced series by series by the values staff keep in the database."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        if "refs" not in snapshot:
+            snapshot["refs"] = _reference_data()
+        return snapshot["refs"]
+    return _reference_data()
+
+
+def _reference_data() -> ReferenceData:
     points: dict[str, list[tuple]] = defaultdict(list)
     for row in ReferenceValue.objects.order_by("series", "effective_from").values_list(
         "series", "effective_from", "amount"
@@ -75,6 +103,15 @@ def shipped_data(year: int) -> PolicyData:
 
 def policy_data(year: int) -> PolicyData:
     """A policy year's data file with district staff's overrides applied."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        if year not in snapshot:
+            snapshot[year] = _policy_data(year)
+        return snapshot[year]
+    return _policy_data(year)
+
+
+def _policy_data(year: int) -> PolicyData:
     version = policy_version(year)
     cached = _policy_cache.get(year)
     if cached is not None and cached[0] == version:

@@ -33,18 +33,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from members.models import Member, User
 from projects.models import Notification, Offering, QueuedBooking, QueueOutcome, QuotaPool
 from projects.procedures import Applicant, Procedure
+from projects.selectors import with_dues_of_year
 from subsidies.rules.facts import FactsError
+from subsidies.selectors import policy_snapshot
 
 from .errors import ApplicationError, QuotaFull
-from .quotas import POOL_FULL, check_pool_open
-from .submission import submission_check_room, submission_prepare, submission_take_places, submission_write
+from .quotas import POOL_FULL, check_pool_open, pools_held
+from .submission import (
+    Submission,
+    submission_check_room,
+    submission_prepare,
+    submission_take_places,
+    submission_write,
+    submissions_write,
+)
 
 QUEUED = "已排队，第 {position} 位"
 ALREADY_QUEUED = "您已在排队中，第 {position} 位"
@@ -302,47 +311,81 @@ def _refused(entry: QueuedBooking, reason: str) -> QueuedBooking:
     return entry
 
 
-def _allocate_one(item: Queued, pool: QuotaPool, remaining: int) -> tuple[QueuedBooking, int]:
-    """One request through the direct booking's decision path, its places in `pool` counted, not
-    taken (the batch takes them with one UPDATE). Refused: no place consumed, the reason kept."""
+@dataclass(frozen=True)
+class _BatchRecords:
+    """The users, members and offerings of a batch's requests, read with one query each."""
+
+    users: dict[int, User]
+    members: dict[int, Member]
+    offerings: dict[int, Offering]
+
+    @classmethod
+    def read(cls, items: list[Queued]) -> _BatchRecords:
+        year = timezone.localdate().year
+        members = with_dues_of_year(Member.objects.select_related("organisation", "street", "user"), year).in_bulk(
+            {i.member_id for i in items if i.member_id is not None}
+        )
+        for member in members.values():
+            member.dues_year = year  # member_profile takes the year's dues from this query
+        return cls(
+            users=User.objects.in_bulk({i.user_id for i in items}),
+            members=members,
+            offerings=Offering.objects.select_related("quota").in_bulk(
+                {i.offering_id for i in items if i.offering_id is not None}
+            ),
+        )
+
+
+def _prepare_one(
+    item: Queued, pool: QuotaPool, remaining: int, records: _BatchRecords, *, write: bool
+) -> tuple[QueuedBooking, Submission | None, User | None]:
+    """One request through the direct booking's checks, its places in `pool` counted, not taken
+    (the batch takes them with one UPDATE); places in its other pools, if any, taken; written too
+    when `write` (else the batch writes its prepared requests together). Refused: no place
+    consumed, the reason kept."""
     entry = _entry(item, pool)
     full = POOL_FULL.format(label=pool.label, capacity=pool.capacity)
     if remaining <= 0:
-        return _refused(entry, full), 0
+        return _refused(entry, full), None, None
+    user = records.users.get(item.user_id)
+    member = records.members.get(item.member_id)
+    offering = records.offerings.get(item.offering_id) if item.offering_id is not None else None
+    if user is None or member is None or (item.offering_id is not None and offering is None):
+        return _refused(entry, GONE), None, None
+    others = frozenset({pool.pk})
     try:
-        with transaction.atomic():  # a refusal undoes this request's writes only
-            user = User.objects.get(pk=item.user_id)
-            member = Member.objects.select_related("organisation", "street").get(pk=item.member_id)
-            offering = (
-                Offering.objects.select_related("quota").get(pk=item.offering_id)
-                if item.offering_id is not None
-                else None
-            )
-            submission = submission_prepare(
-                user=user,
-                rule_id=item.rule_id,
-                policy_year=item.policy_year,
-                facts=item.facts,
-                member=member,
-                offering=offering,
-            )
-            places = submission.places.get(pool.pk, 0)
-            if places > remaining:
-                raise QuotaFull(full)
-            others = frozenset({pool.pk})
-            submission_check_room(submission, exclude=others)
-            submission_take_places(submission, exclude=others)  # other pools of the booking, if any
-            application = submission_write(submission, user=user)
+        submission = submission_prepare(  # reads only
+            user=user,
+            rule_id=item.rule_id,
+            policy_year=item.policy_year,
+            facts=item.facts,
+            member=member,
+            offering=offering,
+        )
+        if submission.places.get(pool.pk, 0) > remaining:
+            raise QuotaFull(full)
+        submission_check_room(submission, exclude=others)
+        if write or set(submission.places) - others:
+            with transaction.atomic():  # a refusal gives back this request's places in other pools
+                submission_take_places(submission, exclude=others)
+                if write:
+                    _allocated(entry, submission_write(submission, user=user))
     except FactsError as exc:
-        return _refused(entry, FACTS_WRONG.format(errors="；".join(exc.errors.values()))), 0
+        return _refused(entry, FACTS_WRONG.format(errors="；".join(exc.errors.values()))), None, None
     except ApplicationError as exc:
-        return _refused(entry, exc.message), 0
-    except (User.DoesNotExist, Member.DoesNotExist, Offering.DoesNotExist):
-        return _refused(entry, GONE), 0
+        return _refused(entry, exc.message), None, None
+    return entry, submission, user
+
+
+def _allocated(entry: QueuedBooking, application) -> None:
     entry.outcome = QueueOutcome.ALLOCATED
     entry.application = application
     entry.message = ALLOCATED.format(reference=application.reference)
-    return entry, places
+
+
+class _WriteOneByOne(Exception):
+    """A once-only key of the batch was taken meanwhile by another door: the batch is undone and
+    written again request by request, so that request alone is refused, by name."""
 
 
 def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
@@ -353,18 +396,44 @@ def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
     items = [_parse(raw) for raw in client.zrange(keys.queue, 0, (size or settings.FIRST_COME_BATCH) - 1)]
     if not items:
         return 0
-    with transaction.atomic():
+    try:
+        pool, entries, published, full = _allocate(pool_id, items, together=True)
+    except _WriteOneByOne:
+        pool, entries, published, full = _allocate(pool_id, items, together=False)
+    _publish(keys, published, full=full)
+    return len(items)
+
+
+def _allocate(pool_id: int, items: list[Queued], *, together: bool):
+    # One read of the policy data for the whole batch, as for one submission.
+    with policy_snapshot(), transaction.atomic():
         # The row lock makes allocators of one pool take turns; what an earlier run committed is skipped.
         pool = QuotaPool.objects.select_for_update().get(pk=pool_id)
+        return _allocate_locked(pool, items, together=together)
+
+
+def _allocate_locked(pool: QuotaPool, items: list[Queued], *, together: bool):
+    with pools_held(pool):  # its places are counted here, never re-read per request
         earlier = {e.ticket: e for e in QueuedBooking.objects.filter(pool=pool, ticket__in=[i.ticket for i in items])}
         remaining = pool.capacity - pool.taken
-        entries, allocated = [], 0
-        for item in items:
-            if item.ticket in earlier:
-                continue
-            entry, places = _allocate_one(item, pool, remaining - allocated)
-            allocated += places
+        fresh = [i for i in items if i.ticket not in earlier]
+        records = _BatchRecords.read(fresh if remaining > 0 else [])  # once full, refused unread
+        entries, prepared, allocated = [], [], 0
+        for item in fresh:
+            entry, submission, user = _prepare_one(item, pool, remaining - allocated, records, write=not together)
             entries.append(entry)
+            if submission is not None:
+                allocated += submission.places.get(pool.pk, 0)
+                if together:
+                    prepared.append((entry, submission, user))
+        if prepared:
+            try:
+                with transaction.atomic():
+                    applications = submissions_write([(s, u) for _e, s, u in prepared])
+            except IntegrityError:
+                raise _WriteOneByOne from None
+            for (entry, _s, _u), application in zip(prepared, applications, strict=True):
+                _allocated(entry, application)
         if allocated:  # one UPDATE for the whole batch; the row is locked, the condition is the last guard
             updated = QuotaPool.objects.filter(pk=pool.pk, taken__lte=F("capacity") - allocated).update(
                 taken=F("taken") + allocated
@@ -374,8 +443,7 @@ def queue_allocate_batch(*, pool_id: int, size: int | None = None) -> int:
         QueuedBooking.objects.bulk_create(entries)
         refused = [e for e in entries if e.outcome == QueueOutcome.REFUSED]
         transaction.on_commit(lambda: _notify_refused(pool, refused))
-    _publish(keys, [*earlier.values(), *entries], full=remaining - allocated <= 0)
-    return len(items)
+    return pool, entries, [*earlier.values(), *entries], remaining - allocated <= 0
 
 
 def _notify_refused(pool: QuotaPool, entries: list[QueuedBooking]) -> None:

@@ -11,6 +11,9 @@ anything is written) and takes them with the conditional UPDATE as its first wri
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -30,7 +33,26 @@ POOL_FULL = "“{label}”名额已满（共{capacity}个）。"
 POOL_NOT_OPEN = "“{label}”将于{time}开放预约，请届时再提交。"
 
 
+# Pools a caller already holds (the first-come allocator, its locked pool): {key: pool}.
+_HELD: ContextVar[dict[str, QuotaPool] | None] = ContextVar("held_pools", default=None)
+
+
+@contextmanager
+def pools_held(*pools: QuotaPool) -> Iterator[None]:
+    """Inside the block quota_pool_for answers these pools without reading them again: for a
+    caller that locked them and counts their places itself (never for a pool whose remaining
+    places the caller's checks read)."""
+    token = _HELD.set({pool.key: pool for pool in pools})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
 def quota_pool_for(spec: QuotaSpec, *, project: str, policy_year: int, data: PolicyData) -> QuotaPool:
+    held = _HELD.get()
+    if held is not None and spec.key in held:
+        return held[spec.key]
     pool = QuotaPool.objects.filter(key=spec.key).first()
     if pool is not None:
         return pool

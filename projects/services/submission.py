@@ -48,13 +48,13 @@ from projects.selectors import locked_facts
 from subsidies.rules import registry
 from subsidies.rules.core import Decision, Outcome
 from subsidies.rules.facts import Facts
-from subsidies.selectors import Decided, decide, policy_data
+from subsidies.selectors import Decided, decide, policy_data, policy_snapshot
 
 from .attachments import AttachmentUpload, StoredFiles, store_attachments
 from .errors import ApplicationError, QuotaFull, TransitionNotAllowed
 from .offerings import check_offering
 from .quotas import POOL_FULL, check_pool_open, quota_check_room, quota_claim, quota_pool_for, quota_take
-from .transitions import TRANSITIONS, after_move, check_transition, do_transition, move, record_event
+from .transitions import TRANSITIONS, after_move, check_transition, do_transition, move, notify_moved, record_event
 
 S = ApplicationStatus
 
@@ -354,12 +354,12 @@ def submission_take_places(submission: Submission, *, exclude: frozenset[int] = 
             quota_take(pool=submission.pools[pk], places=submission.places[pk])
 
 
-def _reserve_application_id() -> int | None:
-    """The new application's id before it is inserted, so its reference goes into the same INSERT:
-    PostgreSQL's sequence; on SQLite the next AUTOINCREMENT value (safe: the embedded default's
-    transactions are IMMEDIATE, so no other writer runs until this one commits)."""
+def _reserve_application_ids(count: int) -> list[int] | None:
+    """The new applications' ids before they are inserted, so each reference goes into the same
+    INSERT: PostgreSQL's sequence; on SQLite the next AUTOINCREMENT values (safe: the embedded
+    default's transactions are IMMEDIATE, so no other writer runs until this one commits)."""
     if connection.vendor == "postgresql":
-        return reserve_ids(Application, 1)[0]
+        return reserve_ids(Application, count)
     if connection.vendor == "sqlite":
         table = Application._meta.db_table
         with connection.cursor() as cursor:
@@ -368,68 +368,97 @@ def _reserve_application_id() -> int | None:
                 f"UNION ALL SELECT MAX(id) FROM {table})",
                 [table],
             )
-            return (cursor.fetchone()[0] or 0) + 1
+            first = (cursor.fetchone()[0] or 0) + 1
+        return list(range(first, first + count))
     return None
 
 
-def _insert(application: Application, *, user: User) -> None:
-    """One INSERT (one history row) carrying the reference; a duplicate once-only key refuses."""
-    application._history_user = user
-    pk = _reserve_application_id()
-    if pk is not None:
+def _insert(applications: list[Application]) -> None:
+    """One INSERT of the applications carrying their references, one of their history rows (each
+    names its `_history_user`). IntegrityError: a once-only key was taken meanwhile."""
+    pks = _reserve_application_ids(len(applications))
+    if pks is None:  # another database: saved one by one, numbered from the id it gave
+        for application in applications:
+            application.save(force_insert=True)
+            application.reference = f"JD{application.policy_year}{application.pk:08d}"
+            application.save(update_fields=["reference"])
+        return
+    for application, pk in zip(applications, pks, strict=True):
         application.pk = pk
         application.reference = f"JD{application.policy_year}{pk:08d}"
-    try:
-        with transaction.atomic():
-            application.save(force_insert=True)
-    except IntegrityError:
-        raise ApplicationError(_duplicate_message(procedure_for(application.rule_id), application)) from None
-    if pk is None:  # another database: numbered from the id it gave
-        application.reference = f"JD{application.policy_year}{application.pk:08d}"
-        application.save(update_fields=["reference"])
+    with transaction.atomic():
+        Application.objects.bulk_create(applications)
+        Application.history.bulk_history_create(applications)
 
 
 def submission_write(
     submission: Submission, *, user: User, uploads: Sequence[AttachmentUpload] = (), files: StoredFiles | None = None
 ) -> Application:
-    """Write a prepared submission whose places are taken: submitted and routed in memory, then the
-    application once (one history row), its claims, shares and events in one INSERT each, the
-    proofs and the procedure's hooks; the applicant is notified after the commit."""
-    application, procedure, decided = submission.application, submission.procedure, submission.decided
-    events = [
-        ApplicationEvent(
-            application=application,
-            action="create",
-            from_status="",
-            to_status=S.DRAFT,
-            actor=user,
-            data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)},
-        )
-    ]
-    event, _ = move(user=user, application=application, transition=TRANSITIONS["submit"])
-    events.append(event)
-    route = TRANSITIONS["route"]
-    event, _ = move(user=None, application=application, transition=route)
-    events.append(event)
-    _insert(application, user=user)
-    QuotaClaim.objects.bulk_create(
-        [
+    """Write a prepared submission whose places are taken (submissions_write for one); a once-only
+    key taken meanwhile refuses it by name."""
+    try:
+        (application,) = submissions_write([(submission, user)], uploads=uploads, files=files)
+    except IntegrityError:
+        raise ApplicationError(_duplicate_message(submission.procedure, submission.application)) from None
+    return application
+
+
+def submissions_write(
+    prepared: Sequence[tuple[Submission, User]],
+    *,
+    uploads: Sequence[AttachmentUpload] = (),
+    files: StoredFiles | None = None,
+) -> list[Application]:
+    """Write prepared submissions whose places are taken, set-based: each submitted and routed in
+    memory, then the applications in one INSERT (one history row each), their claims, shares and
+    events in one INSERT each, the proofs (one submission only) and the procedures' hooks; the
+    applicants are notified after the commit, in one INSERT. Raises IntegrityError when a once-only
+    key was taken meanwhile (the first-come allocator then writes its batch one by one)."""
+    if uploads and len(prepared) != 1:
+        raise ValueError("uploads belong to one submission")
+    applications, claims, shares, events = [], [], [], []
+    for submission, user in prepared:
+        application, decided = submission.application, submission.decided
+        own = [
+            ApplicationEvent(
+                application=application,
+                action="create",
+                from_status="",
+                to_status=S.DRAFT,
+                actor=user,
+                data={"decision": decided.decision.outcome.value, "amount": str(decided.decision.amount)},
+            )
+        ]
+        event, _ = move(user=user, application=application, transition=TRANSITIONS["submit"])
+        own.append(event)
+        event, _ = move(user=None, application=application, transition=TRANSITIONS["route"])
+        own.append(event)
+        application._history_user = user
+        applications.append(application)
+        events.extend(own)
+        claims.extend(
             QuotaClaim(pool_id=pk, application=application, places=places)
             for pk, places in sorted(submission.places.items())
-        ]
-    )
-    ApplicationShare.objects.bulk_create(
-        [
+        )
+        shares.extend(
             ApplicationShare(application=application, payer=share["payer"], amount=Decimal(share["amount"]))
             for share in application.decision.get("split", ())
-        ]
-    )
+        )
+    _insert(applications)
+    QuotaClaim.objects.bulk_create(claims)
+    ApplicationShare.objects.bulk_create(shares)
     ApplicationEvent.objects.bulk_create(events)
-    store_attachments(application=application, user=user, uploads=uploads, files=files)
-    if procedure.on_submit is not None:
-        procedure.on_submit(application)
-    after_move(application, route, comment=events[-1].comment, notify_on_commit=True)
-    return application
+    route = TRANSITIONS["route"]
+    if uploads:
+        ((submission, user),) = prepared
+        store_attachments(application=submission.application, user=user, uploads=uploads, files=files)
+    for (submission, _user), application in zip(prepared, applications, strict=True):
+        if submission.procedure.on_submit is not None:
+            submission.procedure.on_submit(application)
+        after_move(application, route, notify=False)
+    routed = {application.pk: event.comment for application, event in zip(applications, events[2::3], strict=True)}
+    transaction.on_commit(lambda: notify_moved(applications, route, comments=routed))
+    return applications
 
 
 def _require_uploaded_proofs(procedure: Procedure, uploads: Sequence[AttachmentUpload]) -> None:
@@ -464,7 +493,8 @@ def application_submit(
     FactsError (bad facts, by field), ApplicationError (not eligible, not open, duplicate, proofs
     missing) or QuotaFull.
     """
-    with StoredFiles() as files, transaction.atomic():
+    # One read of the policy data for every check of this submission (each read is a version query).
+    with policy_snapshot(), StoredFiles() as files, transaction.atomic():
         submission = submission_prepare(
             user=user,
             rule_id=rule_id,

@@ -22,7 +22,7 @@ from subsidies.rules import registry
 from subsidies.rules.facts import Fact
 
 from .errors import TransitionNotAllowed
-from .notifications import applicant_users, notify
+from .notifications import applicant_users
 from .quotas import quota_release
 
 S = ApplicationStatus
@@ -142,10 +142,10 @@ def move(
 
 
 def after_move(
-    application: Application, transition: workflow.Transition, *, comment: str = "", notify_on_commit: bool = False
+    application: Application, transition: workflow.Transition, *, comment: str = "", notify: bool = True
 ) -> None:
     """What a saved transition sets off: places given back, the procedure's on_approved hook, the
-    applicant's notification (after the commit when asked: a booking holds no lock while it is written)."""
+    applicant's notification (notify=False: the caller notifies a whole set, notify_moved)."""
     to_status = application.status
     if to_status in (S.WITHDRAWN, S.REJECTED):
         quota_release(application=application)
@@ -153,10 +153,8 @@ def after_move(
         on_approved = PROCEDURES[application.rule_id].on_approved
         if on_approved is not None:
             on_approved(application)
-    if notify_on_commit:
-        transaction.on_commit(lambda: _notify_applicant(application, transition, to_status, comment))
-    else:
-        _notify_applicant(application, transition, to_status, comment)
+    if notify:
+        notify_moved([application], transition, comments={application.pk: comment})
 
 
 def do_transition(
@@ -185,16 +183,27 @@ _NOTIFY_ON = {
 }
 
 
-def _notify_applicant(application: Application, transition: workflow.Transition, to_status: str, comment: str) -> None:
+def notify_moved(applications: list[Application], transition: workflow.Transition, *, comments: dict) -> None:
+    """Tell each applicant where their application now stands, in one INSERT (a booking batch is
+    notified after its commit: it holds no lock while the notices are written)."""
     template = _NOTIFY_ON.get(transition.action)
     if template is None:
         return
-    level = ""
-    if transition.action == "approve":
-        last = application.events.filter(action="approve").order_by("-pk").first()
-        level = workflow.ReviewLevel(last.level).label if last and last.level else ""
-    title = template.format(ref=application.reference, status=ApplicationStatus(to_status).label, level=level)
-    notify(recipients=applicant_users(application), title=title, body=comment, application=application)
+    notices = []
+    for application in applications:
+        level = ""
+        if transition.action == "approve":
+            last = application.events.filter(action="approve").order_by("-pk").first()
+            level = workflow.ReviewLevel(last.level).label if last and last.level else ""
+        status = ApplicationStatus(application.status).label
+        title = template.format(ref=application.reference, status=status, level=level)
+        body = comments.get(application.pk, "")
+        notices.extend(
+            Notification(recipient=user, title=title, body=body, application=application)
+            for user in applicant_users(application)
+            if user
+        )
+    Notification.objects.bulk_create(notices)
 
 
 def _lock(application: Application) -> Application:

@@ -150,6 +150,34 @@ def test_places_go_in_arrival_order_exactly_n_for_m_queued(tree, after_opening):
         enqueue(newcomer, pool)
 
 
+def _allocation_reads(tree, pool, count, on_commit):
+    """The queries of allocating `count` queued requests that read users, members and policy data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for member in members_with_logins(tree["unit"], count):
+        enqueue(member, pool)
+    with CaptureQueriesContext(connection) as ctx, on_commit(execute=True):
+        assert drain(pool) == count
+    tables = ("members_user", "members_member", "subsidies_policyoverride", "subsidies_referencevalue")
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert Notification.objects.filter(application__isnull=False).count() == Application.objects.count()
+    return {table: sum(f'FROM "{table}"' in sql for sql in reads) for table in tables}, len(ctx.captured_queries)
+
+
+def test_an_allocation_batch_reads_its_members_and_the_policy_once(
+    tree, after_opening, django_capture_on_commit_callbacks
+):
+    """At the opening the allocator is the bottleneck: a batch reads its users, members (with their
+    dues), overrides and reference values once, and writes its applications, history rows, claims,
+    shares, events and notices in one INSERT each."""
+    pool = def_pool(capacity=6000, taken=0)
+    few, few_total = _allocation_reads(tree, pool, 3, django_capture_on_commit_callbacks)
+    many, many_total = _allocation_reads(tree, pool, 15, django_capture_on_commit_callbacks)
+    assert many == dict.fromkeys(many, 1)
+    assert many_total <= few_total  # checked one by one, written together: no query per request
+
+
 def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(
     tree, staff, after_opening, django_capture_on_commit_callbacks
 ):
@@ -203,24 +231,74 @@ def test_an_ineligible_or_duplicate_request_takes_no_place_and_is_told_why(
     assert Notification.objects.filter(recipient=first.user, application__isnull=False).exists()
 
 
+def test_a_once_only_key_taken_meanwhile_refuses_that_request_alone(
+    tree, staff, after_opening, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The batch writes its requests together; if another door took one's once-only key between
+    the check and the write, the batch is written again one by one and only that request is refused."""
+    from projects.services import submission as submission_service
+    from projects.services.offerings import offering_create
+
+    offering = offering_create(
+        user=staff["district"],
+        rule_id="health_checkup",
+        policy_year=2021,
+        title="A计划2月场",
+        starts_at=datetime(2021, 2, 20, 8, tzinfo=SHANGHAI),
+        capacity=10,
+        organiser=tree["district"],
+        facts={"plan": "A", "checkup_date": "2021-02-20"},
+    )
+    pool = offering.quota
+    facts = {"plan": "A", "checkup_date": "2021-02-20"}
+    first, took_it_meanwhile, third = members_with_logins(tree["unit"], 3)
+    with time_machine.travel(OPENING - timedelta(days=3)):
+        application_submit(
+            user=took_it_meanwhile.user,
+            rule_id="health_checkup",
+            policy_year=2021,
+            member=took_it_meanwhile,
+            facts=facts,
+            offering=offering,
+        )
+    QuotaPool.objects.filter(pk=pool.pk).update(first_come=True, opens_at=OPENING)
+    pool.refresh_from_db()
+    for member in (first, took_it_meanwhile, third):
+        enqueue(member, pool, facts=facts, offering=offering)
+    # As if the other booking landed after this batch's read of the once-only keys.
+    monkeypatch.setattr(submission_service, "_refuse_duplicate", lambda submission: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        drain(pool)
+    outcomes = {e.user_id: e for e in QueuedBooking.objects.filter(pool=pool)}
+    assert [outcomes[m.user_id].outcome for m in (first, took_it_meanwhile, third)] == [
+        QueueOutcome.ALLOCATED,
+        QueueOutcome.REFUSED,
+        QueueOutcome.ALLOCATED,
+    ]
+    assert "已有申请" in outcomes[took_it_meanwhile.user_id].message
+    assert QuotaPool.objects.get(pk=pool.pk).taken == 3  # the earlier booking and the two allocated
+    assert Application.objects.filter(offering=offering).count() == 3
+    assert Notification.objects.filter(recipient=third.user, application__isnull=False).count() == 1
+
+
 def test_a_worker_killed_mid_batch_resumes_and_allocates_each_place_once(tree, after_opening, monkeypatch):
     pool = def_pool(capacity=6000, taken=5990)
     members = members_with_logins(tree["unit"], 14)
     for member in members:
         enqueue(member, pool)
-    real = queue._allocate_one
+    real = queue._prepare_one
     calls = {"n": 0}
 
     class Killed(Exception):
         pass
 
-    def dies_after_four(*args):
+    def dies_after_four(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] > 4:
             raise Killed
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(queue, "_allocate_one", dies_after_four)
+    monkeypatch.setattr(queue, "_prepare_one", dies_after_four)
     with pytest.raises(Killed):
         queue.queue_allocate_batch(pool_id=pool.pk, size=8)
     assert QuotaPool.objects.get(pk=pool.pk).taken == 5990  # the batch rolled back whole
@@ -228,7 +306,7 @@ def test_a_worker_killed_mid_batch_resumes_and_allocates_each_place_once(tree, a
     assert len(queue.queued_requests(pool.pk)) == 14  # nothing lost
 
     # Killed after the commit, before the queue was trimmed: the next run skips what is done.
-    monkeypatch.setattr(queue, "_allocate_one", real)
+    monkeypatch.setattr(queue, "_prepare_one", real)
     real_publish = queue._publish
     monkeypatch.setattr(queue, "_publish", lambda *a, **k: (_ for _ in ()).throw(Killed()))
     with pytest.raises(Killed):
