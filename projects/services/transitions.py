@@ -183,6 +183,7 @@ _NOTIFY_ON = {
     "reject": "您的申请 {ref} 未通过审核。",
     "mark_paid": "您的申请 {ref} 已给付。",
     "payment_failed": "您的申请 {ref} 的给付未能到账，将重新给付。",
+    "payment_failed_closed": "您的申请 {ref} 的给付未能到账，将重新给付。",
 }
 
 
@@ -259,7 +260,7 @@ def applications_payout_step_in_bulk(
     changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
     if to_status == S.PAID:
         changes["paid_at"] = now
-    elif from_status == S.PAID:  # payment_failed: the money did not arrive, so it was not paid then
+    elif to_status == S.PAYMENT_FAILED:  # the money did not arrive: not paid, until a batch pays it again
         changes["paid_at"] = None
     comment = comment.strip()
     quote = connection.ops.quote_name
