@@ -176,6 +176,7 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # The once-only key while the application holds its place (unique: application_once_per_key).
     dedup_holding = models.GeneratedField(
+        verbose_name=_("占用中的唯一性键"),
         expression=Case(
             When(status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED], then=Value(None)),
             default=F("dedup_key"),

@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                     default=models.F("dedup_key"),
                 ),
                 output_field=models.CharField(max_length=120, null=True),
+                verbose_name="占用中的唯一性键",
             ),
         ),
         migrations.AlterField(
