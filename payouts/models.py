@@ -85,8 +85,16 @@ class Payment(models.Model):
     cancelled batch's payment, or a failed one, is put into a later batch by moving this row, never
     by writing a second one. Written set-based by payouts.services, never through a form."""
 
+    # Indexes: none names status or sent_at, and the table keeps room on each page (fillfactor,
+    # migration 0005), so paying (pending → sent) and reconciling are HOT updates. The application
+    # and batch foreign keys have no index of their own: payment_once and (batch, application) start
+    # with them.
     application = models.ForeignKey(
-        "projects.Application", verbose_name=_("申请"), on_delete=models.PROTECT, related_name="payments"
+        "projects.Application",
+        verbose_name=_("申请"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_index=False,
     )
     benefit = models.CharField(_("给付项目"), max_length=64)  # the application's rule
     payer = models.CharField(_("出资方"), max_length=24)
@@ -94,7 +102,7 @@ class Payment(models.Model):
     route = models.CharField(_("给付途径"), max_length=24, choices=PaymentRoute.choices)
     status = models.CharField(_("状态"), max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     batch = models.ForeignKey(
-        PayoutBatch, verbose_name=_("给付批次"), on_delete=models.PROTECT, related_name="payments"
+        PayoutBatch, verbose_name=_("给付批次"), on_delete=models.PROTECT, related_name="payments", db_index=False
     )
     file = models.ForeignKey(
         "PaymentFile",
@@ -106,6 +114,11 @@ class Payment(models.Model):
     )
     bank_reference = models.CharField(_("回单流水号"), max_length=64, blank=True)
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+    # A failed or returned payment sent again (payout_batch_prepare_failed): what it was before, so
+    # cancelling that re-payment batch gives it back its own outcome.
+    resent_from = models.CharField(
+        _("重新给付前状态"), max_length=16, choices=PaymentStatus.choices, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("生成时间"))
     sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
     settled_at = models.DateTimeField(_("对账时间"), null=True, blank=True)
@@ -117,7 +130,7 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["application", "benefit", "payer"], name="payment_once"),
             models.CheckConstraint(name="payment_positive", condition=models.Q(amount__gt=0)),
         ]
-        indexes = [models.Index(fields=["batch", "status", "application"])]
+        indexes = [models.Index(fields=["batch", "application"], name="payment_batch_application")]
 
     def __str__(self):
         return self.reference

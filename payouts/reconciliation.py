@@ -209,16 +209,18 @@ def reconciliation_apply(*, user: User, reconciliation: Reconciliation) -> Recon
     # payment_failed through the workflow's bulk step, one event and history row each), in this
     # same transaction as the ledger, so the file is applied all or nothing.
     failed = sorted({c["payment"] for c in record.changes if c["outcome"] != PaymentStatus.CONFIRMED})
+    # An application closed (办结) after it was paid is reopened the same way: its money did not arrive.
     if failed:
-        applications_payout_step_in_bulk(
-            user=user,
-            applications=Application.objects.filter(
-                Exists(Payment.objects.filter(application=OuterRef("pk"), pk__in=failed))
-            ),
-            action="payment_failed",
-            comment=f"对账回单 {record.original_name}：给付失败或退回，待重新给付",
-            data={"reconciliation": record.pk},
-        )
+        for action in ("payment_failed", "payment_failed_closed"):
+            applications_payout_step_in_bulk(
+                user=user,
+                applications=Application.objects.filter(
+                    Exists(Payment.objects.filter(application=OuterRef("pk"), pk__in=failed))
+                ),
+                action=action,
+                comment=f"对账回单 {record.original_name}：给付失败或退回，待重新给付",
+                data={"reconciliation": record.pk},
+            )
     record.status = ReconciliationStatus.APPLIED
     record.applied_by, record.applied_at = user, now
     record._history_user = user

@@ -150,17 +150,18 @@ def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
     their ledger rows move (the same row per application × benefit × payer, pending again) and their
     applications go payment_failed → batched through the workflow's bulk step, so confirming and
     paying the batch marks them paid again. A failed payment whose application is still paid (failed
-    before reconciliation moved applications) is first moved to payment_failed; one whose application
-    is in neither state (closed meanwhile) is left out."""
+    before reconciliation moved applications) or was closed (办结) after it was paid is first moved to
+    payment_failed; one whose application is in none of these states is left out."""
     _district_only(user)
     failed = Payment.objects.filter(status__in=[P.FAILED, P.RETURNED])
     has_failed = Exists(failed.filter(application=OuterRef("pk")))
-    applications_payout_step_in_bulk(
-        user=user,
-        applications=Application.objects.filter(has_failed),
-        action="payment_failed",
-        comment="给付失败或退回，待重新给付",
-    )
+    for action in ("payment_failed", "payment_failed_closed"):
+        applications_payout_step_in_bulk(
+            user=user,
+            applications=Application.objects.filter(has_failed),
+            action=action,
+            comment="给付失败或退回，待重新给付",
+        )
     waiting = failed.filter(application__status=S.PAYMENT_FAILED)
     if not waiting.exists():
         raise ValidationError(NOTHING_FAILED)
@@ -168,7 +169,9 @@ def payout_batch_prepare_failed(*, user: User, note: str = "") -> PayoutBatch:
     batch._history_user = user
     batch.save()
     batch.reference = f"GF{timezone.localdate():%Y%m%d}{batch.pk:06d}"
-    if not waiting.update(batch=batch, status=P.PENDING, file=None, sent_at=None, settled_at=None):
+    if not waiting.update(
+        batch=batch, status=P.PENDING, resent_from=F("status"), file=None, sent_at=None, settled_at=None
+    ):
         raise ValidationError(NOTHING_FAILED)  # a colleague's batch took them first
     in_batch = Exists(Payment.objects.filter(application=OuterRef("pk"), batch_id=batch.pk, status=P.PENDING))
     applications_payout_step_in_bulk(
@@ -228,19 +231,21 @@ def payout_batch_process(*, batch_id: int, chunk: int | None = None) -> bool:
     from .files import payment_files_make
 
     chunk = chunk or settings.PAYOUT_CHUNK
+    after = 0  # this run's chunks go up the batch's applications (a run that starts over starts at 0)
     while True:
         with transaction.atomic():
             batch = PayoutBatch.objects.select_for_update().filter(pk=batch_id).first()
             if batch is None or batch.status != PayoutBatchStatus.PAYING:
                 return batch is not None and batch.status == PayoutBatchStatus.CONFIRMED
             ids = list(
-                batch.payments.filter(status=P.PENDING)
+                batch.payments.filter(status=P.PENDING, application_id__gt=after)
                 .order_by("application_id")
                 .values_list("application_id", flat=True)[:chunk]
             )
             if not ids:
                 break
             _pay_chunk(batch, ids)
+            after = ids[-1]
         pause = settings.PAYOUT_CHUNK_PAUSE
         if pause:
             import time
@@ -302,7 +307,10 @@ def payout_batch_cancel(*, user: User, batch: PayoutBatch) -> PayoutBatch:
         comment=f"给付批次 {batch.reference} 已作废",
         data={"batch": batch.reference},
     )
-    batch.payments.filter(status=P.PENDING, application__status=S.PAYMENT_FAILED).update(status=P.FAILED)
+    # Each re-sent payment gets back its own outcome (failed or returned), as reconciliation left it.
+    batch.payments.filter(status=P.PENDING, application__status=S.PAYMENT_FAILED).exclude(resent_from="").update(
+        status=F("resent_from")
+    )
     batch.payments.filter(status=P.PENDING).update(status=P.CANCELLED)
     batch.status = PayoutBatchStatus.CANCELLED
     batch._history_user = user

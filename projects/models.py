@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -105,10 +105,16 @@ class Offering(models.Model):
 
 
 class Application(models.Model):
-    # Indexes: every write of a status (a payout batch moves 100,000 rows at once) updates each one,
-    # so none is the prefix of another. The project and the member, organisation and street foreign
-    # keys have no index of their own: (project, policy_year, status), (applicant_member,
-    # -created_at), (organisation, -submitted_at, -id) and (street, -submitted_at, -id) start with them.
+    # Indexes: no index names status, status_changed_at, paid_at or updated_at (not as a column, not
+    # in a condition), and the table keeps room on each page (fillfactor, migration 0016), so a status
+    # change (a payout batch moves 100,000 rows at once, twice) is a HOT update: the row's new version
+    # on its own page, no index touched. The once-only key is unique on `dedup_holding`, a stored
+    # column that is the key while the application holds its place and NULL once withdrawn or
+    # rejected (a payout step leaves it as it was). Queues filter status over the order indexes
+    # ((street|organisation,) -submitted_at, -id); overdue payouts use the payout_due index. The
+    # project and the member, organisation and street foreign keys have no index of their own:
+    # (project, policy_year), (applicant_member, -created_at), (organisation, -submitted_at, -id)
+    # and (street, -submitted_at, -id) start with them.
     # NULL until the row has a pk to number it from; unique once set.
     reference = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, editable=False)  # noqa: DJ001
     project = models.CharField(_("服务项目"), max_length=32)
@@ -168,7 +174,32 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("审结时间"), null=True, blank=True)
     paid_at = models.DateTimeField(_("给付时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(verbose_name=_("申请变更记录"), excluded_fields=["updated_at"])
+    # The once-only key while the application holds its place (unique: application_once_per_key).
+    dedup_holding = models.GeneratedField(
+        verbose_name=_("占用中的唯一性键"),
+        expression=Case(
+            When(status__in=[ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED], then=Value(None)),
+            default=F("dedup_key"),
+        ),
+        output_field=models.CharField(max_length=120, null=True),  # noqa: DJ001
+        db_persist=True,
+        editable=False,
+    )
+    # The history: by application (id), by date and actor; no index on the copied foreign keys and
+    # reference (each payout step writes 100,000 history rows; nothing looks history up by them).
+    history = HistoricalRecords(
+        verbose_name=_("申请变更记录"),
+        excluded_fields=["updated_at", "dedup_holding"],
+        no_db_index=[
+            "reference",
+            "applicant_member",
+            "applicant_organisation",
+            "organisation",
+            "street",
+            "offering",
+            "created_by",
+        ],
+    )
 
     class Meta:
         verbose_name = _("申请")
@@ -181,21 +212,17 @@ class Application(models.Model):
                 | Q(applicant_member__isnull=True, applicant_organisation__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["rule_id", "dedup_key"],
-                condition=Q(dedup_key__isnull=False) & ~Q(status__in=["withdrawn", "rejected"]),
+                fields=["rule_id", "dedup_holding"],
+                condition=Q(dedup_holding__isnull=False),
                 name="application_once_per_key",
                 violation_error_message=_("已有同一项目的有效申请，不能重复申请。"),
             ),
             models.CheckConstraint(name="application_amount_not_negative", condition=Q(amount__gte=0)),
         ]
         indexes = [
-            models.Index(fields=["status", "street"]),
-            models.Index(fields=["status", "organisation"]),
-            models.Index(fields=["project", "policy_year", "status"]),
+            models.Index(fields=["project", "policy_year"], name="application_project_year"),
             models.Index(fields=["applicant_member", "-created_at"]),
-            models.Index(fields=["status", "submitted_at"]),
-            models.Index(fields=["status", "status_changed_at"]),
-            models.Index(fields=["status", "payout_due"]),
+            models.Index(fields=["payout_due"], condition=Q(payout_due__isnull=False), name="application_payout_due"),
             # The review changelist's default order, per scope (district, street, grassroots).
             models.Index(fields=["-submitted_at", "-id"], name="application_submitted_desc"),
             models.Index(fields=["street", "-submitted_at", "-id"], name="application_street_submitted"),
@@ -236,7 +263,8 @@ class ApplicationShare(models.Model):
 class ApplicationEvent(models.Model):
     """One step of the timeline: who did what, when, from which status to which."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: (application, created_at) starts with it.
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("操作"), max_length=32)
     from_status = models.CharField(_("原状态"), max_length=24, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=24, choices=ApplicationStatus.choices, blank=True)
@@ -395,7 +423,10 @@ class QueuedBooking(models.Model):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: (recipient, read_at, -created_at) starts with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)

@@ -11,6 +11,7 @@ which asks this module; nothing else changes an application's status.
     paid ──payment_failed──▶ payment_failed ──rebatch──▶ batched ──mark_paid──▶ paid
                                                        (reconciliation: the payment failed or came back;
                                                         a new batch sends the same ledger row again)
+    closed ──payment_failed_closed──▶ payment_failed   (the same, for one closed after it was paid)
               batched ──unrebatch──▶ payment_failed   (that re-payment batch was cancelled)
     approved ──close──▶ closed                         (nothing to pay, or what follows is done)
     review level ──return (reason)──▶ returned ──submit──▶ submitted …
@@ -18,7 +19,7 @@ which asks this module; nothing else changes an application's status.
     draft/submitted/review/returned ──withdraw──▶ withdrawn   (by the applicant)
     approved booking (no review chain) ──cancel──▶ withdrawn   (by the applicant; frees the place)
 
-batch, unbatch, mark_paid, payment_failed, rebatch and unrebatch belong to payout batches alone (actor PAYOUTS): one district
+batch, unbatch, mark_paid, payment_failed(_closed), rebatch and unrebatch belong to payout batches alone (actor PAYOUTS): one district
 staff member prepares a batch, another confirms it (payouts' maker-checker). No single
 person can mark an application paid, and no page offers it.
 
@@ -115,6 +116,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("unbatch", "移出给付批次", frozenset({S.BATCHED}), S.APPROVED, PAYOUTS),
         Transition("mark_paid", "确认已给付", frozenset({S.BATCHED}), S.PAID, PAYOUTS),
         Transition("payment_failed", "对账：给付未到账", frozenset({S.PAID}), S.PAYMENT_FAILED, PAYOUTS),
+        Transition(
+            "payment_failed_closed", "对账：给付未到账（已办结）", frozenset({S.CLOSED}), S.PAYMENT_FAILED, PAYOUTS
+        ),
         Transition("rebatch", "纳入重新给付批次", frozenset({S.PAYMENT_FAILED}), S.BATCHED, PAYOUTS),
         Transition("unrebatch", "移出重新给付批次", frozenset({S.BATCHED}), S.PAYMENT_FAILED, PAYOUTS),
         Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),

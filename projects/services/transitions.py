@@ -8,12 +8,13 @@ payouts and tasks all come through here.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Case, F, QuerySet, Value, When
-from django.db.models.functions import Concat
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiading_union.bulk import insert_select
 from members.models import User
 from projects import workflow
 from projects.models import Application, ApplicationEvent, ApplicationStatus, Notification
@@ -180,6 +181,7 @@ _NOTIFY_ON = {
     "reject": "您的申请 {ref} 未通过审核。",
     "mark_paid": "您的申请 {ref} 已给付。",
     "payment_failed": "您的申请 {ref} 的给付未能到账，将重新给付。",
+    "payment_failed_closed": "您的申请 {ref} 的给付未能到账，将重新给付。",
 }
 
 
@@ -246,12 +248,14 @@ def application_payout_step(
 def applications_payout_step_in_bulk(
     *, user: User, applications: QuerySet[Application], action: str, comment: str = "", data: dict | None = None
 ) -> QuerySet[Application]:
-    """batch / unbatch / mark_paid for many applications at once (payouts alone, inside its batch's
+    """batch / unbatch / mark_paid … for many applications at once (payouts alone, inside its batch's
     transaction): the same transition table, checked once for the actor and, for every row, in the
     UPDATE's WHERE (workflow.allowed_in_bulk), so a row no longer in the expected state is left alone.
 
-    One UPDATE for the status; one INSERT … SELECT each for the events, the audit history
-    (simple-history rows, as a save() would write them) and, for mark_paid, the notifications.
+    One statement: the UPDATE of the status (only the columns that change; none of them is indexed,
+    so the rows are HOT updates: projects.models.Application) and, from the rows it returns, one
+    INSERT each for the events, the audit history (simple-history rows, as a save() would write
+    them) and, for the steps that tell the applicant, the notifications.
     Returns the applications this call moved (marked by the status and the instant it set: rows
     of other transactions are not visible before they commit, and no two share an instant)."""
     transition = workflow.TRANSITIONS[action]
@@ -265,67 +269,101 @@ def applications_payout_step_in_bulk(
     changes = {"status": to_status, "status_changed_at": now, "updated_at": now}
     if to_status == S.PAID:
         changes["paid_at"] = now
-    if not applications.filter(workflow.allowed_in_bulk(transition)).update(**changes):
+    elif to_status == S.PAYMENT_FAILED:  # the money did not arrive: not paid, until a batch pays it again
+        changes["paid_at"] = None
+    comment = comment.strip()
+    quote = connection.ops.quote_name
+    table = quote(Application._meta.db_table)
+    sets, params = [], []
+    for name, value in changes.items():
+        sets.append(f"{quote(Application._meta.get_field(name).column)} = %s")
+        params.append(value)
+    chosen = applications.filter(workflow.allowed_in_bulk(transition))
+    if len(chosen.query.alias_map) > 1:  # joins: by id from a subquery; else its WHERE as is (ids, states)
+        chosen = Application.objects.filter(workflow.allowed_in_bulk(transition), pk__in=applications.values("pk"))
+    try:
+        where, where_params = _where(chosen)
+    except EmptyResultSet:
         return Application.objects.none()
-    moved = Application.objects.filter(status=to_status, status_changed_at=now)
-    event_columns = {
-        "application": F("pk"),
-        "action": Value(transition.action),
-        "from_status": Value(from_status),
-        "to_status": Value(to_status),
-        "level": Value(""),
-        "actor": Value(user.pk),
-        "comment": Value(comment.strip()),
-        "data": Value(data or {}, output_field=ApplicationEvent._meta.get_field("data")),
-        "created_at": Value(now, output_field=ApplicationEvent._meta.get_field("created_at")),
-    }
-    _insert(ApplicationEvent, moved, event_columns)
-    _insert_history(moved, user=user, when=now)
+    statement = [f"WITH moved AS (UPDATE {table} SET {', '.join(sets)} WHERE {where} RETURNING {table}.*)"]
+    params += where_params
+    inserts = [_event_rows(transition, user=user, comment=comment, data=data, when=now), _history_rows(user, now)]
     if transition.action in _NOTIFY_ON:
-        _notify_in_bulk(moved, transition, comment=comment.strip(), when=now)
-    return moved
+        inserts.append(_notification_rows(transition, comment=comment, when=now))
+    for i, (sql, insert_params) in enumerate(inserts):
+        statement.append(f", w{i} AS ({sql})")
+        params += insert_params
+    statement.append(" SELECT count(*) FROM moved")
+    with connection.cursor() as cursor:
+        cursor.execute("".join(statement), params)
+        if not cursor.fetchone()[0]:
+            return Application.objects.none()
+    return Application.objects.filter(status=to_status, status_changed_at=now)
 
 
-def _insert(model, queryset: QuerySet, columns: dict) -> int:
-    aliases = {f"_c{i}": expression for i, expression in enumerate(columns.values())}
-    return insert_select(model, list(columns), queryset.annotate(**aliases).values_list(*aliases))
+def _where(queryset: QuerySet) -> tuple[str, list]:
+    """A queryset's WHERE on its own table's columns, as SQL for an UPDATE of that table (an id
+    list stays a list the planner reads as ids: with a subquery it was planned on stale statistics)."""
+    query = queryset.order_by().query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
 
 
-def _insert_history(applications: QuerySet[Application], *, user: User | None, when) -> int:
-    """The simple-history rows a save() of each application would write ("~" changed, by `user`)."""
+def _insert_into(model, columns: list[str], select: str, params: list) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}", params
+
+
+def _event_rows(transition: workflow.Transition, *, user: User, comment: str, data: dict | None, when):
+    """One event per moved application."""
+    (from_status,) = transition.sources
+    columns = ["application", "action", "from_status", "to_status", "level", "actor", "comment", "data", "created_at"]
+    select = "SELECT moved.id, %s, %s, %s, '', %s, %s, %s::jsonb, %s FROM moved"
+    params = [transition.action, from_status, transition.target, user.pk, comment, json.dumps(data or {}), when]
+    return _insert_into(ApplicationEvent, columns, select, params)
+
+
+def _history_rows(user: User | None, when):
+    """The simple-history rows a save() of each application would write ("~" changed, by `user`),
+    from the rows as the UPDATE left them."""
     history = Application.history.model
-    columns = {}
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
     for field in history._meta.concrete_fields:
         if field.name == "history_id":
             continue
+        columns.append(field.name)
         if field.name == "history_date":
-            columns[field.name] = Value(when, output_field=field)
+            values.append("%s")
+            params.append(when)
         elif field.name == "history_type":
-            columns[field.name] = Value("~")
+            values.append("'~'")
         elif field.name == "history_user":
-            columns[field.name] = Value(user.pk if user else None, output_field=field)
+            values.append("%s")
+            params.append(user.pk if user else None)
         elif field.name == "history_change_reason":
-            columns[field.name] = Value(None, output_field=field)
+            values.append("NULL")
         else:
-            columns[field.name] = F(field.attname)
-    return _insert(history, applications, columns)
+            values.append(f"moved.{quote(field.column)}")
+    return _insert_into(history, columns, f"SELECT {', '.join(values)} FROM moved", params)
 
 
-def _notify_in_bulk(applications: QuerySet[Application], transition: workflow.Transition, *, comment: str, when) -> int:
+def _notification_rows(transition: workflow.Transition, *, comment: str, when):
     """The applicant's notification (the member's account, or whoever made an organisation's application)."""
     head, tail = _NOTIFY_ON[transition.action].split("{ref}")
     tail = tail.format(status=ApplicationStatus(transition.target).label)
-    recipient = Case(When(applicant_member__isnull=False, then=F("applicant_member__user")), default=F("created_by"))
-    rows = applications.annotate(_recipient=recipient).filter(_recipient__isnull=False)
-    columns = {
-        "recipient": F("_recipient"),
-        "application": F("pk"),
-        "title": Concat(Value(head), F("reference"), Value(tail), output_field=Notification._meta.get_field("title")),
-        "body": Value(comment),
-        "link": Value(""),  # blank: the inbox links the application (Notification.link)
-        "created_at": Value(when, output_field=Notification._meta.get_field("created_at")),
-    }
-    return _insert(Notification, rows, columns)
+    quote = connection.ops.quote_name
+    member = Application._meta.get_field("applicant_member").related_model
+    recipient = "CASE WHEN moved.applicant_member_id IS NOT NULL THEN m.user_id ELSE moved.created_by_id END"
+    select = (
+        f"SELECT r.recipient, r.id, %s || r.reference || %s, %s, '', %s FROM (SELECT moved.id, moved.reference, "
+        f"{recipient} AS recipient FROM moved LEFT JOIN {quote(member._meta.db_table)} m "
+        "ON m.id = moved.applicant_member_id) r WHERE r.recipient IS NOT NULL"
+    )
+    columns = ["recipient", "application", "title", "body", "link", "created_at"]
+    # blank link: the inbox links the application (Notification.link)
+    return _insert_into(Notification, columns, select, [head, tail, comment, when])
 
 
 # --- reviewer facts (projects.services.review_facts supplies them) -----------------------

@@ -149,3 +149,65 @@ def test_the_report_per_payer_still_matches_the_ledger(paid_two, staff):
     assert row["confirmed"] == [1, Decimal("1000.00")] and row["pending"] == [1, Decimal("1000.00")]
     ledger_total = sum(p.amount for p in Payment.objects.all())
     assert sum(row[k][1] for k in ("pending", "sent", "confirmed", "failed", "returned", "cancelled")) == ledger_total
+
+
+def test_a_payment_failed_application_is_no_longer_paid_at_a_time(paid_two, staff, django_capture_on_commit_callbacks):
+    _ok, bad = paid_two
+    assert Application.objects.get(pk=bad.application_id).paid_at is not None
+    _reconcile(staff, [[bad.reference, "1000", "失败", "", "卡号错误"]])
+    application = Application.objects.get(pk=bad.application_id)
+    assert application.paid_at is None and application.history.latest().paid_at is None
+    retry = payout_batch_prepare_failed(user=staff["district"])
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_batch_confirm(user=staff["district2"], batch=retry)
+    assert Application.objects.get(pk=bad.application_id).paid_at is not None  # paid again, when it was
+
+
+def test_cancelling_a_repayment_batch_gives_a_returned_payment_back_as_returned(paid_two, staff):
+    ok, bad = paid_two
+    _reconcile(
+        staff, [[ok.reference, "1000", "退回", "BK7", "户名不符"], [bad.reference, "1000", "失败", "", "卡号错误"]]
+    )
+    retry = payout_batch_prepare_failed(user=staff["district"])
+    assert set(retry.payments.values_list("resent_from", flat=True)) == {"returned", "failed"}
+    payout_batch_cancel(user=staff["district2"], batch=retry)
+    assert Payment.objects.get(pk=ok.pk).status == "returned" and Payment.objects.get(pk=bad.pk).status == "failed"
+    assert _status(ok) == _status(bad) == "payment_failed"
+    assert Payment.objects.get(pk=ok.pk).failure_reason == "户名不符"
+
+
+def test_an_application_closed_before_its_payment_failed_is_paid_again(
+    paid_two, staff, django_capture_on_commit_callbacks
+):
+    from projects.services.transitions import application_transition
+
+    _ok, bad = paid_two
+    application_transition(
+        user=staff["district"], application=Application.objects.get(pk=bad.application_id), action="close"
+    )
+    assert _status(bad) == "closed"
+    _reconcile(staff, [[bad.reference, "1000", "失败", "", "卡号错误"]])
+    assert _status(bad) == "payment_failed"  # not left closed with money that never arrived
+    application = Application.objects.get(pk=bad.application_id)
+    (event,) = application.events.filter(to_status="payment_failed")
+    assert (event.from_status, event.actor) == ("closed", staff["district2"])
+    assert application.applicant_member.user.notifications.filter(title__contains="未能到账").count() == 1
+    retry = payout_batch_prepare_failed(user=staff["district"])
+    assert list(retry.payments.values_list("pk", flat=True)) == [bad.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_batch_confirm(user=staff["district2"], batch=retry)
+    assert _status(bad) == "paid" and Payment.objects.get(pk=bad.pk).status == "sent"
+
+
+def test_a_payment_failed_before_its_closed_application_was_moved_is_batched_again(paid_two, staff):
+    """The ledger says failed and the application was closed without reconciliation's step (a failure
+    recorded before this step existed): preparing the re-payment batch moves it first."""
+    from projects.services.transitions import application_transition
+
+    _ok, bad = paid_two
+    application_transition(
+        user=staff["district"], application=Application.objects.get(pk=bad.application_id), action="close"
+    )
+    Payment.objects.filter(pk=bad.pk).update(status="failed", failure_reason="卡号错误")
+    retry = payout_batch_prepare_failed(user=staff["district"])
+    assert list(retry.payments.values_list("pk", flat=True)) == [bad.pk] and _status(bad) == "batched"
