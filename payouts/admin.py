@@ -109,6 +109,8 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         if batch is not None:
             extra.update(selectors.batch_page(batch))
             extra.update(_batch_reading(request, batch, extra))
+            extra["title"] = _("给付批次 %(ref)s") % {"ref": batch.reference}  # not "查看 给付批次"
+            extra["subtitle"] = None
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def file_view(self, request, pk, file_pk):
@@ -226,8 +228,8 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 return HttpResponseRedirect(request.get_full_path())
             messages.success(
                 request,
-                _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
-                % {"ref": batch.reference, "n": batch.payments.count(), "total": batch.total},
+                _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s），请由另一位区总工作人员复核确认。")
+                % {"ref": batch.reference, "n": batch.payments.count(), "total": yuan(batch.total)},
             )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
         rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")

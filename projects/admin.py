@@ -165,7 +165,6 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
         "waiting",
         "proofs",
         "status_badge",
-        "street",
         "submitted_at",
     )
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
@@ -207,10 +206,15 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
     @admin.display(description=_("材料"), ordering="proofs_count")
     def proofs(self, obj):
         n = getattr(obj, "proofs_count", None)
-        return _("%(n)d 份") % {"n": n} if n else "—"
+        return _("%(n)d 份材料") % {"n": n} if n else _("无材料")
 
     def get_changelist(self, request, **kwargs):
         return ReviewQueue
+
+    def changelist_view(self, request, extra_context=None):
+        # "待我审核" or "申请审核", not Django's "选择 申请 来修改".
+        title = _("待我审核") if request.GET.get("queue") == "mine" else _("申请审核")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):

@@ -1,6 +1,8 @@
 """Issue 12, staff side: a payout batch is read and decided on its own page — who prepared it and who
 may confirm it, its buttons, totals per payer, its items in words — never from a bulk dropdown."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +27,9 @@ def test_the_checker_reads_the_items_and_the_totals_and_sees_the_buttons(client,
     application = batch.payments.select_related("application__applicant_member").first().application
     assert application.reference in html and application.applicant_member.name in html
     assert "技能" in html  # the benefit's title, not its rule id
-    assert "skill_promotion_award" not in html and "member_card" not in html
+    items = re.search(r'<div class="module" id="payout-payments">.*?</table>', html, re.S).group(0)
+    assert "skill_promotion_award" not in items and "member_card" not in items  # the route in words too
+    assert "划入会员服务卡" in items
     assert "按出资方合计" in html and "2,000.00 元" in html
     assert "制单人" in html and staff["district"].username in html
     assert staff["district2"].username in html  # named among who may confirm

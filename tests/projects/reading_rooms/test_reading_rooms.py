@@ -93,7 +93,7 @@ class TestPages:
 
     @pytest.mark.parametrize(
         "who, status",
-        [("grassroots", 403), ("other_grassroots", 403), ("street", 200), ("other_street", 404), ("district", 200)],
+        [("grassroots", 403), ("other_grassroots", 404), ("street", 200), ("other_street", 404), ("district", 200)],
     )
     def test_admin_scope(self, client, room, staff, who, status):
         client.force_login(staff[who])

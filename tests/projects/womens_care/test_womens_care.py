@@ -125,7 +125,7 @@ class TestPublicList:
         assert room.name in response.content.decode()
 
 
-SEES = {"grassroots": 403, "other_grassroots": 403, "street": 200, "other_street": 404, "district": 200}
+SEES = {"grassroots": 403, "other_grassroots": 404, "street": 200, "other_street": 404, "district": 200}
 
 
 class TestAdmin:
