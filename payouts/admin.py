@@ -59,6 +59,9 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
     def total_yuan(self, obj):
         return yuan(obj.total)
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("给付批次"), **(extra_context or {})})
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if is_district(request.user) else queryset.none()

@@ -154,8 +154,8 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
         ("提交时间", "submitted_at"),
         ("给付期限", "payout_due"),
     )
-    # The columns a reviewer decides on, in the order they read them; a phone keeps the first five
-    # (static/admin_theme/staff.css hides the rest below 768 px).
+    # The columns a reviewer decides on, in the order they read them (the submission time is the
+    # default order and the days waiting); on a phone each row is a card (static/admin_theme/staff.css).
     list_display = (
         "reference",
         "benefit",
@@ -165,7 +165,6 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
         "waiting",
         "proofs",
         "status_badge",
-        "submitted_at",
     )
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
     search_fields = ("reference",)  # see get_search_results: one indexed lookup chosen by the term's shape

@@ -121,6 +121,13 @@ def test_a_grassroots_reviewer_goes_from_the_queue_to_the_review_and_approves(sc
     assert application.status not in ("grassroots_review", "returned", "rejected")  # on to the district
     assert screen.inner_text(".current-status") == application.get_status_display()
     shot(screen, f"staff-{screen.kind}-04-approved")
+    with screen.expect_navigation():
+        screen.click("text=修改记录")
+    assert_clean(screen)
+    history = screen.inner_text("#change-history")
+    assert "待基层工会初审" in history and "grassroots_review" not in history and "None" not in history
+    assert "2019-03-20 09:00" in history  # submitted 09:00 Beijing time, shown in Beijing time
+    shot(screen, f"staff-{screen.kind}-04b-history")
 
 
 def test_district_a_prepares_a_batch_and_b_confirms_it_on_the_batch_page(screen, live_server, office):
