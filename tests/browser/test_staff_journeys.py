@@ -150,6 +150,7 @@ def test_district_a_prepares_a_batch_and_b_confirms_it_on_the_batch_page(screen,
 
     sign_in(screen, base, "quzong02")
     visit(screen, batch_url)
+    shot(screen, f"staff-{screen.kind}-06b-batch-for-the-checker")
     items = screen.inner_text("#payout-payments")
     assert application.reference in items and "李建国" in items and "元" in items
     assert "quzong01" in screen.inner_text("#batch-summary")
