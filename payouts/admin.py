@@ -2,7 +2,8 @@
 
 "制作给付批次" lists the payable applications (projects.selectors.payable_applications) for one
 district staff member to gather into a batch; a different district staff member confirms or
-cancels it on the batch's page. Every button calls payouts.services.
+cancels it with the buttons on the batch's page (not in the list's action menu: a payment is one
+batch at a time, read before it is confirmed). Every button calls payouts.services.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
+from projects.labels import payer_label, route_label, rule_title, yuan
 from projects.selectors import payable_applications
 
 from . import reconciliation, selectors, services
-from .models import PaymentFile, PayoutBatch, Reconciliation
+from .models import Payment, PaymentFile, PayoutBatch, PayoutBatchStatus, Reconciliation
 
 PREPARE_PAGE_ROWS = 500
 
@@ -36,7 +38,8 @@ def _date(value):
 
 @admin.register(PayoutBatch)
 class PayoutBatchAdmin(DistrictManagedAdmin):
-    list_display = ("reference", "status", "total", "prepared_by", "prepared_at", "confirmed_by", "confirmed_at")
+    list_display = ("reference", "status", "total_yuan", "prepared_by", "prepared_at", "confirmed_by", "confirmed_at")
+    list_select_related = ("prepared_by", "confirmed_by")
     list_filter = ("status",)
     readonly_fields = (
         "reference",
@@ -48,9 +51,16 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         "confirmed_at",
         "note",
     )
-    actions = ("confirm_selected", "cancel_selected")
+    actions = None  # confirm and cancel are the batch page's buttons, never a bulk dropdown
     change_list_template = "admin/payouts/payoutbatch/change_list.html"
     change_form_template = "admin/payouts/payoutbatch/change_form.html"
+
+    @admin.display(description=_("合计"), ordering="total")
+    def total_yuan(self, obj):
+        return yuan(obj.total)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("给付批次"), **(extra_context or {})})
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -101,6 +111,9 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
         extra = dict(extra_context or {})
         if batch is not None:
             extra.update(selectors.batch_page(batch))
+            extra.update(_batch_reading(request, batch, extra))
+            extra["title"] = _("给付批次 %(ref)s") % {"ref": batch.reference}  # not "查看 给付批次"
+            extra["subtitle"] = None
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def file_view(self, request, pk, file_pk):
@@ -218,8 +231,8 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 return HttpResponseRedirect(request.get_full_path())
             messages.success(
                 request,
-                _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s 元），请由另一位区总工作人员复核确认。")
-                % {"ref": batch.reference, "n": batch.payments.count(), "total": batch.total},
+                _("已生成给付批次 %(ref)s（%(n)d 笔，合计 %(total)s），请由另一位区总工作人员复核确认。")
+                % {"ref": batch.reference, "n": batch.payments.count(), "total": yuan(batch.total)},
             )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
         rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")
@@ -261,18 +274,48 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
     def cancel_view(self, request, pk):
         return self._batch_step(request, pk, services.payout_batch_cancel, _("已作废"))
 
-    def _run(self, request, queryset, service, label):
-        for batch in queryset:
-            try:
-                service(user=request.user, batch=batch)
-                messages.success(request, f"{batch.reference}：{label}")
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, f"{batch.reference}：{error_text(exc)}")
 
-    @admin.action(description=_("复核并确认给付所选批次"), permissions=["change"])
-    def confirm_selected(self, request, queryset):
-        self._run(request, queryset, services.payout_batch_confirm, _("已复核，正在给付（批次页显示进度）"))
+def _batch_reading(request, batch: PayoutBatch, page: dict) -> dict:
+    """What the batch page shows besides the ledger's own figures (payouts.selectors.batch_page): the
+    items in words (application, member, benefit, amount, route), totals per payer, who prepared it and
+    who may confirm it. A fixed number of queries, whatever the batch's size."""
+    from members.models import StaffRole, User
 
-    @admin.action(description=_("作废所选批次"), permissions=["change"])
-    def cancel_selected(self, request, queryset):
-        self._run(request, queryset, services.payout_batch_cancel, _("已作废"))
+    items = [
+        {
+            "pk": p.application_id,
+            "reference": p.application.reference,
+            "member": p.application.applicant_name,
+            "benefit": rule_title(p.benefit, p.application.policy_year),
+            "amount": yuan(p.amount),
+            "route": route_label(p.route),
+            "payer": payer_label(p.payer),
+            "status": p.get_status_display(),
+        }
+        for p in Payment.objects.filter(batch=batch)
+        .select_related("application", "application__applicant_member", "application__applicant_organisation")
+        .order_by("application_id", "payer")[: selectors.PAGE_PAYMENTS]
+    ]
+    per_payer: dict[str, list] = {}
+    for row in page.get("by_payer_route", ()):
+        total = per_payer.setdefault(row["payer"], [0, 0])
+        total[0] += row["n"]
+        total[1] += row["amount"] or 0
+    prepared = batch.status == PayoutBatchStatus.PREPARED
+    checkers = []
+    if prepared:
+        checkers = list(
+            User.objects.filter(is_active=True, is_staff=True, role=StaffRole.DISTRICT)
+            .exclude(pk=batch.prepared_by_id)
+            .order_by("username")
+            .values_list("username", flat=True)[:20]
+        )
+    return {
+        "items": items,
+        "payer_totals": [{"payer": payer, "n": n, "amount": yuan(amount)} for payer, (n, amount) in per_payer.items()],
+        "batch_total": yuan(batch.total),
+        "may_confirm": prepared and request.user.pk != batch.prepared_by_id and is_district(request.user),
+        "may_cancel": prepared and is_district(request.user),
+        "is_preparer": request.user.pk == batch.prepared_by_id,
+        "checkers": checkers,
+    }

@@ -11,8 +11,9 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -32,7 +33,7 @@ from subsidies.rules.facts import FactsError
 from . import labels, workflow
 from .catalogue import SERVICE_PROJECTS
 from .forms import ReviewerFactsForm, TransitionForm, add_fact_errors
-from .models import UNPAID_STATUSES, Application, ApplicationStatus, Offering, QuotaPool
+from .models import UNPAID_STATUSES, Application, ApplicationStatus, Attachment, Offering, QuotaPool
 from .selectors import without_confidential
 from .services.errors import ApplicationError
 from .services.offerings import (
@@ -153,21 +154,22 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
         ("提交时间", "submitted_at"),
         ("给付期限", "payout_due"),
     )
+    # The columns a reviewer decides on, in the order they read them (the submission time is the
+    # default order and the days waiting); on a phone each row is a card (static/admin_theme/staff.css).
     list_display = (
         "reference",
+        "benefit",
         "applicant",
-        "project_title",
-        "policy_year",
-        "status_badge",
-        "amount",
-        "street",
-        "submitted_at",
+        "unit",
+        "amount_yuan",
         "waiting",
+        "proofs",
+        "status_badge",
     )
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
     search_fields = ("reference",)  # see get_search_results: one indexed lookup chosen by the term's shape
     search_help_text = _("按申请编号、会员服务卡号、姓名（开头）、单位名称（开头）或身份证后四位查找")
-    list_select_related = ("applicant_member", "applicant_organisation", "street")
+    list_select_related = ("applicant_member", "applicant_organisation", "organisation", "street")
     list_per_page = 50
     show_full_result_count = False
     ordering = ("-submitted_at", "-id")
@@ -188,6 +190,31 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
     def project_title(self, obj):
         return PROJECT_TITLES.get(obj.project, obj.project)
 
+    @admin.display(description=_("申请事项"), ordering="rule_id")
+    def benefit(self, obj):
+        return labels.rule_title(obj.rule_id, obj.policy_year)  # the registry, in memory: no query
+
+    @admin.display(description=_("所属单位"), ordering="organisation")
+    def unit(self, obj):
+        return obj.organisation.name if obj.organisation_id else "—"
+
+    @admin.display(description=_("金额"), ordering="amount")
+    def amount_yuan(self, obj):
+        return labels.yuan(obj.amount)
+
+    @admin.display(description=_("材料"), ordering="proofs_count")
+    def proofs(self, obj):
+        n = getattr(obj, "proofs_count", None)
+        return _("%(n)d 份材料") % {"n": n} if n else _("无材料")
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewQueue
+
+    def changelist_view(self, request, extra_context=None):
+        # "待我审核" or "申请审核", not Django's "选择 申请 来修改".
+        title = _("待我审核") if request.GET.get("queue") == "mine" else _("申请审核")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
         return format_html('<span class="status status-{}">{}</span>', obj.status, obj.get_status_display())
@@ -196,7 +223,7 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
     def waiting(self, obj):
         if obj.status not in workflow.REVIEW_STATUSES:
             return "—"
-        return (timezone.now() - obj.status_changed_at).days
+        return _("%(n)d 天") % {"n": (timezone.now() - obj.status_changed_at).days}
 
     def scope_queryset(self, request, queryset):
         # Counselling appointments and other confidential applications: need-to-know only.
@@ -306,6 +333,9 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
             "transition_form": TransitionForm(),
             "project_title": PROJECT_TITLES.get(application.project, application.project),
             "fact_rows": _fact_rows(application),
+            "chain_steps": _chain_steps(application),
+            "benefit": labels.rule_title(application.rule_id, application.policy_year),
+            "reasons": _reasons(application.decision or {}),
             "facts_due": facts_due(application) if workflow.may_review(request.user, application) else [],
             # A review, not Django's "修改 申请": the benefit and the applicant's reference.
             "title": _("审核申请 %(ref)s · %(benefit)s")
@@ -406,6 +436,23 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
 PROJECT_TITLES = {p.code: p.title for p in SERVICE_PROJECTS}
 
 
+class ReviewQueue(ChangeList):
+    """The review list: the proofs column is one correlated COUNT in the page's own query (never a
+    query per row), added to the list's rows only, not to the detail's or the actions' querysets."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if "proofs_count" not in self.root_queryset.query.annotations:
+            proofs = (
+                Attachment.objects.filter(application=OuterRef("pk"))
+                .order_by()
+                .values("application")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            self.root_queryset = self.root_queryset.annotate(proofs_count=Subquery(proofs, output_field=IntegerField()))
+        return super().get_queryset(request, exclude_parameters)
+
+
 def application_search(term: str) -> Q:
     """One indexed lookup chosen by what the term looks like (a generic OR across joined
     tables would scan a million rows): reference, card number, phone, ID last four, or
@@ -417,6 +464,46 @@ def application_search(term: str) -> Q:
     if term.isascii():
         return members
     return members | Q(applicant_organisation_id__in=Organisation.objects.filter(name__startswith=term).values("id"))
+
+
+def _chain_steps(application: Application) -> list[dict]:
+    """The review chain as steps a reviewer reads: each level's name, and whether it is done, the
+    current one, still to come, or skipped (held by the applicant's own side)."""
+    skipped = set(workflow.skipped_levels(application))
+    current = workflow.current_level(application)
+    chain = list(application.review_chain or ())
+    reviewing = current is not None and current.value in chain
+    index = chain.index(current.value) if reviewing else None
+    finished = application.status in {S.APPROVED, S.BATCHED, S.PAID, S.PAYMENT_FAILED, S.CLOSED}
+    steps = []
+    for i, level in enumerate(chain):
+        if level in skipped:
+            state, note = "skipped", _("本方单位，跳过")
+        elif reviewing and i == index:
+            state, note = "current", _("当前")
+        elif (reviewing and i < index) or finished:
+            state, note = "done", _("已通过")
+        else:
+            state, note = "todo", _("待审核")
+        steps.append({"label": labels.level_label(level), "state": state, "note": note})
+    return steps
+
+
+def _reasons(decision: dict) -> list[dict]:
+    """The frozen decision's reasons, each with its clause's citation and quoted text, as read."""
+    rows = []
+    for reason in decision.get("reasons") or ():
+        clause = reason.get("clause") or {}
+        rows.append(
+            {
+                "ok": reason.get("ok"),
+                "mark": {True: "✓", False: "✗"}.get(reason.get("ok"), "？"),
+                "message": labels.plain_source(reason.get("message", "")),
+                "citation": labels.plain_source(clause.get("citation", "")),
+                "quote": labels.plain_source(clause.get("quote", "")),
+            }
+        )
+    return rows
 
 
 def _fact_rows(application: Application) -> list[tuple[str, object]]:

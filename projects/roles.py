@@ -9,8 +9,10 @@ REVIEW = [
 ]
 
 # Reviewing is "change" on Application; no role deletes applications (withdrawal and rejection only).
+# A grassroots union reviews: sessions and quota pools are street and district work (the application's
+# page names the session booked), so they are not in its menu.
 ROLE_PERMISSIONS = {
-    G: [*REVIEW, "projects.view_offering", "projects.view_quotapool"],
+    G: REVIEW,
     S: [
         *REVIEW,
         "projects.view_offering",

@@ -4,7 +4,8 @@ G, S, D = StaffRole.GRASSROOTS, StaffRole.STREET, StaffRole.DISTRICT
 
 # Street (town, park, industry) unions deliver “五送” and record it; the district follows up check-ups.
 ROLE_PERMISSIONS = {
-    G: ["flexible_workers.view_servicedelivery"],
+    # A grassroots union neither records deliveries nor sees any (they are the street's rows).
+    G: [],
     S: [
         "flexible_workers.view_servicedelivery",
         "flexible_workers.add_servicedelivery",

@@ -35,12 +35,7 @@ def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff
     _admin_post(client, staff["district"], prepare, {"application": [award.pk]})
     batch = PayoutBatch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):  # the task runs in-process without Redis
-        _admin_post(
-            client,
-            staff["district2"],
-            reverse("admin:payouts_payoutbatch_changelist"),
-            {"action": "confirm_selected", "_selected_action": [batch.pk]},
-        )
+        _admin_post(client, staff["district2"], reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]), {})
     assert Application.objects.get(pk=award.pk).status == "paid"
     # History cannot put the batch back to "prepared", nor the application back to "approved".
     for obj in (batch, award):
@@ -48,12 +43,7 @@ def test_a_benefit_is_never_paid_twice_end_to_end_over_http(client, award, staff
         oldest = obj.history.order_by("history_id").first()
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, oldest.history_id])
         assert client.post(url, {"status": "prepared" if obj is batch else "approved"}).status_code == 405
-    _admin_post(
-        client,
-        staff["district"],
-        reverse("admin:payouts_payoutbatch_changelist"),
-        {"action": "cancel_selected", "_selected_action": [batch.pk]},
-    )
+    _admin_post(client, staff["district"], reverse("admin:payouts_payoutbatch_cancel", args=[batch.pk]), {})
     _admin_post(client, staff["district"], prepare, {"application": [award.pk]})
     batch.refresh_from_db()
     assert batch.status == "confirmed" and PayoutBatch.objects.count() == 1
@@ -95,11 +85,6 @@ def test_confirmation_refuses_the_whole_batch_when_an_amount_changed(tree, staff
 
 def test_cancelling_a_batch_returns_its_applications_to_approved(client, award, staff):
     batch = payout_batch_prepare(user=staff["district"], applications=[award])
-    _admin_post(
-        client,
-        staff["district2"],
-        reverse("admin:payouts_payoutbatch_changelist"),
-        {"action": "cancel_selected", "_selected_action": [batch.pk]},
-    )
+    _admin_post(client, staff["district2"], reverse("admin:payouts_payoutbatch_cancel", args=[batch.pk]), {})
     assert Application.objects.get(pk=award.pk).status == "approved"
     assert list(award.events.values_list("action", flat=True))[-2:] == ["batch", "unbatch"]

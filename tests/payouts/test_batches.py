@@ -83,17 +83,12 @@ def test_admin_prepare_then_confirm(client, two_awards, staff, django_capture_on
     response = client.post(reverse("admin:payouts_payoutbatch_prepare"), {"application": [a.pk for a in two_awards]})
     batch = PayoutBatch.objects.get()
     assert response.status_code == 302
-    client.post(
-        reverse("admin:payouts_payoutbatch_changelist"), {"action": "confirm_selected", "_selected_action": [batch.pk]}
-    )
+    client.post(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "prepared"  # the maker's own confirmation was refused
     client.force_login(staff["district2"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("admin:payouts_payoutbatch_changelist"),
-            {"action": "confirm_selected", "_selected_action": [batch.pk]},
-        )
+        client.post(reverse("admin:payouts_payoutbatch_confirm", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "confirmed" and batch.confirmed_by == staff["district2"]
 

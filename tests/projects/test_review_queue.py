@@ -1,0 +1,94 @@
+"""Issue 12, staff side: the review queue shows what a reviewer decides on, in words, at a constant
+number of queries; a grassroots union's menu holds only what it works with."""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Attachment
+from tests.projects.conftest import _member, submit_promotion
+
+QUEUE = reverse("admin:projects_application_changelist") + "?queue=mine"
+
+
+def _with_proofs(application, n, user):
+    for i in range(n):
+        Attachment.objects.create(
+            application=application,
+            kind="certificate",
+            file=f"attachments/test/{application.pk}-{i}.pdf",
+            original_name=f"证书{i}.pdf",
+            content_type="application/pdf",
+            size=1000,
+            sha256="0" * 64,
+            uploaded_by=user,
+        )
+    return application
+
+
+def test_the_queue_shows_benefit_applicant_unit_amount_days_and_proofs(client, tree, member, staff):
+    application = _with_proofs(submit_promotion(member), 2, member.user)
+    client.force_login(staff["grassroots"])
+    html = client.get(QUEUE).content.decode()
+    for header in ("申请编号", "申请事项", "申请人", "所属单位", "金额", "等待天数", "材料"):
+        assert f">{header}<" in html or f">{header}</a>" in html, header
+    row = re.search(rf"<tr>.*?{application.reference}.*?</tr>", html, re.S).group(0)
+    assert "技能" in row  # the benefit's Chinese title, not skill_promotion_award
+    assert "skill_promotion_award" not in row
+    assert member.name in row and tree["unit"].name in row
+    assert re.search(r"\d{1,3}(,\d{3})*\.\d{2} 元", row)
+    assert re.search(r"\d+ 天", row)
+    assert "2 份材料" in row
+
+
+def test_the_queue_costs_the_same_queries_for_one_row_or_many(client, tree, staff):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    first = _member(tree["unit"])
+    _with_proofs(submit_promotion(first), 1, first.user)
+    client.force_login(staff["grassroots"])
+    client.get(QUEUE)  # warm the per-process caches (content types, the policy data)
+    one = count()
+    for n in range(6):
+        m = _member(tree["unit"])
+        _with_proofs(submit_promotion(m), n, m.user)
+    assert count() == one
+
+
+def test_the_queue_fits_a_phone_by_hiding_secondary_columns():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/admin_theme/staff.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 767px)") :]
+    hidden = " ".join(rule.split("{")[0] for rule in phone.split("}") if "display: none" in rule)
+    for column in ("unit",):
+        assert f".field-{column}" in hidden
+    for kept in ("reference", "benefit", "applicant", "amount_yuan", "waiting", "proofs"):
+        assert f".field-{kept}" not in hidden
+
+
+GRASSROOTS_MODULES = {
+    "members": {"Member", "DuesRecord", "Organisation"},
+    "projects": {"Application"},
+    "member_card": {"UnitCoverageClass"},
+    "flower_expo": {"ExpoTrip"},
+    "caravan": {"CaravanVisit"},
+    "legal": {"LegalCheckupRecord"},
+    "sanitation": {"SanitationRoster"},
+    "counselling": {"LectureSchedule"},
+    "subsidies": {"ReferenceValue", "PolicyOverride"},
+}
+
+
+def test_a_grassroots_union_sees_only_the_modules_it_works_with(client, staff):
+    client.force_login(staff["grassroots"])
+    apps = client.get(reverse("admin:index")).context["app_list"]
+    seen = {app["app_label"]: {m["object_name"] for m in app["models"]} for app in apps}
+    assert seen == GRASSROOTS_MODULES
+    for gone in ("womens_care", "reading_rooms", "flexible_workers"):
+        assert client.get(f"/admin/{gone}/").status_code in (403, 404)
