@@ -129,7 +129,7 @@ def calculator(request, rule_id: str, year: int):
 @member_required
 def my_entitlements(request, member):
     today = timezone.localdate()
-    rows = selectors.entitlements(member, today)
+    rows = selectors.entitlements(member, today) + selectors.unit_entitlements(member, today)
     return render(request, "projects/my_entitlements.html", {"member": member, "rows": rows, "today": today})
 
 
