@@ -571,15 +571,86 @@ def applications_of_member(member: Member) -> QuerySet[Application]:
 
 
 def application_of_member(member: Member, reference: str) -> Application | None:
-    """The member's own application, or None — never someone else's."""
+    """The member's own application, or None — never someone else's (with its session, unit and
+    street in the same query: the page names who reviews next)."""
     return (
         Application.objects.filter(applicant_member=member, reference=reference)
+        .select_related("offering", "organisation", "street")
         .prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
             "attachments",
         )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an application stands, as its applicant reads it: the step and who acts next."""
+
+    step: str  # 待基层工会初审
+    next: str  # 等待基层工会审核（某某公司工会）
+    done: bool = False  # nothing more will happen
+
+
+def _organisation_name(application: Application, level: str) -> str:
+    from . import workflow
+
+    organisation_id = workflow.reviewing_organisation_id(application, level)
+    for organisation in (application.organisation, application.street):
+        if organisation is not None and organisation.pk == organisation_id:
+            return organisation.name
+    return ""
+
+
+def application_progress(application: Application) -> Progress:
+    """The current step and who acts next ("等待基层工会审核"), from the status and the chain."""
+    from . import workflow
+    from .labels import level_label, yuan
+
+    status = application.status
+    step = application.get_status_display()
+    s = ApplicationStatus
+    level = workflow.current_level(application)
+    if level is not None:
+        verb = {"district_intake": _("受理"), "city": _("终审")}.get(level, _("审核"))
+        who = str(level_label(level)).removesuffix("受理")
+        name = _organisation_name(application, level)
+        text = _("等待%(who)s%(verb)s") % {"who": who, "verb": verb}
+        return Progress(step, f"{text}（{name}）" if name else text)
+    if status == s.DRAFT:
+        return Progress(step, _("草稿尚未提交：补全后点“修改并提交”，提交前不会进入审核、不占名额。"))
+    if status == s.SUBMITTED:
+        return Progress(step, _("已提交，正在转入审核。"))
+    if status == s.RETURNED:
+        return Progress(step, _("退回补正：请按审核意见修改后重新提交。"))
+    if status == s.APPROVED:
+        if application.amount > 0:
+            return Progress(step, _("已批准，等待区总工会纳入给付批次。"))
+        return Progress(step, _("已批准，请按时参加。") if application.offering_id else _("已批准。"))
+    if status == s.BATCHED:
+        return Progress(step, _("已纳入给付批次，等待区总工会给付。"))
+    if status == s.PAID:
+        return Progress(step, _("已给付 %(amount)s。") % {"amount": yuan(application.amount)}, done=True)
+    if status == s.PAYMENT_FAILED:
+        return Progress(step, _("款项未到账，区总工会将重新给付，无需重新申请。"))
+    if status == s.REJECTED:
+        return Progress(step, _("未通过：理由见下方进度中的审核意见。"), done=True)
+    if status == s.WITHDRAWN:
+        return Progress(step, _("已撤回，不再办理。"), done=True)
+    return Progress(step, _("已办结。"), done=True)
+
+
+def booked_places(application: Application) -> int | None:
+    """How many places a booking takes (the procedure's places fact, else one), None: no session."""
+    if application.offering_id is None:
+        return None
+    procedure = PROCEDURES.get(application.rule_id)
+    fact = procedure.places_fact if procedure is not None else None
+    try:
+        return int(application.facts.get(fact) or 1) if fact else 1
+    except (TypeError, ValueError):
+        return 1
 
 
 def applications_of_organisation(user: User) -> QuerySet[Application]:

@@ -148,6 +148,8 @@ def my_application(request, member, reference: str):
         {
             "member": member,
             "application": application,
+            "progress": selectors.application_progress(application),
+            "places": selectors.booked_places(application),
             "detail_url": PROCEDURES[application.rule_id].detail_url,
             "actions": workflow.available_actions(request.user, application),
             "attachment_form": AttachmentForm(),
