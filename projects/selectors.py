@@ -176,6 +176,26 @@ def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Applicant-stated dates that are the day the applicant acts (申领补贴日期, 公示日期): the form offers
+# today, which the applicant may change. Dates of events (确诊日期, 入住日期) are never guessed.
+TODAY_DATES = frozenset({"claim_date", "application_date", "notice_posted_on", "booking_date"})
+
+
+def prefilled_dates(rule: Rule, today: date) -> dict[str, Any]:
+    """The rule's applicant dates that default to today (TODAY_DATES), for the apply form only."""
+    return {
+        f.name: today for f in rule.schema if f.kind == "date" and f.source == "applicant" and f.name in TODAY_DATES
+    }
+
+
+def attached_names(application: Application) -> dict[str, list[str]]:
+    """The files already stored with an application, by kind (a draft's proofs shown on its form)."""
+    names: dict[str, list[str]] = {}
+    for kind, name in application.attachments.values_list("kind", "original_name"):
+        names.setdefault(kind, []).append(name)
+    return names
+
+
 # --- Policy data as the portal reads it: once per version stamp, not once per request -------------
 
 
