@@ -13,7 +13,7 @@ from members import services as member_services
 from members.models import StaffRole
 from projects import workflow
 from projects.models import Application, ApplicationStatus
-from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS, ZH
+from tests.browser.conftest import SCREENSHOTS, ZH
 from tests.factories import DistrictFactory, MemberFactory, StaffUserFactory, StreetFactory, UnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
