@@ -54,6 +54,17 @@ def _display(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _shown(fact: Fact, value: Any) -> str:
+    """A record fact as the form shows it, read-only: 是/否, a choice's label, a date."""
+    if value is True or value is False:
+        return "是" if value else "否"
+    if fact.choices:
+        return str(dict(fact.choices).get(str(value), value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return "—" if value in (None, "") else str(value)
+
+
 def field_message(name: str, message: str) -> str:
     """A facts message as shown next to its field: the label, without the fact's code name the
     message carries for the command line ("“申请日期”（application_date）必须是日期" → "“申请日期”必须是日期")."""
@@ -95,6 +106,8 @@ class FactsForm(forms.Form):
             self.fields["offering"] = forms.ChoiceField(label=_("场次"), choices=choices, required=offering_required)
         for fact in rule.schema:
             field = _field_for(fact, disabled=fact.name in self.locked)
+            if fact.name in self.locked:
+                field.locked_text = _shown(fact, self.locked[fact.name])
             if fact.required and fact.name not in self.locked:
                 field.label_suffix = " *"
             self.fields[fact.name] = field

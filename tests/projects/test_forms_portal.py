@@ -197,4 +197,5 @@ class TestPrefillAndHelp:
 
     def test_record_dates_are_shown_filled_in(self, signed_in):
         html = signed_in.get(reverse("projects:apply", args=["legal_aid", 2019])).content.decode()
-        assert 'value="2019-06-01"' in html  # 申请日期: today, from the record, read-only
+        locked = re.search(r'<div class="field locked">.*?申请日期.*?</div>', html, re.S).group(0)
+        assert "2019-06-01" in visible(locked)  # 申请日期: today, from the record, shown as text
