@@ -54,6 +54,17 @@ def _display(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _shown(fact: Fact, value: Any) -> str:
+    """A record fact as the form shows it, read-only: 是/否, a choice's label, a date."""
+    if value is True or value is False:
+        return "是" if value else "否"
+    if fact.choices:
+        return str(dict(fact.choices).get(str(value), value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return "—" if value in (None, "") else str(value)
+
+
 def field_message(name: str, message: str) -> str:
     """A facts message as shown next to its field: the label, without the fact's code name the
     message carries for the command line ("“申请日期”（application_date）必须是日期" → "“申请日期”必须是日期")."""
@@ -78,9 +89,11 @@ class FactsForm(forms.Form):
         proofs: tuple[str, ...] = (),
         offerings=None,
         offering_required: bool = False,
+        attached: Mapping[str, list[str]] | None = None,
         **kwargs,
     ):
         self.rule = rule
+        self.refile: dict[str, str] = {}  # proof field → the file chosen in a failed submit (not kept)
         self.offerings = {str(s.pk): s for s in offerings} if offerings is not None else None
         self.locked = dict(locked or {})
         self.proofs = proofs
@@ -93,14 +106,23 @@ class FactsForm(forms.Form):
             self.fields["offering"] = forms.ChoiceField(label=_("场次"), choices=choices, required=offering_required)
         for fact in rule.schema:
             field = _field_for(fact, disabled=fact.name in self.locked)
+            if fact.name in self.locked:
+                field.locked_text = _shown(fact, self.locked[fact.name])
             if fact.required and fact.name not in self.locked:
                 field.label_suffix = " *"
             self.fields[fact.name] = field
         for kind in proofs:
+            kept = (attached or {}).get(kind)
+            help_text = _("PDF、JPG、PNG 或 Excel，10 MB 以内")
+            if kept:
+                help_text = _("已上传：%(names)s。如需补充可再选择文件；%(limits)s") % {
+                    "names": "、".join(kept),
+                    "limits": help_text,
+                }
             self.fields[f"proof_{kind}"] = forms.FileField(
                 label=_("上传材料：%(kind)s") % {"kind": AttachmentKind(kind).label},
                 required=False,
-                help_text=_("PDF、JPG、PNG 或 Excel，10 MB 以内"),
+                help_text=help_text,
             )
 
     def chosen_offering(self):
@@ -119,6 +141,36 @@ class FactsForm(forms.Form):
     def add_fact_errors(self, exc: FactsError) -> None:
         """The decision's refusal of bad facts, each at its field."""
         add_fact_errors(self, exc)
+
+    def add_application_error(self, exc) -> None:
+        """A refusal of the submission service at its field: missing proofs at each proof field
+        still empty, a named field at that field, anything else above the form."""
+        field = getattr(exc, "field", None)
+        if field == "attachments" and self.proofs:
+            chosen = {kind for kind, _file in self.uploads()} if hasattr(self, "cleaned_data") else set()
+            empty = [f"proof_{kind}" for kind in self.proofs if kind not in chosen] or [f"proof_{self.proofs[0]}"]
+            for name in empty:
+                self.add_error(name, exc.message)
+            return
+        self.add_error(field if field in self.fields else None, exc.message)
+
+    def add_missing_proof_errors(self, message_format: str) -> None:
+        """With other errors on the page, the proofs still to upload are named at their fields too,
+        so one failed submit lists everything to fix (message_format: the service's PROOFS_MISSING)."""
+        chosen = {kind for kind, _file in self.uploads()} if hasattr(self, "cleaned_data") else set()
+        for kind in self.proofs:
+            name = f"proof_{kind}"
+            if kind not in chosen and name not in self.errors:
+                self.add_error(name, message_format.format(kinds=AttachmentKind(kind).label))
+
+    def mark_refile(self) -> None:
+        """After a failed submit: a browser never keeps a chosen file, so each proof field whose
+        file was not saved says plainly to choose it again (请重新选择文件)."""
+        for kind in self.proofs:
+            upload = self.files.get(f"proof_{kind}") if self.files else None
+            if upload is not None:
+                self.refile[f"proof_{kind}"] = upload.name
+                self.fields[f"proof_{kind}"].refile = upload.name
 
     def uploads(self) -> list[tuple[str, Any]]:
         return [

@@ -177,6 +177,19 @@ def split_text(split: Iterable[Mapping[str, Any]]) -> str:
     return "；".join(f"{payer_label(s.get('payer', ''))} {yuan(s.get('amount'))}" for s in split or ()) or EMPTY
 
 
+def amount_with_split(amount: Any, split: Iterable[Mapping[str, Any]] | None) -> str:
+    """The amount and who pays it: "2,000.00 元，区总工会支付 1,000.00 元，基层单位支付 1,000.00 元"
+    (one payer: "2,000.00 元，区总工会支付")."""
+    shares = [s for s in split or () if s.get("amount") not in (None, "")]
+    total = yuan(amount)
+    if not shares:
+        return total
+    if len(shares) == 1:
+        return f"{total}，{payer_label(shares[0].get('payer', ''))}支付"
+    paid = "，".join(f"{payer_label(s.get('payer', ''))}支付 {yuan(s['amount'])}" for s in shares)
+    return f"{total}，{paid}"
+
+
 def dates_text(dates: Mapping[str, Any]) -> str:
     return "；".join(f"{DATE_LABELS.get(k, k)} {local_date(v)}" for k, v in (dates or {}).items()) or EMPTY
 

@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from members.models import DuesRecord, Member, OrganisationLevel, User
 from members.selectors import scope_for
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision, Outcome, WindowState
+from subsidies.rules.vocabulary import EMPLOYMENT_TYPES
 from subsidies.selectors import decide, policy_data, reference_data
 
 from .catalogue import SERVICE_PROJECTS, ServiceProject
@@ -179,6 +181,26 @@ def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Applicant-stated dates that are the day the applicant acts (申领补贴日期, 公示日期): the form offers
+# today, which the applicant may change. Dates of events (确诊日期, 入住日期) are never guessed.
+TODAY_DATES = frozenset({"claim_date", "application_date", "notice_posted_on", "booking_date"})
+
+
+def prefilled_dates(rule: Rule, today: date) -> dict[str, Any]:
+    """The rule's applicant dates that default to today (TODAY_DATES), for the apply form only."""
+    return {
+        f.name: today for f in rule.schema if f.kind == "date" and f.source == "applicant" and f.name in TODAY_DATES
+    }
+
+
+def attached_names(application: Application) -> dict[str, list[str]]:
+    """The files already stored with an application, by kind (a draft's proofs shown on its form)."""
+    names: dict[str, list[str]] = {}
+    for kind, name in application.attachments.values_list("kind", "original_name"):
+        names.setdefault(kind, []).append(name)
+    return names
+
+
 # --- Policy data as the portal reads it: once per version stamp, not once per request -------------
 
 
@@ -264,6 +286,7 @@ class EntitlementState:
     NEEDS_INFORMATION = "needs_information"  # 申请时需提供材料，暂无法判断
     APPLIED = "applied"  # 已申请（同一唯一性键已有申请）
     NOT_ELIGIBLE = "not_eligible"  # 不符合条件
+    BY_UNIT = "by_unit"  # 由单位申请：a unit (union organisation) applies, never the member
 
 
 _STATE_OF = {
@@ -274,11 +297,33 @@ _STATE_OF = {
     Outcome.INELIGIBLE: EntitlementState.NOT_ELIGIBLE,
 }
 
+# Projects whose member rules are for one kind of employment only (the documents' own audience: the
+# 2019 §4 coverage and its claims, the 2021 “五送” services are for 灵活就业会员). A member of another
+# employment type is never offered them; the card says why and what to do if the record is wrong.
+EMPLOYMENT_ONLY: dict[str, str] = {"flexible_workers": "flexible_worker"}
+
+# A reason's text that says nothing once its prefix is gone ("待确认：" of a check without words).
+_EMPTY_REASON_PREFIXES = ("待确认：", "待确认")
+
+
+def reason_says_something(message: str) -> bool:
+    """False for a reason whose text is empty or only "待确认：" — never shown to a member."""
+    text = (message or "").strip()
+    for prefix in _EMPTY_REASON_PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix) :].strip()
+            break
+    return bool(text)
+
+
+def _cn_day(day: date) -> str:
+    return _("%(month)s月%(day)s日") % {"month": day.month, "day": day.day}
+
 
 @dataclass(frozen=True)
 class Entitlement:
     rule: Rule
-    decision: Decision
+    decision: Decision | None
     project: ServiceProject
     # The member's application already holding this rule's once-only key (a submission would be
     # refused as a duplicate): the page links to it instead of offering 申请.
@@ -287,17 +332,33 @@ class Entitlement:
     window_state: str = ""
     # Labels of the uploads the procedure requires before review (需上传：医疗证明).
     proofs: tuple[str, ...] = ()
+    # The employment type the project is for, when the member's record says another (灵活就业 only).
+    other_employment: str = ""
+    by_unit: bool = False  # a unit applies (rule.applicant == "organisation")
+    unit_name: str = ""  # the member's unit, named in what to tell it
 
     @property
     def state(self) -> str:
+        """What the decision (and an application holding the key) says: the same for the page and
+        for 政策找人's scan (outreach.scan builds an Entitlement from the decision alone)."""
+        if self.by_unit:
+            return EntitlementState.BY_UNIT
         if self.applied is not None:
             return EntitlementState.APPLIED
         return _STATE_OF[self.decision.outcome]
 
     @property
+    def group(self) -> str:
+        """Where the page shows it: a project for another employment type is 暂不符合条件."""
+        state = self.state
+        if self.other_employment and state != EntitlementState.APPLIED:
+            return EntitlementState.NOT_ELIGIBLE
+        return state
+
+    @property
     def may_apply(self) -> bool:
         """申请 is offered only where the member can complete it today."""
-        return self.state in (EntitlementState.ELIGIBLE, EntitlementState.NEEDS_INFORMATION)
+        return self.group in (EntitlementState.ELIGIBLE, EntitlementState.NEEDS_INFORMATION)
 
     @property
     def window_closed(self) -> bool:
@@ -305,8 +366,65 @@ class Entitlement:
 
     @property
     def first_reason(self) -> str:
-        failed = self.decision.failed or self.decision.unknown
-        return failed[0].message if failed else ""
+        """The first reason worth reading: not met, else unknown (never an empty "待确认：")."""
+        if self.decision is None:
+            return ""
+        for reasons in (self.decision.failed, self.decision.unknown, self.decision.pending):
+            for reason in reasons:
+                if reason_says_something(reason.message):
+                    return reason.message
+        return ""
+
+    @property
+    def why(self) -> str:
+        """One line: why this card is in its group (the applied line is the template's: it links)."""
+        state = self.group
+        if state == EntitlementState.BY_UNIT:
+            return _("申请方：%(who)s；个人不能直接申请") % {"who": self.project.applicant}
+        if self.other_employment and state != EntitlementState.APPLIED:
+            return _("仅限灵活就业会员申请，您的会员档案登记为“%(kind)s”") % {"kind": self.other_employment}
+        window = self.decision.window
+        if state == EntitlementState.NOT_YET_OPEN and self.window_state == WindowState.NOT_YET_OPEN:
+            return _("%(day)s起受理") % {"day": _cn_day(window.opens)}
+        if self.window_closed:
+            return _("已于%(day)s截止") % {"day": _cn_day(window.closes)}
+        reason = self.first_reason
+        if state == EntitlementState.ELIGIBLE:
+            if self.decision.pending and reason:
+                return _("按您的档案可以申请；%(reason)s") % {"reason": reason}
+            if window is not None and self.window_state == WindowState.OPEN:
+                return _("按您的档案可以申请，受理至%(day)s") % {"day": _cn_day(window.closes)}
+            return _("按您的档案可以申请")
+        if reason:
+            return reason
+        if state == EntitlementState.NEEDS_INFORMATION:
+            return _("需要您在申请表中补充信息后才能判断")
+        return _("暂不符合申请条件")
+
+    @property
+    def next_step(self) -> str:
+        """One line: what the member does next."""
+        state = self.group
+        if state == EntitlementState.BY_UNIT:
+            return _("如您的单位需要，请告诉所在单位工会（%(unit)s），由工会在工作台办理。") % {"unit": self.unit_name}
+        if state == EntitlementState.APPLIED:
+            if self.applied.status == ApplicationStatus.DRAFT:
+                return _("草稿尚未提交：在“我的申请”中打开它，补全后提交。")
+            return _("点申请编号查看进度，无需再次申请。")
+        if state == EntitlementState.NOT_YET_OPEN:
+            return _("受理开始后再来申请，现在可以先试算。")
+        if self.window_closed:
+            return _("本期已不能申请，请留意下一期受理时间。")
+        if state in (EntitlementState.ELIGIBLE, EntitlementState.NEEDS_INFORMATION):
+            proofs = "、".join(self.proofs)
+            if state == EntitlementState.NEEDS_INFORMATION:
+                text = _("点“申请”，填写上面所说的信息，系统当场判断")
+            else:
+                text = _("点“申请”填写并提交")
+            if proofs:
+                return _("%(text)s；需上传：%(proofs)s") % {"text": text, "proofs": proofs}
+            return _("%(text)s。") % {"text": text}
+        return _("如会员档案有误，请联系所在工会（%(unit)s）更正。") % {"unit": self.unit_name}
 
 
 def application_holding_key(member: Member, rule: Rule, facts: Mapping[str, Any]) -> Application | None:
@@ -331,22 +449,42 @@ def application_holding_key(member: Member, rule: Rule, facts: Mapping[str, Any]
     )
 
 
-_MEMBER_RULES: dict[tuple[date | int, int], list[Rule]] = {}
+_MEMBER_RULES: dict[tuple[date | int, int, str], list[Rule]] = {}
 
 
-def member_rules(on_year: date | int) -> list[Rule]:
-    """Rules a member applies for, newest policy year in force; kept per process until a policy
-    year is published (the registry's version changes)."""
-    key = (on_year, registry.version())
+def _current_rules_of(on_year: date | int, applicant: str) -> list[Rule]:
+    """Rules of this applicant kind someone applies for, newest policy year in force; kept per process
+    until a policy year is published (the registry's version changes)."""
+    key = (on_year, registry.version(), applicant)
     if key not in _MEMBER_RULES:
         if len(_MEMBER_RULES) > 64:
             _MEMBER_RULES.clear()
         _MEMBER_RULES[key] = [
             r
             for r in registry.current_rules(on_year)
-            if r.applicant == "member" and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
+            if r.applicant == applicant and PROCEDURES.get(r.rule_id) is not None and PROCEDURES[r.rule_id].applicable
         ]
     return _MEMBER_RULES[key]
+
+
+def member_rules(on_year: date | int) -> list[Rule]:
+    """Rules a member applies for, newest policy year in force."""
+    return _current_rules_of(on_year, "member")
+
+
+def unit_rules(on_year: date | int) -> list[Rule]:
+    """Rules a unit or union organisation applies for (shown to members as 由单位申请)."""
+    return _current_rules_of(on_year, "organisation")
+
+
+_ORDER = {
+    EntitlementState.ELIGIBLE: 0,
+    EntitlementState.NOT_YET_OPEN: 1,
+    EntitlementState.NEEDS_INFORMATION: 2,
+    EntitlementState.APPLIED: 3,
+    EntitlementState.NOT_ELIGIBLE: 4,
+    EntitlementState.BY_UNIT: 5,
+}
 
 
 def entitlements(member: Member, today: date) -> list[Entitlement]:
@@ -356,6 +494,7 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
     rules = member_rules(today)
     policy = current_policy()
     refs = policy.refs
+    unit_name = member.organisation.name
     rows = []
     with member_records_primed(member):
         for rule in rules:
@@ -372,6 +511,10 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
             )
             decision = decided.decision
             procedure = PROCEDURES[rule.rule_id]
+            audience = EMPLOYMENT_ONLY.get(rule.project)
+            other = ""
+            if audience is not None and member.employment_type != audience:
+                other = str(EMPLOYMENT_TYPES.get(member.employment_type, "")) or str(_("未登记"))
             rows.append(
                 Entitlement(
                     rule,
@@ -380,16 +523,21 @@ def entitlements(member: Member, today: date) -> list[Entitlement]:
                     applied=application_holding_key(member, rule, decided.facts),
                     window_state=decision.window.state(today).value if decision.window else "",
                     proofs=tuple(str(AttachmentKind(kind).label) for kind in procedure.proofs),
+                    other_employment=other,
+                    unit_name=unit_name,
                 )
             )
-    order = {
-        EntitlementState.ELIGIBLE: 0,
-        EntitlementState.NOT_YET_OPEN: 1,
-        EntitlementState.NEEDS_INFORMATION: 2,
-        EntitlementState.APPLIED: 3,
-        EntitlementState.NOT_ELIGIBLE: 4,
-    }
-    return sorted(rows, key=lambda e: (order[e.state], e.project.code, e.rule.rule_id))
+    return sorted(rows, key=lambda e: (_ORDER[e.group], e.project.code, e.rule.rule_id))
+
+
+def unit_entitlements(member: Member, today: date) -> list[Entitlement]:
+    """The rules a unit or union organisation applies for, as the member's page shows them
+    (由单位申请: who applies and what to tell the unit; nothing decided, nothing read)."""
+    unit_name = member.organisation.name
+    return [
+        Entitlement(rule, None, PROJECTS_BY_CODE[rule.project], by_unit=True, unit_name=unit_name)
+        for rule in sorted(unit_rules(today), key=lambda r: (r.project, r.rule_id))
+    ]
 
 
 def calculator_rows() -> list[tuple[ServiceProject, Rule]]:
@@ -448,15 +596,86 @@ def applications_of_member(member: Member) -> QuerySet[Application]:
 
 
 def application_of_member(member: Member, reference: str) -> Application | None:
-    """The member's own application, or None — never someone else's."""
+    """The member's own application, or None — never someone else's (with its session, unit and
+    street in the same query: the page names who reviews next)."""
     return (
         Application.objects.filter(applicant_member=member, reference=reference)
+        .select_related("offering", "organisation", "street")
         .prefetch_related(
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
             "attachments",
         )
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an application stands, as its applicant reads it: the step and who acts next."""
+
+    step: str  # 待基层工会初审
+    next: str  # 等待基层工会审核（某某公司工会）
+    done: bool = False  # nothing more will happen
+
+
+def _organisation_name(application: Application, level: str) -> str:
+    from . import workflow
+
+    organisation_id = workflow.reviewing_organisation_id(application, level)
+    for organisation in (application.organisation, application.street):
+        if organisation is not None and organisation.pk == organisation_id:
+            return organisation.name
+    return ""
+
+
+def application_progress(application: Application) -> Progress:
+    """The current step and who acts next ("等待基层工会审核"), from the status and the chain."""
+    from . import workflow
+    from .labels import level_label, yuan
+
+    status = application.status
+    step = application.get_status_display()
+    s = ApplicationStatus
+    level = workflow.current_level(application)
+    if level is not None:
+        verb = {"district_intake": _("受理"), "city": _("终审")}.get(level, _("审核"))
+        who = str(level_label(level)).removesuffix("受理")
+        name = _organisation_name(application, level)
+        text = _("等待%(who)s%(verb)s") % {"who": who, "verb": verb}
+        return Progress(step, f"{text}（{name}）" if name else text)
+    if status == s.DRAFT:
+        return Progress(step, _("草稿尚未提交：补全后点“修改并提交”，提交前不会进入审核、不占名额。"))
+    if status == s.SUBMITTED:
+        return Progress(step, _("已提交，正在转入审核。"))
+    if status == s.RETURNED:
+        return Progress(step, _("退回补正：请按审核意见修改后重新提交。"))
+    if status == s.APPROVED:
+        if application.amount > 0:
+            return Progress(step, _("已批准，等待区总工会纳入给付批次。"))
+        return Progress(step, _("已批准，请按时参加。") if application.offering_id else _("已批准。"))
+    if status == s.BATCHED:
+        return Progress(step, _("已纳入给付批次，等待区总工会给付。"))
+    if status == s.PAID:
+        return Progress(step, _("已给付 %(amount)s。") % {"amount": yuan(application.amount)}, done=True)
+    if status == s.PAYMENT_FAILED:
+        return Progress(step, _("款项未到账，区总工会将重新给付，无需重新申请。"))
+    if status == s.REJECTED:
+        return Progress(step, _("未通过：理由见下方进度中的审核意见。"), done=True)
+    if status == s.WITHDRAWN:
+        return Progress(step, _("已撤回，不再办理。"), done=True)
+    return Progress(step, _("已办结。"), done=True)
+
+
+def booked_places(application: Application) -> int | None:
+    """How many places a booking takes (the procedure's places fact, else one), None: no session."""
+    if application.offering_id is None:
+        return None
+    procedure = PROCEDURES.get(application.rule_id)
+    fact = procedure.places_fact if procedure is not None else None
+    try:
+        return int(application.facts.get(fact) or 1) if fact else 1
+    except (TypeError, ValueError):
+        return 1
 
 
 def applications_of_organisation(user: User) -> QuerySet[Application]:

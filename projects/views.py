@@ -25,10 +25,17 @@ from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
 from .services import queue
 from .services.attachments import AttachmentUpload, masked_copy_for
 from .services.errors import ApplicationError
-from .services.submission import application_resubmit, application_submit, attachment_add
+from .services.submission import (
+    PROOFS_MISSING,
+    application_draft_save,
+    application_resubmit,
+    application_submit,
+    attachment_add,
+)
 from .services.transitions import application_transition
 
 ONLY_MEMBERS = "此页面仅供会员使用：请使用会员服务卡号或手机号登录。"
+DRAFT_SAVED = "草稿 {reference} 已保存：还没有提交，可在“我的申请”中打开继续填写。"
 
 
 def member_required(view):
@@ -129,7 +136,7 @@ def calculator(request, rule_id: str, year: int):
 @member_required
 def my_entitlements(request, member):
     today = timezone.localdate()
-    rows = selectors.entitlements(member, today)
+    rows = selectors.entitlements(member, today) + selectors.unit_entitlements(member, today)
     return render(request, "projects/my_entitlements.html", {"member": member, "rows": rows, "today": today})
 
 
@@ -148,6 +155,8 @@ def my_application(request, member, reference: str):
         {
             "member": member,
             "application": application,
+            "progress": selectors.application_progress(application),
+            "places": selectors.booked_places(application),
             "detail_url": PROCEDURES[application.rule_id].detail_url,
             "actions": workflow.available_actions(request.user, application),
             "attachment_form": AttachmentForm(),
@@ -193,7 +202,7 @@ def apply(request, rule_id: str, year: int):
     today = timezone.localdate()
     profile = selectors.applicant_profile(member=member, organisation=organisation, today=today)
     locked = selectors.locked_facts(rule, member=member, organisation=organisation, today=today, profile=profile)
-    initial = selectors.prefilled_facts(rule, profile)
+    initial = {**selectors.prefilled_dates(rule, today), **selectors.prefilled_facts(rule, profile)}
     offerings = list(selectors.open_offerings(rule_id, year, timezone.now())) if procedure.offering else None
     form = FactsForm(
         request.POST or None,
@@ -222,15 +231,20 @@ def apply(request, rule_id: str, year: int):
             )
         except FactsError as exc:
             form.add_fact_errors(exc)
+            if "save_draft" not in request.POST:
+                form.add_missing_proof_errors(PROOFS_MISSING)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_application_error(exc)
         else:
-            messages.success(
-                request, f"申请 {application.reference} 已{'保存为草稿' if application.status == 'draft' else '提交'}。"
-            )
+            if application.status == "draft":
+                messages.success(request, DRAFT_SAVED.format(reference=application.reference))
+            else:
+                messages.success(request, f"申请 {application.reference} 已提交。")
             if member:
                 return redirect("projects:my_application", reference=application.reference)
             return redirect("projects:organisation_applications")
+    if request.method == "POST":
+        form.mark_refile()
     return render(
         request,
         "projects/apply.html",
@@ -358,18 +372,32 @@ def my_application_edit(request, member, reference: str):
         locked=locked,
         initial_facts=application.facts,
         proofs=procedure.proofs,
+        attached=selectors.attached_names(application),
     )
+    saving_draft = "save_draft" in request.POST and application.status == "draft"
     if request.method == "POST" and form.is_valid():
         uploads = [AttachmentUpload(kind, file) for kind, file in form.uploads()]
         try:
-            application_resubmit(user=request.user, application=application, facts=form.raw_facts(), uploads=uploads)
+            if saving_draft:
+                application_draft_save(
+                    user=request.user, application=application, facts=form.raw_facts(), uploads=uploads
+                )
+            else:
+                application_resubmit(
+                    user=request.user, application=application, facts=form.raw_facts(), uploads=uploads
+                )
         except FactsError as exc:
             form.add_fact_errors(exc)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_application_error(exc)
         else:
-            messages.success(request, f"申请 {application.reference} 已重新提交。")
+            if saving_draft:
+                messages.success(request, DRAFT_SAVED.format(reference=application.reference))
+            else:
+                messages.success(request, f"申请 {application.reference} 已提交。")
             return redirect("projects:my_application", reference=application.reference)
+    if request.method == "POST":
+        form.mark_refile()
     return render(
         request,
         "projects/apply.html",

@@ -70,6 +70,7 @@ NOT_IN_YEAR = "{year}年度政策没有“{title}”这一项，请从“我可�
 NO_SUCH_BENEFIT = "没有这一申请项目，请从“我可以申请的”重新选择。"
 PROOFS_MISSING = "请上传以下材料：{kinds}。"
 NOT_EDITABLE = "只有草稿或退回补正的申请可以修改。"
+ONLY_DRAFTS = "只有尚未提交的草稿可以再次保存为草稿。"
 ATTACH_CLOSED = "已审结的申请不能再上传材料。"
 RECORD_MISSING = "系统中没有您的{labels}记录，暂不能受理。如有疑问，请联系所在工会。"
 
@@ -638,6 +639,37 @@ def application_resubmit(
         save_shares(application)
         store_attachments(application=application, user=user, uploads=uploads, files=files)
         _submit(application, procedure, user, transition)
+        return application
+
+
+def application_draft_save(
+    *, user: User, application: Application, facts: Mapping[str, Any], uploads: Sequence[AttachmentUpload] = ()
+) -> Application:
+    """A draft saved again by its applicant with what has been typed so far: decided on partial facts
+    (a bad value is refused by field, a missing one is not), frozen, its proofs stored. Still a draft:
+    it claims no places and no reviewer sees it until it is submitted (application_resubmit)."""
+    with StoredFiles() as files, transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not workflow.is_applicant(user, application):
+            raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="保存草稿"))
+        if application.status != S.DRAFT:
+            raise ApplicationError(ONLY_DRAFTS)
+        rule = registry.get(application.rule_id, application.policy_year)
+        decided = _decide(
+            rule,
+            facts,
+            member=application.applicant_member,
+            organisation=application.applicant_organisation,
+            offering=application.offering,
+            partial=True,
+        )
+        application._history_user = user
+        freeze(application, decided, procedure_for(application.rule_id))
+        application.save(
+            update_fields=["facts", "decision", "amount", "review_chain", "payout_due", "fact_sources", "updated_at"]
+        )
+        save_shares(application)
+        store_attachments(application=application, user=user, uploads=uploads, files=files)
         return application
 
 

@@ -50,6 +50,20 @@ def yuan(amount) -> str:
 
 
 @register.filter
+def amount_with_split(application) -> str:
+    """An application's amount and its frozen split by payer, in one line."""
+    return labels.amount_with_split(application.amount, (application.decision or {}).get("split"))
+
+
+@register.filter
+def shown_reasons(reasons) -> list:
+    """A frozen decision's reasons without those that say nothing (an empty "待确认：")."""
+    from projects.selectors import reason_says_something
+
+    return [r for r in reasons or () if reason_says_something(r.get("message", "") if hasattr(r, "get") else r.message)]
+
+
+@register.filter
 def local_date(value) -> str:
     return labels.local_date(value)
 
