@@ -41,21 +41,25 @@ OFFERINGS = (
 )
 
 
-def _at(days: int, hour: int) -> datetime:
-    return datetime.combine(DEMO_TODAY + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
+def _at(days: int, hour: int, base=None) -> datetime:
+    return datetime.combine((base or DEMO_TODAY) + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
 
 
-def seed_offerings(*, district: Organisation, organiser_user: User) -> int:
+def seed_offerings(*, district: Organisation, organiser_user: User, demo_year: int | None = None, today=None) -> int:
+    """The sessions to book. With a demo policy year (seed_policy_year), they are the demo year's,
+    starting 5 to 25 days after `today`, so a newcomer can book one on the day they run the demo; without one,
+    the documents' years, dated from DEMO_TODAY."""
     created = 0
-    for rule_id, year, title, days, hour, place, capacity, facts in OFFERINGS:
-        if Offering.objects.filter(rule_id=rule_id, title=title).exists():
+    for rule_id, printed_year, title, days, hour, place, capacity, facts in OFFERINGS:
+        year = demo_year or printed_year
+        if Offering.objects.filter(rule_id=rule_id, title=title, policy_year=year).exists():
             continue
         offering_create(
             user=organiser_user,
             rule_id=rule_id,
             policy_year=year,
             title=title,
-            starts_at=_at(days, hour),
+            starts_at=_at(days - 30, hour, today) if demo_year else _at(days, hour),  # 5–25 days on
             capacity=capacity,
             organiser=district,
             location=place,

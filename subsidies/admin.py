@@ -322,6 +322,8 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
 
     def manage_view(self, request, year):
         self._district_only(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         record = _opened_or_404(year)
         if record is None:
             raise Http404
@@ -398,6 +400,8 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
 
     def compare_view(self, request):
         self._district_only(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         years = [row["year"] for row in all_policy_years()]
         form = YearCompareForm(request.GET or None, years=years)
         groups = None

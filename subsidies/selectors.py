@@ -490,7 +490,14 @@ def policy_diff_in_words(year_a: int, year_b: int, project: str | None = None) -
         if change.kind == "rule":
             what = "新增" if change.old is None else "不再有"
             group["changes"].append(
-                {"kind": "rule", "label": f"{what}：{change.new or change.old}", "where": "", "old": "", "new": ""}
+                {
+                    "kind": "rule",
+                    "rule_id": change.name,
+                    "label": f"{what}：{change.new or change.old}",
+                    "where": "",
+                    "old": "",
+                    "new": "",
+                }
             )
             continue
         if change.kind == "row":
@@ -538,11 +545,7 @@ def year_in_force_for_members(project: str | None = None, today: date | None = N
     earlier = [y for y in registry.years() if y < year]
     changes: list[dict[str, Any]] = []
     if earlier and project:
-        try:
-            groups = policy_diff_in_words(earlier[-1], year, project=project)
-        except PolicyDataError:
-            groups = []
-        changes = [c for g in groups for c in g["changes"]]
+        changes = _member_changes(earlier, year, project)
     return {
         "year": year,
         "effective_from": since,
@@ -550,3 +553,31 @@ def year_in_force_for_members(project: str | None = None, today: date | None = N
         "previous": earlier[-1] if earlier else None,
         "changes": changes,
     }
+
+
+_member_changes_cache: dict[tuple, list[dict[str, Any]]] = {}
+
+
+def _member_changes(earlier: list[int], year: int, project: str) -> list[dict[str, Any]]:
+    """What changed for members of `project` from the year before: labelled values; a rule counts as
+    new only when no earlier year had it (a demo year composed from 2021 and 2019 adds nothing).
+    Kept per process until either year's data changes."""
+    previous = earlier[-1]
+    key = (previous, year, project, policy_version(previous), policy_version(year), held_years_probe())
+    if key in _member_changes_cache:
+        return _member_changes_cache[key]
+    try:
+        groups = policy_diff_in_words(previous, year, project=project)
+    except PolicyDataError:
+        groups = []
+    known = {rule_id for y in earlier for rule_id in year_rule_ids(y)}
+    changes = [
+        c
+        for g in groups
+        for c in g["changes"]
+        if not (c["kind"] == "rule" and c["label"].startswith("新增") and c.get("rule_id") in known)
+    ]
+    if len(_member_changes_cache) > 256:
+        _member_changes_cache.clear()
+    _member_changes_cache[key] = changes
+    return changes

@@ -34,7 +34,13 @@ class Command(BaseCommand):
         policy_years = seed_policy_year(
             opener=reviewers["district"], publisher=reviewers["district2"], today=timezone.localdate()
         )
-        offerings = seed_offerings(district=district, organiser_user=reviewers["district"])
+        from subsidies.models import PolicyYear
+
+        today = timezone.localdate()
+        demo_year = today.year if PolicyYear.objects.filter(year=today.year, status="published").exists() else None
+        offerings = seed_offerings(
+            district=district, organiser_user=reviewers["district"], demo_year=demo_year, today=today
+        )
         applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
         self.stdout.write(
