@@ -250,7 +250,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
             table.clause,
             form=reason,
             formset=formset,
-            grid=_grid(formset, table.columns, document_rows),
+            grid=_grid(formset, table.columns, document_rows, table.key),
             columns=[policy_labels.column_label(c) for c, _ in table.columns],
         )
 
@@ -450,9 +450,10 @@ def _known_values(name: str) -> list[str]:
     return values
 
 
-def _grid(formset, columns, document_rows) -> list[dict]:
+def _grid(formset, columns, document_rows, key=None) -> list[dict]:
     """The table editor's rows: a cell per column, each with the document's value beside it where
-    the current one differs from it."""
+    the current one differs from it. An existing row's key (a level, a plan) is shown by its label
+    and kept as it is; a new row types its key."""
     grid = []
     for index, form in enumerate(formset):
         document = document_rows[index] if index < len(document_rows) else None
@@ -461,7 +462,14 @@ def _grid(formset, columns, document_rows) -> list[dict]:
             shipped = policy_labels.value_text(document.get(column), kind) if document else ""
             initial = form.initial.get(column) if form.initial else None
             differs = document is not None and _same_text(initial) != _same_text(document.get(column))
-            cells.append({"field": form[column], "document": shipped if differs else ""})
+            fixed = column == key and bool(form.initial) and not form.errors.get(column)
+            cells.append(
+                {
+                    "field": form[column],
+                    "document": shipped if differs else "",
+                    "fixed": policy_labels.value_text(form.initial.get(column)) if fixed else "",
+                }
+            )
         grid.append({"form": form, "cells": cells, "is_new": document is None})
     return grid
 

@@ -435,10 +435,14 @@ def project_label(code: str) -> str:
     """A project family's name: its app's verbose name (the apps are the families)."""
     from django.apps import apps
 
-    try:
-        return str(apps.get_app_config(code).verbose_name)
-    except LookupError:
-        return code or "其他"
+    labels = {c.label: str(c.verbose_name) for c in apps.get_app_configs()}
+    if code in labels:
+        return labels[code]
+    for label, name in labels.items():  # legal_aid → legal, culture_classes → culture, …
+        if code.startswith(f"{label}_"):
+            return name
+    titles = [r.title for r in registry.all_rules() if r.project == code]
+    return "、".join(dict.fromkeys(titles)) or "其他"
 
 
 def _kinds(data: PolicyData, name: str) -> dict[str, str]:
@@ -576,6 +580,7 @@ def _member_changes(earlier: list[int], year: int, project: str) -> list[dict[st
         for g in groups
         for c in g["changes"]
         if not (c["kind"] == "rule" and c["label"].startswith("新增") and c.get("rule_id") in known)
+        and c.get("new") != "（无）"  # a value the newer year no longer sets: its rule's change says it
     ]
     if len(_member_changes_cache) > 256:
         _member_changes_cache.clear()

@@ -24,11 +24,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _pdf(kind, name="证明.pdf"):
-    return AttachmentUpload(kind, SimpleUploadedFile(name, PDF))
+    return (kind, name, PDF)
 
 
 def _png(kind, name="照片.png"):
-    return AttachmentUpload(kind, SimpleUploadedFile(name, PNG))
+    return (kind, name, PNG)
 
 
 def candidates(today):
@@ -119,7 +119,7 @@ def candidates(today):
             "sanitation_worker_insurance",
             "unit",
             {"insured_workers": 3, "all_paying_social_insurance": "true"},
-            [AttachmentUpload("roster", SimpleUploadedFile("名册.xlsx", _roster_xlsx(3)))],
+            [("roster", "名册.xlsx", _roster_xlsx(3))],
         ),
         (
             "reading_rooms",
@@ -159,6 +159,13 @@ def candidates(today):
         ("caravan", "caravan_visit", "unit", {"host_kind": "unit", "host_in_district": "true"}, []),
         ("legal_checkup", "legal_checkup", "unit", {"three_basic_works_ready": "true"}, []),
         (
+            "legal_checkup",
+            "legal_checkup",
+            "street_unit",
+            {"three_basic_works_ready": "true", "exception_reason": "街镇总工会推荐：规模较小的企业试点"},
+            [],
+        ),
+        (
             "health_points",
             "health_service_point",
             "street",
@@ -188,11 +195,17 @@ def _try(rule_id, year, who, facts, uploads, members):
     offerings = list(Offering.objects.filter(rule_id=rule_id, policy_year=year)) or [None]
     if who == "member":
         applicants = [(m.user, {"member": m}, str(m)) for m in members]
+    elif who == "street_unit":  # a street union applies for one of its units (2021: the street lists them)
+        from members.models import Organisation
+
+        login = User.objects.select_related("organisation").get(username="street")
+        units = Organisation.objects.filter(street_id=login.organisation_id, level="grassroots").order_by("code")
+        applicants = [(login, {"organisation": unit}, str(unit)) for unit in units]
     else:
         login = User.objects.select_related("organisation").get(username="grassroots" if who == "unit" else "street")
         applicants = [(login, {"organisation": login.organisation}, str(login.organisation))]
         applicants += [(u, {"organisation": u.organisation}, str(u.organisation)) for u in _union_logins(who, login)]
-    last = ""
+    seen: list[str] = []
     for user, who_kwargs, name in applicants:
         for offering in offerings:
             try:
@@ -202,27 +215,22 @@ def _try(rule_id, year, who, facts, uploads, members):
                         rule_id=rule_id,
                         policy_year=year,
                         facts=facts,
-                        uploads=[
-                            AttachmentUpload(
-                                u.kind, SimpleUploadedFile(u.file.name, PDF if u.file.name.endswith(".pdf") else PNG)
-                            )
-                            for u in uploads
-                        ],
+                        uploads=[_again(u) for u in uploads],
                         offering=offering,
                         **who_kwargs,
                     )
                 return name, None
-            except (ApplicationError, FactsError) as exc:
-                last = str(exc)
-            except Exception as exc:  # QuotaFull and the like: the reason, for the report
-                last = f"{type(exc).__name__}: {exc}"
-    return None, f"{rule.title}: {last}"
+            except Exception as exc:  # ApplicationError, FactsError, QuotaFull: the reason, for the report
+                why = str(exc) if isinstance(exc, (ApplicationError, FactsError)) else f"{type(exc).__name__}: {exc}"
+                if why not in seen:
+                    seen.append(why)
+    return None, f"{rule.title}: {' / '.join(seen[:4])}"
 
 
 def _again(upload):
     """A fresh copy of an upload for each attempt (a submission reads its file once)."""
-    upload.file.seek(0)
-    return AttachmentUpload(upload.kind, SimpleUploadedFile(upload.file.name, upload.file.read()))
+    kind, name, content = upload
+    return AttachmentUpload(kind, SimpleUploadedFile(name, content))
 
 
 def _union_logins(who, first):
@@ -234,7 +242,8 @@ def _union_logins(who, first):
     logins = []
     for organisation in Organisation.objects.filter(level=level).exclude(pk=first.organisation_id).order_by("code"):
         user, _ = User.objects.get_or_create(
-            username=f"demo-{organisation.code}", defaults={"role": role, "organisation": organisation}
+            username=f"demo-{organisation.code}",
+            defaults={"role": role, "organisation": organisation, "is_staff": True},
         )
         logins.append(user)
     return logins
