@@ -41,21 +41,25 @@ OFFERINGS = (
 )
 
 
-def _at(days: int, hour: int) -> datetime:
-    return datetime.combine(DEMO_TODAY + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
+def _at(days: int, hour: int, base=None) -> datetime:
+    return datetime.combine((base or DEMO_TODAY) + timedelta(days=days), time(hour), tzinfo=SHANGHAI)
 
 
-def seed_offerings(*, district: Organisation, organiser_user: User) -> int:
+def seed_offerings(*, district: Organisation, organiser_user: User, demo_year: int | None = None, today=None) -> int:
+    """The sessions to book. With a demo policy year (seed_policy_year), they are the demo year's,
+    starting 5 to 25 days after `today`, so a newcomer can book one on the day they run the demo; without one,
+    the documents' years, dated from DEMO_TODAY."""
     created = 0
-    for rule_id, year, title, days, hour, place, capacity, facts in OFFERINGS:
-        if Offering.objects.filter(rule_id=rule_id, title=title).exists():
+    for rule_id, printed_year, title, days, hour, place, capacity, facts in OFFERINGS:
+        year = demo_year or printed_year
+        if Offering.objects.filter(rule_id=rule_id, title=title, policy_year=year).exists():
             continue
         offering_create(
             user=organiser_user,
             rule_id=rule_id,
             policy_year=year,
             title=title,
-            starts_at=_at(days, hour),
+            starts_at=_at(days - 30, hour, today) if demo_year else _at(days, hour),  # 5–25 days on
             capacity=capacity,
             organiser=district,
             location=place,
@@ -204,3 +208,28 @@ def seed_policy_year(*, opener: User, publisher: User, today) -> int:
         policy.policy_year_edit(user=opener, year=year, kind="table", name=name, value=rows, reason=reason)
     policy.policy_year_publish(user=publisher, year=year, effective_from=today)
     return 1
+
+
+def seed_demo_year_places(*, district_user: User, year: int) -> int:
+    """The places the district hands out in the demo year, as it does each year: the 法律体检 places
+    per street/town (2021 「法律体检」二: 全区30家, allocated to the streets), two each while the
+    year's total lasts. Idempotent: a street that has its allocation keeps it."""
+    from members.models import OrganisationLevel
+    from projects.legal import selectors as legal_selectors
+    from projects.legal.services import legal_checkup_allocate
+    from projects.models import QuotaPool
+
+    total = legal_selectors.checkup_district_total(year)
+    left = total - legal_selectors.checkup_allocated(year)
+    created = 0
+    streets = Organisation.objects.filter(level=OrganisationLevel.STREET, is_active=True).order_by("code")
+    for street in streets:
+        if left <= 0:
+            break
+        if QuotaPool.objects.filter(key=legal_selectors.checkup_street_key(year, street)).exists():
+            continue
+        places = min(2, left)
+        legal_checkup_allocate(user=district_user, street=street, policy_year=year, places=places)
+        left -= places
+        created += 1
+    return created

@@ -463,3 +463,163 @@ def decide(
     parsed = rule.schema.parse({**facts, **(locked or {})}, partial=partial, strict=strict)
     decision = rule.decide(parsed, rule.context(data or policy_data(year), refs or reference_data()))
     return Decided(rule, parsed, decision)
+
+
+# --- The policy year pages: changes in words, the year in force for members -------------------------
+
+
+def project_label(code: str) -> str:
+    """A project family's name: its app's verbose name (the apps are the families)."""
+    from django.apps import apps
+
+    labels = {c.label: str(c.verbose_name) for c in apps.get_app_configs()}
+    if code in labels:
+        return labels[code]
+    for label, name in labels.items():  # legal_aid → legal, culture_classes → culture, …
+        if code.startswith(f"{label}_"):
+            return name
+    titles = [r.title for r in registry.all_rules() if r.project == code]
+    return "、".join(dict.fromkeys(titles)) or "其他"
+
+
+def _kinds(data: PolicyData, name: str) -> dict[str, str]:
+    if name in data.tables:
+        return dict(data.tables[name].columns)
+    return {}
+
+
+def _change_text(change: Change, data_a: PolicyData, data_b: PolicyData, value) -> str:
+    from . import policy_labels as L
+
+    if value is None:
+        return "（无）"
+    if change.kind == "param":
+        param = data_b.params.get(change.name) or data_a.params.get(change.name)
+        return L.value_text(value, param.kind if param else "", L.param_unit(change.name))
+    if change.kind == "table":
+        return f"{value} 行"
+    if change.kind == "cell":
+        column = change.where.split("|", 1)[1]
+        kind = _kinds(data_b, change.name).get(column) or _kinds(data_a, change.name).get(column, "")
+        return L.value_text(value, kind)
+    return L.value_text(value)
+
+
+def _where_text(change: Change) -> str:
+    from . import policy_labels as L
+
+    if change.kind == "cell":
+        key, column = change.where.split("|", 1)
+        row = f"第{key}行" if key.isdigit() else L.value_label(key)
+        return f"{row} · {L.column_label(column)}"
+    if change.kind == "row":
+        return L.value_label(change.where) if not change.where.isdigit() else f"第{change.where}行"
+    return ""
+
+
+def policy_diff_in_words(year_a: int, year_b: int, project: str | None = None) -> list[dict[str, Any]]:
+    """policy_diff for people: per project (its name), each change with its label, the cell in
+    words, old → new as read ("2,000.00 元"), both clauses; rules added or dropped by title."""
+    from . import policy_labels as L
+
+    data_a, data_b = policy_data(year_a), policy_data(year_b)
+    groups: dict[str, dict[str, Any]] = {}
+    for change in policy_diff(year_a, year_b):
+        if project is not None and change.project != project:
+            continue
+        group = groups.setdefault(change.project, {"project": project_label(change.project), "changes": []})
+        if change.kind == "rule":
+            what = "新增" if change.old is None else "不再有"
+            group["changes"].append(
+                {
+                    "kind": "rule",
+                    "rule_id": change.name,
+                    "label": f"{what}：{change.new or change.old}",
+                    "where": "",
+                    "old": "",
+                    "new": "",
+                }
+            )
+            continue
+        if change.kind == "row":
+            label = L.param_label(change.name)
+            what = "新增一行" if change.old is None else "删去一行"
+            group["changes"].append(
+                {
+                    "kind": "row",
+                    "label": label,
+                    "where": f"{what}：{_where_text(change)}",
+                    "old": "",
+                    "new": "",
+                    "old_clause": change.old_clause,
+                    "new_clause": change.new_clause,
+                }
+            )
+            continue
+        group["changes"].append(
+            {
+                "kind": change.kind,
+                "label": L.param_label(change.name),
+                "where": _where_text(change),
+                "old": _change_text(change, data_a, data_b, change.old),
+                "new": _change_text(change, data_a, data_b, change.new),
+                "old_clause": change.old_clause,
+                "new_clause": change.new_clause,
+            }
+        )
+    return sorted(groups.values(), key=lambda g: g["project"])
+
+
+def year_in_force_for_members(project: str | None = None, today: date | None = None) -> dict[str, Any] | None:
+    """What a member reads on a project page or calculator: the year in force today, its effective
+    date, whether it is a demonstration (its note), and what changed from the year before for this
+    project (labelled; never a param's name). None when no year is in force."""
+    from django.utils import timezone
+
+    day = today or timezone.localdate()
+    year = registry.year_in_force(day)
+    if year is None:
+        return None
+    since = registry.effective_from(year)
+    held = registry.held_years().get(year)
+    note = held.note if held else ""
+    earlier = [y for y in registry.years() if y < year]
+    changes: list[dict[str, Any]] = []
+    if earlier and project:
+        changes = _member_changes(earlier, year, project)
+    return {
+        "year": year,
+        "effective_from": since,
+        "note": note,
+        "previous": earlier[-1] if earlier else None,
+        "changes": changes,
+    }
+
+
+_member_changes_cache: dict[tuple, list[dict[str, Any]]] = {}
+
+
+def _member_changes(earlier: list[int], year: int, project: str) -> list[dict[str, Any]]:
+    """What changed for members of `project` from the year before: labelled values; a rule counts as
+    new only when no earlier year had it (a demo year composed from 2021 and 2019 adds nothing).
+    Kept per process until either year's data changes."""
+    previous = earlier[-1]
+    key = (previous, year, project, policy_version(previous), policy_version(year), held_years_probe())
+    if key in _member_changes_cache:
+        return _member_changes_cache[key]
+    try:
+        groups = policy_diff_in_words(previous, year, project=project)
+    except PolicyDataError:
+        groups = []
+    known = {rule_id for y in earlier for rule_id in year_rule_ids(y)}
+    changes = [
+        c
+        for g in groups
+        for c in g["changes"]
+        if not (c["kind"] == "rule" and c["label"].startswith("新增") and c.get("rule_id") in known)
+        and c.get("new") != "（无）"  # a value the newer year no longer sets: its rule's change says it
+    ]
+    if len(_member_changes_cache) > 256:
+        _member_changes_cache.clear()
+    _member_changes_cache[key] = changes
+    return changes

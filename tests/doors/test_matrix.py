@@ -521,6 +521,34 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             must_change=True,
         )
         return True
+    # Policy years (issue 13): district staff only — every other role is refused on GET and POST.
+    if name == "subsidies_policy_years":
+        run.get("GET policy years", _u(name), allowed=role in DI)
+        data = {"source_year": "2021", "year": "2031", "note": "矩阵新年度"}
+        # PolicyYear is not a watched table of this admin: that opening writes is tests/subsidies' check
+        run.post("POST open year", _u(name), data, allowed=role in DI, ok_statuses=(302,))
+        return True
+    if name == "subsidies_policy_compare":
+        run.get("GET compare years", _u(name) + "?year_a=2019&year_b=2021", allowed=role in DI)
+        return True
+    if name in ("subsidies_policy_year_manage", "subsidies_policy_year_document", "subsidies_policy_year_publish"):
+        draft = W.policy_draft(run.world)
+        year = draft.year
+        url = _u(name, year)
+        if name == "subsidies_policy_year_manage":
+            run.get("GET policy year manage", url, allowed=role in DI)
+            run.post("POST policy year manage", url, {}, allowed=False)
+            return True
+        run.get(f"GET {name}", url, allowed=False)  # POST only
+        data = (
+            {"document_title": "矩阵测试文件"}
+            if name == "subsidies_policy_year_document"
+            else {"effective_from": f"{year}-01-01"}
+        )
+        run.post(
+            f"POST {name}", url, data, allowed=role in DI, must_change=role in DI, target=draft, ok_statuses=(302,)
+        )
+        return True
     for suffix in ("_process_import", "_import", "_import_template", "_import_job", "_export", "_export_job"):
         if name.endswith(suffix) and name[: -len(suffix)] in SPREADSHEET_DOORS:
             return spreadsheet_doors(run, spec, name[: -len(suffix)], suffix)

@@ -311,6 +311,8 @@ def admin_starts(world, objects) -> list[str]:
         reverse("admin:payouts_payoutbatch_prepare"),
         reverse("admin:subsidies_policy_year", args=[year]),
         reverse("admin:subsidies_policy_edit", args=[year, kind, name]),
+        reverse("admin:subsidies_policy_years"),
+        reverse("admin:subsidies_policy_compare") + "?year_a=2019&year_b=2021",
     ]
     for obj in application.values():
         starts += [

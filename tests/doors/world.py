@@ -251,6 +251,19 @@ def make_policy_override(w):
     }
 
 
+POLICY_DRAFT_YEAR = 2030  # a draft policy year opened by the second district user (issue 13)
+
+
+def policy_draft(w):
+    """A draft year opened by district2, so that the matrix's district user may publish it."""
+    from subsidies import services
+    from subsidies.models import PolicyYear
+
+    return PolicyYear.objects.filter(year=POLICY_DRAFT_YEAR).first() or services.policy_year_open(
+        user=w.district2, year=POLICY_DRAFT_YEAR, source_year=2021, note="矩阵草稿"
+    )
+
+
 def approved_award(w, tag="own"):
     """A promotion award approved at every level (grassroots, district, city recorded by a second
     district reviewer): approved, with an amount, ready for a payout batch."""

@@ -148,5 +148,5 @@ class TestAdminPages:
         client.force_login(district_user)
         url = reverse("admin:subsidies_policy_edit", args=[2019, "param", "patent_award_amount"])
         response = client.post(url, {"value": "两千", "reason": "x"})
-        assert response.status_code == 200 and "无法解析为 money" in response.content.decode()
+        assert response.status_code == 200 and "“专利奖励金额”：请填写金额" in response.content.decode()
         assert not PolicyOverride.objects.exists()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from members.demo import DISTRICT_CODE, seed_demo
 from members.models import Organisation, User
-from projects.demo import seed_applications, seed_offerings, seed_policy_year
+from projects.demo import seed_applications, seed_demo_year_places, seed_offerings, seed_policy_year
 
 
 class Command(BaseCommand):
@@ -34,7 +34,15 @@ class Command(BaseCommand):
         policy_years = seed_policy_year(
             opener=reviewers["district"], publisher=reviewers["district2"], today=timezone.localdate()
         )
-        offerings = seed_offerings(district=district, organiser_user=reviewers["district"])
+        from subsidies.models import PolicyYear
+
+        today = timezone.localdate()
+        demo_year = today.year if PolicyYear.objects.filter(year=today.year, status="published").exists() else None
+        if demo_year:
+            seed_demo_year_places(district_user=reviewers["district"], year=demo_year)
+        offerings = seed_offerings(
+            district=district, organiser_user=reviewers["district"], demo_year=demo_year, today=today
+        )
         applications = seed_applications(seed=seed, reviewers=reviewers) if members else 0
         elapsed = time.perf_counter() - started
         self.stdout.write(
