@@ -13,7 +13,8 @@ and the query count at two sizes (target: the same).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/excel.py \
         [--members 50000] [--applications 100000] [--resource-rows 50000] [--keep NAME]
 
-Creates and drops its own database (unless --keep). Every import runs inside a transaction that is
+Creates and drops its own database (unless --keep), named BENCH_DATABASE_PREFIX (default bench_excel)
+plus a random suffix. Every import runs inside a transaction that is
 rolled back, so each variant starts from the same database. Prints ratios; asserts nothing.
 """
 
@@ -291,7 +292,8 @@ def main() -> int:
     parser.add_argument("--keep", help="reuse/keep this database name (skip seeding if it exists)")
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = args.keep or f"bench_excel_{uuid.uuid4().hex[:8]}"
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bench_excel")
+    name = args.keep or f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = psycopg2.connect(with_database(server, "postgres"))
     admin.autocommit = True
     cursor = admin.cursor()
