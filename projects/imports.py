@@ -76,6 +76,13 @@ class UnitLookup:
         return unit
 
 
+def _remove_files(application) -> None:
+    """The stored files of an application whose rows are rolled back (StoredFiles only cleans up
+    after an error inside the submission itself)."""
+    for attachment in application.attachments.all():
+        attachment.file.storage.delete(attachment.file.name)
+
+
 class UnitApplicationsImport(SpreadsheetImport):
     """Subclass: ``rule_id``, ``title``, ``fact_columns`` (each Column's key a fact of the rule) and,
     where the admin model's own permission is not the view permission given, ``permission``."""
@@ -176,7 +183,7 @@ class UnitApplicationsImport(SpreadsheetImport):
                 for row in rows:
                     try:
                         with transaction.atomic():
-                            self._submit(user=user, row=row)
+                            _remove_files(self._submit(user=user, row=row))  # a trial: no file stays
                     except FactsError as exc:
                         for field, message in exc.errors.items():
                             errors.add(row.number, self._header_of(field), message)
@@ -187,10 +194,17 @@ class UnitApplicationsImport(SpreadsheetImport):
             pass
 
     def apply(self, *, user, rows: list[Row], source_name: str, progress) -> None:
-        for done, row in enumerate(rows, start=1):
-            application = self._submit(user=user, row=row)
-            update_change_reason(application, SOURCE_REASON.format(name=source_name, row=row.number))
-            progress(done)
+        submitted = []
+        try:
+            for done, row in enumerate(rows, start=1):
+                application = self._submit(user=user, row=row)
+                submitted.append(application)
+                update_change_reason(application, SOURCE_REASON.format(name=source_name, row=row.number))
+                progress(done)
+        except BaseException:  # the engine's transaction rolls back: the stored proofs go with it
+            for application in submitted:
+                _remove_files(application)
+            raise
 
     def shown(self, row: Row) -> dict[str, str]:
         shown = super().shown(row)

@@ -223,3 +223,12 @@ class TestAdminFlow:
         client.force_login(other)
         response = client.get(reverse("admin:reading_rooms_readingroom_import"))
         assert response.status_code in (302, 403)
+
+
+def test_a_previewed_sanitation_file_leaves_no_stored_roster(tree, staff, operators, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    a, _ = operators
+    with time_machine.travel("2019-07-01 09:00 +0800", tick=False):
+        checked = run("sanitation_roster", staff["street"], xlsx(worker(a, 0), header=SANITATION_HEADER), dry_run=True)
+    assert checked.errors == [] and checked.created == 1
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
