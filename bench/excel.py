@@ -11,9 +11,10 @@ openpyxl write-only writing the same rows (target ≤ 1.2×), with peak memory (
 and the query count at two sizes (target: the same).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/excel.py \
-        [--members 50000] [--applications 100000] [--resource-rows 50000] [--keep NAME]
+        [--members 50000] [--applications 100000] [--resource-rows 50000] [--keep NAME] [--only import|export]
 
-Creates and drops its own database (unless --keep). Every import runs inside a transaction that is
+Creates and drops its own database (unless --keep), named BENCH_DATABASE_PREFIX (default bench_excel)
+plus a random suffix. Every import runs inside a transaction that is
 rolled back, so each variant starts from the same database. Prints ratios; asserts nothing.
 """
 
@@ -289,9 +290,11 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--resource-rows", type=int, default=50_000, help="0: skip the ModelResource import")
     parser.add_argument("--keep", help="reuse/keep this database name (skip seeding if it exists)")
+    parser.add_argument("--only", choices=("import", "export"), help="run one half")
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = args.keep or f"bench_excel_{uuid.uuid4().hex[:8]}"
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bench_excel")
+    name = args.keep or f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = psycopg2.connect(with_database(server, "postgres"))
     admin.autocommit = True
     cursor = admin.cursor()
@@ -323,13 +326,15 @@ def main() -> int:
                 env=env,
                 check=True,
             )
-        subprocess.run(
-            [sys.executable, __file__, "--_import", str(args.members), str(args.resource_rows)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        run_export(env)
+        if args.only != "export":
+            subprocess.run(
+                [sys.executable, __file__, "--_import", str(args.members), str(args.resource_rows)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
+        if args.only != "import":
+            run_export(env)
         return 0
     finally:
         if not args.keep:

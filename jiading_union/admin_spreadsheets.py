@@ -37,7 +37,7 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
 from .admin import error_text
-from .exports import EXPORT_QUEUED, XLSX_TYPE, columns_for, export_changelist_start
+from .exports import CONTENT_TYPES, EXPORT_QUEUED, XLSX_TYPE, columns_for, export_changelist_start
 from .imports import get_import, import_job_confirm, import_job_start
 from .resources import EXPORT_FORMATS, IMPORT_FORMATS, SpreadsheetResource, resource_for_import
 
@@ -355,8 +355,12 @@ class SpreadsheetExportMixin(_Resources, ExportMixin):
             SpreadsheetJob, pk=job_id, kind=JobKind.EXPORT, created_by=request.user, spec=self.model._meta.label_lower
         )
         if request.GET.get("download") and job.status == JobStatus.EXPORTED and job.output:
+            extension = job.source_name.rsplit(".", 1)[-1]
             return FileResponse(
-                job.output.open("rb"), as_attachment=True, filename=job.source_name, content_type=XLSX_TYPE
+                job.output.open("rb"),
+                as_attachment=True,
+                filename=job.source_name,
+                content_type=CONTENT_TYPES.get(extension, XLSX_TYPE),
             )
         return TemplateResponse(
             request,
@@ -388,4 +392,5 @@ def _changelist_url(model_admin, request) -> str:
 def attachment(filename: str) -> str:
     from urllib.parse import quote
 
-    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "xlsx"
+    return f"attachment; filename=\"export.{extension}\"; filename*=UTF-8''{quote(filename)}"

@@ -31,7 +31,7 @@ from import_export.formats import base_formats
 from import_export.results import Error, Result, RowResult
 
 from . import imports as engine
-from .exports import XLSX_TYPE, ExportColumn, columns_for, export_rows, write_xlsx
+from .exports import CSV_TYPE, XLSX_TYPE, ExportColumn, columns_for, export_rows, write_csv, write_xlsx
 from .spreadsheets import FORMAT_LABELS
 
 
@@ -57,8 +57,14 @@ class StreamedExport(tablib.Dataset):
     def __bool__(self) -> bool:
         return True
 
-    def write(self, out) -> int:
-        self.count = write_xlsx(out, title=self.title, columns=self.columns, rows=self.rows, masked=self.masked)
+    def write(self, out, progress=None) -> int:
+        self.count = write_xlsx(
+            out, title=self.title, columns=self.columns, rows=self.rows, masked=self.masked, progress=progress
+        )
+        return self.count
+
+    def write_csv(self, out, progress=None) -> int:
+        self.count = write_csv(out, columns=self.columns, rows=self.rows, masked=self.masked, progress=progress)
         return self.count
 
 
@@ -81,8 +87,12 @@ class SpreadsheetFormat(base_formats.Format):
 
     def export_data(self, dataset, **kwargs) -> bytes:
         out = io.BytesIO()
-        dataset.write(out)
+        self.write(dataset, out)
         return out.getvalue()
+
+    def write(self, dataset, out, progress=None) -> int:
+        """Write a StreamedExport to a binary file (a background export's temporary file)."""
+        return dataset.write(out, progress=progress)
 
     def is_binary(self):
         return True
@@ -116,11 +126,14 @@ class ODS(SpreadsheetFormat):
 
 
 class CSV(SpreadsheetFormat):
-    code, extension, content_type = "csv", "csv", "text/csv"
+    code, extension, content_type, exports = "csv", "csv", CSV_TYPE, True
+
+    def write(self, dataset, out, progress=None) -> int:
+        return dataset.write_csv(out, progress=progress)
 
 
 IMPORT_FORMATS = [XLSX, XLS, ODS, CSV]  # the format is told by the content; the choice is the clerk's word
-EXPORT_FORMATS = [XLSX]
+EXPORT_FORMATS = [XLSX, CSV]  # the first is the form's default
 
 
 def dataset_bytes(dataset) -> tuple[bytes, str]:

@@ -129,3 +129,67 @@ def test_applications_export_for_the_street(client, world):
     response = client.post(reverse("admin:projects_application_export"))
     assert response.status_code == 200
     assert sheet_rows(response.content)[0][:2] == ["申请编号", "服务项目"]
+
+
+def csv_rows(content: bytes):
+    import csv
+
+    assert content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs for Chinese
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_csv_export_has_the_same_scope_masking_labels_and_escaping(client, world):
+    mine = members(world["unit_a"], 2)
+    members(world["unit_b"], 2)
+    members(world["unit_a"], 1, name="=1+2")
+    client.force_login(world["street"])
+    response = client.post(reverse("admin:members_member_export"), {"format": "1"})  # CSV
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert ".csv" in response["Content-Disposition"]
+    rows = csv_rows(response.content)
+    assert rows[0][:3] == ["会员服务卡号", "姓名", "身份证号码"]
+    body = rows[1:]
+    assert len(body) == 3 and {mine[0].card_number, mine[1].card_number} <= {r[0] for r in body}
+    assert all(r[2].count("*") == 8 for r in body)
+    assert {r[8] for r in body} == {"在职职工"}
+    assert "'=1+2" in {r[1] for r in body}
+
+
+def test_a_large_csv_export_runs_as_a_task_with_progress_and_a_download(
+    client, world, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from jiading_union import exports
+    from members.models import SpreadsheetJob
+
+    settings.SPREADSHEET_INLINE_MAX_ROWS = 2
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 2)
+    seen = []
+
+    members(world["unit_a"], 5)
+    client.force_login(world["street"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("admin:members_member_export"), {"format": "1"})
+    assert response.status_code == 302 and len(callbacks) == 1
+    job = SpreadsheetJob.objects.get()
+    assert job.source_name.endswith(".csv")
+    assert "正在后台生成" in client.get(response["Location"]).content.decode()
+
+    original = exports.write_csv
+
+    def watching(out, **kwargs):
+        progress = kwargs["progress"]
+
+        def noted(done):
+            progress(done)
+            seen.append(SpreadsheetJob.objects.values_list("done", "total").get(pk=job.pk))
+
+        return original(out, **{**kwargs, "progress": noted})
+
+    monkeypatch.setattr("jiading_union.resources.write_csv", watching)
+    callbacks[0]()
+    assert seen == [(2, 5), (4, 5)]  # the page's "已写出 2 / 5 行" while it runs
+    page = client.get(response["Location"]).content.decode()
+    assert "共 5 行" in page
+    download = client.get(response["Location"] + "?download=1")
+    assert download["Content-Type"].startswith("text/csv")
+    assert len(csv_rows(b"".join(download.streaming_content))) == 6

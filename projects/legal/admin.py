@@ -20,12 +20,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import DistrictManagedAdmin, ScopedAdmin, UserFormMixin, is_district
+from jiading_union.admin_spreadsheets import SpreadsheetImportMixin
 from members.models import Organisation, OrganisationLevel
 from projects import labels
 from projects.services.errors import ApplicationError
 from subsidies.rules import registry
 
 from . import selectors, services
+from .imports import LegalCheckupCandidatesResource
 from .models import (
     CaseStatus,
     Lawyer,
@@ -342,7 +344,8 @@ class CheckupRecordForm(forms.ModelForm):
 
 
 @admin.register(LegalCheckupRecord)
-class LegalCheckupRecordAdmin(UserFormMixin, ScopedAdmin):
+class LegalCheckupRecordAdmin(SpreadsheetImportMixin, UserFormMixin, ScopedAdmin):
+    resource_classes = [LegalCheckupCandidatesResource]  # imports.py: the street's list through the submission
     scope_organisation = "application__organisation"
     scope_street = "application__street"
     form = CheckupRecordForm

@@ -8,13 +8,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, is_district
+from jiading_union.admin_spreadsheets import SpreadsheetImportMixin
 
 from . import services
+from .imports import ReadingRoomApplicationsResource
 from .models import ReadingRoom
 
 
 @admin.register(ReadingRoom)
-class ReadingRoomAdmin(ScopedAdmin):
+class ReadingRoomAdmin(SpreadsheetImportMixin, ScopedAdmin):
+    resource_classes = [ReadingRoomApplicationsResource]  # imports.py: units' applications through the submission
     scope_organisation = "unit"
     scope_street = "unit__street"
     list_display = (

@@ -10,8 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin
+from jiading_union.admin_spreadsheets import SpreadsheetImportMixin
 from projects import labels
 
+from .imports import SanitationRosterResource
 from .models import RosterEntry, SanitationRoster
 from .selectors import RULE_ID
 
@@ -40,7 +42,9 @@ class RosterEntryInline(admin.TabularInline):
 
 
 @admin.register(SanitationRoster)
-class SanitationRosterAdmin(ScopedAdmin):
+class SanitationRosterAdmin(SpreadsheetImportMixin, ScopedAdmin):
+    resource_classes = [SanitationRosterResource]  # imports.py: workers by unit, each unit through the submission
+
     def history_value_display(self, field, value):
         return labels.history_value(field, value)  # the roster is an application: its history in words
 
