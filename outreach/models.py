@@ -128,6 +128,15 @@ class ScanRun(models.Model):
     findings = models.PositiveIntegerField(_("写入结果数"), default=0)
     granted = models.PositiveIntegerField(_("免申即享创建数"), default=0)
     policy_version = models.JSONField(_("政策数据版本"), default=dict)
+    planned = models.PositiveIntegerField(_("待判定会员数"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("政策找人运行")

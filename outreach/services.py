@@ -158,17 +158,52 @@ def _notify(entitled: list[tuple[Finding, Found]], today: date, now) -> int:
     return len(reminders)
 
 
-def outreach_scan(*, today: date | None = None, full: bool | None = None, chunk: int = CHUNK) -> ScanRun:
+SCAN_ALREADY_RUNNING = "政策找人正在运行（{started}开始），完成后再发起。"
+SCAN_NOT_DISTRICT = "只有区总工会工作人员可以发起政策找人。"
+
+
+@transaction.atomic
+def outreach_scan_request(*, user) -> ScanRun:
+    """District staff start a scan now: a ScanRun waiting for the worker, the task queued on commit.
+    Refused while another run is unfinished (one at a time)."""
+    from members.selectors import is_district_staff
+
+    from .selectors import scan_running
+    from .tasks import scan_members
+
+    if not is_district_staff(user):
+        raise ApplicationError(SCAN_NOT_DISTRICT)
+    ScanRun.objects.select_for_update().filter(finished_at__isnull=True).exists()  # serialise requests
+    running = scan_running()
+    if running is not None:
+        started = timezone.localtime(running.started_at).strftime("%Y年%m月%d日 %H:%M")
+        raise ApplicationError(SCAN_ALREADY_RUNNING.format(started=started))
+    run = ScanRun.objects.create(full=False, scan_day=timezone.localdate(), requested_by=user)
+    transaction.on_commit(lambda: scan_members.delay(run_id=run.pk))
+    return run
+
+
+def outreach_scan(
+    *, today: date | None = None, full: bool | None = None, chunk: int = CHUNK, run_id: int | None = None
+) -> ScanRun:
     """The nightly (or on demand) scan. `full=None`: full on the first run, when the policy data or
-    the year changed; otherwise only the members that changed since the last run's start."""
+    the year changed; otherwise only the members that changed since the last run's start.
+    `run_id`: the ScanRun an on-demand request created (outreach_scan_request)."""
     today = today or timezone.localdate()
     scanner = Scanner(today)
     version = scanner.version()
     last = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
     if full is None:
         full = last is None or last.policy_version != version or last.scan_day.year != today.year
-    run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version)
     members = Member.objects.all() if full else changed_members(last.started_at, last.scan_day, today)
+    planned = members.filter(is_active=True).count()
+    if run_id is not None:
+        run = ScanRun.objects.get(pk=run_id)
+        run.full, run.scan_day, run.policy_version, run.planned = full, today, version, planned
+        run.started_at = timezone.now()
+        run.save(update_fields=["full", "scan_day", "policy_version", "planned", "started_at"])
+    else:
+        run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version, planned=planned)
     Finding.objects.filter(member__is_active=False).delete()
     for rows in scanner.scan(members, size=chunk):
         now = timezone.now()
@@ -182,6 +217,7 @@ def outreach_scan(*, today: date | None = None, full: bool | None = None, chunk:
             _notify([(f, found) for f, found in entitled if found.rule.rule_id not in AUTO_GRANTS], today, now)
         run.members += len({f.member.pk for f in rows})
         run.findings += len(rows)
+        run.save(update_fields=["members", "findings", "granted"])  # the progress the admin shows
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at", "members", "findings", "granted"])
     return run
