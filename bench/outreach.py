@@ -30,7 +30,7 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=20_000)
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"h_outreach_bench_{uuid.uuid4().hex[:6]}"
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'h_outreach_bench')}_{uuid.uuid4().hex[:6]}"
     admin = admin_connection(with_database(server, "postgres"))
     admin.cursor().execute(f"CREATE DATABASE {name}")
     url = with_database(server, name)

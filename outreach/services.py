@@ -4,14 +4,18 @@ notice of a newly found entitlement, and a person's reminder channels."""
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import date
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from jiading_union.bulk import _copy_text as copy_text
+from jiading_union.bulk import is_postgresql
 from members.models import DuesRecord, Member
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -67,53 +71,78 @@ def changed_members(since, last_day: date, today: date) -> QuerySet[Member]:
     return Member.objects.filter(Q(updated_at__gte=since) | Q(pk__in=dues) | Q(pk__in=applications) | Q(pk__in=windows))
 
 
-def _finding(found: Found, now) -> Finding:
-    window = found.decision.window
-    return Finding(
-        member_id=found.member.pk,
-        organisation_id=found.member.organisation_id,
-        street_id=found.member.street_id,
-        project=found.rule.project,
-        rule_id=found.rule.rule_id,
-        policy_year=found.rule.policy_year,
-        state=found.state,
-        applied=found.applied,
-        window_opens=window.opens if window else None,
-        window_closes=window.closes if window else None,
-        evaluated_at=now,
-    )
-
-
 COMPARED = ("organisation_id", "street_id", "policy_year", "state", "applied", "window_opens", "window_closes")
+# The columns a scan writes, in the order of the tuples findings_write builds.
+WRITTEN = ("member_id", "rule_id", "project", *COMPARED, "evaluated_at", "notified_at")
 
 
-def findings_write(rows: list[Found], *, now) -> list[tuple[Finding, Found]]:
-    """Write one chunk's findings in bulk (only rows that changed); returns the newly entitled
-    (eligible now, not applied, never notified for this policy year)."""
+class Entitled(NamedTuple):
+    """A finding newly eligible and not applied for, not yet notified."""
+
+    member_id: int
+    rule_id: str
+
+
+def findings_write(rows: list[Found], *, now) -> list[tuple[Entitled, Found]]:
+    """Write one chunk's findings in bulk — only rows that changed, as tuples (no model instances),
+    through COPY into a temporary table and one INSERT … ON CONFLICT DO UPDATE on PostgreSQL; returns
+    the newly entitled (eligible now, not applied, never notified for this policy year)."""
     ids = {f.member.pk for f in rows}
     existing = {
-        (f.member_id, f.rule_id): f
-        for f in Finding.objects.filter(member_id__in=ids).only("pk", "member_id", "rule_id", "notified_at", *COMPARED)
+        (member_id, rule_id): values
+        for member_id, rule_id, *values in Finding.objects.filter(member_id__in=ids).values_list(
+            "member_id", "rule_id", "notified_at", *COMPARED
+        )
     }
+    eligible = FindingState.ELIGIBLE
     changed, new_entitlements = [], []
     for found in rows:
-        finding = _finding(found, now)
-        before = existing.get((finding.member_id, finding.rule_id))
-        if before is not None and before.policy_year == finding.policy_year:
-            finding.notified_at = before.notified_at
-        if before is None or any(getattr(before, name) != getattr(finding, name) for name in COMPARED):
-            changed.append(finding)
-        if finding.state == FindingState.ELIGIBLE and not finding.applied and finding.notified_at is None:
-            new_entitlements.append((finding, found))
+        member, rule, window = found.member, found.rule, found.decision.window
+        values = (
+            member.organisation_id,
+            member.street_id,
+            rule.policy_year,
+            found.state,
+            found.applied,
+            window.opens if window else None,
+            window.closes if window else None,
+        )
+        before = existing.get((member.pk, rule.rule_id))
+        notified = before[0] if before is not None and before[3] == rule.policy_year else None
+        if before is None or tuple(before[1:]) != values:
+            changed.append((member.pk, rule.rule_id, rule.project, *values, now, notified))
+        if found.state == eligible and not found.applied and notified is None:
+            new_entitlements.append((Entitled(member.pk, rule.rule_id), found))
     if changed:
+        _findings_upsert(changed)
+    return new_entitlements
+
+
+def _findings_upsert(rows: list[tuple]) -> None:
+    if not is_postgresql():
         Finding.objects.bulk_create(
-            changed,
+            [Finding(**dict(zip(WRITTEN, row, strict=True))) for row in rows],
             update_conflicts=True,
             unique_fields=["member", "rule_id"],
-            update_fields=[*[n.removesuffix("_id") for n in COMPARED], "project", "evaluated_at", "notified_at"],
-            batch_size=1000,
+            update_fields=[n.removesuffix("_id") for n in WRITTEN[2:]],
         )
-    return new_entitlements
+        return
+    table, load = Finding._meta.db_table, "outreach_finding_load"
+    columns = ", ".join(WRITTEN)
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(copy_text(v) for v in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in WRITTEN[2:])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {load} AS SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.copy_expert(f"COPY {load} ({columns}) FROM STDIN", buffer)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {load} "
+            f"ON CONFLICT (member_id, rule_id) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"TRUNCATE {load}")
 
 
 def _grant(found: Found) -> Application | None:
@@ -130,7 +159,7 @@ def _grant(found: Found) -> Application | None:
         return None
 
 
-def _notify(entitled: list[tuple[Finding, Found]], today: date, now) -> int:
+def _notify(entitled: list[tuple[Entitled, Found]], today: date, now) -> int:
     """One notice per newly found entitlement, linking to the prefilled application."""
     reminders, notified = [], []
     for finding, found in entitled:
