@@ -116,7 +116,9 @@ class Finding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member_id} {self.rule_id}"
+        from .selectors import rule_titles
+
+        return f"{self.member.name}：{rule_titles().get(self.rule_id, self.project)}"
 
 
 class ScanRun(models.Model):
