@@ -16,7 +16,6 @@ from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
-from jiading_union.bulk import _copy_text as copy_text
 from jiading_union.bulk import is_postgresql
 from members.models import DuesRecord, Member
 from projects.models import Application
@@ -120,6 +119,21 @@ def findings_write(rows: list[Found], *, now) -> list[tuple[Entitled, Found]]:
     return new_entitlements
 
 
+def _copy_line(row: tuple) -> str:
+    """One COPY text line of a WRITTEN tuple: ids and years as numbers, codes as they are (rule ids,
+    project and state codes hold no tab, newline or backslash), dates and times ISO, NULL as \\N."""
+    member_id, rule_id, project, organisation, street, year, state, applied, opens, closes, at, notified = row
+    return (
+        f"{member_id}\t{rule_id}\t{project}\t{organisation}\t{street}\t{year}\t{state}\t"
+        f"{'t' if applied else 'f'}\t{opens.isoformat() if opens else NULL}\t"
+        f"{closes.isoformat() if closes else NULL}\t{at.isoformat()}\t"
+        f"{notified.isoformat() if notified else NULL}\n"
+    )
+
+
+NULL = "\\N"
+
+
 def _findings_upsert(rows: list[tuple]) -> None:
     if not is_postgresql():
         Finding.objects.bulk_create(
@@ -132,9 +146,9 @@ def _findings_upsert(rows: list[tuple]) -> None:
     table, load = Finding._meta.db_table, "outreach_finding_load"
     columns = ", ".join(WRITTEN)
     buffer = io.StringIO()
+    write = buffer.write
     for row in rows:
-        buffer.write("\t".join(copy_text(v) for v in row))
-        buffer.write("\n")
+        write(_copy_line(row))
     buffer.seek(0)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in WRITTEN[2:])
     with transaction.atomic(), connection.cursor() as cursor:
