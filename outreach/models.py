@@ -116,7 +116,9 @@ class Finding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member_id} {self.rule_id}"
+        from .selectors import rule_titles
+
+        return f"{self.member.name}：{rule_titles().get(self.rule_id, self.project)}"
 
 
 class ScanRun(models.Model):
@@ -128,6 +130,15 @@ class ScanRun(models.Model):
     findings = models.PositiveIntegerField(_("写入结果数"), default=0)
     granted = models.PositiveIntegerField(_("免申即享创建数"), default=0)
     policy_version = models.JSONField(_("政策数据版本"), default=dict)
+    planned = models.PositiveIntegerField(_("待判定会员数"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("政策找人运行")

@@ -4,14 +4,19 @@ notice of a newly found entitlement, and a person's reminder channels."""
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import date
+from typing import NamedTuple
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
+from jiading_union.bulk import is_postgresql
 from members.models import DuesRecord, Member
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -67,53 +72,93 @@ def changed_members(since, last_day: date, today: date) -> QuerySet[Member]:
     return Member.objects.filter(Q(updated_at__gte=since) | Q(pk__in=dues) | Q(pk__in=applications) | Q(pk__in=windows))
 
 
-def _finding(found: Found, now) -> Finding:
-    window = found.decision.window
-    return Finding(
-        member_id=found.member.pk,
-        organisation_id=found.member.organisation_id,
-        street_id=found.member.street_id,
-        project=found.rule.project,
-        rule_id=found.rule.rule_id,
-        policy_year=found.rule.policy_year,
-        state=found.state,
-        applied=found.applied,
-        window_opens=window.opens if window else None,
-        window_closes=window.closes if window else None,
-        evaluated_at=now,
+COMPARED = ("organisation_id", "street_id", "policy_year", "state", "applied", "window_opens", "window_closes")
+# The columns a scan writes, in the order of the tuples findings_write builds.
+WRITTEN = ("member_id", "rule_id", "project", *COMPARED, "evaluated_at", "notified_at")
+
+
+class Entitled(NamedTuple):
+    """A finding newly eligible and not applied for, not yet notified."""
+
+    member_id: int
+    rule_id: str
+
+
+def findings_write(rows: list[Found], *, now) -> list[tuple[Entitled, Found]]:
+    """Write one chunk's findings in bulk — only rows that changed, as tuples (no model instances),
+    through COPY into a temporary table and one INSERT … ON CONFLICT DO UPDATE on PostgreSQL; returns
+    the newly entitled (eligible now, not applied, never notified for this policy year)."""
+    ids = {f.member.pk for f in rows}
+    existing = {
+        (member_id, rule_id): values
+        for member_id, rule_id, *values in Finding.objects.filter(member_id__in=ids).values_list(
+            "member_id", "rule_id", "notified_at", *COMPARED
+        )
+    }
+    eligible = FindingState.ELIGIBLE
+    changed, new_entitlements = [], []
+    for found in rows:
+        member, rule, window = found.member, found.rule, found.decision.window
+        values = (
+            member.organisation_id,
+            member.street_id,
+            rule.policy_year,
+            found.state,
+            found.applied,
+            window.opens if window else None,
+            window.closes if window else None,
+        )
+        before = existing.get((member.pk, rule.rule_id))
+        notified = before[0] if before is not None and before[3] == rule.policy_year else None
+        if before is None or tuple(before[1:]) != values:
+            changed.append((member.pk, rule.rule_id, rule.project, *values, now, notified))
+        if found.state == eligible and not found.applied and notified is None:
+            new_entitlements.append((Entitled(member.pk, rule.rule_id), found))
+    if changed:
+        _findings_upsert(changed)
+    return new_entitlements
+
+
+def _copy_line(row: tuple) -> str:
+    """One COPY text line of a WRITTEN tuple: ids and years as numbers, codes as they are (rule ids,
+    project and state codes hold no tab, newline or backslash), dates and times ISO, NULL as \\N."""
+    member_id, rule_id, project, organisation, street, year, state, applied, opens, closes, at, notified = row
+    return (
+        f"{member_id}\t{rule_id}\t{project}\t{organisation}\t{street}\t{year}\t{state}\t"
+        f"{'t' if applied else 'f'}\t{opens.isoformat() if opens else NULL}\t"
+        f"{closes.isoformat() if closes else NULL}\t{at.isoformat()}\t"
+        f"{notified.isoformat() if notified else NULL}\n"
     )
 
 
-COMPARED = ("organisation_id", "street_id", "policy_year", "state", "applied", "window_opens", "window_closes")
+NULL = "\\N"
 
 
-def findings_write(rows: list[Found], *, now) -> list[tuple[Finding, Found]]:
-    """Write one chunk's findings in bulk (only rows that changed); returns the newly entitled
-    (eligible now, not applied, never notified for this policy year)."""
-    ids = {f.member.pk for f in rows}
-    existing = {
-        (f.member_id, f.rule_id): f
-        for f in Finding.objects.filter(member_id__in=ids).only("pk", "member_id", "rule_id", "notified_at", *COMPARED)
-    }
-    changed, new_entitlements = [], []
-    for found in rows:
-        finding = _finding(found, now)
-        before = existing.get((finding.member_id, finding.rule_id))
-        if before is not None and before.policy_year == finding.policy_year:
-            finding.notified_at = before.notified_at
-        if before is None or any(getattr(before, name) != getattr(finding, name) for name in COMPARED):
-            changed.append(finding)
-        if finding.state == FindingState.ELIGIBLE and not finding.applied and finding.notified_at is None:
-            new_entitlements.append((finding, found))
-    if changed:
+def _findings_upsert(rows: list[tuple]) -> None:
+    if not is_postgresql():
         Finding.objects.bulk_create(
-            changed,
+            [Finding(**dict(zip(WRITTEN, row, strict=True))) for row in rows],
             update_conflicts=True,
             unique_fields=["member", "rule_id"],
-            update_fields=[*[n.removesuffix("_id") for n in COMPARED], "project", "evaluated_at", "notified_at"],
-            batch_size=1000,
+            update_fields=[n.removesuffix("_id") for n in WRITTEN[2:]],
         )
-    return new_entitlements
+        return
+    table, load = Finding._meta.db_table, "outreach_finding_load"
+    columns = ", ".join(WRITTEN)
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write(_copy_line(row))
+    buffer.seek(0)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in WRITTEN[2:])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {load} AS SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.copy_expert(f"COPY {load} ({columns}) FROM STDIN", buffer)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {load} "
+            f"ON CONFLICT (member_id, rule_id) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"TRUNCATE {load}")
 
 
 def _grant(found: Found) -> Application | None:
@@ -130,7 +175,7 @@ def _grant(found: Found) -> Application | None:
         return None
 
 
-def _notify(entitled: list[tuple[Finding, Found]], today: date, now) -> int:
+def _notify(entitled: list[tuple[Entitled, Found]], today: date, now) -> int:
     """One notice per newly found entitlement, linking to the prefilled application."""
     reminders, notified = [], []
     for finding, found in entitled:
@@ -158,30 +203,112 @@ def _notify(entitled: list[tuple[Finding, Found]], today: date, now) -> int:
     return len(reminders)
 
 
-def outreach_scan(*, today: date | None = None, full: bool | None = None, chunk: int = CHUNK) -> ScanRun:
+SCAN_ALREADY_RUNNING = "政策找人正在运行（{started}开始），完成后再发起。"
+SCAN_NOT_DISTRICT = "只有区总工会工作人员可以发起政策找人。"
+
+
+@transaction.atomic
+def outreach_scan_request(*, user) -> ScanRun:
+    """District staff start a scan now: a ScanRun waiting for the worker, the task queued on commit.
+    Refused while another run is unfinished (one at a time)."""
+    from members.selectors import is_district_staff
+
+    from .selectors import scan_running
+    from .tasks import scan_members
+
+    if not is_district_staff(user):
+        raise ApplicationError(SCAN_NOT_DISTRICT)
+    ScanRun.objects.select_for_update().filter(finished_at__isnull=True).exists()  # serialise requests
+    running = scan_running()
+    if running is not None:
+        started = timezone.localtime(running.started_at).strftime("%Y年%m月%d日 %H:%M")
+        raise ApplicationError(SCAN_ALREADY_RUNNING.format(started=started))
+    run = ScanRun.objects.create(full=False, scan_day=timezone.localdate(), requested_by=user)
+    transaction.on_commit(lambda: scan_members.delay(run_id=run.pk))
+    return run
+
+
+def _scan_part(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int) -> None:
+    """Scan these members chunk by chunk, each chunk one transaction, the run's counts advanced with
+    each (F() increments: several processes may share a run)."""
+    for rows in scanner.scan(members, size=chunk):
+        now = timezone.now()
+        granted = 0
+        with transaction.atomic():
+            entitled = findings_write(rows, now=now)
+            for finding, found in entitled:
+                if found.rule.rule_id in AUTO_GRANTS and _grant(found) is not None:
+                    granted += 1
+                    Finding.objects.filter(member_id=finding.member_id, rule_id=finding.rule_id).update(applied=True)
+            _notify([(f, found) for f, found in entitled if found.rule.rule_id not in AUTO_GRANTS], today, now)
+            ScanRun.objects.filter(pk=run_id).update(  # the progress the admin shows
+                members=F("members") + len({f.member.pk for f in rows}),
+                findings=F("findings") + len(rows),
+                granted=F("granted") + granted,
+            )
+
+
+def _scan_in_processes(scanner, members, run_id, today, chunk, processes: int) -> None:
+    """The members split by primary key modulo `processes`, one forked process each (the rules and
+    policy data already read are shared by the fork); each opens its own database connection."""
+    import multiprocessing
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    children = []
+    for part in range(processes):
+        share = members.alias(part=Mod("pk", processes)).filter(part=part)
+        child = context.Process(target=_scan_child, args=(scanner, share, run_id, today, chunk))
+        child.start()
+        children.append(child)
+    for child in children:
+        child.join()
+    failed = [c.exitcode for c in children if c.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"outreach scan: {len(failed)} of {processes} processes failed")
+
+
+def _scan_child(scanner, members, run_id, today, chunk) -> None:
+    try:
+        _scan_part(scanner, members, run_id, today, chunk)
+    finally:
+        connections.close_all()
+
+
+def outreach_scan(
+    *,
+    today: date | None = None,
+    full: bool | None = None,
+    chunk: int = CHUNK,
+    run_id: int | None = None,
+    processes: int | None = None,
+) -> ScanRun:
     """The nightly (or on demand) scan. `full=None`: full on the first run, when the policy data or
-    the year changed; otherwise only the members that changed since the last run's start."""
+    the year changed; otherwise only the members that changed since the last run's start.
+    `run_id`: the ScanRun an on-demand request created (outreach_scan_request). `processes`: how many
+    processes share the work (settings.OUTREACH_SCAN_PROCESSES, default 1; one per core)."""
     today = today or timezone.localdate()
+    processes = processes or getattr(settings, "OUTREACH_SCAN_PROCESSES", 1)
     scanner = Scanner(today)
     version = scanner.version()
     last = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
     if full is None:
         full = last is None or last.policy_version != version or last.scan_day.year != today.year
-    run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version)
     members = Member.objects.all() if full else changed_members(last.started_at, last.scan_day, today)
+    planned = members.filter(is_active=True).count()
+    if run_id is not None:
+        run = ScanRun.objects.get(pk=run_id)
+        run.full, run.scan_day, run.policy_version, run.planned = full, today, version, planned
+        run.started_at = timezone.now()
+        run.save(update_fields=["full", "scan_day", "policy_version", "planned", "started_at"])
+    else:
+        run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version, planned=planned)
     Finding.objects.filter(member__is_active=False).delete()
-    for rows in scanner.scan(members, size=chunk):
-        now = timezone.now()
-        with transaction.atomic():
-            entitled = findings_write(rows, now=now)
-            grants = [(f, found) for f, found in entitled if found.rule.rule_id in AUTO_GRANTS]
-            for finding, found in grants:
-                if _grant(found) is not None:
-                    run.granted += 1
-                    Finding.objects.filter(member_id=finding.member_id, rule_id=finding.rule_id).update(applied=True)
-            _notify([(f, found) for f, found in entitled if found.rule.rule_id not in AUTO_GRANTS], today, now)
-        run.members += len({f.member.pk for f in rows})
-        run.findings += len(rows)
+    if processes > 1 and planned > chunk and not connection.in_atomic_block:
+        _scan_in_processes(scanner, members, run.pk, today, chunk, processes)
+    else:
+        _scan_part(scanner, members, run.pk, today, chunk)
+    run.refresh_from_db(fields=["members", "findings", "granted"])
     run.finished_at = timezone.now()
-    run.save(update_fields=["finished_at", "members", "findings", "granted"])
+    run.save(update_fields=["finished_at"])
     return run

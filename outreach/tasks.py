@@ -26,8 +26,9 @@ def send_reminders(kinds=None, lead_days=DEFAULT_LEAD_DAYS, waiting_days=None, t
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def scan_members(full: bool | None = None, today: str | None = None) -> int:
-    """Nightly, and on demand from the admin: the outreach scan (incremental after the first run)."""
-    run = outreach_scan(today=_day(today), full=full)
+def scan_members(full: bool | None = None, today: str | None = None, run_id: int | None = None) -> int:
+    """Nightly, and on demand from the admin (run_id: the request's ScanRun): the outreach scan
+    (incremental after the first run)."""
+    run = outreach_scan(today=_day(today), full=full, run_id=run_id)
     reminders_deliver(today=run.scan_day)  # the notices of newly found entitlements
     return run.pk

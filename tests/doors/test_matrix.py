@@ -139,11 +139,15 @@ EXPECTED: dict[str, May] = {
     "micro_wishes.microwish": May(UNIT, view=ST | DI, change=ST | DI, delete=ROOT),
     # the district schedules caravan visits; the host and its street read them
     "caravan.caravanvisit": May(UNIT, view=GR | ST | DI, add=DI, change=DI, delete=ROOT),
+    # outreach/roles.py: the entitled non-applicants (政策找人), read-only, street/town and district
+    "outreach.finding": May(UNIT, view=ST | DI),
     # third-party models: no role holds a permission on them; only the superuser
     "auth.group": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
-    "django_celery_beat.periodictask": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
+    # outreach/roles.py: district staff change the daily jobs' schedules (not their task or arguments)
+    # and may add a crontab to choose; nobody below the superuser adds or deletes a periodic task
+    "django_celery_beat.periodictask": May(GLOBAL, view=DI, add=ROOT, change=DI, delete=ROOT),
     "django_celery_beat.intervalschedule": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
-    "django_celery_beat.crontabschedule": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
+    "django_celery_beat.crontabschedule": May(GLOBAL, view=DI, add=DI, change=ROOT, delete=ROOT),
     "django_celery_beat.solarschedule": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
     "django_celery_beat.clockedschedule": May(GLOBAL, view=ROOT, add=ROOT, change=ROOT, delete=ROOT),
     # django-axes records are written by sign-ins; the admin only reads and clears them
@@ -169,8 +173,8 @@ ACTIONS: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     "legal.legalcheckuprecord": {"complete_selected": {}},  # still in its training phase
     "django_celery_beat.periodictask": {
         "enable_tasks": {},
-        "disable_tasks": {"global": ROOT},
-        "toggle_tasks": {"global": ROOT},
+        "disable_tasks": {"global": DI},
+        "toggle_tasks": {"global": DI},
         "run_tasks": {},
     },
     "axes.accessattempt": {"cleanup_expired_attempts": {}},
@@ -505,6 +509,11 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
                 ok_statuses=(302,),
             )
         return True
+    if name == "outreach_finding_scan":
+        # District staff start a scan now (a ScanRun waiting for the worker); POST only.
+        run.get("GET scan", _u(name), allowed=False)
+        run.post("POST scan", _u(name), {}, allowed=role in DI, must_change=role in DI, ok_statuses=(302,))
+        return True
     if name == "subsidies_policy_year":
         year = W.POLICY_PARAM[0]
         run.get("GET policy year", _u(name, year), allowed=role in spec.view)
@@ -578,10 +587,14 @@ SPREADSHEET_DOORS = {
     "members_member": ("member_roster", GR | ST | DI),
     "flexible_workers_realnameregistration": ("real_name_registration", ST | DI),
     "projects_application": (None, NOBODY),
+<<<<<<< HEAD
     # Unit bulk applications: whoever may read the register; the submission decides which units.
     "reading_rooms_readingroom": ("reading_room_applications", GR | ST | DI),
     "legal_legalcheckuprecord": ("legal_checkup_candidates", GR | ST | DI),
     "sanitation_sanitationroster": ("sanitation_roster", GR | ST | DI),
+=======
+    "outreach_finding": (None, NOBODY),
+>>>>>>> h/outreach
 }
 
 

@@ -1025,6 +1025,23 @@ def make_clocked(w):
     return {"global": ClockedSchedule.objects.create(clocked_time=datetime(2031, 1, 1, 8, tzinfo=SHANGHAI))}
 
 
+def make_findings(w):
+    from outreach.models import Finding
+
+    def finding(member):
+        return Finding.objects.create(
+            member=member,
+            organisation_id=member.organisation_id,
+            street_id=member.street_id,
+            project="skill_awards",
+            rule_id="patent_award",
+            policy_year=2021,
+            state="eligible",
+        )
+
+    return {"own": finding(w.member), "other": finding(w.portal_member("other"))}
+
+
 def make_periodic_task(w):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
@@ -1219,6 +1236,7 @@ MAKERS: dict[str, Maker] = {
         lambda w, tag: {"clocked_time_0": "2031-02-02", "clocked_time_1": "08:00:00"},
     ),
     "django_celery_beat.periodictask": Maker(make_periodic_task, _set(description="矩阵说明"), add_periodic_task),
+    "outreach.finding": Maker(make_findings, None, watch=("outreach.scanrun",)),
     "axes.accessattempt": Maker(make_access_attempt, None),
     "axes.accesslog": Maker(make_access_log, None),
     "axes.accessfailurelog": Maker(make_access_failure, None),
