@@ -587,14 +587,11 @@ SPREADSHEET_DOORS = {
     "members_member": ("member_roster", GR | ST | DI),
     "flexible_workers_realnameregistration": ("real_name_registration", ST | DI),
     "projects_application": (None, NOBODY),
-<<<<<<< HEAD
     # Unit bulk applications: whoever may read the register; the submission decides which units.
     "reading_rooms_readingroom": ("reading_room_applications", GR | ST | DI),
     "legal_legalcheckuprecord": ("legal_checkup_candidates", GR | ST | DI),
     "sanitation_sanitationroster": ("sanitation_roster", GR | ST | DI),
-=======
     "outreach_finding": (None, NOBODY),
->>>>>>> h/outreach
 }
 
 
