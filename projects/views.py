@@ -72,7 +72,12 @@ def project_detail(request, code: str):
     project = selectors.PROJECTS_BY_CODE.get(code)
     if project is None:
         raise Http404
-    rules = sorted(registry.for_project(code), key=lambda r: (-r.policy_year, r.rule_id))
+    today = timezone.localdate()
+    # A published year joins the page on its effective date, as it joins the entitlements.
+    rules = sorted(
+        (r for r in registry.for_project(code) if registry.effective_from(r.policy_year) <= today),
+        key=lambda r: (-r.policy_year, r.rule_id),
+    )
     offerings = selectors.open_offerings_of_project(code, timezone.now())
     policy = selectors.current_policy()
     return render(

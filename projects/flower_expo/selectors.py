@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from members.models import User
 from members.selectors import scope_for
@@ -78,7 +79,7 @@ class Progress:
 
 def expo_progress(policy_year: int | None = None) -> Progress:
     """Total approved visits, the target (the rule's param, with staff edits) and whether it is met."""
-    year = policy_year if policy_year is not None else registry.latest(RULE_ID).policy_year
+    year = policy_year if policy_year is not None else registry.latest(RULE_ID, timezone.localdate()).policy_year
     data = policy_data(year)
     trips = counted_trips(year)
     return Progress(

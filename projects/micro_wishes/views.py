@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ class DescribeForm(forms.Form):
 @member_required
 def my_wishes(request, member):
     applications = list(selectors.wish_applications_of_member(member))
-    rule = registry.latest("micro_wish")
+    rule = registry.latest("micro_wish", timezone.localdate())
     return render(request, "micro_wishes/my_wishes.html", {"applications": applications, "rule": rule})
 
 

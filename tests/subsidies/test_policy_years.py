@@ -233,3 +233,20 @@ def test_a_benefit_the_year_lacks_is_refused_by_its_name_never_its_code(maker):
     with pytest.raises(ApplicationError) as refused:
         application_submit(user=member.user, rule_id="no_such_rule", policy_year=2021, facts={}, member=member)
     assert "no_such_rule" not in str(refused.value)
+
+
+def test_a_published_year_joins_the_project_pages_on_its_effective_date(client, maker, checker):
+    """Before 1 January the 2027 year's rules are not offered on the project page, nor its micro-wish
+    rule on the member's wish page: the page shows the year in force."""
+    services.policy_year_open(user=maker, year=2027, source_year=2021, also_from=(2019,))
+    services.policy_year_publish(user=checker, year=2027, effective_from=date(2027, 1, 1))
+    from django.urls import reverse
+
+    url = reverse("projects:project", args=["legal_aid"])
+    with time_machine.travel(datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI), tick=False):
+        before = client.get(url).content.decode()
+        assert registry.latest("micro_wish", date(2026, 12, 31)).policy_year != 2027
+    with time_machine.travel(datetime(2027, 1, 1, 0, 1, tzinfo=SHANGHAI), tick=False):
+        after = client.get(url).content.decode()
+    assert "2027年度" not in before
+    assert "2027年度" in after
