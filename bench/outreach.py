@@ -4,8 +4,7 @@
 
 Seeds N members with `seed_demo` into a throwaway database, then times
   1. baseline: the pure rule scan (subsidies.rules.scan) of the same profiles, read beforehand;
-  2. the full outreach scan (set-based reads, the portal's decision path, bulk writes through COPY),
-     in --processes processes (default 2, one per core; the baseline is one process);
+  2. the full outreach scan (set-based reads, the portal's decision path, bulk writes through COPY);
   3. an incremental night with 1% of the members changed;
   4. the reminder job, counting its queries (independent of the number of members).
 Target (issue 15): 1,000,000 members under 10 minutes; incremental 1% under 30 s.
@@ -29,7 +28,6 @@ from bench.seed_members import admin_connection, with_database  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=20_000)
-    parser.add_argument("--processes", type=int, default=2, help="processes of the full scan (one per core)")
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'h_outreach_bench')}_{uuid.uuid4().hex[:6]}"
@@ -47,7 +45,7 @@ def main() -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        subprocess.run([sys.executable, __file__, "--inner", str(args.processes)], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, __file__, "--inner"], cwd=ROOT, env=env, check=True)
     finally:
         admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     return 0
@@ -78,8 +76,7 @@ def inner() -> int:
         pure.scan(scanner.rules, profile, today, refs=scanner.refs, data=scanner.data)
     baseline = time.perf_counter() - started
     started = time.perf_counter()
-    processes = int(sys.argv[sys.argv.index("--inner") + 1]) if len(sys.argv) > 2 else 1
-    run = outreach_scan(today=today, full=True, processes=processes)
+    run = outreach_scan(today=today, full=True)
     full = time.perf_counter() - started
     changed = list(Member.objects.order_by("?").values_list("pk", flat=True)[: max(1, n // 100)])
     Member.objects.filter(pk__in=changed).update(updated_at=timezone.now() + timedelta(seconds=1))
@@ -92,7 +89,7 @@ def inner() -> int:
         reminders = time.perf_counter() - started
     print(f"members: {n:,}; rules per member: {len(scanner.rules)}; findings: {run.findings:,}")
     print(f"baseline (pure rule scan of the same profiles): {baseline:.1f}s")
-    print(f"full outreach scan ({processes} process(es)): {full:.1f}s  ratio full/baseline: {full / baseline:.2f}x")
+    print(f"full outreach scan: {full:.1f}s  ratio full/baseline: {full / baseline:.2f}x")
     print(f"extrapolated to 1,000,000 members (linear): {full * 1_000_000 / n / 60:.1f} min (target < 10 min)")
     print(f"incremental night, {len(changed):,} changed (1%): {incremental:.2f}s, {night.members:,} re-evaluated")
     print(f"reminder collection: {reminders:.2f}s, {len(queries)} queries")

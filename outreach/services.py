@@ -9,10 +9,8 @@ import logging
 from datetime import date
 from typing import NamedTuple
 
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,7 +228,7 @@ def outreach_scan_request(*, user) -> ScanRun:
 
 def _scan_part(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int) -> None:
     """Scan these members chunk by chunk, each chunk one transaction, the run's counts advanced with
-    each (F() increments: several processes may share a run)."""
+    each (F() increments, so the admin's progress reads a committed figure)."""
     for rows in scanner.scan(members, size=chunk):
         now = timezone.now()
         granted = 0
@@ -248,47 +246,17 @@ def _scan_part(scanner: Scanner, members: QuerySet[Member], run_id: int, today: 
             )
 
 
-def _scan_in_processes(scanner, members, run_id, today, chunk, processes: int) -> None:
-    """The members split by primary key modulo `processes`, one forked process each (the rules and
-    policy data already read are shared by the fork); each opens its own database connection."""
-    import multiprocessing
-
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    children = []
-    for part in range(processes):
-        share = members.alias(part=Mod("pk", processes)).filter(part=part)
-        child = context.Process(target=_scan_child, args=(scanner, share, run_id, today, chunk))
-        child.start()
-        children.append(child)
-    for child in children:
-        child.join()
-    failed = [c.exitcode for c in children if c.exitcode != 0]
-    if failed:
-        raise RuntimeError(f"outreach scan: {len(failed)} of {processes} processes failed")
-
-
-def _scan_child(scanner, members, run_id, today, chunk) -> None:
-    try:
-        _scan_part(scanner, members, run_id, today, chunk)
-    finally:
-        connections.close_all()
-
-
 def outreach_scan(
     *,
     today: date | None = None,
     full: bool | None = None,
     chunk: int = CHUNK,
     run_id: int | None = None,
-    processes: int | None = None,
 ) -> ScanRun:
     """The nightly (or on demand) scan. `full=None`: full on the first run, when the policy data or
     the year changed; otherwise only the members that changed since the last run's start.
-    `run_id`: the ScanRun an on-demand request created (outreach_scan_request). `processes`: how many
-    processes share the work (settings.OUTREACH_SCAN_PROCESSES, default 1; one per core)."""
+    `run_id`: the ScanRun an on-demand request created (outreach_scan_request)."""
     today = today or timezone.localdate()
-    processes = processes or getattr(settings, "OUTREACH_SCAN_PROCESSES", 1)
     scanner = Scanner(today)
     version = scanner.version()
     last = ScanRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
@@ -304,10 +272,7 @@ def outreach_scan(
     else:
         run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version, planned=planned)
     Finding.objects.filter(member__is_active=False).delete()
-    if processes > 1 and planned > chunk and not connection.in_atomic_block:
-        _scan_in_processes(scanner, members, run.pk, today, chunk, processes)
-    else:
-        _scan_part(scanner, members, run.pk, today, chunk)
+    _scan_part(scanner, members, run.pk, today, chunk)
     run.refresh_from_db(fields=["members", "findings", "granted"])
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])

@@ -176,7 +176,7 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
     actions = ("approve_selected", "return_selected", "reject_selected")
     change_form_template = "admin/projects/application/change_form.html"
     readonly_fields = [f.name for f in Application._meta.fields]
-    history_version_exclude = ("dedup_key",)  # the once-only key is the code's, not a reviewer's
+    history_version_exclude = ("dedup_key", "dedup_holding")  # the once-only key is the code's, not a reviewer's
 
     # --- list -----------------------------------------------------------------
 

@@ -587,8 +587,9 @@ SPREADSHEET_DOORS = {
     "members_member": ("member_roster", GR | ST | DI),
     "flexible_workers_realnameregistration": ("real_name_registration", ST | DI),
     "projects_application": (None, NOBODY),
-    # Unit bulk applications: whoever may read the register; the submission decides which units.
-    "reading_rooms_readingroom": ("reading_room_applications", GR | ST | DI),
+    # Unit bulk applications: whoever may read the register (reading rooms: a grassroots union applies for its own
+    # room on the portal, not from the register it no longer sees); the submission decides which units.
+    "reading_rooms_readingroom": ("reading_room_applications", ST | DI),
     "legal_legalcheckuprecord": ("legal_checkup_candidates", GR | ST | DI),
     "sanitation_sanitationroster": ("sanitation_roster", GR | ST | DI),
     "outreach_finding": (None, NOBODY),

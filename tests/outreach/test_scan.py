@@ -82,16 +82,3 @@ def test_incremental_run_reevaluates_only_changed_members(tree):
         assert not run.full
         assert run.members == 1
     assert ScanRun.objects.count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_processes_find_what_one_finds(tree):
-    with time_machine.travel(DAY, tick=False):
-        people = _sample(tree) + [MemberFactory(organisation=tree["unit"]) for _ in range(5)]
-        one = outreach_scan(full=True, chunk=2)
-        alone = set(Finding.objects.values_list("member_id", "rule_id", "state", "applied"))
-        Finding.objects.all().delete()
-        two = outreach_scan(full=True, chunk=2, processes=2)
-        together = set(Finding.objects.values_list("member_id", "rule_id", "state", "applied"))
-    assert together == alone and two.members == one.members == len(people)
-    assert two.findings == one.findings and two.finished_at is not None
