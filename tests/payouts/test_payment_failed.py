@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from payouts import reconciliation as rec
 from payouts.models import Payment, PayoutBatchStatus
@@ -145,7 +146,9 @@ def test_the_report_per_payer_still_matches_the_ledger(paid_two, staff):
     ok, bad = paid_two
     _reconcile(staff, [[ok.reference, "1000", "成功", "BK1", ""], [bad.reference, "1000", "失败", "", "卡号错误"]])
     payout_batch_prepare_failed(user=staff["district"])
-    (row,) = payout_report(start=ok.created_at.date().replace(year=2000), end=ok.created_at.date())
+    (row,) = payout_report(
+        start=timezone.localdate(ok.created_at).replace(year=2000), end=timezone.localdate(ok.created_at)
+    )
     assert row["confirmed"] == [1, Decimal("1000.00")] and row["pending"] == [1, Decimal("1000.00")]
     ledger_total = sum(p.amount for p in Payment.objects.all())
     assert sum(row[k][1] for k in ("pending", "sent", "confirmed", "failed", "returned", "cancelled")) == ledger_total

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from payouts import reconciliation as rec
@@ -151,7 +152,8 @@ def test_the_report_per_payer_matches_the_ledger(sent, staff, tree):
         ),
     )
     (row,) = payout_report(
-        start=sent[0].application.decided_at.date().replace(year=2000), end=sent[0].created_at.date()
+        start=timezone.localdate(sent[0].application.decided_at).replace(year=2000),
+        end=timezone.localdate(sent[0].created_at),
     )
     assert row["payer"] == "市总工会"
     assert row["approved"] == [1, Decimal("1000.00")]
