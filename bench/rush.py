@@ -257,7 +257,7 @@ def seed(count: int):
     from django.contrib.sessions.backends.cached_db import SessionStore
 
     from members.models import Member, StaffRole, User
-    from members.sessions import TRUSTED, trusted_age
+    from members.sessions import MEMBER, TRUSTED, trusted_age
     from tests.factories import DistrictFactory, MemberFactory, StreetFactory, UnitFactory, make_id_number
 
     district = DistrictFactory()
@@ -283,9 +283,9 @@ def seed(count: int):
             id_number_last4=number[-4:],
         )
 
-    Member.objects.bulk_create([member(i, u) for i, u in enumerate(users)])
+    members = Member.objects.bulk_create([member(i, u) for i, u in enumerate(users)])
     clients = []
-    for user in users:
+    for user, signed_in in zip(users, members, strict=True):
         session = SessionStore()
         session.update(
             {
@@ -293,6 +293,7 @@ def seed(count: int):
                 "_auth_user_backend": "members.auth.SignInBackend",
                 "_auth_user_hash": user.get_session_auth_hash(),
                 TRUSTED: int(time.time()),
+                MEMBER: signed_in.pk,  # as members.sessions.session_start keeps it at sign-in
             }
         )
         session.set_expiry(trusted_age())

@@ -48,6 +48,11 @@ _ROLE_SCOPE = {
 }
 
 
+def active_member_id(user: User) -> int | None:
+    """The id of the active member record behind a login: all a first-come request needs to queue."""
+    return Member.objects.filter(user=user, is_active=True).values_list("pk", flat=True).first()
+
+
 def scope_for(user: User | None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE

@@ -36,11 +36,6 @@ from .procedures import PROCEDURES, Applicant
 PROJECTS_BY_CODE = {p.code: p for p in SERVICE_PROJECTS}
 
 
-def active_member_id(user: User) -> int | None:
-    """The id of the active member record behind a login: all a first-come request needs to queue."""
-    return Member.objects.filter(user=user, is_active=True).values_list("pk", flat=True).first()
-
-
 _REQUEST_MEMBER = "_portal_member"
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members.selectors import active_member_id
+from members.sessions import SignedInMember, signed_in_member
 from subsidies.rules import registry
 from subsidies.rules.facts import FactsError
 from subsidies.selectors import decide
@@ -189,15 +191,42 @@ def notifications_read(request):
     return redirect("projects:notifications")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, rule_id: str, year: int):
+    if request.method == "POST" and queue.enabled() and "save_draft" not in request.POST:
+        # At a first-come opening the request joins the queue on the session's word alone (no query:
+        # the allocator checks the account and its session hash, the member and the facts).
+        signed_in = signed_in_member(request)
+        if signed_in is not None:
+            rule, procedure = _applicable_rule_or_404(rule_id, year)
+            if rule.applicant == "member":
+                request.queue_checked = True
+                queued = _queue_if_first_come(request, rule, procedure, signed_in)
+                if queued is not None:
+                    return queued
+    return _apply(request, rule_id, year)
+
+
+def _applicable_rule_or_404(rule_id: str, year: int):
     rule = _rule_or_404(rule_id, year)
     procedure = PROCEDURES.get(rule_id)
     if procedure is None or not procedure.applicable:
         raise Http404
-    if request.method == "POST" and rule.applicant == "member" and "save_draft" not in request.POST and queue.enabled():
-        queued = _queue_if_first_come(request, rule, procedure)
+    return rule, procedure
+
+
+@login_required
+def _apply(request, rule_id: str, year: int):
+    rule, procedure = _applicable_rule_or_404(rule_id, year)
+    if (
+        request.method == "POST"
+        and rule.applicant == "member"
+        and "save_draft" not in request.POST
+        and queue.enabled()
+        and not getattr(request, "queue_checked", False)
+    ):
+        signed_in = _signed_in_by_records(request.user)
+        queued = _queue_if_first_come(request, rule, procedure, signed_in) if signed_in else None
         if queued is not None:
             return queued
     member = selectors.portal_member(request) if rule.applicant == "member" else None
@@ -268,12 +297,18 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _queue_if_first_come(request, rule, procedure):
-    """At a first-come pool's opening: queue the request (Redis) and answer its place in line at
-    once, before any other work — the allocator decides it in arrival order. None: book directly."""
-    member_id = selectors.active_member_id(request.user)
+def _signed_in_by_records(user) -> SignedInMember | None:
+    """A session without the member kept at sign-in (older, or signed in otherwise): the same, read."""
+    member_id = active_member_id(user)
     if member_id is None:
         return None  # the usual page says why
+    return SignedInMember(user_id=user.pk, member_id=member_id, session_hash=user.get_session_auth_hash())
+
+
+def _queue_if_first_come(request, rule, procedure, signed_in: SignedInMember):
+    """At a first-come pool's opening: queue the request (Redis) and answer its place in line at
+    once, before any other work — the allocator decides it in arrival order. None: book directly."""
+    member_id = signed_in.member_id
     typed = {
         f.name: request.POST[f.name]
         for f in rule.schema.of_source("applicant")
@@ -305,8 +340,9 @@ def _queue_if_first_come(request, rule, procedure):
         if pool is None:
             return None
         ticket = queue.booking_enqueue(
-            user=request.user,
+            user_id=signed_in.user_id,
             member_id=member_id,
+            session_hash=signed_in.session_hash,
             rule_id=rule.rule_id,
             policy_year=rule.policy_year,
             facts=typed,

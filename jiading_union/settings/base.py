@@ -127,7 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache and Celery ----------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "jiading_union.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis (written through to the database): a signed-in request costs no
     # session query. Only with a shared cache: a per-process cache would keep serving a session
     # that another process logged out.

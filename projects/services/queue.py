@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from members.models import Member, User
 from projects.models import Notification, Offering, QueuedBooking, QueueOutcome, QuotaPool
@@ -62,6 +63,7 @@ ALLOCATED = "预约成功：{reference}"
 REFUSED = "未能分配名额：{reason}"
 FACTS_WRONG = "填写有误：{errors}"
 GONE = "账号、会员记录或场次已不存在"
+SIGNED_OUT = "登录已失效（账号已停用或密码已修改），请重新登录后再预约"
 REFUSED_TITLE = "您排队预约的“{label}”未能分配名额"
 
 # Redis answers for the enqueue script.
@@ -214,8 +216,9 @@ class Ticket:
 
 def booking_enqueue(
     *,
-    user: User,
+    user_id: int,
     member_id: int,
+    session_hash: str,
     rule_id: str,
     policy_year: int,
     facts: dict[str, Any],
@@ -226,10 +229,12 @@ def booking_enqueue(
     """Queue a booking request for a first-come pool: its ticket and place in line. A member holds
     one ticket per pool at a time (asking again answers the same place). Raises QuotaFull once the
     allocator has found the pool full. Writes nothing to the database; the allocator checks the
-    member, the account and the facts as a direct booking does."""
+    member, the account and the facts as a direct booking does, and that the account's session hash
+    is still `session_hash` (the request was taken on its session's word, without reading the account)."""
     payload = json.dumps(
         {
-            "u": user.pk,
+            "u": user_id,
+            "h": session_hash,
             "m": member_id,
             "r": rule_id,
             "y": policy_year,
@@ -243,7 +248,7 @@ def booking_enqueue(
     keys = keys_for(pool.pk)
     status, ticket, position, kick_now = _script("enqueue", _ENQUEUE)(
         keys=[keys.queue, keys.seq, keys.who, keys.full, keys.kick, _active_key()],
-        args=[user.pk, payload, pool.pk, settings.FIRST_COME_KICK_SECONDS],
+        args=[user_id, payload, pool.pk, settings.FIRST_COME_KICK_SECONDS],
     )
     if status == _FULL:
         raise QuotaFull(POOL_FULL.format(label=pool.label, capacity=pool.capacity))
@@ -262,6 +267,7 @@ class Queued:
     ticket: int
     arrived_at: datetime
     user_id: int
+    session_hash: str | None
     member_id: int | None
     rule_id: str
     policy_year: int
@@ -278,6 +284,7 @@ def _parse(raw: bytes) -> Queued:
         ticket=int(ticket),
         arrived_at=arrived,
         user_id=data["u"],
+        session_hash=data.get("h"),
         member_id=data["m"],
         rule_id=data["r"],
         policy_year=data["y"],
@@ -352,6 +359,8 @@ def _prepare_one(
     offering = records.offerings.get(item.offering_id) if item.offering_id is not None else None
     if user is None or member is None or (item.offering_id is not None and offering is None):
         return _refused(entry, GONE), None, None
+    if not _session_still_valid(user, item.session_hash):
+        return _refused(entry, SIGNED_OUT), None, None
     others = frozenset({pool.pk})
     try:
         submission = submission_prepare(  # reads only
@@ -375,6 +384,19 @@ def _prepare_one(
     except ApplicationError as exc:
         return _refused(entry, exc.message), None, None
     return entry, submission, user
+
+
+def _session_still_valid(user: User, session_hash: str | None) -> bool:
+    """What Django's AuthenticationMiddleware checks of a session, checked at allocation: the account
+    is active and its password has not changed since the session signed in (a request from before
+    session hashes were queued — None — was checked by the middleware when it queued)."""
+    if not user.is_active:
+        return False
+    if session_hash is None:
+        return True
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return True
+    return any(constant_time_compare(session_hash, h) for h in user.get_session_auth_fallback_hash())
 
 
 def _allocated(entry: QueuedBooking, application) -> None:

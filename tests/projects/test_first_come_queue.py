@@ -14,10 +14,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from members.sessions import MEMBER
 from projects.models import Application, Notification, QueuedBooking, QueueOutcome, QuotaClaim, QuotaPool
 from projects.services import queue
 from projects.services.errors import QuotaFull
 from projects.services.submission import application_submit
+from tests.projects.conftest import PASSWORD
 from tests.projects.test_quotas import DEF_KEY, members_with_logins
 from tests.race import run_concurrently
 
@@ -60,8 +62,9 @@ def def_pool(*, capacity=6000, taken=0, opens_at=OPENING):
 
 def enqueue(member, pool, facts=FACTS, offering=None):
     return queue.booking_enqueue(
-        user=member.user,
+        user_id=member.user_id,
         member_id=member.pk,
+        session_hash=member.user.get_session_auth_hash(),
         rule_id="health_checkup",
         policy_year=2021,
         facts=dict(facts),
@@ -377,3 +380,64 @@ def test_fifty_concurrent_requests_for_the_last_five_places_through_the_queue(tr
     # Every member is told in the inbox, after the commit.
     assert Notification.objects.filter(title="您排队预约的“D、E、F体检计划全区名额”未能分配名额").count() == 45
     assert Notification.objects.filter(application__isnull=False).count() == 5
+
+
+def _sign_in(client, member):
+    """Through the sign-in page, as a member does on the phone: the session keeps the member."""
+    response = client.post(
+        reverse("members:login"), {"username": member.user.username, "password": PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302
+    assert client.session[MEMBER] == member.pk
+
+
+@pytest.fixture
+def kicks(monkeypatch):
+    """The allocator's kicks, kept instead of run (tests run Celery eagerly)."""
+    from projects import tasks
+
+    kept = []
+    monkeypatch.setattr(tasks.allocate_first_come, "delay", lambda pool_id: kept.append(pool_id))
+    return kept
+
+
+def test_a_signed_in_member_joins_the_queue_without_a_database_query(
+    tree, member, client, after_opening, kicks, django_assert_num_queries
+):
+    pool = def_pool()
+    _sign_in(client, member)
+    url = reverse("projects:apply", args=["health_checkup", 2021])
+    queue._pool_by_key(DEF_KEY)  # each web process reads a pool's settings once every two seconds
+    with django_assert_num_queries(0):
+        answer = client.post(url, FACTS, HTTP_ACCEPT="application/json").json()
+    assert answer["state"] == "queued" and answer["message"] == "已排队，第 1 位" and kicks == [pool.pk]
+    drain(pool)
+    entry = QueuedBooking.objects.get(pool=pool)
+    assert entry.outcome == QueueOutcome.ALLOCATED and entry.application.applicant_member == member
+
+
+@pytest.mark.parametrize("change", ["password changed", "account disabled", "member record closed"])
+def test_a_request_queued_on_a_session_no_longer_valid_takes_no_place(
+    tree, member, client, after_opening, kicks, change
+):
+    pool = def_pool()
+    _sign_in(client, member)
+    url = reverse("projects:apply", args=["health_checkup", 2021])
+    assert client.post(url, FACTS, HTTP_ACCEPT="application/json").json()["state"] == "queued"
+    user = member.user
+    if change == "password changed":
+        user.set_password("An0ther-Passw0rd!")
+        user.save()
+    elif change == "account disabled":
+        user.is_active = False
+        user.save()
+    else:
+        member.is_active = False
+        member.save()
+    drain(pool)
+    entry = QueuedBooking.objects.get(pool=pool)
+    assert entry.outcome == QueueOutcome.REFUSED
+    if change != "member record closed":
+        assert "登录已失效" in entry.message
+    pool.refresh_from_db()
+    assert pool.taken == 0 and not Application.objects.exists() and not QuotaClaim.objects.exists()
