@@ -24,8 +24,14 @@ from tests.doors import world as W
 from tests.doors.conftest import member, staff, tree  # noqa: F401  (the door world's fixtures)
 from tests.doors.test_matrix import EXPECTED, D, S
 from tests.doors.test_visible_text import WORLD_TAGS, finders
-from tests.factories import DistrictFactory, DuesRecordFactory, MemberFactory, StaffUserFactory, StreetFactory
-from tests.factories import UnitFactory
+from tests.factories import (
+    DistrictFactory,
+    DuesRecordFactory,
+    MemberFactory,
+    StaffUserFactory,
+    StreetFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +58,8 @@ def listed(client, model, query: str = "") -> tuple[int, str]:
     """The rows the changelist shows (its links to the rows' pages) and its HTML."""
     changelist = reverse(f"admin:{_prefix(model)}_changelist")
     response = client.get(changelist + query)
+    if response.status_code == 302:  # a list that opens elsewhere (policy parameters open their year's page)
+        return -1, ""
     assert response.status_code == 200
     html = response.content.decode()
     return len(set(re.findall(rf'href="{re.escape(changelist)}([^/"?]+)/change/', html))), html
@@ -98,8 +106,9 @@ def test_each_list_exports_the_rows_it_shows_in_words(client, world, label):
             continue
         client.force_login(world.users[role])
         count, html = listed(client, model)
-        if "changelist-filter" not in html and count == 0:
-            continue  # a list that opens elsewhere (policy parameters open their year's page)
+        if count < 0:
+            assert len(export(client, model)[0]) > 1  # its export is still the whole table's
+            continue
         query = first_filter(html) or ""
         count, _html = listed(client, model, query)
         rows = export(client, model, query)
@@ -135,8 +144,8 @@ def streets():
 def dues(unit, count, **kwargs):
     made = []
     for _ in range(count):
-        member = MemberFactory(organisation=unit, street=unit.street, **kwargs)
-        made.append(DuesRecordFactory(member=member))
+        person = MemberFactory(organisation=unit, street=unit.street, **kwargs)
+        made.append(DuesRecordFactory(member=person))
     return made
 
 
