@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from members.selectors import is_district_staff, may_read_full_id_numbers, scope_for
 
+from .admin_spreadsheets import SpreadsheetExportMixin
 from .history import HISTORY_TYPES, ReadableHistoryHelper, version_rows
 
 
@@ -80,8 +81,9 @@ def error_text(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
-    """History (who, when, diff) visible on every object, read-only for everyone.
+class AuditedAdmin(SpreadsheetExportMixin, SimpleHistoryAdmin):
+    """History (who, when, diff) visible on every object, read-only for everyone; and every list
+    exported as .xlsx or CSV (SpreadsheetExportMixin: the user's rows, filters and search applied).
 
     simple-history's version page is a model form that saves on POST whatever
     SIMPLE_HISTORY_REVERT_DISABLED says; here it is a read-only page and refuses every

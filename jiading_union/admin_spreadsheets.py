@@ -36,7 +36,6 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.signals import post_import
 
-from .admin import error_text
 from .exports import CONTENT_TYPES, EXPORT_QUEUED, XLSX_TYPE, columns_for, export_changelist_start
 from .imports import get_import, import_job_confirm, import_job_start
 from .resources import EXPORT_FORMATS, IMPORT_FORMATS, SpreadsheetResource, resource_for_import
@@ -223,6 +222,8 @@ class SpreadsheetImportMixin(_Resources, ImportMixin):
         try:
             job = import_job_confirm(user=request.user, job=job)
         except PermissionDenied as exc:
+            from .admin import error_text  # jiading_union.admin builds its base classes on this module
+
             messages.error(request, error_text(exc) or "无权操作。")
         else:
             if job.status == JobStatus.IMPORTED:
@@ -394,3 +395,28 @@ def attachment(filename: str) -> str:
 
     extension = filename.rsplit(".", 1)[-1] if "." in filename else "xlsx"
     return f"attachment; filename=\"export.{extension}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def offer_export_everywhere(site, columns: dict | None = None) -> list[str]:
+    """Every registered admin offers the export: ours have it from jiading_union.admin's base classes;
+    any other (third-party admins: groups, sign-in attempts, schedules) is registered again as a
+    subclass with SpreadsheetExportMixin. Run once the admin modules are loaded (MembersConfig.ready,
+    after django.contrib.admin's autodiscover). ``columns``: model label → export_columns, for a
+    third-party model whose field names have no Chinese words. Returns the models given the export here."""
+    wrapped = []
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ExportMixin):
+            continue
+        cls = type(model_admin)
+        # The mixin comes first: what the admin itself says of its columns and list template stays.
+        attrs = {
+            "__module__": cls.__module__,
+            "export_columns": (columns or {}).get(model._meta.label_lower) or getattr(cls, "export_columns", None),
+        }
+        if getattr(cls, "change_list_template", None):
+            attrs["change_list_template"] = cls.change_list_template
+        subclass = type(cls.__name__, (SpreadsheetExportMixin, cls), attrs)
+        site.unregister(model)
+        site.register(model, subclass)
+        wrapped.append(model._meta.label_lower)
+    return wrapped

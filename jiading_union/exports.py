@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +47,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = '#,##0.00" 元"'
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
+# The field that names a row of a related model, in the order tried (a foreign key's column shows it).
+LABEL_FIELDS = ("name", "title", "label", "reference", "username", "code")
 YES, NO = "是", "否"
 
 
@@ -60,9 +64,10 @@ def escape_cell(value: Any) -> Any:
 class ExportColumn:
     header: str
     path: str
-    kind: str = "text"  # text | number | money | date | datetime | bool | choice | id_number
+    kind: str = "text"  # text | number | money | date | datetime | time | bool | choice | id_number
     choices: dict | None = None
     width: int = 14
+    label: Any = None  # kind "label": a function from the stored code to its words (no query)
 
 
 def _field_at(model, path: str) -> models.Field:
@@ -79,7 +84,7 @@ def column_for(model, path: str, header: str | None = None) -> ExportColumn:
     if field.is_relation:  # a foreign key: its name (or its text when it has none)
         related = field.related_model
         own = {f.name for f in related._meta.fields}
-        name = next((n for n in ("name", "reference", "username", "code") if n in own), related._meta.pk.name)
+        name = next((n for n in LABEL_FIELDS if n in own), related._meta.pk.name)
         return column_for(model, f"{path}__{name}", header or str(field.verbose_name))
     header = header or str(field.verbose_name)
     width = max(10, 2 * len(header) + 2)
@@ -93,8 +98,11 @@ def column_for(model, path: str, header: str | None = None) -> ExportColumn:
         return ExportColumn(header, path, "datetime", width=18)
     if isinstance(field, models.DateField):
         return ExportColumn(header, path, "date", width=12)
+    if isinstance(field, models.TimeField):
+        return ExportColumn(header, path, "time", width=10)
     if isinstance(field, models.DecimalField):
-        kind = "money" if "元" in header or "amount" in field.name else "number"
+        money = "元" in header or field.name in ("amount", "total") or field.decimal_places == 2
+        kind = "money" if money else "number"
         return ExportColumn(header, path, kind, width=max(width, 14))
     if isinstance(field, models.IntegerField | models.FloatField):
         return ExportColumn(header, path, "number", width=width)
@@ -114,9 +122,68 @@ def columns_for(model_admin, request) -> list[ExportColumn]:
                 column = ExportColumn(header, column.path, "choice", dict(given), width=max(column.width, 20))
             columns.append(column)
         return columns
-    concrete = {f.name for f in model._meta.concrete_fields}
-    names = [n for n in model_admin.get_list_display(request) if isinstance(n, str) and n in concrete]
-    return [column_for(model, name) for name in names or [model._meta.pk.name]]
+    columns, seen = [], set()
+    for entry in model_admin.get_list_display(request):
+        found = _list_column(model_admin, model, entry)
+        if found is not None and found.path not in seen:
+            seen.add(found.path)
+            columns.append(found)
+    if not columns:  # a list of __str__ only: the model's own fields
+        columns = [column_for(model, f.name) for f in model._meta.concrete_fields if _plain(f)]
+    return columns
+
+
+NEVER_EXPORTED = frozenset({"password"})
+
+
+def _plain(field) -> bool:
+    return not (
+        field.primary_key
+        or field.name in NEVER_EXPORTED
+        or isinstance(field, models.JSONField | models.BinaryField | models.FileField)
+    )
+
+
+def _list_column(model_admin, model, entry) -> ExportColumn | None:
+    """A list_display entry as a column read in the one query: a model field or a lookup path
+    (``unit__name``) with its verbose name, or an admin column whose ordering names a field path,
+    under the column's own label. Columns computed per row are left out (a query each)."""
+    header = None
+    if isinstance(entry, str):
+        if entry.split("__")[0] in NEVER_EXPORTED:
+            return None
+        try:
+            field = _field_at(model, entry)
+        except Exception:
+            field = None
+        if field is not None and getattr(field, "concrete", False) and _plain(field):
+            return _labelled(model, entry, None)
+        entry = getattr(model_admin, entry, None) or getattr(model, entry, None)
+    order = getattr(entry, "admin_order_field", None)
+    if not isinstance(order, str) or order.split("__")[0] in NEVER_EXPORTED:
+        return None
+    order = order.lstrip("-")
+    header = getattr(entry, "short_description", None)
+    try:
+        field = _field_at(model, order)
+    except Exception:
+        return None
+    if not getattr(field, "concrete", False) or not _plain(field):
+        return None
+    if "__" in order and field.name == "code":  # ordered by a related row's code: show its name
+        order = order.rsplit("__", 1)[0]
+    words = getattr(entry, "export_label", None)  # a code's words, as the column shows them
+    if words is not None:
+        return ExportColumn(str(header or field.verbose_name), order, "label", label=words, width=20)
+    return _labelled(model, order, str(header) if header else None)
+
+
+def _labelled(model, path: str, header: str | None) -> ExportColumn | None:
+    """A column, unless it would show a related row by its bare number (a model with no name)."""
+    field = _field_at(model, path)
+    if field.is_relation and not any(n in {f.name for f in field.related_model._meta.fields} for n in LABEL_FIELDS):
+        return None
+    return column_for(model, path, header)
 
 
 class _ReusedCell(Cell):
@@ -149,6 +216,9 @@ def _converter(column: ExportColumn, masked: bool, sheet):
     kind = column.kind
     if kind == "id_number":
         return (lambda v: mask_id_number(v) if v else None) if masked else None
+    if kind == "label":
+        words = column.label
+        return lambda v: None if v in (None, "") else escape_cell(str(words(v)))
     if kind == "choice":
         labels = column.choices or {}
         return lambda v: labels.get(v) if v in labels else (None if v is None else escape_cell(str(v)))
@@ -158,13 +228,22 @@ def _converter(column: ExportColumn, masked: bool, sheet):
         return _styled(sheet, MONEY_FORMAT)
     if kind == "date":
         return _styled(sheet, DATE_FORMAT)
+    if kind == "time":
+        return _styled(sheet, TIME_FORMAT)
     if kind == "datetime":
         tz = timezone.get_current_timezone()
         put = _styled(sheet, DATETIME_FORMAT)
         return lambda v: put(v.astimezone(tz).replace(tzinfo=None)) if v else None
     if kind == "number":
         return None  # written as it is
-    return lambda v: (v if v[:1] not in FORMULA_STARTS else "'" + v) if isinstance(v, str) else escape_cell(v)
+    return lambda v: (v if v[:1] not in FORMULA_STARTS else "'" + v) if isinstance(v, str) else _plain_value(v)
+
+
+def _plain_value(value):
+    """A value a cell holds as it is (a number), else its text (a UUID, an address)."""
+    if value is None or isinstance(value, int | float | Decimal):
+        return value
+    return escape_cell(str(value))
 
 
 def _csv_converter(column: ExportColumn, masked: bool):
@@ -173,6 +252,8 @@ def _csv_converter(column: ExportColumn, masked: bool):
     kind = column.kind
     if kind in ("money", "number", "date"):
         return None
+    if kind == "time":
+        return lambda v: v.strftime("%H:%M") if v else None
     if kind == "datetime":
         tz = timezone.get_current_timezone()
         return lambda v: v.astimezone(tz).strftime("%Y-%m-%d %H:%M") if v else None

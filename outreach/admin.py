@@ -184,6 +184,16 @@ admin.site.unregister(PeriodicTask)
 class ScheduleAdmin(PeriodicTaskAdmin):
     """django-celery-beat's admin; below the superuser only the schedule fields, no add or delete."""
 
+    export_columns = (  # the export (jiading_union/admin_spreadsheets.py), in words
+        ("任务名", "name"),
+        ("启用", "enabled"),
+        ("运行时间（分）", "crontab__minute"),
+        ("运行时间（时）", "crontab__hour"),
+        ("说明", "description"),
+        ("上次运行时刻", "last_run_at"),
+        ("运行次数", "total_run_count"),
+    )
+
     def _limited(self, request) -> bool:
         return not request.user.is_superuser
 

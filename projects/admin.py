@@ -23,7 +23,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
-from jiading_union.admin_spreadsheets import SpreadsheetExportMixin
 from members.models import Member, Organisation, OrganisationLevel, StaffRole
 from members.selectors import member_search, organisations_visible_to
 from subsidies.rules import registry
@@ -134,7 +133,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
+class ApplicationAdmin(ScopedAdmin):
     def history_value_display(self, field, value):
         return labels.history_value(field, value)  # rule titles, review chains, facts and decisions in words
 
@@ -589,6 +588,8 @@ class OfferingAdmin(UserFormMixin, ScopedAdmin):
     def project_title(self, obj):
         return labels.project_title(obj.project) if obj.project else "—"
 
+    project_title.export_label = labels.project_title  # the export's column in the same words
+
     @admin.display(description=_("规则"))
     def rule_title(self, obj):
         return labels.rule_title(obj.rule_id, obj.policy_year)
@@ -703,6 +704,8 @@ class QuotaPoolAdmin(ScopedAdmin):
     @admin.display(description=_("服务项目"), ordering="project")
     def project_title(self, obj):
         return labels.project_title(obj.project)
+
+    project_title.export_label = labels.project_title  # the export's column in the same words
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

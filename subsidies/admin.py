@@ -67,6 +67,8 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
     def label(self, obj):
         return policy_labels.param_label(obj.name)
 
+    label.export_label = policy_labels.param_label  # the export's column in the same words
+
     def history_value_display(self, field, value):
         return policy_labels.param_label(value) if field.name == "name" and value else None
 

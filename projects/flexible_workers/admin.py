@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin
-from jiading_union.admin_spreadsheets import SpreadsheetExportMixin, SpreadsheetImportMixin
+from jiading_union.admin_spreadsheets import SpreadsheetImportMixin
 from members.selectors import scope_for
 from projects.models import Application
 from projects.services.errors import ApplicationError
@@ -173,7 +173,7 @@ class RealNameRegistrationForm(forms.ModelForm):
 
 
 @admin.register(RealNameRegistration)
-class RealNameRegistrationAdmin(SpreadsheetImportMixin, SpreadsheetExportMixin, UserFormMixin, ScopedAdmin):
+class RealNameRegistrationAdmin(SpreadsheetImportMixin, UserFormMixin, ScopedAdmin):
     """Street (park, industry) staff register members who paid the 120 yuan dues in one go; the
     coverage follows from the registration (registration.flexible_worker_register). A registration
     is a record: it is not edited afterwards."""

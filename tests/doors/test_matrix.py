@@ -24,6 +24,7 @@ Every wrong cell is collected and reported at once, one line each.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -235,6 +236,7 @@ class Run:
     cells: int = 0
     wrong: list[str] = field(default_factory=list)  # one line per failed check
     wrong_cells: set[tuple[str, str]] = field(default_factory=set)  # (role, door): a cell fails once
+    listed: int | None = None  # the rows the role's changelist shows (None: no list seen)
 
     def login(self, role: str):
         self.role = role
@@ -558,8 +560,11 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
             f"POST {name}", url, data, allowed=role in DI, must_change=role in DI, target=draft, ok_statuses=(302,)
         )
         return True
-    for suffix in ("_process_import", "_import", "_import_template", "_import_job", "_export", "_export_job"):
+    for suffix in ("_process_import", "_import", "_import_template", "_import_job"):
         if name.endswith(suffix) and name[: -len(suffix)] in SPREADSHEET_DOORS:
+            return spreadsheet_doors(run, spec, name[: -len(suffix)], suffix)
+    for suffix in ("_export", "_export_job"):  # every admin list exports (jiading_union/admin_spreadsheets.py)
+        if name.endswith(suffix):
             return spreadsheet_doors(run, spec, name[: -len(suffix)], suffix)
     if name == "flexible_workers_servicedelivery_checkups":
         run.get("GET check-ups to arrange", _u(name), allowed=role in spec.view)
@@ -582,22 +587,21 @@ def custom_doors(run: Run, spec: May, name: str, objects: dict) -> bool:
 
 
 # Excel import and export (jiading_union/admin_spreadsheets.py on django-import-export): admin URL prefix → (import key, who
-# may import). Exports are open to whoever may read the list (their rows only: tests/test_exports.py).
+# may import). Every admin list exports, to whoever may read it: the file holds the rows the role's list shows
+# (export_holds_the_list; the rows themselves: tests/test_exports.py, tests/test_admin_exports_everywhere.py).
 SPREADSHEET_DOORS = {
     "members_member": ("member_roster", GR | ST | DI),
     "flexible_workers_realnameregistration": ("real_name_registration", ST | DI),
-    "projects_application": (None, NOBODY),
     # Unit bulk applications: whoever may read the register (reading rooms: a grassroots union applies for its own
     # room on the portal, not from the register it no longer sees); the submission decides which units.
     "reading_rooms_readingroom": ("reading_room_applications", ST | DI),
     "legal_legalcheckuprecord": ("legal_checkup_candidates", GR | ST | DI),
     "sanitation_sanitationroster": ("sanitation_roster", GR | ST | DI),
-    "outreach_finding": (None, NOBODY),
 }
 
 
 def spreadsheet_doors(run: Run, spec: May, prefix: str, suffix: str) -> bool:
-    key, importers = SPREADSHEET_DOORS[prefix]
+    key, importers = SPREADSHEET_DOORS.get(prefix, (None, NOBODY))
     role = run.role
     if suffix == "_import":  # django-import-export's import view
         url = _u(prefix + suffix)
@@ -620,11 +624,32 @@ def spreadsheet_doors(run: Run, spec: May, prefix: str, suffix: str) -> bool:
         run.get(f"GET {suffix[1:]} of another", _u(prefix + suffix, 999_999), allowed=False)
         run.post(f"POST {suffix[1:]} of another", _u(prefix + suffix, 999_999), {}, allowed=False, writes=False)
     else:  # django-import-export's export view: the form, then the file
-        run.get("GET export", _u(prefix + suffix), allowed=role in spec.view | spec.change)
-        run.post(
-            "POST export", _u(prefix + suffix), {"format": "0"}, allowed=role in spec.view | spec.change, writes=False
-        )
+        reads = role in spec.view | spec.change
+        run.get("GET export", _u(prefix + suffix), allowed=reads)
+        response = run.post("POST export", _u(prefix + suffix), {"format": "0"}, allowed=reads, writes=False)
+        if reads and response is not None and response.status_code == 200:
+            export_holds_the_list(run, response)
     return True
+
+
+def export_holds_the_list(run: Run, response) -> None:
+    """The file is the role's changelist: as many rows as the list shows (the list holds our object
+    and not the other scope's: check_model's listing check), and only words in its cells."""
+    import io
+
+    from openpyxl import load_workbook
+
+    if not response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        run._fail("POST export", f"not a workbook: {response.get('Content-Type')}")
+        return
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    if run.listed is not None and len(rows) - 1 != run.listed:
+        run._fail("POST export", f"{len(rows) - 1} rows exported, the list shows {run.listed}")
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, bool) or (isinstance(cell, str) and cell.strip() in ("None", "True", "False")):
+                run._fail("POST export", f"a cell reads {cell!r}")
+                return
 
 
 def check_model(client, world: W.World, label: str) -> Run:
@@ -675,8 +700,11 @@ def check_model(client, world: W.World, label: str) -> Run:
             allowed=reads,
             ok_statuses=(302,) if label == "subsidies.policyoverride" else (200,),
         )
+        run.listed = None
         if listing is not None and listing.status_code == 200 and reads:
             html = listing.content.decode()
+            changelist = _u(f"{prefix}_changelist")
+            run.listed = len(set(re.findall(rf'href="{re.escape(changelist)}([^/"?]+)/change/', html)))
             for tag, obj in objects.items():
                 listed = f'href="{_u(f"{prefix}_change", obj.pk)}' in html
                 if listed and not sees(spec, role, tag):
