@@ -113,3 +113,21 @@ def test_a_bad_table_cell_is_named(page, phone, live_server, people):
         text = viewer.inner_text("#content")
         assert "第2行“" in text and "请填写金额" in text, text[:800]
         shot(viewer, f"policy-year-06-bad-cell-{name}")
+
+
+def test_the_grid_editor_scrolls_inside_its_box_on_a_phone(phone, live_server, people):
+    """A wide policy table (the 2021 member-card plans, eight columns) is edited on a 390-px phone:
+    the grid scrolls sideways inside its own box and the page itself never does."""
+    base = live_server.url
+    sign_in(phone, base, "quzong11", STAFF_PASSWORD)
+    phone.goto(f"{base}/admin/subsidies/policyoverride/year/2021/table/member_card_plan_benefits/")
+    assert phone.locator(".policy-grid-wrap table.policy-grid").count() == 1
+    widths = phone.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,"
+        " grid: document.querySelector('.policy-grid').scrollWidth,"
+        " box: document.querySelector('.policy-grid-wrap').clientWidth})"
+    )
+    assert widths["page"] <= 390, widths  # no sideways scroll of the page
+    assert widths["view"] == 390, widths  # nor a layout viewport widened to fit it
+    assert widths["grid"] > widths["box"], widths  # the grid is wider than its box, and scrolls in it
+    shot(phone, "policy-year-07-grid-phone")
