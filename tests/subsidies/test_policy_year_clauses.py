@@ -3,9 +3,11 @@
 once the year is published — through every door."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from members.models import StaffRole
@@ -75,6 +77,9 @@ def test_a_draft_clause_is_edited_and_the_compare_shows_old_and_new(client, make
     compare = client.get(reverse("admin:subsidies_policy_compare") + f"?year_a=2021&year_b={draft}").content.decode()
     assert "专利奖励金额" in compare and "patent_award_amount" not in compare
     assert old.section in compare and NEW_SECTION in compare and NEW_QUOTE in compare and OWN_DOCUMENT in compare
+    out = StringIO()
+    call_command("rules", "diff", "2021", str(draft), stdout=out)  # the scripting door says it too
+    assert f"{old.section}" in out.getvalue() and f"{OWN_DOCUMENT} {NEW_SECTION}" in out.getvalue()
     manage = client.get(reverse("admin:subsidies_policy_year_manage", args=[draft])).content.decode()
     assert "本年度修改的条款" in manage and NEW_SECTION in manage
 
