@@ -21,6 +21,7 @@ from subsidies.rules.data import available_years, load_policy_data
 
 from . import policy_labels, services
 from .forms import (
+    ClauseForm,
     ParamForm,
     ReasonForm,
     YearCompareForm,
@@ -34,6 +35,9 @@ from .forms import (
 from .models import PolicyOverride, PolicyOverrideKind, ReferenceValue
 from .selectors import (
     all_policy_years,
+    clause_documents,
+    clause_label,
+    condition_clauses,
     invalid_overrides,
     policy_data,
     policy_diff_in_words,
@@ -138,8 +142,10 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
                 ],
                 "record": record,
                 "entries": [_shown(e, shipped) for e in policy_entries(year)],
-                "invalid": [policy_labels.param_label(o.name) for o in invalid_overrides(year)],
+                "invalid": [clause_label(year, o.name) for o in invalid_overrides(year)],
                 "can_edit": is_district(request.user),
+                "clauses_editable": is_district(request.user) and record is not None and record.is_draft,
+                "conditions": condition_clauses(year) if record is not None and record.is_draft else [],
                 "opts": self.model._meta,
             },
         )
@@ -153,7 +159,54 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
             return self._edit_param(request, year, name)
         if kind == PolicyOverrideKind.TABLE and name in shipped.tables:
             return self._edit_table(request, year, name)
+        if kind == PolicyOverrideKind.CLAUSE and name in shipped.names():
+            return self._edit_clause(request, year, name)
         raise Http404
+
+    def _edit_clause(self, request, year, name):
+        """A draft's clause: its document, section and words, through policy_year_clause_set. A
+        published or file year shows the clause read-only, and a POST is refused by the service."""
+        clause = policy_data(year).clause(name)
+        record = policy_year_record(year) if year not in available_years() else None
+        editable = record is not None and record.is_draft
+        form = ClauseForm(
+            request.POST or None,
+            documents=clause_documents(year),
+            initial={"document": clause.document, "section": clause.section, "quote": clause.quote},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.policy_year_clause_set(
+                    user=request.user,
+                    year=year,
+                    name=name,
+                    document=form.cleaned_data["document"],
+                    section=form.cleaned_data["section"],
+                    quote=form.cleaned_data["quote"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("已保存 %(name)s 的条款。") % {"name": clause_label(year, name)})
+                return HttpResponseRedirect(reverse("admin:subsidies_policy_year", args=[year]))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        label = clause_label(year, name)
+        return TemplateResponse(
+            request,
+            "admin/subsidies/policy_clause.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("修改 %(name)s 的条款") % {"name": label},
+                "year": year,
+                "label": label,
+                "clause": clause,
+                "record": record,
+                "editable": editable,
+                "has_own_document": bool(record and record.document_title),
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     @staticmethod
     def _save(*, user, year, kind, name, value, reason):
@@ -257,6 +310,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
         )
 
     def _render_edit(self, request, year, name, clause, **context):
+        record = policy_year_record(year) if year not in available_years() else None
         return TemplateResponse(
             request,
             "admin/subsidies/policy_edit.html",
@@ -268,7 +322,8 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
                 "label": policy_labels.param_label(name, clause.citation),
                 "unit": policy_labels.param_unit(name),
                 "clause": clause,
-                "record": policy_year_record(year) if year not in available_years() else None,
+                "record": record,
+                "clause_editable": record is not None and record.is_draft,
                 "opts": self.model._meta,
                 **context,
             },
@@ -349,6 +404,7 @@ class PolicyOverrideAdmin(DistrictManagedAdmin):
             document_form=document_form or YearDocumentForm(initial={"document_title": record.document_title}),
             publish_form=publish_form or YearPublishForm(initial={"effective_from": timezone.localdate()}),
             entries=[_shown(e, shipped_data(record.year)) for e in policy_entries(record.year) if e.overridden],
+            clause_edits=_clause_edits(record.year),
         )
 
     def document_view(self, request, year):
@@ -428,6 +484,16 @@ def _opened_or_404(year: int):
     if record is None:
         raise Http404
     return record
+
+
+def _clause_edits(year: int) -> list[dict]:
+    """The clauses the year's edits changed, as read: what, the clause now, the reason."""
+    data = policy_data(year)
+    return [
+        {"label": clause_label(year, o.name), "citation": data.clause(o.name).citation, "reason": o.reason}
+        for o in PolicyOverride.objects.filter(policy_year=year, kind=PolicyOverrideKind.CLAUSE).order_by("name")
+        if o.name in data.names()
+    ]
 
 
 def _year_row(row: dict) -> dict:

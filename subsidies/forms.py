@@ -204,3 +204,20 @@ class YearDocumentForm(forms.Form):
 
 class YearPublishForm(forms.Form):
     effective_from = forms.DateField(label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ClauseForm(ReasonForm):
+    """The clause a draft year cites for a param, table or condition: which document, which section,
+    the document's words. Lengths and the document are checked by the service (its messages name the
+    field); the form only collects."""
+
+    document = forms.CharField(label=_("出自文件"), required=False, widget=forms.Select())
+    section = forms.CharField(label=_("条款（章节）"), required=False, help_text=_("如“一、适用对象 2”"))
+    quote = forms.CharField(
+        label=_("条款原文"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("文件原文，可不填")
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.choices = list(documents)
+        self.order_fields(["document", "section", "quote", "reason"])

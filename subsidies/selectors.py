@@ -186,8 +186,8 @@ def policy_entries(year: int) -> list[PolicyEntry]:
                 year,
                 PolicyOverrideKind.PARAM,
                 name,
-                param.clause.citation,
-                param.clause.quote,
+                current.params[name].clause.citation,
+                current.params[name].clause.quote,
                 _plain(param.value),
                 _plain(current.params[name].value),
                 overrides.get((PolicyOverrideKind.PARAM, name)),
@@ -199,14 +199,75 @@ def policy_entries(year: int) -> list[PolicyEntry]:
                 year,
                 PolicyOverrideKind.TABLE,
                 name,
-                table.clause.citation,
-                table.clause.quote,
+                current.tables[name].clause.citation,
+                current.tables[name].clause.quote,
                 table.to_json_rows(),
                 current.tables[name].to_json_rows(),
                 overrides.get((PolicyOverrideKind.TABLE, name)),
             )
         )
     return sorted(entries, key=lambda e: (e.kind, e.name))
+
+
+def clause_documents(year: int) -> list[tuple[str, str]]:
+    """The documents a draft year's clauses may cite, as (stored value, name): the year's own
+    实事项目 document (once its title is set), then every document its current clauses cite."""
+    from subsidies.rules.core import DOCUMENTS
+
+    record = policy_year_record(year)
+    choices: dict[str, str] = {}
+    if record is not None and record.document_title:
+        choices[record.document_title] = f"本年度政策文件：{record.document_title}"
+    try:
+        data = policy_data(year)
+    except PolicyDataError:
+        return list(choices.items())
+    for name in data.names():
+        document = data.clause(name).document
+        choices.setdefault(document, DOCUMENTS.get(document, document))
+    return list(choices.items())
+
+
+def clause_label(year: int, name: str) -> str:
+    """A param's or table's name; a condition's: the titles of the rules that cite it (never its code)."""
+    from . import policy_labels as L
+
+    if name in L.PARAMS or name in L.TABLES:
+        return L.param_label(name)
+    titles = [cls.title for cls in _rules_of(year).values() if name in cls.conditions]
+    return "条件：" + "、".join(dict.fromkeys(titles)) if titles else "条件"
+
+
+def condition_clauses(year: int) -> list[dict[str, Any]]:
+    """The clauses a year's conditions cite (those of no param or table), for its page: label,
+    citation, quote, and the edit of this year if any."""
+    data = policy_data(year)
+    edited = {
+        o.name: o
+        for o in PolicyOverride.objects.filter(policy_year=year, kind=PolicyOverrideKind.CLAUSE).select_related(
+            "updated_by"
+        )
+    }
+    rows = []
+    for name in data.names():
+        if name in data.params or name in data.tables:
+            continue
+        clause = data.clause(name)
+        rows.append(
+            {
+                "name": name,
+                "label": clause_label(year, name),
+                "citation": clause.citation,
+                "quote": clause.quote,
+                "override": edited.get(name),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["label"], r["citation"]))
+
+
+def clause_text(clause) -> str:
+    """A clause as read in the compare view: the document and section, then its words."""
+    return f"{clause.citation} ——“{clause.quote}”" if clause.quote else clause.citation
 
 
 # --- Policy years district staff open ---------------------------------------------------------
@@ -430,6 +491,24 @@ def policy_diff(year_a: int, year_b: int) -> list[Change]:
                         b.clause.citation,
                     )
                 )
+    # A clause district staff edited in either year (a draft citing its own document): listed when it
+    # now reads differently. Clauses that differ only because the years have different documents are
+    # not changes (every 2019 → 2021 clause would be); a value that changed already shows both.
+    edited = set(
+        PolicyOverride.objects.filter(policy_year__in=(year_a, year_b), kind=PolicyOverrideKind.CLAUSE).values_list(
+            "name", flat=True
+        )
+    )
+    listed = {c.name for c in changes if c.kind != "rule"}
+    for name in sorted(edited - listed):
+        try:
+            a, b = data_a.clause(name), data_b.clause(name)
+        except PolicyDataError:
+            continue
+        if (a.document, a.section, a.quote) != (b.document, b.section, b.quote):
+            changes.append(
+                Change(owners.get(name, ""), "clause", name, "", clause_text(a), clause_text(b), a.citation, b.citation)
+            )
     return sorted(changes, key=lambda c: (c.project, c.kind != "rule", c.name, c.where))
 
 
@@ -556,6 +635,19 @@ def policy_diff_in_words(year_a: int, year_b: int, project: str | None = None) -
                 }
             )
             continue
+        if change.kind == "clause":
+            group["changes"].append(
+                {
+                    "kind": "clause",
+                    "label": clause_label(year_b, change.name),
+                    "where": "条款",
+                    "old": change.old,
+                    "new": change.new,
+                    "old_clause": change.old_clause,
+                    "new_clause": change.new_clause,
+                }
+            )
+            continue
         group["changes"].append(
             {
                 "kind": change.kind,
@@ -618,6 +710,7 @@ def _member_changes(earlier: list[int], year: int, project: str) -> list[dict[st
         for c in g["changes"]
         if not (c["kind"] == "rule" and c["label"].startswith("新增") and c.get("rule_id") in known)
         and c.get("new") != "（无）"  # a value the newer year no longer sets: its rule's change says it
+        and c["kind"] != "clause"  # where staff cite a number from is not a change for members
     ]
     if len(_member_changes_cache) > 256:
         _member_changes_cache.clear()

@@ -36,6 +36,12 @@ YEAR_SAME_EDITOR = "发布须由另一位区总工会工作人员完成：您开
 YEAR_NEEDS_DATE = "请填写施行日期。"
 YEAR_INVALID = "{year}年度未通过校验，不能发布：{error}"
 NOT_A_DRAFT_NAME = "{year}年度没有“{name}”。"
+CLAUSE_DRAFT_ONLY = "条款只能在草稿年度修改：{year}年度已发布或随程序发布，其条款不能再改。"
+CLAUSE_SECTION_REQUIRED = "“条款（章节）”：请填写这一数值或条件出自文件的哪一条、哪一节。"
+CLAUSE_TOO_LONG = "“{field}”：最多 {limit} 个字，现在 {n} 个字，请删减。"
+CLAUSE_DOCUMENT_UNKNOWN = "“出自文件”：请选择本年度政策文件或本年度已引用的政策文件。"
+CLAUSE_SECTION_MAX = 120
+CLAUSE_QUOTE_MAX = 500
 
 
 @transaction.atomic
@@ -55,6 +61,8 @@ def policy_override_set(*, user: User, year: int, kind: str, name: str, value: A
         raise PermissionDenied(DISTRICT_ONLY)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
+    if kind == PolicyOverrideKind.CLAUSE:
+        value = _clause_value(year, value)
     current = policy_data(year)
     try:
         if kind == PolicyOverrideKind.PARAM:
@@ -73,6 +81,33 @@ def policy_override_set(*, user: User, year: int, kind: str, name: str, value: A
     override._history_user = user  # the audit names the editor, in or out of a web request
     override.save()
     return override
+
+
+def _clause_value(year: int, value: Any) -> dict[str, str]:
+    """A clause edit: only on a draft year (a published year's clauses are read-only, its values
+    corrected with a reason); the section required, both texts within their limits, the document one
+    the year may cite (its own 实事项目 document or one its inherited clauses cite)."""
+    from .selectors import clause_documents
+
+    record = PolicyYear.objects.filter(year=year).first()
+    if record is None or not record.is_draft:
+        raise ValidationError({"year": CLAUSE_DRAFT_ONLY.format(year=year)})
+    spec = value if isinstance(value, dict) else {}
+    document = str(spec.get("document") or "").strip()
+    section = str(spec.get("section") or "").strip()
+    quote = str(spec.get("quote") or "").strip()
+    errors: dict[str, str] = {}
+    if not section:
+        errors["section"] = CLAUSE_SECTION_REQUIRED
+    elif len(section) > CLAUSE_SECTION_MAX:
+        errors["section"] = CLAUSE_TOO_LONG.format(field="条款（章节）", limit=CLAUSE_SECTION_MAX, n=len(section))
+    if len(quote) > CLAUSE_QUOTE_MAX:
+        errors["quote"] = CLAUSE_TOO_LONG.format(field="条款原文", limit=CLAUSE_QUOTE_MAX, n=len(quote))
+    if document not in dict(clause_documents(year)):
+        errors["document"] = CLAUSE_DOCUMENT_UNKNOWN
+    if errors:
+        raise ValidationError(errors)
+    return {"document": document, "section": section, "quote": quote}
 
 
 @transaction.atomic
@@ -188,6 +223,23 @@ def policy_year_edit(*, user: User, year: int, kind: str, name: str, value: Any,
 
 
 @transaction.atomic
+def policy_year_clause_set(
+    *, user: User, year: int, name: str, document: str, section: str, quote: str = "", reason: str
+) -> PolicyOverride:
+    """Edit the clause a draft year cites for one param, table or condition: which document it comes
+    from (the year's own 实事项目 document once its title is set) and the section and words it
+    states. Validated and audited as every other edit of the draft; refused once published."""
+    _district(user)
+    record = policy_year_record(year)
+    if record is None or not record.is_draft:
+        raise ValidationError({"year": CLAUSE_DRAFT_ONLY.format(year=year)})
+    if name not in policy_data(year).names():
+        raise ValidationError({"year": NOT_A_DRAFT_NAME.format(year=year, name=name)})
+    value = {"document": document, "section": section, "quote": quote}
+    return policy_year_edit(user=user, year=year, kind=PolicyOverrideKind.CLAUSE, name=name, value=value, reason=reason)
+
+
+@transaction.atomic
 def policy_year_document_set(*, user: User, year: int, title: str, upload=None) -> PolicyYear:
     """The draft's own 实事项目 document: its title (cited by every clause of the year that names
     it) and the file, checked like every upload (type by content, size, no active content)."""
@@ -212,7 +264,14 @@ def policy_year_document_set(*, user: User, year: int, title: str, upload=None) 
         record.document_extension = extensions[content_type]
         record.document_sha256 = digest
         record.document.save(f"{year}{extensions[content_type]}", upload, save=False)
-    record.document_title = title.strip()[:120]
+    old_title, new_title = record.document_title, title.strip()[:120]
+    if old_title and old_title != new_title:  # the clauses citing the year's own document follow its new name
+        for override in PolicyOverride.objects.filter(policy_year=year, kind=PolicyOverrideKind.CLAUSE):
+            if isinstance(override.value, dict) and override.value.get("document") == old_title:
+                override.value = {**override.value, "document": new_title}
+                override.updated_by, override._history_user = user, user
+                override.save()
+    record.document_title = new_title
     record._history_user = user
     record.save()
     return record

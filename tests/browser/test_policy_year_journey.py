@@ -73,6 +73,21 @@ def test_district_opens_2027_a_colleague_publishes_the_member_sees_it(page, phon
     assert "已保存 专利奖励金额" in page.inner_text("body")
     shot(page, "policy-year-02-edited")
 
+    # …names the year's own document and cites it for the award (a draft's clause is editable).
+    page.goto(f"{base}/admin/subsidies/policyoverride/years/2027/manage/")
+    page.fill("input[name=document_title]", "《2027年嘉定区总工会服务职工实事项目》")
+    with page.expect_navigation():
+        page.click("input[value='保存政策文件']")
+    page.goto(f"{base}/admin/subsidies/policyoverride/year/2027/clause/patent_award_amount/")
+    page.select_option("select[name=document]", "《2027年嘉定区总工会服务职工实事项目》")
+    page.fill("input[name=section]", "三、职工技能提升 2")
+    page.fill("textarea[name=quote]", "获得发明专利的职工，每项奖励三千元")
+    page.fill("input[name=reason]", "2027年嘉定区总工会服务职工实事项目")
+    shot(page, "policy-year-02b-clause")
+    with page.expect_navigation():
+        page.click("input[value='保存']")
+    assert "已保存 专利奖励金额 的条款" in page.inner_text("body")
+
     # District user B sees who edited it and publishes it from today.
     sign_in(page, base, "quzong12", STAFF_PASSWORD)
     page.goto(f"{base}/admin/subsidies/policyoverride/years/2027/manage/")
@@ -87,6 +102,7 @@ def test_district_opens_2027_a_colleague_publishes_the_member_sees_it(page, phon
     page.goto(f"{base}/admin/subsidies/policyoverride/years/compare/?year_a={demo}&year_b=2027")
     compare = page.inner_text("#content")
     assert "专利奖励金额" in compare and "2,000.00 元" in compare and "3,000.00 元" in compare
+    assert "《2027年嘉定区总工会服务职工实事项目》 三、职工技能提升 2" in compare  # the new clause beside the old
     shot(page, "policy-year-04-compare")
 
     # The member's calculator uses 2027 and says what changed.
@@ -113,3 +129,21 @@ def test_a_bad_table_cell_is_named(page, phone, live_server, people):
         text = viewer.inner_text("#content")
         assert "第2行“" in text and "请填写金额" in text, text[:800]
         shot(viewer, f"policy-year-06-bad-cell-{name}")
+
+
+def test_the_grid_editor_scrolls_inside_its_box_on_a_phone(phone, live_server, people):
+    """A wide policy table (the 2021 member-card plans, eight columns) is edited on a 390-px phone:
+    the grid scrolls sideways inside its own box and the page itself never does."""
+    base = live_server.url
+    sign_in(phone, base, "quzong11", STAFF_PASSWORD)
+    phone.goto(f"{base}/admin/subsidies/policyoverride/year/2021/table/member_card_plan_benefits/")
+    assert phone.locator(".policy-grid-wrap table.policy-grid").count() == 1
+    widths = phone.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,"
+        " grid: document.querySelector('.policy-grid').scrollWidth,"
+        " box: document.querySelector('.policy-grid-wrap').clientWidth})"
+    )
+    assert widths["page"] <= 390, widths  # no sideways scroll of the page
+    assert widths["view"] == 390, widths  # nor a layout viewport widened to fit it
+    assert widths["grid"] > widths["box"], widths  # the grid is wider than its box, and scrolls in it
+    shot(phone, "policy-year-07-grid-phone")
