@@ -222,7 +222,7 @@ class ApplicationAdmin(ScopedAdmin):
     def waiting(self, obj):
         if obj.status not in workflow.REVIEW_STATUSES:
             return "—"
-        return _("%(n)d 天") % {"n": (timezone.now() - obj.status_changed_at).days}
+        return labels.days_waiting(obj.status_changed_at)
 
     def scope_queryset(self, request, queryset):
         # Counselling appointments and other confidential applications: need-to-know only.

@@ -21,7 +21,10 @@ from subsidies.rules.facts import Fact, FactsError
 
 from .models import AttachmentKind
 
-BOOL_CHOICES = (("", "—"), ("true", "是"), ("false", "否"))
+# A yes/no question offers only 是 and 否 (left unticked, it is unanswered: every fact is optional
+# in the form; the rules say which are needed). A dropdown keeps its "请选择" placeholder.
+BOOL_CHOICES = (("true", _("是")), ("false", _("否")))
+PLACEHOLDER = ("", _("请选择"))
 
 
 def _field_for(fact: Fact, *, disabled: bool) -> forms.Field:
@@ -38,9 +41,9 @@ def _field_for(fact: Fact, *, disabled: bool) -> forms.Field:
             attrs["max"] = str(fact.maximum)
         return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
     if fact.kind == "choice":
-        choices = (("", "—"), *fact.choices)
-        widget = forms.RadioSelect if len(fact.choices) <= 4 else forms.Select
-        return forms.ChoiceField(choices=choices, widget=widget, **common)
+        if len(fact.choices) <= 4:
+            return forms.ChoiceField(choices=fact.choices, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=(PLACEHOLDER, *fact.choices), widget=forms.Select, **common)
     return forms.CharField(**common)
 
 
@@ -100,7 +103,7 @@ class FactsForm(forms.Form):
         initial = {name: _display(value) for name, value in {**(initial_facts or {}), **self.locked}.items()}
         super().__init__(*args, initial=initial, **kwargs)
         if self.offerings is not None:
-            choices = [("", "—")] + [
+            choices = [PLACEHOLDER] + [
                 (pk, f"{s}（{s.location}，余{s.quota.remaining}个名额）") for pk, s in self.offerings.items()
             ]
             self.fields["offering"] = forms.ChoiceField(label=_("场次"), choices=choices, required=offering_required)

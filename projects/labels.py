@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from subsidies.rules import registry
 from subsidies.rules.core import DATE_LABELS, PAYER_LABELS, ROUTE_LABELS, Outcome
@@ -106,6 +107,15 @@ def yuan(amount: Any) -> str:
         return f"{Decimal(str(amount)):,.2f} 元"
     except InvalidOperation:
         return str(amount)
+
+
+def days_waiting(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """Whole days since `since` ("253 天"): the review queue and the dashboard count waits in days."""
+    from django.utils import timezone
+
+    if since is None:
+        return EMPTY
+    return gettext("%(n)d 天") % {"n": max(((now or timezone.now()) - since).days, 0)}
 
 
 def local_date(value: Any) -> str:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.selectors import active_member_id
@@ -36,8 +37,10 @@ from .services.submission import (
 )
 from .services.transitions import application_transition
 
-ONLY_MEMBERS = "此页面仅供会员使用：请使用会员服务卡号或手机号登录。"
-DRAFT_SAVED = "草稿 {reference} 已保存：还没有提交，可在“我的申请”中打开继续填写。"
+ONLY_MEMBERS = _("此页面仅供会员使用：请使用会员服务卡号或手机号登录。")
+DRAFT_SAVED = _("草稿 %(reference)s 已保存：还没有提交，可在“我的申请”中打开继续填写。")
+SUBMITTED = _("申请 %(reference)s 已提交。")
+ONLY_ORGANISATIONS = _("此项目由单位或工会组织申请。")
 
 
 def member_required(view):
@@ -232,7 +235,7 @@ def _apply(request, rule_id: str, year: int):
     member = selectors.portal_member(request) if rule.applicant == "member" else None
     organisation = request.user.organisation if rule.applicant == "organisation" and request.user.is_staff else None
     if member is None and organisation is None:
-        raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else "此项目由单位或工会组织申请。")
+        raise PermissionDenied(ONLY_MEMBERS if rule.applicant == "member" else ONLY_ORGANISATIONS)
     today = timezone.localdate()
     profile = selectors.applicant_profile(member=member, organisation=organisation, today=today)
     locked = selectors.locked_facts(rule, member=member, organisation=organisation, today=today, profile=profile)
@@ -271,9 +274,9 @@ def _apply(request, rule_id: str, year: int):
             form.add_application_error(exc)
         else:
             if application.status == "draft":
-                messages.success(request, DRAFT_SAVED.format(reference=application.reference))
+                messages.success(request, DRAFT_SAVED % {"reference": application.reference})
             else:
-                messages.success(request, f"申请 {application.reference} 已提交。")
+                messages.success(request, SUBMITTED % {"reference": application.reference})
             if member:
                 return redirect("projects:my_application", reference=application.reference)
             return redirect("projects:organisation_applications")
@@ -433,9 +436,9 @@ def my_application_edit(request, member, reference: str):
             form.add_application_error(exc)
         else:
             if saving_draft:
-                messages.success(request, DRAFT_SAVED.format(reference=application.reference))
+                messages.success(request, DRAFT_SAVED % {"reference": application.reference})
             else:
-                messages.success(request, f"申请 {application.reference} 已提交。")
+                messages.success(request, SUBMITTED % {"reference": application.reference})
             return redirect("projects:my_application", reference=application.reference)
     if request.method == "POST":
         form.mark_refile()

@@ -64,6 +64,13 @@ def shown_reasons(reasons) -> list:
 
 
 @register.filter
+def days_waiting(since) -> str:
+    """How long something has waited, in days ("等待 253 天"), as the review queue counts it — not
+    timesince's "7 年，8 月"."""
+    return labels.days_waiting(since)
+
+
+@register.filter
 def local_date(value) -> str:
     return labels.local_date(value)
 

@@ -94,6 +94,10 @@ class TestTimeline:
         assert "提交申请" in text  # actions by their labels, never their codes
         assert "submit" not in text.split("进度", 1)[1]
 
+    def test_the_first_entry_says_the_application_was_made_not_that_it_was_a_draft(self, client, member):
+        progress = page_text(client, member, legal_aid(member)).split("进度", 1)[1]
+        assert "创建申请" in progress and "创建申请：草稿" not in progress
+
 
 class TestSession:
     def test_a_booking_names_its_session_time_place_and_places(self, client, tree, member, staff):

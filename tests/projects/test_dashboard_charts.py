@@ -64,3 +64,18 @@ def test_the_dashboard_costs_the_same_queries_with_more_applications(client, tre
     one = count()
     _world(tree, staff, n=4)
     assert count() == one
+
+
+def test_the_longest_waits_are_counted_in_days_as_the_queue_counts_them(client, tree, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    application = legal_aid(_member(tree["unit"]))
+    type(application).objects.filter(pk=application.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=800, hours=3)
+    )
+    client.force_login(staff["district"])
+    html = client.get(DASHBOARD).content.decode()
+    row = re.search(rf"<tr><td><a [^>]*>{application.reference}</a>.*?</tr>", html, re.S).group(0)
+    assert "800 天" in row and "年" not in row and "月" not in row

@@ -199,3 +199,16 @@ class TestPrefillAndHelp:
         html = signed_in.get(reverse("projects:apply", args=["legal_aid", 2019])).content.decode()
         locked = re.search(r'<div class="field locked">.*?申请日期.*?</div>', html, re.S).group(0)
         assert "2019-06-01" in visible(locked)  # 申请日期: today, from the record, shown as text
+
+
+class TestQuestionsOfferOnlyTheirAnswers:
+    def test_a_yes_no_question_offers_only_yes_and_no(self, signed_in):
+        block = field_block(signed_in.get(CONDOLENCE).content.decode(), "hospitalised")
+        options = re.findall(r'<input type="radio" name="hospitalised" value="([^"]*)"', block)
+        assert options == ["true", "false"]
+        assert "—" not in visible(block) and "是" in visible(block) and "否" in visible(block)
+
+    def test_an_unanswered_yes_no_question_is_refused_by_its_label(self, signed_in):
+        html = signed_in.post(CONDOLENCE, {**ILLNESS, "hospitalised": ""}).content.decode()
+        assert "“已住院治疗”必须填写" in visible(field_block(html, "hospitalised"))
+        assert not Application.objects.exists()
