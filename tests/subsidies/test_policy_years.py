@@ -250,3 +250,25 @@ def test_a_published_year_joins_the_project_pages_on_its_effective_date(client, 
         after = client.get(url).content.decode()
     assert "2027年度" not in before
     assert "2027年度" in after
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "legal:centres",
+        "reading_rooms:list",
+        "caravan:visits",
+        "health_points:points",
+        "outdoor_care:stations",
+        "womens_care:mommy_rooms",
+        "flower_expo:progress",
+    ],
+)
+def test_the_project_apps_pages_name_the_year_in_force_too(client, maker, checker, url_name):
+    services.policy_year_open(user=maker, year=2027, source_year=2021, also_from=(2019,))
+    services.policy_year_publish(user=checker, year=2027, effective_from=date(2027, 1, 1))
+    from django.urls import reverse
+
+    with time_machine.travel(datetime(2027, 1, 1, 0, 1, tzinfo=SHANGHAI), tick=False):
+        html = client.get(reverse(url_name)).content.decode()
+    assert "2027年度政策（自2027年1月1日起施行）" in html
