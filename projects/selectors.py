@@ -753,6 +753,13 @@ def holds_explicit_permission(user: User, dotted: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     cache = user.__dict__.setdefault("_explicit_permissions", {})
+    if dotted not in cache and not user.is_superuser:
+        # Django's ModelBackend keeps this request's own and group permissions once read (has_perm
+        # read them already on an admin page); for anyone but a superuser (whose caches hold every
+        # permission) they are exactly the explicit grants.
+        own, groups = getattr(user, "_user_perm_cache", None), getattr(user, "_group_perm_cache", None)
+        if own is not None and groups is not None:
+            cache[dotted] = dotted in own or dotted in groups
     if dotted not in cache:
         app_label, codename = dotted.split(".", 1)
         cache[dotted] = (
