@@ -54,6 +54,8 @@ from .services.transitions import application_transition, facts_due, reviewer_fa
 
 S = ApplicationStatus
 STATUS_LABELS = dict(ApplicationStatus.choices)
+# The row checkbox's label is Django's own message, translated by Django's catalogue (not ours).
+DJANGO_ROW_LABEL = "Select this object for an action - {}"
 ROLE_QUEUE = {
     StaffRole.GRASSROOTS: (S.GRASSROOTS_REVIEW,),
     StaffRole.STREET: (S.STREET_REVIEW,),
@@ -231,7 +233,7 @@ class ApplicationAdmin(SpreadsheetExportMixin, ScopedAdmin):
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+            format_html(gettext(DJANGO_ROW_LABEL), str(obj)),
         )
 
     @admin.display(description=_("等待天数"), ordering="status_changed_at")
