@@ -39,6 +39,15 @@ def _memo(request) -> dict:
 class SignInBackend(AxesBackend):
     """django-axes' lockout check, then the member or staff password check, in one pass."""
 
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their organisation in the same query (every staff
+        page reads it for the scope)."""
+        try:
+            user = User._default_manager.select_related("organisation").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None

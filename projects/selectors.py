@@ -485,44 +485,85 @@ _ORDER = {
 def entitlements(member: Member, today: date) -> list[Entitlement]:
     """Every rule a member could apply for, decided on the member's record exactly as a submission
     would be (the same locked facts; what only the applicant knows stays unknown)."""
-    profile = member_profile(member, today)
-    rules = member_rules(today)
-    policy = current_policy()
-    refs = policy.refs
-    unit_name = member.organisation.name
-    rows = []
-    with member_records_primed(member):
-        for rule in rules:
-            locked = locked_facts(rule, member=member, organisation=None, today=today, profile=profile)
-            decided = decide(
-                rule_id=rule.rule_id,
-                year=rule.policy_year,
-                facts=prefilled_facts(rule, profile),
-                locked=locked,
-                partial=True,
-                strict=False,
-                data=policy.data(rule.policy_year),
-                refs=refs,
-            )
-            decision = decided.decision
-            procedure = PROCEDURES[rule.rule_id]
-            audience = EMPLOYMENT_ONLY.get(rule.project)
-            other = ""
-            if audience is not None and member.employment_type != audience:
-                other = str(EMPLOYMENT_TYPES.get(member.employment_type, "")) or str(_("未登记"))
-            rows.append(
-                Entitlement(
-                    rule,
-                    decision,
-                    PROJECTS_BY_CODE[rule.project],
-                    applied=application_holding_key(member, rule, decided.facts),
-                    window_state=decision.window.state(today).value if decision.window else "",
-                    proofs=tuple(str(AttachmentKind(kind).label) for kind in procedure.proofs),
-                    other_employment=other,
-                    unit_name=unit_name,
+    return EntitlementScan(member, today).entitlements()
+
+
+class EntitlementScan:
+    """The entitlement scan of one member on one day, in two steps: the inputs (the member's record,
+    the record facts every rule locks, the member's applications — two or three queries, the same for
+    any history) and, only when the page's cached cards are stale, the decisions.
+
+    `key` is a digest of everything the decisions and the cards are made from besides the language
+    (the page's {% cache %} varies on that): the process and the published policy years and policy
+    stamp (fragment_key), the day, the member, the profile, each rule's locked facts and every
+    application of the member as it stands (id, status, once-only key, last change). A change to any
+    of them is a new key, so cached cards are never stale; nothing needs invalidating."""
+
+    def __init__(self, member: Member, today: date):
+        import hashlib
+
+        self.member, self.today = member, today
+        self.profile = member_profile(member, today)
+        self.rules = member_rules(today)
+        self.policy = current_policy()
+        self.applications = primed_rows(member)
+        with member_records_primed(member, self.applications):
+            self.locked = [
+                locked_facts(rule, member=member, organisation=None, today=today, profile=self.profile)
+                for rule in self.rules
+            ]
+        inputs = (
+            fragment_key(self.policy),
+            member.pk,
+            member.organisation.name,
+            sorted(self.profile.items()),
+            [
+                (rule.rule_id, rule.policy_year, sorted(locked.items()))
+                for rule, locked in zip(self.rules, self.locked, strict=True)
+            ],
+            [(a.pk, a.rule_id, a.status, a.dedup_key, a.reference, a.updated_at) for a in self.applications],
+        )
+        self.key = hashlib.sha1(repr(inputs).encode()).hexdigest()
+
+    def entitlements(self) -> list[Entitlement]:
+        member, today, profile, policy = self.member, self.today, self.profile, self.policy
+        unit_name = member.organisation.name
+        rows = []
+        with member_records_primed(member, self.applications):
+            for rule, locked in zip(self.rules, self.locked, strict=True):
+                decided = decide(
+                    rule_id=rule.rule_id,
+                    year=rule.policy_year,
+                    facts=prefilled_facts(rule, profile),
+                    locked=locked,
+                    partial=True,
+                    strict=False,
+                    data=policy.data(rule.policy_year),
+                    refs=policy.refs,
                 )
-            )
-    return sorted(rows, key=lambda e: (_ORDER[e.group], e.project.code, e.rule.rule_id))
+                decision = decided.decision
+                procedure = PROCEDURES[rule.rule_id]
+                audience = EMPLOYMENT_ONLY.get(rule.project)
+                other = ""
+                if audience is not None and member.employment_type != audience:
+                    other = str(EMPLOYMENT_TYPES.get(member.employment_type, "")) or str(_("未登记"))
+                rows.append(
+                    Entitlement(
+                        rule,
+                        decision,
+                        PROJECTS_BY_CODE[rule.project],
+                        applied=application_holding_key(member, rule, decided.facts),
+                        window_state=decision.window.state(today).value if decision.window else "",
+                        proofs=tuple(str(AttachmentKind(kind).label) for kind in procedure.proofs),
+                        other_employment=other,
+                        unit_name=unit_name,
+                    )
+                )
+        return sorted(rows, key=lambda e: (_ORDER[e.group], e.project.code, e.rule.rule_id))
+
+    def page_rows(self) -> list[Entitlement]:
+        """What the entitlements page lists (called by its template only when the cached cards are stale)."""
+        return self.entitlements() + unit_entitlements(self.member, self.today)
 
 
 def unit_entitlements(member: Member, today: date) -> list[Entitlement]:
@@ -588,6 +629,24 @@ def open_offerings_of_project(project: str, now, limit: int = 50) -> list[Offeri
 
 def applications_of_member(member: Member) -> QuerySet[Application]:
     return Application.objects.filter(applicant_member=member).order_by("-created_at")
+
+
+def applications_fingerprint(member: Member) -> str:
+    """A digest of every column 我的申请 shows of the member's applications (one aggregate over the
+    member's index, raw SQL: no ORM compile): the page's cached table is keyed on it, so a new
+    application, a status change (however made: a bulk payout step too) or a changed amount shows on
+    the next request."""
+    from django.db import connection
+
+    table = Application._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), md5(string_agg(concat_ws('|', id, reference, rule_id, policy_year, status, amount, "
+            f"submitted_at, created_at), ',' ORDER BY id)) FROM {table} WHERE applicant_member_id = %s",
+            [member.pk],
+        )
+        count, digest = cursor.fetchone()
+    return f"{count}:{digest or ''}"
 
 
 def application_of_member(member: Member, reference: str) -> Application | None:
@@ -689,6 +748,13 @@ def holds_explicit_permission(user: User, dotted: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     cache = user.__dict__.setdefault("_explicit_permissions", {})
+    if dotted not in cache and not user.is_superuser:
+        # Django's ModelBackend keeps this request's own and group permissions once read (has_perm
+        # read them already on an admin page); for anyone but a superuser (whose caches hold every
+        # permission) they are exactly the explicit grants.
+        own, groups = getattr(user, "_user_perm_cache", None), getattr(user, "_group_perm_cache", None)
+        if own is not None and groups is not None:
+            cache[dotted] = dotted in own or dotted in groups
     if dotted not in cache:
         app_label, codename = dotted.split(".", 1)
         cache[dotted] = (
@@ -784,16 +850,23 @@ class CoverageRecord:
 _PRIMED = "_primed_applications"
 
 
-@contextmanager
-def member_records_primed(member: Member):
-    """Within the block, the record lookups of every rule read the member's applications from one
-    query (the entitlement scan decides some twenty rules per page view); outside it, each lookup
-    reads the database afresh, so a submission never decides on a stale list."""
-    rows = list(
+def primed_rows(member: Member) -> list[Application]:
+    """Every application of the member, newest policy year first (one query)."""
+    return list(
         Application.objects.filter(applicant_member=member)
         .select_related("organisation")
         .order_by("-policy_year", "-pk")
     )
+
+
+@contextmanager
+def member_records_primed(member: Member, rows: list[Application] | None = None):
+    """Within the block, the record lookups of every rule read the member's applications from one
+    query (the entitlement scan decides some twenty rules per page view); outside it, each lookup
+    reads the database afresh, so a submission never decides on a stale list. `rows`: the list
+    primed_rows read already in this request (the scan's two steps share it)."""
+    if rows is None:
+        rows = primed_rows(member)
     for application in rows:  # application.applicant_member is this (primed) member, not a fresh read
         Application.applicant_member.field.set_cached_value(application, member)
     setattr(member, _PRIMED, rows)

@@ -146,14 +146,28 @@ def calculator(request, rule_id: str, year: int):
 @member_required
 def my_entitlements(request, member):
     today = timezone.localdate()
-    rows = selectors.entitlements(member, today) + selectors.unit_entitlements(member, today)
-    return render(request, "projects/my_entitlements.html", {"member": member, "rows": rows, "today": today})
+    scan = selectors.EntitlementScan(member, today)
+    # `rows` is called by the template only when its cached cards (keyed on scan.key) are stale.
+    return render(
+        request,
+        "projects/my_entitlements.html",
+        {"member": member, "rows": scan.page_rows, "cards_key": scan.key, "today": today},
+    )
 
 
 @member_required
 def my_applications(request, member):
+    # The queryset is read by the template only when its cached table (keyed on the fingerprint) is stale.
     applications = selectors.applications_of_member(member)
-    return render(request, "projects/my_applications.html", {"member": member, "applications": applications})
+    return render(
+        request,
+        "projects/my_applications.html",
+        {
+            "member": member,
+            "applications": applications,
+            "table_key": f"{member.pk}:{selectors.applications_fingerprint(member)}:{selectors.fragment_key()}",
+        },
+    )
 
 
 @member_required

@@ -92,3 +92,18 @@ def test_a_grassroots_union_sees_only_the_modules_it_works_with(client, staff):
     assert seen == GRASSROOTS_MODULES
     for gone in ("womens_care", "reading_rooms", "flexible_workers"):
         assert client.get(f"/admin/{gone}/").status_code in (403, 404)
+
+
+def test_each_row_links_to_its_review_with_the_queue_kept_and_can_be_selected(client, tree, member, staff):
+    """The rows are written without the admin's per-row widget and URL resolve: the same links,
+    checkbox and status words as the admin's own."""
+    application = submit_promotion(member)
+    client.force_login(staff["grassroots"])
+    html = client.get(QUEUE + "&project=skill_awards").content.decode()
+    row = re.search(rf"<tr>.*?{application.reference}.*?</tr>", html, re.S).group(0)
+    change = reverse("admin:projects_application_change", args=[application.pk])
+    assert f'href="{change}?_changelist_filters=queue%3Dmine%26project%3Dskill_awards"' in row
+    assert f'<input type="checkbox" name="_selected_action" value="{application.pk}" class="action-select"' in row
+    assert "待基层工会初审" in row and "grassroots_review</span>" not in row
+    plain = client.get(reverse("admin:projects_application_changelist")).content.decode()
+    assert f'href="{change}"' in plain
