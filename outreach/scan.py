@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Hashable, NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
 from members.models import DuesRecord, Member, Organisation
+from projects import selectors as project_selectors
 from projects.counselling.services import unit_facts
 from projects.flexible_workers.records import (
     PRIMED_UPLOAD,
@@ -36,9 +37,8 @@ from projects.member_card.services import (
     coverage_benefit_locked_facts,
     district_condolence_locked_facts,
 )
-from projects.procedures import PROCEDURES
-from projects import selectors as project_selectors
 from projects.models import Application
+from projects.procedures import PROCEDURES
 from projects.selectors import (
     HOLDING,
     PROJECTS_BY_CODE,
@@ -268,6 +268,7 @@ class Scanner:
             )
             found.append(Found(member, rule, decision, state, applied))
         return found
+
     def scan(self, members: QuerySet[Member], size: int = CHUNK) -> Iterator[list[Found]]:
         """Findings chunk by chunk (a list per chunk of members)."""
         with primed_lookups(self.years):
