@@ -88,12 +88,33 @@ class FindingState(models.TextChoices):
 
 
 class Finding(models.Model):
-    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.CASCADE, related_name="+")
+    # A finding is derived (the next scan rewrites it) and a full scan writes one per member and rule,
+    # millions of rows: no database foreign-key checks (three lookups per row written, a large part of
+    # a full scan's time); Django's on_delete still removes a deleted member's or unit's findings, and
+    # the scan drops those of inactive members. The member's own index is the unique key's prefix.
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("会员"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("所属工会"), on_delete=models.CASCADE, related_name="+", db_index=False
+        Organisation,
+        verbose_name=_("所属工会"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     street = models.ForeignKey(
-        Organisation, verbose_name=_("所属街镇"), on_delete=models.CASCADE, related_name="+", db_index=False
+        Organisation,
+        verbose_name=_("所属街镇"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     project = models.CharField(_("服务项目"), max_length=32)
     rule_id = models.CharField(_("规则"), max_length=64)

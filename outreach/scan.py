@@ -13,17 +13,32 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
-from members.models import DuesRecord, Member
+from members.models import DuesRecord, Member, Organisation
 from projects import selectors as project_selectors
+from projects.counselling.services import unit_facts
+from projects.flexible_workers.records import (
+    PRIMED_UPLOAD,
+    benefit_locked_facts,
+    coverage_locked_facts,
+    registrations_primed,
+)
+from projects.flower_expo.services import flower_expo_locked_facts
+from projects.member_card.services import (
+    basic_coverage_locked_facts,
+    city_condolence_locked_facts,
+    coverage_benefit_locked_facts,
+    district_condolence_locked_facts,
+)
 from projects.models import Application
+from projects.procedures import PROCEDURES
 from projects.selectors import (
     HOLDING,
     PROJECTS_BY_CODE,
@@ -58,8 +73,13 @@ class Primed:
 
 
 def member_chunks(members: QuerySet[Member], today: date, size: int = CHUNK) -> Iterator[Primed]:
-    """Members in primary-key order, `size` at a time: three queries per chunk."""
-    base = members.filter(is_active=True).select_related("organisation", "street").order_by("pk")
+    """Members in primary-key order, `size` at a time: four queries per chunk (members, dues,
+    applications, pending real-name registrations). Units and streets are read once per scan and
+    shared by their members (no select_related: one model instance per member, not three)."""
+    base = members.filter(is_active=True).order_by("pk")
+    organisations = Organisation.objects.in_bulk()
+    set_unit = Member.organisation.field.set_cached_value
+    set_street = Member.street.field.set_cached_value
     last = 0
     while True:
         chunk = list(base.filter(pk__gt=last)[:size])
@@ -80,8 +100,15 @@ def member_chunks(members: QuerySet[Member], today: date, size: int = CHUNK) -> 
         ):
             applications[application.applicant_member_id].append(application)
         for member in chunk:
+            set_unit(member, organisations[member.organisation_id])
+            if member.street_id is not None:
+                set_street(member, organisations[member.street_id])
             # What member_records_primed sets: every record lookup of the rules reads this list.
-            setattr(member, project_selectors._PRIMED, applications.get(member.pk, []))
+            rows = applications.get(member.pk, [])
+            for application in rows:
+                Application.applicant_member.field.set_cached_value(application, member)
+            setattr(member, project_selectors._PRIMED, rows)
+        registrations_primed(chunk)
         yield Primed(chunk, {m.pk: profile_of(m, dues.get(m.pk, [])) for m in chunk})
 
 
@@ -95,8 +122,7 @@ def primed_lookups(policy_years: Iterable[int]):
         yield
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     member: Member
     rule: Rule
     decision: Decision
@@ -104,8 +130,53 @@ class Found:
     applied: bool
 
 
+def _member_independent(member: Member) -> None:
+    return None
+
+
+def _unit(member: Member) -> int:
+    return member.organisation_id
+
+
+def _registration(member: Member) -> tuple:
+    return (member.employment_type, getattr(member, PRIMED_UPLOAD, None))
+
+
+# What each procedure's record lookup (Procedure.locked_facts) reads about a member who holds no
+# application: its answer is the same for every member with the same inputs, so it is asked once
+# per distinct inputs. A lookup not named here is asked for every member (always exact).
+RECORD_INPUTS: dict[Callable, Callable[[Member], Hashable]] = {
+    coverage_locked_facts: _registration,  # employment type and the pending registration's upload
+    benefit_locked_facts: _member_independent,  # no coverage held: {}
+    unit_facts: _unit,  # the unit's level and status
+    basic_coverage_locked_facts: _unit,  # the unit's level and chosen class; no share held
+    city_condolence_locked_facts: _member_independent,  # no coverage, nothing paid
+    district_condolence_locked_facts: _member_independent,
+    coverage_benefit_locked_facts: _member_independent,
+    flower_expo_locked_facts: _member_independent,  # the expo's running total
+}
+
+
+@dataclass
+class _Plan:
+    """One rule as the scan decides it: the profile names its facts read, its record lookup."""
+
+    rule: Rule
+    names: tuple[str, ...]
+    hook: Callable | None
+    inputs: Callable[[Member], Hashable] | None
+    memo: bool  # the lookup's answer for a member without applications depends only on `inputs`
+
+
 class Scanner:
-    """The rules, policy data and reference data of one scan day, read once."""
+    """The rules, policy data and reference data of one scan day, read once.
+
+    Decisions are memoised: a rule's decision is a pure function of the facts and record facts it
+    is given (subsidies.selectors.decide), and those are a function of the profile values its
+    facts name and the answer of its procedure's record lookup. Most members share those values
+    (same card state, employment type, birth date, unit…), so each rule is decided once per
+    distinct values and the decision shared; a member holding applications has the lookups asked
+    for them (as the entitlement page does), and the decision is still shared on equal answers."""
 
     def __init__(self, today: date):
         self.today = today
@@ -114,6 +185,16 @@ class Scanner:
         self.data = {year: policy_data(year) for year in self.years}
         self.refs = reference_data()
         self.skipped = 0
+        self.plans = []
+        for rule in self.rules:
+            procedure = PROCEDURES.get(rule.rule_id)
+            hook = procedure.locked_facts if procedure is not None else None
+            names = tuple(dict.fromkeys(f.profile for f in rule.schema if f.profile and f.profile != "today"))
+            inputs = RECORD_INPUTS.get(hook) if hook is not None else None
+            self.plans.append(_Plan(rule, names, hook, inputs, hook is None or inputs is not None))
+        self._decisions: dict[tuple, tuple[Decision, str] | FactsError] = {}
+        self._lookups: dict[tuple, frozenset] = {}
+        self.decided = 0  # rule evaluations actually run (the rest shared)
 
     def version(self) -> dict[str, list]:
         return {str(year): [str(v) for v in policy_version(year)] for year in self.years}
@@ -128,9 +209,10 @@ class Scanner:
             self.skipped += 1
             return []
 
-    def _decide_member(self, member: Member, profile: dict[str, Any]) -> list[Found]:
-        found = []
-        for rule in self.rules:
+    def _evaluate(self, rule: Rule, member: Member, profile: dict[str, Any]) -> tuple[Decision, str] | FactsError:
+        """The one-member path (projects.selectors.entitlements): locked facts, prefilled facts, decide."""
+        self.decided += 1
+        try:
             locked = locked_facts(rule, member=member, organisation=None, today=self.today, profile=profile)
             decision = decide(
                 rule_id=rule.rule_id,
@@ -142,10 +224,47 @@ class Scanner:
                 data=self.data[rule.policy_year],
                 refs=self.refs,
             ).decision
-            state = Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]).state
-            applied = any(
-                a.rule_id == rule.rule_id and a.policy_year == rule.policy_year and a.status in HOLDING
-                for a in getattr(member, project_selectors._PRIMED)
+        except FactsError as exc:
+            return exc
+        return decision, Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]).state
+
+    def _lookup(self, plan: _Plan, member: Member) -> frozenset:
+        """The record lookup's answer for a member without applications, asked once per inputs."""
+        key = (plan.hook, plan.rule.policy_year, plan.inputs(member))
+        answer = self._lookups.get(key)
+        if answer is None:
+            extra = plan.hook(member, None, plan.rule.policy_year, {})
+            answer = self._lookups[key] = frozenset(
+                (k, v) for k, v in extra.items() if k in plan.rule.schema and v is not None
+            )
+        return answer
+
+    def _decide_member(self, member: Member, profile: dict[str, Any]) -> list[Found]:
+        found = []
+        held = getattr(member, project_selectors._PRIMED)
+        decisions = self._decisions
+        for index, plan in enumerate(self.plans):
+            rule = plan.rule
+            values = tuple([profile.get(name) for name in plan.names])
+            if not held and plan.memo:
+                key = (index, values, self._lookup(plan, member) if plan.hook is not None else None)
+            else:  # the lookups read this member's applications: asked for the member
+                locked = locked_facts(rule, member=member, organisation=None, today=self.today, profile=profile)
+                try:
+                    key = (index, values, "held", frozenset(locked.items()))
+                    hash(key)
+                except TypeError:
+                    key = None
+            decided = decisions.get(key) if key is not None else None
+            if decided is None:
+                decided = self._evaluate(rule, member, profile)
+                if key is not None:
+                    decisions[key] = decided
+            if isinstance(decided, FactsError):
+                raise decided
+            decision, state = decided
+            applied = bool(held) and any(
+                a.rule_id == rule.rule_id and a.policy_year == rule.policy_year and a.status in HOLDING for a in held
             )
             found.append(Found(member, rule, decision, state, applied))
         return found

@@ -16,6 +16,9 @@ from .models import RealNameRegistration
 
 COVERAGE_RULE = "flexible_worker_coverage"
 BENEFIT_RULE = "flexible_worker_benefit"
+# A scan reads the pending registrations of a whole chunk of members at once (registrations_primed)
+# and leaves each member's latest upload date here; without it, one query for the member.
+PRIMED_UPLOAD = "_primed_registration_upload"
 DISABILITY_BENEFITS = ("accident_disability", "accident_total_disability")
 
 
@@ -28,16 +31,41 @@ def coverage_locked_facts(
         return {}
     uploaded_on = None
     if member.employment_type == "flexible_worker":  # only they are registered
-        uploaded_on = (
-            RealNameRegistration.objects.filter(member=member, coverage__isnull=True)
-            .order_by("-uploaded_on")
-            .values_list("uploaded_on", flat=True)
-            .first()
-        )
+        uploaded_on = getattr(member, PRIMED_UPLOAD, _UNREAD)
+        if uploaded_on is _UNREAD:
+            uploaded_on = (
+                RealNameRegistration.objects.filter(member=member, coverage__isnull=True)
+                .order_by("-uploaded_on")
+                .values_list("uploaded_on", flat=True)
+                .first()
+            )
     return {
         "already_enrolled_in_period": holds_application(member, COVERAGE_RULE, policy_year),
         "uploaded_on": uploaded_on,
     }
+
+
+_UNREAD = object()
+
+
+def pending_uploads(member_ids: list[int]) -> dict[int, object]:
+    """The latest upload date of each member's registration not yet turned into coverage, for many
+    members in one query (what coverage_locked_facts reads for one)."""
+    latest: dict[int, object] = {}
+    for member_id, uploaded_on in RealNameRegistration.objects.filter(
+        member_id__in=member_ids, coverage__isnull=True
+    ).values_list("member_id", "uploaded_on"):
+        if member_id not in latest or uploaded_on > latest[member_id]:
+            latest[member_id] = uploaded_on
+    return latest
+
+
+def registrations_primed(members: list[Member]) -> None:
+    """Set each flexible worker's latest pending upload date (or None) on the member: one query."""
+    workers = [m for m in members if m.employment_type == "flexible_worker"]
+    latest = pending_uploads([m.pk for m in workers]) if workers else {}
+    for member in workers:
+        setattr(member, PRIMED_UPLOAD, latest.get(member.pk))
 
 
 def benefit_locked_facts(
