@@ -58,7 +58,7 @@ def test_real_services_from_the_environment():
     assert values["name"] == "jd"
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.example:6379/2"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "jiading_union.cache.ReusedClientRedisCache"  # Django's, one client per server
 
 
 def test_time_zone_and_languages():
