@@ -3,7 +3,7 @@ portal's own decision path, read with a few set-based queries per chunk and writ
 
 Per chunk of members: one query for the members (with their unit and street), one for the year's
 dues, one for their applications; the rest is the same code the entitlement page runs
-(projects.selectors.locked_facts → subsidies.selectors.decide with the same prefilled facts), with
+(projects.selectors.locked_facts → projects.selectors.member_decision, the entitlement page's own call), with
 each member's applications primed the way member_records_primed primes them. The record lookups a
 procedure makes per call that do not depend on the member (the unit's chosen coverage class, the
 flower expo's running total) are answered from one read per scan (`primed_lookups`).
@@ -44,13 +44,13 @@ from projects.selectors import (
     PROJECTS_BY_CODE,
     Entitlement,
     locked_facts,
+    member_decision,
     member_rules,
-    prefilled_facts,
 )
 from subsidies.rules.base import Rule
 from subsidies.rules.core import Decision
 from subsidies.rules.facts import FactsError
-from subsidies.selectors import decide, policy_data, policy_version, reference_data
+from subsidies.selectors import policy_data, policy_version, reference_data
 
 CHUNK = 2000
 logger = logging.getLogger(__name__)
@@ -210,20 +210,11 @@ class Scanner:
             return []
 
     def _evaluate(self, rule: Rule, member: Member, profile: dict[str, Any]) -> tuple[Decision, str] | FactsError:
-        """The one-member path (projects.selectors.entitlements): locked facts, prefilled facts, decide."""
+        """The one-member path (projects.selectors.member_decision, as 我可以申请的 decides): locked facts, then decide."""
         self.decided += 1
         try:
             locked = locked_facts(rule, member=member, organisation=None, today=self.today, profile=profile)
-            decision = decide(
-                rule_id=rule.rule_id,
-                year=rule.policy_year,
-                facts=prefilled_facts(rule, profile),
-                locked=locked,
-                partial=True,
-                strict=False,
-                data=self.data[rule.policy_year],
-                refs=self.refs,
-            ).decision
+            decision = member_decision(rule, profile, locked, data=self.data[rule.policy_year], refs=self.refs).decision
         except FactsError as exc:
             return exc
         return decision, Entitlement(rule, decision, PROJECTS_BY_CODE[rule.project]).state

@@ -167,6 +167,21 @@ def locked_facts(
     return locked
 
 
+def member_decision(rule: Rule, profile: dict[str, Any], locked: Mapping[str, Any], *, data, refs):
+    """What a member may have of a rule before they type anything: the record's facts locked, the rest
+    prefilled, unanswered facts left open. One path for 我可以申请的 and the district's outreach scan."""
+    return decide(
+        rule_id=rule.rule_id,
+        year=rule.policy_year,
+        facts=prefilled_facts(rule, profile),
+        locked=locked,
+        partial=True,
+        strict=False,
+        data=data,
+        refs=refs,
+    )
+
+
 def prefilled_facts(rule: Rule, profile: dict[str, Any]) -> dict[str, Any]:
     """Profile facts shown already filled in that the applicant may still correct (income, marital status)."""
     return {
@@ -531,16 +546,7 @@ class EntitlementScan:
         rows = []
         with member_records_primed(member, self.applications):
             for rule, locked in zip(self.rules, self.locked, strict=True):
-                decided = decide(
-                    rule_id=rule.rule_id,
-                    year=rule.policy_year,
-                    facts=prefilled_facts(rule, profile),
-                    locked=locked,
-                    partial=True,
-                    strict=False,
-                    data=policy.data(rule.policy_year),
-                    refs=policy.refs,
-                )
+                decided = member_decision(rule, profile, locked, data=policy.data(rule.policy_year), refs=policy.refs)
                 decision = decided.decision
                 procedure = PROCEDURES[rule.rule_id]
                 audience = EMPLOYMENT_ONLY.get(rule.project)
