@@ -12,24 +12,9 @@ from members.models import StaffRole
 from subsidies import services
 from subsidies.models import PolicyYear, PolicyYearStatus
 from subsidies.selectors import policy_data, year_in_force_for_members
-from tests.factories import DistrictFactory, StaffUserFactory, StreetFactory
+from tests.factories import StaffUserFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def district():
-    return DistrictFactory()
-
-
-@pytest.fixture
-def maker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
-
-
-@pytest.fixture
-def checker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
 
 
 @pytest.fixture

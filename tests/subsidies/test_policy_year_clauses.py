@@ -15,28 +15,13 @@ from subsidies import services
 from subsidies.models import PolicyOverride, PolicyOverrideKind, PolicyYear
 from subsidies.rules.data import load_policy_data
 from subsidies.selectors import policy_data, policy_diff, policy_year_editors, year_in_force_for_members
-from tests.factories import DistrictFactory, StaffUserFactory, StreetFactory
+from tests.factories import StaffUserFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
 
 OWN_DOCUMENT = "《2027年嘉定区总工会服务职工实事项目》"
 NEW_SECTION = "三、职工技能提升 2"
 NEW_QUOTE = "获得发明专利的职工，每项奖励三千元"
-
-
-@pytest.fixture
-def district():
-    return DistrictFactory()
-
-
-@pytest.fixture
-def maker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
-
-
-@pytest.fixture
-def checker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
 
 
 @pytest.fixture

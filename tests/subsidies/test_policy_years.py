@@ -14,25 +14,10 @@ from subsidies.models import PolicyOverride, PolicyYear, PolicyYearStatus
 from subsidies.rules import registry
 from subsidies.rules.data import load_policy_data
 from subsidies.selectors import policy_data, policy_diff, shipped_data
-from tests.factories import DistrictFactory, StaffUserFactory, StreetFactory
+from tests.factories import StaffUserFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def district():
-    return DistrictFactory()
-
-
-@pytest.fixture
-def maker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
-
-
-@pytest.fixture
-def checker(district):
-    return StaffUserFactory(role=StaffRole.DISTRICT, organisation=district)
 
 
 def _amount_param(data):
