@@ -1,24 +1,19 @@
 from functools import cache
 
-from .selectors import portal_member, unread_notifications
+from .selectors import portal_navigation
 
 
 def portal(request):
-    """Navigation for signed-in users: are they a member, how many unread messages. Both are read
-    only when a template shows them (the portal's base.html; the admin's pages never do), at most
-    once per request: a member's page has read the member record already (selectors.portal_member,
-    once per request, with the count)."""
+    """Navigation for signed-in users: are they a member, how many unread messages. Read only when a
+    template shows them (the portal's base.html; the admin's pages never do), at most once per
+    request: a member's page has read the member record already (selectors.portal_member, with the
+    count); any other page asks both in one statement (selectors.portal_navigation)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
     @cache
-    def is_member() -> bool:
-        return portal_member(request) is not None
+    def navigation() -> tuple[bool, int]:
+        return portal_navigation(request)
 
-    @cache
-    def unread() -> int:
-        member = portal_member(request)
-        return member.portal_unread if member is not None else unread_notifications(user)
-
-    return {"portal_is_member": is_member, "portal_unread": unread}
+    return {"portal_is_member": lambda: navigation()[0], "portal_unread": lambda: navigation()[1]}

@@ -938,6 +938,26 @@ def payable_applications() -> QuerySet[Application]:
     return Application.objects.filter(status=ApplicationStatus.APPROVED, amount__gt=0)
 
 
+def portal_navigation(request) -> tuple[bool, int]:
+    """The navigation's two facts — is the login an active member's, how many unread messages — for
+    the portal's base template. A member's page has read the member already (portal_member, with the
+    count); any other page asks both in one small statement rather than building the member."""
+    user = request.user
+    if hasattr(request, _REQUEST_MEMBER):
+        member = getattr(request, _REQUEST_MEMBER)
+        return (True, member.portal_unread) if member is not None else (False, unread_notifications(user))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {Member._meta.db_table} WHERE user_id = %s AND is_active), "
+            f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL)",
+            [user.pk, user.pk],
+        )
+        is_member, unread = cursor.fetchone()
+    return bool(is_member), int(unread)
+
+
 def unread_notifications(user: User) -> int:
     if not user.is_authenticated:
         return 0

@@ -262,3 +262,24 @@ def test_a_notification_links_to_its_application_or_to_where_the_member_acts(cli
     assert f'href="{reverse("projects:my_application", args=[application.reference])}"' in page
     assert 'href="/reminders/7/"' in page
     assert "/reminders/7/</p>" not in page  # the address is a link, not text
+
+
+def test_the_navigation_names_a_members_pages_and_unread_messages_on_every_page(client, member, staff):
+    """One statement on a page that has not read the member (the calculators); the badge counts only
+    unread messages; a staff login sees no member pages."""
+    from projects.models import Notification
+
+    Notification.objects.create(recipient=member.user, title="申请已受理")
+    Notification.objects.create(recipient=member.user, title="申请已通过")
+    signed_in(client, member)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("projects:calculators")).content.decode()
+    navigation = [q["sql"] for q in queries.captured_queries if "projects_notification" in q["sql"]]
+    assert len(navigation) == 1 and "members_member" in navigation[0]
+    assert reverse("projects:my_entitlements") in html and '<span class="badge">2</span>' in html
+    client.post(reverse("projects:notifications_read"))
+    html = client.get(reverse("projects:calculators")).content.decode()
+    assert reverse("projects:my_entitlements") in html and 'class="badge"' not in html
+    client.force_login(staff["grassroots"])
+    html = client.get(reverse("projects:calculators")).content.decode()
+    assert reverse("projects:my_entitlements") not in html and reverse("projects:notifications") in html
