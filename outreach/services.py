@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from datetime import date
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -257,6 +259,51 @@ def _scan_part(scanner: Scanner, members: QuerySet[Member], run_id: int, today: 
             )
 
 
+# A scan of this many members or more runs in two processes (the machine's two cores; most of a
+# full scan is Python deciding and building COPY lines, which one process does on one core).
+PARALLEL_MIN = 20_000
+SCAN_PARALLEL_FAILED = "政策找人的并行进程异常退出（退出码 {status}），部分会员未判定。"
+
+
+def _parallel(planned: int) -> bool:
+    """Two processes when the scan is large, on PostgreSQL, and its chunks commit on their own (not
+    inside a caller's transaction, whose rows a second connection would not see)."""
+    processes = getattr(settings, "OUTREACH_SCAN_PROCESSES", 2)
+    return processes > 1 and planned >= PARALLEL_MIN and is_postgresql() and not connection.in_atomic_block
+
+
+def _scan_parts(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int, planned: int):
+    """The members split in two by primary key, the upper half scanned in a forked child with its own
+    database connections (the parent's are closed before the fork: a connection shared by two
+    processes mixes their results), the lower half here; every finding is the same as in one process
+    (each member is decided and written on its own, each chunk one transaction)."""
+    if not _parallel(planned):
+        _scan_part(scanner, members, run_id, today, chunk)
+        return
+    active = members.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    middle = active[planned // 2]
+    connections.close_all()
+    pid = os.fork()
+    if pid == 0:  # the child: the upper half, then exit without running the parent's cleanup
+        status = 1
+        try:
+            _scan_part(scanner, members.filter(pk__gt=middle), run_id, today, chunk)
+            status = 0
+        except BaseException:
+            logger.exception("政策找人并行进程失败")
+        finally:
+            try:
+                connections.close_all()
+            finally:
+                os._exit(status)
+    try:
+        _scan_part(scanner, members.filter(pk__lte=middle), run_id, today, chunk)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(SCAN_PARALLEL_FAILED.format(status=os.waitstatus_to_exitcode(status)))
+
+
 def outreach_scan(
     *,
     today: date | None = None,
@@ -283,7 +330,7 @@ def outreach_scan(
     else:
         run = ScanRun.objects.create(full=full, scan_day=today, policy_version=version, planned=planned)
     Finding.objects.filter(member__is_active=False).delete()
-    _scan_part(scanner, members, run.pk, today, chunk)
+    _scan_parts(scanner, members, run.pk, today, chunk, planned)
     run.refresh_from_db(fields=["members", "findings", "granted"])
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
