@@ -30,6 +30,8 @@ from bench.seed_members import admin_connection, with_database  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--processes", type=int, default=2, help="scan processes (OUTREACH_SCAN_PROCESSES)")
+    parser.add_argument("--scan-only", action="store_true", help="skip the baseline and decision-only timings")
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'h_outreach_bench')}_{uuid.uuid4().hex[:6]}"
@@ -38,6 +40,8 @@ def main() -> int:
     url = with_database(server, name)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "jiading_union.settings.base"}
     env.pop("REDIS_URL", None)
+    env["BENCH_SCAN_PROCESSES"] = str(args.processes)
+    env["BENCH_SCAN_ONLY"] = "1" if args.scan_only else ""
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run(
@@ -88,6 +92,11 @@ def inner() -> int:
     django.setup()
     from datetime import timedelta
 
+    from django.conf import settings
+
+    settings.OUTREACH_SCAN_PROCESSES = int(os.environ.get("BENCH_SCAN_PROCESSES", "2"))
+    scan_only = bool(os.environ.get("BENCH_SCAN_ONLY"))
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -104,15 +113,17 @@ def inner() -> int:
     scanner = Scanner(today)
     profiles = [p for chunk in member_chunks(Member.objects.all(), today) for p in chunk.profiles.values()]
     n = len(profiles)
-    started = time.perf_counter()
-    for profile in profiles:
-        pure.scan(scanner.rules, profile, today, refs=scanner.refs, data=scanner.data)
-    baseline = time.perf_counter() - started
+    baseline = deciding = float("nan")
     decider = Scanner(today)
-    started = time.perf_counter()
-    for _rows in decider.scan(Member.objects.all()):
-        pass
-    deciding = time.perf_counter() - started
+    if not scan_only:
+        started = time.perf_counter()
+        for profile in profiles:
+            pure.scan(scanner.rules, profile, today, refs=scanner.refs, data=scanner.data)
+        baseline = time.perf_counter() - started
+        started = time.perf_counter()
+        for _rows in decider.scan(Member.objects.all()):
+            pass
+        deciding = time.perf_counter() - started
     started = time.perf_counter()
     run = outreach_scan(today=today, full=True)
     full = time.perf_counter() - started
@@ -135,6 +146,7 @@ def inner() -> int:
         reminders = time.perf_counter() - started
     per_million = 1_000_000 / n
     print(f"load average before/after (1, 5, 15 min): {load_before} / {os.getloadavg()}")
+    print(f"scan processes: {settings.OUTREACH_SCAN_PROCESSES}")
     print(f"members: {n:,}; rules per member: {len(scanner.rules)}; findings: {run.findings:,}")
     print(
         f"baseline (pure rule scan of the same profiles): {baseline:.1f}s; per 1,000,000: {baseline * per_million:.0f}s"

@@ -4,8 +4,6 @@ data (transaction=True), as the worker runs it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import time_machine
 
