@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
@@ -242,6 +243,30 @@ def outreach_scan_request(*, user) -> ScanRun:
 def _scan_part(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int) -> None:
     """Scan these members chunk by chunk, each chunk one transaction, the run's counts advanced with
     each (F() increments, so the admin's progress reads a committed figure)."""
+    with _without_jit():
+        _scan_chunks(scanner, members, run_id, today, chunk)
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL's JIT off for the scan's connection: the findings table grows from nothing in a
+    first run, before any statistics, so the planner overestimates each chunk's read of the existing
+    findings and compiles it (about half a second a chunk, measured at 1,000,000 members) for a
+    statement that takes milliseconds."""
+    if not is_postgresql():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
+
+
+def _scan_chunks(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int) -> None:
     for rows in scanner.scan(members, size=chunk):
         now = timezone.now()
         granted = 0

@@ -24,14 +24,8 @@ from tests.doors import world as W
 from tests.doors.conftest import member, staff, tree  # noqa: F401  (the door world's fixtures)
 from tests.doors.test_matrix import EXPECTED, D, S
 from tests.doors.test_visible_text import WORLD_TAGS, finders
-from tests.factories import (
-    DistrictFactory,
-    DuesRecordFactory,
-    MemberFactory,
-    StaffUserFactory,
-    StreetFactory,
-    UnitFactory,
-)
+from tests.factories import DuesRecordFactory, MemberFactory, StaffUserFactory
+from tests.test_exports import two_streets
 
 pytestmark = pytest.mark.django_db
 
@@ -129,16 +123,7 @@ def test_each_list_exports_the_rows_it_shows_in_words(client, world, label):
 
 @pytest.fixture
 def streets():
-    district = DistrictFactory()
-    street_a, street_b = StreetFactory(parent=district), StreetFactory(parent=district)
-    unit_a, unit_b = UnitFactory(parent=street_a), UnitFactory(parent=street_b)
-    return {
-        "unit_a": unit_a,
-        "unit_b": unit_b,
-        "street": StaffUserFactory(role=StaffRole.STREET, organisation=street_a),
-        "other_street": StaffUserFactory(role=StaffRole.STREET, organisation=street_b),
-        "district": StaffUserFactory(role=StaffRole.DISTRICT, organisation=district),
-    }
+    return two_streets()
 
 
 def dues(unit, count, **kwargs):

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
+    return two_streets()
+
+
+def two_streets():
+    """A district with two streets of one unit each, and staff of the first street, the second and
+    the district (the exports' scope tests)."""
     district = DistrictFactory()
     street_a, street_b = StreetFactory(parent=district), StreetFactory(parent=district)
     unit_a, unit_b = UnitFactory(parent=street_a), UnitFactory(parent=street_b)
@@ -28,6 +34,7 @@ def world():
         "unit_b": unit_b,
         "street_a": street_a,
         "street": StaffUserFactory(role=StaffRole.STREET, organisation=street_a),
+        "other_street": StaffUserFactory(role=StaffRole.STREET, organisation=street_b),
         "district": StaffUserFactory(role=StaffRole.DISTRICT, organisation=district),
     }
 
