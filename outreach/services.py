@@ -284,17 +284,21 @@ def _scan_chunks(scanner: Scanner, members: QuerySet[Member], run_id: int, today
             )
 
 
-# A scan of this many members or more runs in two processes (the machine's two cores; most of a
-# full scan is Python deciding and building COPY lines, which one process does on one core).
-PARALLEL_MIN = 20_000
+# A scan of settings.OUTREACH_SCAN_PARALLEL_MIN members or more runs in two processes (the machine's
+# two cores; most of a full scan is Python deciding and building COPY lines, which one process does on
+# one core).
 SCAN_PARALLEL_FAILED = "政策找人的并行进程异常退出（退出码 {status}），部分会员未判定。"
 
 
 def _parallel(planned: int) -> bool:
     """Two processes when the scan is large, on PostgreSQL, and its chunks commit on their own (not
     inside a caller's transaction, whose rows a second connection would not see)."""
-    processes = getattr(settings, "OUTREACH_SCAN_PROCESSES", 2)
-    return processes > 1 and planned >= PARALLEL_MIN and is_postgresql() and not connection.in_atomic_block
+    return (
+        settings.OUTREACH_SCAN_PROCESSES > 1
+        and planned >= settings.OUTREACH_SCAN_PARALLEL_MIN
+        and is_postgresql()
+        and not connection.in_atomic_block
+    )
 
 
 def _scan_parts(scanner: Scanner, members: QuerySet[Member], run_id: int, today: date, chunk: int, planned: int):
@@ -309,6 +313,8 @@ def _scan_parts(scanner: Scanner, members: QuerySet[Member], run_id: int, today:
     middle = active[planned // 2]
     connections.close_all()
     pid = os.fork()
+    if pid:
+        logger.info("政策找人分两个进程：会员 id ≤ %s 在本进程，其余在子进程 %s", middle, pid)
     if pid == 0:  # the child: the upper half, then exit without running the parent's cleanup
         status = 1
         try:

@@ -164,6 +164,10 @@ SPREADSHEET_JOB_FILES_DAYS = env.int("SPREADSHEET_JOB_FILES_DAYS", default=30)
 PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=5000)
 PAYOUT_CHUNK_PAUSE = env.float("PAYOUT_CHUNK_PAUSE", default=0.0)
 PAYOUT_QUEUE = env.str("PAYOUT_QUEUE", default="celery")  # the Celery queue payout tasks go to
+# The outreach scan (outreach/services.py): from OUTREACH_SCAN_PARALLEL_MIN members it runs in
+# OUTREACH_SCAN_PROCESSES processes (2 = the machine's cores; 1 keeps it in one).
+OUTREACH_SCAN_PROCESSES = env.int("OUTREACH_SCAN_PROCESSES", default=2)
+OUTREACH_SCAN_PARALLEL_MIN = env.int("OUTREACH_SCAN_PARALLEL_MIN", default=20_000)
 
 # --- First come, first served (projects/services/queue.py) ------------------------------------------
 # With Redis, requests for a first-come pool queue in arrival order from its opening time and a worker

@@ -26,7 +26,7 @@ def _notices():
     return sorted(Reminder.objects.values_list("recipient_id", "subject", "kind"))
 
 
-def test_the_two_process_scan_writes_what_one_process_writes(tree, monkeypatch):
+def test_the_two_process_scan_writes_what_one_process_writes(tree, monkeypatch, settings):
     if not is_postgresql():
         pytest.skip("the two-process scan runs on PostgreSQL")
     with time_machine.travel(DAY, tick=False):
@@ -35,7 +35,7 @@ def test_the_two_process_scan_writes_what_one_process_writes(tree, monkeypatch):
         serial, serial_notices = _findings(), _notices()
         Finding.objects.all().delete()
         Reminder.objects.all().delete()
-        monkeypatch.setattr(services, "PARALLEL_MIN", 1)
+        settings.OUTREACH_SCAN_PARALLEL_MIN = 1
         forks = []
         fork = services.os.fork
         monkeypatch.setattr(services.os, "fork", lambda: forks.append(1) or fork())
@@ -47,10 +47,10 @@ def test_the_two_process_scan_writes_what_one_process_writes(tree, monkeypatch):
     assert ScanRun.objects.filter(finished_at__isnull=False).count() == 2
 
 
-def test_a_scan_inside_a_transaction_stays_in_one_process(tree, monkeypatch):
+def test_a_scan_inside_a_transaction_stays_in_one_process(tree, monkeypatch, settings):
     from django.db import transaction
 
-    monkeypatch.setattr(services, "PARALLEL_MIN", 1)
+    settings.OUTREACH_SCAN_PARALLEL_MIN = 1
     monkeypatch.setattr(services.os, "fork", lambda: pytest.fail("forked inside a transaction"))
     with time_machine.travel(DAY, tick=False), transaction.atomic():
         people = _sample(tree)
