@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -21,11 +22,13 @@ pytestmark = [
 ]
 
 
-def test_the_scan_runs_in_a_real_worker(tree, tmp_path, monkeypatch):
+def _scan_in_a_worker(tmp_path, monkeypatch, **worker_options) -> Path:
+    """Start a worker on a queue of its own, send it a full scan, wait until the run finishes, stop
+    it; returns the worker's log."""
     queue = f"outreach-test-{uuid.uuid4().hex[:10]}"
     monkeypatch.setattr(app.conf, "task_always_eager", False)
-    members = [MemberFactory(organisation=tree["unit"]) for _ in range(5)]
-    worker = Worker(queue, tmp_path / "worker.log")
+    log = tmp_path / "worker.log"
+    worker = Worker(queue, log, **worker_options)
     try:
         app.send_task("outreach.tasks.scan_members", kwargs={"full": True, "today": "2021-03-10"}, queue=queue)
         _wait(
@@ -38,6 +41,12 @@ def test_the_scan_runs_in_a_real_worker(tree, tmp_path, monkeypatch):
         worker.stop()
         with app.connection_for_write() as conn:
             conn.default_channel.client.delete(queue)
+    return log
+
+
+def test_the_scan_runs_in_a_real_worker(tree, tmp_path, monkeypatch):
+    members = [MemberFactory(organisation=tree["unit"]) for _ in range(5)]
+    _scan_in_a_worker(tmp_path, monkeypatch)
     run = ScanRun.objects.get()
     assert run.members == len(members)
     assert Finding.objects.filter(member__in=members).values("member").distinct().count() == len(members)
@@ -46,23 +55,8 @@ def test_the_scan_runs_in_a_real_worker(tree, tmp_path, monkeypatch):
 def test_a_large_scan_forks_inside_a_prefork_worker(tree, tmp_path, monkeypatch):
     """The two-process scan as production runs it: the task in a prefork pool's child, which forks
     the second half (its threshold lowered for the test through the worker's environment)."""
-    queue = f"outreach-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
     members = [MemberFactory(organisation=tree["unit"]) for _ in range(6)]
-    log = tmp_path / "worker.log"
-    worker = Worker(queue, log, pool="prefork", concurrency=1, OUTREACH_SCAN_PARALLEL_MIN=1)
-    try:
-        app.send_task("outreach.tasks.scan_members", kwargs={"full": True, "today": "2021-03-10"}, queue=queue)
-        _wait(
-            lambda: ScanRun.objects.filter(finished_at__isnull=False).exists(),
-            WORKER_START_SECONDS + 120,
-            "the scan",
-            worker,
-        )
-    finally:
-        worker.stop()
-        with app.connection_for_write() as conn:
-            conn.default_channel.client.delete(queue)
+    log = _scan_in_a_worker(tmp_path, monkeypatch, pool="prefork", concurrency=1, OUTREACH_SCAN_PARALLEL_MIN=1)
     assert "政策找人分两个进程" in log.read_text(encoding="utf-8", errors="replace")
     run = ScanRun.objects.get()
     assert run.members == len(members)
