@@ -22,13 +22,13 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
 from members.models import Member, Organisation, OrganisationLevel, StaffRole
-from members.selectors import member_search, organisations_visible_to
+from members.selectors import member_search, organisations_visible_to, scope_for
 from subsidies.rules import registry
 from subsidies.rules.data import available_years
 from subsidies.rules.facts import FactsError
@@ -52,6 +52,7 @@ from .services.review_facts import application_supplied_facts_preview, applicati
 from .services.transitions import application_transition, facts_due, reviewer_facts
 
 S = ApplicationStatus
+EMPTY = "—"
 STATUS_LABELS = dict(ApplicationStatus.choices)
 # The row checkbox's label is Django's own message, translated by Django's catalogue (not ours).
 DJANGO_ROW_LABEL = "Select this object for an action - {}"
@@ -111,6 +112,8 @@ class StreetFilter(admin.SimpleListFilter):
     parameter_name = "street"
 
     def lookups(self, request, model_admin):
+        if scope_for(request.user).level not in ("street", "district"):
+            return []  # a grassroots union's scope holds no street: no choice, no query
         streets = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET).order_by("code")
         return [(s.pk, s.name) for s in streets]
 
@@ -175,12 +178,17 @@ class ApplicationAdmin(ScopedAdmin):
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
     search_fields = ("reference",)  # see get_search_results: one indexed lookup chosen by the term's shape
     search_help_text = _("按申请编号、会员服务卡号、姓名（开头）、单位名称（开头）或身份证后四位查找")
-    list_select_related = ("applicant_member", "applicant_organisation", "organisation", "street")
+    list_select_related = ("applicant_member", "applicant_organisation", "organisation")
     list_per_page = 50
     show_full_result_count = False
+    # Facet counts ("显示计数") would run a COUNT per filter choice over the whole scope: never offered.
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("-submitted_at", "-id")
     actions = ("approve_selected", "return_selected", "reject_selected")
     change_form_template = "admin/projects/application/change_form.html"
+    # The rows written by projects.templatetags.review_queue (the export's and imports' buttons on top:
+    # admin/spreadsheets/change_list.html extends this one).
+    change_list_template = "admin/projects/application/change_list.html"
     readonly_fields = [f.name for f in Application._meta.fields]
     history_version_exclude = ("dedup_key", "dedup_holding")  # the once-only key is the code's, not a reviewer's
 
@@ -219,7 +227,11 @@ class ApplicationAdmin(ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         # "待我审核" or "申请审核", not Django's "选择 申请 来修改".
         title = _("待我审核") if request.GET.get("queue") == "mine" else _("申请审核")
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        # No module sidebar on the queue: building it asks every registered admin for its permissions
+        # on each request (jiading_union.admin builds it only when a page shows it). The breadcrumbs
+        # lead back to the index, which lists the same modules.
+        context = {"title": title, "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
@@ -240,6 +252,66 @@ class ApplicationAdmin(ScopedAdmin):
         if obj.status not in workflow.REVIEW_STATUSES:
             return "—"
         return labels.days_waiting(obj.status_changed_at)
+
+    def queue_cells(self) -> dict:
+        """The list's cells as (escaped) HTML, one function per column, with every word translated
+        and every constant formatted once per page rather than once per row: what the display
+        methods above return, for projects.templatetags.review_queue."""
+        now = timezone.now()
+        statuses = {code: escape(str(label)) for code, label in STATUS_LABELS.items()}
+        no_proofs, some_proofs, days = escape(gettext("无材料")), gettext("%(n)d 份材料"), gettext("%(n)d 天")
+        row_label = gettext(DJANGO_ROW_LABEL)
+        titles: dict[tuple[str, int], str] = {}
+        reviewing = workflow.REVIEW_STATUSES
+
+        def benefit(obj):
+            key = (obj.rule_id, obj.policy_year)
+            if key not in titles:
+                titles[key] = escape(labels.rule_title(*key))
+            return titles[key]
+
+        def applicant(obj):
+            return escape(self.applicant(obj))
+
+        def unit(obj):
+            return escape(obj.organisation.name) if obj.organisation_id else EMPTY
+
+        def amount_yuan(obj):
+            return escape(labels.yuan(obj.amount))
+
+        def waiting(obj):
+            if obj.status not in reviewing or obj.status_changed_at is None:
+                return EMPTY
+            return days % {"n": max((now - obj.status_changed_at).days, 0)}
+
+        def proofs(obj):
+            n = getattr(obj, "proofs_count", None)
+            return some_proofs % {"n": n} if n else no_proofs
+
+        def status_badge(obj):
+            return f'<span class="status status-{escape(obj.status)}">{statuses.get(obj.status, EMPTY)}</span>'
+
+        def action_checkbox(obj):
+            label = escape(row_label.format(obj))
+            return (
+                f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{obj.pk}" class="action-select"'
+                f' aria-label="{label}">'
+            )
+
+        def reference(obj):
+            return escape(str(obj))
+
+        return {
+            "action_checkbox": action_checkbox,
+            "reference": reference,
+            "benefit": benefit,
+            "applicant": applicant,
+            "unit": unit,
+            "amount_yuan": amount_yuan,
+            "waiting": waiting,
+            "proofs": proofs,
+            "status_badge": status_badge,
+        }
 
     def scope_queryset(self, request, queryset):
         # Counselling appointments and other confidential applications: need-to-know only.
@@ -475,6 +547,28 @@ class ReviewQueue(ChangeList):
     def url_for_result(self, result):
         url = self.change_url.replace(self.PK, str(quote(getattr(result, self.pk_attname))), 1)
         return f"{url}?{self.row_filters}" if self.row_filters else url
+
+    # The columns the rows show (and what __str__, the link and the checkbox read): the frozen facts,
+    # decision and review chain (JSON, often kilobytes each) and the members' other columns stay in
+    # the database. Only the page's rows: the actions and the export get the full queryset.
+    ROW_COLUMNS = (
+        "id",
+        "reference",
+        "rule_id",
+        "policy_year",
+        "status",
+        "amount",
+        "submitted_at",
+        "status_changed_at",
+        "applicant_member__name",
+        "applicant_member__card_number",
+        "applicant_organisation__name",
+        "organisation__name",
+    )
+
+    def get_results(self, request):
+        self.queryset = self.queryset.only(*self.ROW_COLUMNS)
+        super().get_results(request)
 
     def get_queryset(self, request, exclude_parameters=None):
         if "proofs_count" not in self.root_queryset.query.annotations:
