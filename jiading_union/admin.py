@@ -41,8 +41,10 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Without ORDER BY, PostgreSQL counts from whichever index covers the filter.
-        return self.object_list.order_by()[: self.CAP + 1].count()
+        # Without ORDER BY, PostgreSQL counts from whichever index covers the filter; only the primary
+        # key is selected, so a list's annotations (a correlated COUNT per row) are not computed for
+        # every counted row.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:

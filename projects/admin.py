@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
@@ -23,7 +24,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
@@ -142,6 +144,29 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ActionSelect(forms.Select):
+    """The action menu written directly (the markup of Django's select widget): the widget's templates,
+    an option template per action, cost more than the rest of the actions bar."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = "".join(
+            f'<option value="{escape(code)}"{" selected" if str(code) == str(value or "") else ""}>{escape(label)}</option>'
+            for code, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}" required>{options}</select>')
+
+
+class SelectAcrossInput(forms.HiddenInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        return mark_safe(f'<input type="hidden" name="{escape(name)}" value="{escape(value)}" class="select-across">')
+
+
+class QueueActionForm(helpers.ActionForm):
+    action = forms.ChoiceField(label=helpers.ActionForm.base_fields["action"].label, widget=ActionSelect)
+    select_across = forms.BooleanField(label="", required=False, initial=0, widget=SelectAcrossInput)
+
+
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdmin):
     def history_value_display(self, field, value):
@@ -185,6 +210,7 @@ class ApplicationAdmin(ScopedAdmin):
     show_facets = admin.ShowFacets.NEVER
     ordering = ("-submitted_at", "-id")
     actions = ("approve_selected", "return_selected", "reject_selected")
+    action_form = QueueActionForm
     change_form_template = "admin/projects/application/change_form.html"
     # The rows written by projects.templatetags.review_queue (the export's and imports' buttons on top:
     # admin/spreadsheets/change_list.html extends this one).
@@ -528,8 +554,9 @@ class ReviewQueue(ChangeList):
     """The review list: the proofs column is one correlated COUNT in the page's own query (never a
     query per row), added to the list's rows only, not to the detail's or the actions' querysets."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request, *args, **kwargs)
         # Each row's link carries the list's filters back (_changelist_filters), exactly as the admin's
         # add_preserved_filters writes them, but without resolving every row's URL again (a URL
         # resolve per row was the list's largest cost): the query string is built once here, the
@@ -541,6 +568,14 @@ class ReviewQueue(ChangeList):
             args=(self.PK,),
             current_app=self.model_admin.admin_site.name,
         )
+
+    @property
+    def filters_key(self) -> str:
+        """What the filter column shows depends on: the filters chosen (the whole query string, as
+        its links carry it), the user's scope (the streets offered) and the language."""
+        scope = scope_for(self.request.user)
+        params = urlencode(sorted(self.request.GET.items()))
+        return f"{get_language()}:{scope.level}:{scope.organisation_id}:{params}"
 
     PK = "0pk0"
 
