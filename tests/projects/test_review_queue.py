@@ -162,3 +162,34 @@ def test_the_queue_offers_no_facet_counts(client, tree, staff):
     with CaptureQueriesContext(connection) as asked:
         client.get(QUEUE + "&_facets=True")
     assert len(asked) == len(plain)
+
+
+def test_the_filter_column_is_cached_per_scope_not_shared_between_scopes(client, tree, staff):
+    """The cached filter column (templates/admin/projects/application/change_list.html) is keyed on
+    the user's scope: the district's street choices never reach a street union's page."""
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["district"])
+    district = client.get(QUEUE).content.decode()
+    assert tree["other_street"].name in district.split('id="changelist-filter"')[1]
+    client.force_login(staff["street"])
+    street = client.get(QUEUE).content.decode().split('id="changelist-filter"')[1]
+    assert tree["other_street"].name not in street
+    client.force_login(staff["grassroots"])
+    grassroots = client.get(QUEUE).content.decode().split('id="changelist-filter"')[1]
+    assert tree["street"].name not in grassroots and tree["other_street"].name not in grassroots
+
+
+def test_the_queue_has_no_module_sidebar_and_other_lists_keep_it(client, tree, staff):
+    client.force_login(staff["grassroots"])
+    assert 'id="nav-sidebar"' not in client.get(QUEUE).content.decode()
+    members = client.get(reverse("admin:members_member_changelist")).content.decode()
+    assert 'id="nav-sidebar"' in members
+
+
+def test_the_capped_count_does_not_compute_the_proofs_column(client, tree, staff):
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["grassroots"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE)
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and all("projects_attachment" not in sql for sql in counts)
