@@ -611,8 +611,10 @@ class ReviewQueue(ChangeList):
     }
 
     def get_results(self, request):
-        self.queryset = self.queryset.select_related(None).only(*self.ROW_COLUMNS).annotate(**self.ROW_NAMES)
-        super().get_results(request)
+        super().get_results(request)  # the count, on the list's own query (no joins for the names)
+        rows = self.queryset.select_related(None).only(*self.ROW_COLUMNS).annotate(**self.ROW_NAMES)
+        query = self.result_list.query
+        self.result_list = rows[query.low_mark : query.high_mark] if query.is_sliced else rows
 
     def get_queryset(self, request, exclude_parameters=None):
         if "proofs_count" not in self.root_queryset.query.annotations:
