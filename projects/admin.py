@@ -12,23 +12,25 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
 from members.models import Member, Organisation, OrganisationLevel, StaffRole
-from members.selectors import member_search, organisations_visible_to
+from members.selectors import member_search, organisations_visible_to, scope_for
 from subsidies.rules import registry
 from subsidies.rules.data import available_years
 from subsidies.rules.facts import FactsError
@@ -52,6 +54,7 @@ from .services.review_facts import application_supplied_facts_preview, applicati
 from .services.transitions import application_transition, facts_due, reviewer_facts
 
 S = ApplicationStatus
+EMPTY = "—"
 STATUS_LABELS = dict(ApplicationStatus.choices)
 # The row checkbox's label is Django's own message, translated by Django's catalogue (not ours).
 DJANGO_ROW_LABEL = "Select this object for an action - {}"
@@ -111,6 +114,8 @@ class StreetFilter(admin.SimpleListFilter):
     parameter_name = "street"
 
     def lookups(self, request, model_admin):
+        if scope_for(request.user).level not in ("street", "district"):
+            return []  # a grassroots union's scope holds no street: no choice, no query
         streets = organisations_visible_to(request.user).filter(level=OrganisationLevel.STREET).order_by("code")
         return [(s.pk, s.name) for s in streets]
 
@@ -137,6 +142,29 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "payout":
             return queryset.filter(status__in=UNPAID_STATUSES, payout_due__lt=timezone.localdate())
         return queryset
+
+
+class ActionSelect(forms.Select):
+    """The action menu written directly (the markup of Django's select widget): the widget's templates,
+    an option template per action, cost more than the rest of the actions bar."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = "".join(
+            f'<option value="{escape(code)}"{" selected" if str(code) == str(value or "") else ""}>{escape(label)}</option>'
+            for code, label in self.choices
+        )
+        return mark_safe(f'<select name="{escape(name)}" required>{options}</select>')
+
+
+class SelectAcrossInput(forms.HiddenInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        return mark_safe(f'<input type="hidden" name="{escape(name)}" value="{escape(value)}" class="select-across">')
+
+
+class QueueActionForm(helpers.ActionForm):
+    action = forms.ChoiceField(label=helpers.ActionForm.base_fields["action"].label, widget=ActionSelect)
+    select_across = forms.BooleanField(label="", required=False, initial=0, widget=SelectAcrossInput)
 
 
 @admin.register(Application)
@@ -175,12 +203,19 @@ class ApplicationAdmin(ScopedAdmin):
     list_filter = (QueueFilter, ProjectFilter, PolicyYearFilter, "status", StreetFilter, OverdueFilter)
     search_fields = ("reference",)  # see get_search_results: one indexed lookup chosen by the term's shape
     search_help_text = _("按申请编号、会员服务卡号、姓名（开头）、单位名称（开头）或身份证后四位查找")
-    list_select_related = ("applicant_member", "applicant_organisation", "organisation", "street")
-    list_per_page = 50
+    list_select_related = ("applicant_member", "applicant_organisation", "organisation")
+    # 25 rows a page: a reviewer decides on a screenful at a time (and on a phone each row is a card).
+    list_per_page = 25
     show_full_result_count = False
+    # Facet counts ("显示计数") would run a COUNT per filter choice over the whole scope: never offered.
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("-submitted_at", "-id")
     actions = ("approve_selected", "return_selected", "reject_selected")
+    action_form = QueueActionForm
     change_form_template = "admin/projects/application/change_form.html"
+    # The rows written by projects.templatetags.review_queue (the export's and imports' buttons on top:
+    # admin/spreadsheets/change_list.html extends this one).
+    change_list_template = "admin/projects/application/change_list.html"
     readonly_fields = [f.name for f in Application._meta.fields]
     history_version_exclude = ("dedup_key", "dedup_holding")  # the once-only key is the code's, not a reviewer's
 
@@ -219,7 +254,11 @@ class ApplicationAdmin(ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         # "待我审核" or "申请审核", not Django's "选择 申请 来修改".
         title = _("待我审核") if request.GET.get("queue") == "mine" else _("申请审核")
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        # No module sidebar on the queue: building it asks every registered admin for its permissions
+        # on each request (jiading_union.admin builds it only when a page shows it). The breadcrumbs
+        # lead back to the index, which lists the same modules.
+        context = {"title": title, "is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):
@@ -240,6 +279,68 @@ class ApplicationAdmin(ScopedAdmin):
         if obj.status not in workflow.REVIEW_STATUSES:
             return "—"
         return labels.days_waiting(obj.status_changed_at)
+
+    def queue_cells(self) -> dict:
+        """The list's cells as (escaped) HTML, one function per column, with every word translated
+        and every constant formatted once per page rather than once per row: what the display
+        methods above return, for projects.templatetags.review_queue."""
+        now = timezone.now()
+        statuses = {code: escape(str(label)) for code, label in STATUS_LABELS.items()}
+        no_proofs, some_proofs, days = escape(gettext("无材料")), gettext("%(n)d 份材料"), gettext("%(n)d 天")
+        row_label = gettext(DJANGO_ROW_LABEL)
+        titles: dict[tuple[str, int], str] = {}
+        reviewing = workflow.REVIEW_STATUSES
+
+        def benefit(obj):
+            key = (obj.rule_id, obj.policy_year)
+            if key not in titles:
+                titles[key] = escape(labels.rule_title(*key))
+            return titles[key]
+
+        def applicant(obj):  # the names from ReviewQueue.ROW_NAMES, as self.applicant writes them
+            if obj.applicant_member_id:
+                return escape(f"{obj.row_applicant_name}（{obj.row_applicant_card}）")
+            return escape(obj.row_applicant_unit or EMPTY)
+
+        def unit(obj):
+            return escape(obj.row_unit_name) if obj.organisation_id else EMPTY
+
+        def amount_yuan(obj):
+            return escape(labels.yuan(obj.amount))
+
+        def waiting(obj):
+            if obj.status not in reviewing or obj.status_changed_at is None:
+                return EMPTY
+            return days % {"n": max((now - obj.status_changed_at).days, 0)}
+
+        def proofs(obj):
+            n = getattr(obj, "proofs_count", None)
+            return some_proofs % {"n": n} if n else no_proofs
+
+        def status_badge(obj):
+            return f'<span class="status status-{escape(obj.status)}">{statuses.get(obj.status, EMPTY)}</span>'
+
+        def action_checkbox(obj):
+            label = escape(row_label.format(obj))
+            return (
+                f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{obj.pk}" class="action-select"'
+                f' aria-label="{label}">'
+            )
+
+        def reference(obj):
+            return escape(str(obj))
+
+        return {
+            "action_checkbox": action_checkbox,
+            "reference": reference,
+            "benefit": benefit,
+            "applicant": applicant,
+            "unit": unit,
+            "amount_yuan": amount_yuan,
+            "waiting": waiting,
+            "proofs": proofs,
+            "status_badge": status_badge,
+        }
 
     def scope_queryset(self, request, queryset):
         # Counselling appointments and other confidential applications: need-to-know only.
@@ -456,8 +557,9 @@ class ReviewQueue(ChangeList):
     """The review list: the proofs column is one correlated COUNT in the page's own query (never a
     query per row), added to the list's rows only, not to the detail's or the actions' querysets."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request, *args, **kwargs)
         # Each row's link carries the list's filters back (_changelist_filters), exactly as the admin's
         # add_preserved_filters writes them, but without resolving every row's URL again (a URL
         # resolve per row was the list's largest cost): the query string is built once here, the
@@ -470,11 +572,49 @@ class ReviewQueue(ChangeList):
             current_app=self.model_admin.admin_site.name,
         )
 
+    @property
+    def filters_key(self) -> str:
+        """What the filter column shows depends on: the filters chosen (the whole query string, as
+        its links carry it), the user's scope (the streets offered) and the language."""
+        scope = scope_for(self.request.user)
+        params = urlencode(sorted(self.request.GET.items()))
+        return f"{get_language()}:{scope.level}:{scope.organisation_id}:{params}"
+
     PK = "0pk0"
 
     def url_for_result(self, result):
         url = self.change_url.replace(self.PK, str(quote(getattr(result, self.pk_attname))), 1)
         return f"{url}?{self.row_filters}" if self.row_filters else url
+
+    # The columns the rows show (and what __str__, the link and the checkbox read), the names of the
+    # applicant and the unit as values of the page's query (no model instance per joined row): the
+    # frozen facts, decision and review chain (JSON, often kilobytes each) and the members' other
+    # columns stay in the database. Only the page's rows: the actions and the export get the full
+    # queryset.
+    ROW_COLUMNS = (
+        "id",
+        "reference",
+        "rule_id",
+        "policy_year",
+        "status",
+        "amount",
+        "submitted_at",
+        "status_changed_at",
+        "applicant_member",
+        "organisation",
+    )
+    ROW_NAMES = {
+        "row_applicant_name": F("applicant_member__name"),
+        "row_applicant_card": F("applicant_member__card_number"),
+        "row_applicant_unit": F("applicant_organisation__name"),
+        "row_unit_name": F("organisation__name"),
+    }
+
+    def get_results(self, request):
+        super().get_results(request)  # the count, on the list's own query (no joins for the names)
+        rows = self.queryset.select_related(None).only(*self.ROW_COLUMNS).annotate(**self.ROW_NAMES)
+        query = self.result_list.query
+        self.result_list = rows[query.low_mark : query.high_mark] if query.is_sliced else rows
 
     def get_queryset(self, request, exclude_parameters=None):
         if "proofs_count" not in self.root_queryset.query.annotations:

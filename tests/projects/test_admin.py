@@ -237,13 +237,14 @@ def test_changelist_query_count_does_not_depend_on_page_size(client, tree, staff
         legal_aid(_member(tree["unit"]))
     client.force_login(staff[who])
     counts = []
+    default = ApplicationAdmin.list_per_page
     for per_page in (3, 12):
         ApplicationAdmin.list_per_page = per_page
         try:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(reverse("admin:projects_application_changelist")).status_code == 200
         finally:
-            ApplicationAdmin.list_per_page = 50
+            ApplicationAdmin.list_per_page = default
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

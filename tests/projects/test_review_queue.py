@@ -107,3 +107,89 @@ def test_each_row_links_to_its_review_with_the_queue_kept_and_can_be_selected(cl
     assert "待基层工会初审" in row and "grassroots_review</span>" not in row
     plain = client.get(reverse("admin:projects_application_changelist")).content.decode()
     assert f'href="{change}"' in plain
+
+
+def _references(client, url=QUEUE):
+    html = client.get(url).content.decode()
+    return set(re.findall(r">(JD\d+)</a></th>", html))
+
+
+def test_each_scope_queue_lists_only_its_own_rows(client, tree, staff):
+    """The rows written in Python (projects.templatetags.review_queue) are still the scope's rows."""
+    mine = submit_promotion(_member(tree["unit"])).reference
+    neighbour = submit_promotion(_member(tree["other_unit"])).reference
+    far = submit_promotion(_member(tree["far_unit"])).reference
+    client.force_login(staff["grassroots"])
+    assert _references(client) == {mine}
+    client.force_login(staff["other_grassroots"])
+    assert _references(client) == {neighbour}
+    client.force_login(staff["street"])
+    everything = reverse("admin:projects_application_changelist")
+    assert _references(client, everything) == {mine, neighbour}
+    assert _references(client) == set()  # nothing has reached the street's level yet
+    client.force_login(staff["other_street"])
+    assert _references(client, everything) == {far}
+    client.force_login(staff["district"])
+    assert _references(client, everything) == {mine, neighbour, far}
+
+
+def test_the_queue_costs_the_same_queries_for_one_row_or_more_than_a_page(client, tree, staff, settings):
+    from projects.admin import ApplicationAdmin
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["grassroots"])
+    client.get(QUEUE)
+    one = count()
+    for _ in range(ApplicationAdmin.list_per_page + 2):
+        submit_promotion(_member(tree["unit"]))
+    assert count() == one
+    html = client.get(QUEUE).content.decode()
+    assert len(re.findall(r'class="action-select"', html)) == ApplicationAdmin.list_per_page
+
+
+def test_the_queue_offers_no_facet_counts(client, tree, staff):
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["grassroots"])
+    html = client.get(QUEUE).content.decode()
+    assert "_facets" not in html
+    with CaptureQueriesContext(connection) as plain:
+        client.get(QUEUE)
+    with CaptureQueriesContext(connection) as asked:
+        client.get(QUEUE + "&_facets=True")
+    assert len(asked) == len(plain)
+
+
+def test_the_filter_column_is_cached_per_scope_not_shared_between_scopes(client, tree, staff):
+    """The cached filter column (templates/admin/projects/application/change_list.html) is keyed on
+    the user's scope: the district's street choices never reach a street union's page."""
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["district"])
+    district = client.get(QUEUE).content.decode()
+    assert tree["other_street"].name in district.split('id="changelist-filter"')[1]
+    client.force_login(staff["street"])
+    street = client.get(QUEUE).content.decode().split('id="changelist-filter"')[1]
+    assert tree["other_street"].name not in street
+    client.force_login(staff["grassroots"])
+    grassroots = client.get(QUEUE).content.decode().split('id="changelist-filter"')[1]
+    assert tree["street"].name not in grassroots and tree["other_street"].name not in grassroots
+
+
+def test_the_queue_has_no_module_sidebar_and_other_lists_keep_it(client, tree, staff):
+    client.force_login(staff["grassroots"])
+    assert 'id="nav-sidebar"' not in client.get(QUEUE).content.decode()
+    members = client.get(reverse("admin:members_member_changelist")).content.decode()
+    assert 'id="nav-sidebar"' in members
+
+
+def test_the_capped_count_does_not_compute_the_proofs_column(client, tree, staff):
+    submit_promotion(_member(tree["unit"]))
+    client.force_login(staff["grassroots"])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE)
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and all("projects_attachment" not in sql for sql in counts)
