@@ -174,7 +174,7 @@ def run(count: int, members: int) -> int:
             cursor.execute(
                 "LOAD 'auto_explain'; SET auto_explain.log_min_duration = '50ms'; SET auto_explain.log_analyze = on;"
                 " SET auto_explain.log_level = notice; SET auto_explain.log_nested_statements = on;"
-                " SET auto_explain.log_triggers = on"
+                " SET auto_explain.log_triggers = on; SET auto_explain.log_buffers = on"
             )
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
