@@ -286,6 +286,7 @@ class ApplicationEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # nothing looks events up by actor alone (the timeline is by application)
     )
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
