@@ -246,7 +246,13 @@ def application_payout_step(
 
 
 def applications_payout_step_in_bulk(
-    *, user: User, applications: QuerySet[Application], action: str, comment: str = "", data: dict | None = None
+    *,
+    user: User,
+    applications: QuerySet[Application],
+    action: str,
+    comment: str = "",
+    data: dict | None = None,
+    also: tuple[str, str, list] | None = None,
 ) -> QuerySet[Application]:
     """batch / unbatch / mark_paid … for many applications at once (payouts alone, inside its batch's
     transaction): the same transition table, checked once for the actor and, for every row, in the
@@ -257,7 +263,11 @@ def applications_payout_step_in_bulk(
     INSERT each for the events, the audit history (simple-history rows, as a save() would write
     them) and, for the steps that tell the applicant, the notifications.
     Returns the applications this call moved (marked by the status and the instant it set: rows
-    of other transactions are not visible before they commit, and no two share an instant)."""
+    of other transactions are not visible before they commit, and no two share an instant).
+
+    `also` = (ctes, select, params): the caller's own CTEs, written after these and reading the moved
+    rows from `moved` (payouts writes a batch's payments from them, in the same pass), and the
+    SELECT list whose one row is put on the returned queryset as `.also` (None if nothing moved)."""
     transition = workflow.TRANSITIONS[action]
     if transition.actor != workflow.PAYOUTS or len(transition.sources) != 1 or transition.target is None:
         raise TransitionNotAllowed(f"未知操作：{action}")
@@ -284,7 +294,9 @@ def applications_payout_step_in_bulk(
     try:
         where, where_params = _where(chosen)
     except EmptyResultSet:
-        return Application.objects.none()
+        none = Application.objects.none()
+        none.also = None
+        return none
     statement = [f"WITH moved AS (UPDATE {table} SET {', '.join(sets)} WHERE {where} RETURNING {table}.*)"]
     params += where_params
     inserts = [_event_rows(transition, user=user, comment=comment, data=data, when=now), _history_rows(user, now)]
@@ -293,12 +305,23 @@ def applications_payout_step_in_bulk(
     for i, (sql, insert_params) in enumerate(inserts):
         statement.append(f", w{i} AS ({sql})")
         params += insert_params
-    statement.append(" SELECT count(*) FROM moved")
+    also_select = ""
+    if also is not None:
+        also_ctes, also_select, also_params = also
+        statement.append(f", {also_ctes}")
+        params += also_params
+        also_select = f", {also_select}"
+    statement.append(f" SELECT (SELECT count(*) FROM moved){also_select}")
     with connection.cursor() as cursor:
         cursor.execute("".join(statement), params)
-        if not cursor.fetchone()[0]:
-            return Application.objects.none()
-    return Application.objects.filter(status=to_status, status_changed_at=now)
+        row = cursor.fetchone()
+    if not row[0]:
+        moved = Application.objects.none()
+        moved.also = None
+        return moved
+    moved = Application.objects.filter(status=to_status, status_changed_at=now)
+    moved.also = tuple(row[1:])
+    return moved
 
 
 def _where(queryset: QuerySet) -> tuple[str, list]:
