@@ -45,30 +45,46 @@ def portal_member(request) -> Member | None:
     unread count and this year's dues (member_profile), so a portal page reads the member once."""
     if hasattr(request, _REQUEST_MEMBER):
         return getattr(request, _REQUEST_MEMBER)
-    from django.db.models.expressions import RawSQL
     from django.utils import timezone
 
     user = getattr(request, "user", None)
     member = None
     if user is not None and user.is_authenticated:
-        year = timezone.localdate().year
-        notifications = Notification._meta.db_table
-        member = next(
-            iter(
-                with_dues_of_year(
-                    Member.objects.select_related("organisation").filter(user=user, is_active=True), year
-                ).annotate(
-                    portal_unread=RawSQL(
-                        f"SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = %s AND n.read_at IS NULL",
-                        (user.pk,),
-                    ),
-                )[:1]
-            ),
-            None,
-        )
-        if member is not None:
-            member.dues_year = year
+        member = signed_in_members_record(user.pk, timezone.localdate().year)
     setattr(request, _REQUEST_MEMBER, member)
+    return member
+
+
+_MEMBER_STATEMENT: list = []
+
+
+def signed_in_members_record(user_id: int, year: int) -> Member | None:
+    """The active member of an account with its unit, `year`'s dues (member_profile reads them from
+    there) and the navigation's unread count, in one statement written once per process (the ORM
+    would compile it on every request)."""
+    from jiading_union.rawrows import Columns, fetch_one
+    from members.models import Organisation
+
+    if not _MEMBER_STATEMENT:
+        members, organisations = Columns(Member, "m"), Columns(Organisation, "o")
+        dues, notifications = DuesRecord._meta.db_table, Notification._meta.db_table
+        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = m.id AND d.year = %s"
+        sql = (
+            f"SELECT {members.sql}, {organisations.sql}, EXISTS ({paid}), EXISTS ({paid} AND d.paid_in_one_go), "
+            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL) "
+            f"FROM {Member._meta.db_table} m JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
+            f"WHERE m.user_id = %s AND m.is_active ORDER BY m.card_number LIMIT 1"
+        )
+        _MEMBER_STATEMENT[:] = [sql, members, organisations]
+    sql, members, organisations = _MEMBER_STATEMENT
+    row = fetch_one(sql, [year, year, user_id])
+    if row is None:
+        return None
+    n, k = len(members), len(members) + len(organisations)
+    member = members.instance(row[:n])
+    Member.organisation.field.set_cached_value(member, organisations.instance(row[n:k]))
+    member.dues_paid_now, member.dues_one_go_now, member.portal_unread = bool(row[k]), bool(row[k + 1]), int(row[k + 2])
+    member.dues_year = year
     return member
 
 
@@ -856,13 +872,36 @@ class CoverageRecord:
 _PRIMED = "_primed_applications"
 
 
+_PRIMED_STATEMENT: list = []
+
+
 def primed_rows(member: Member) -> list[Application]:
-    """Every application of the member, newest policy year first (one query)."""
-    return list(
-        Application.objects.filter(applicant_member=member)
-        .select_related("organisation")
-        .order_by("-policy_year", "-pk")
-    )
+    """Every application of the member with its organisation, newest policy year first: one statement
+    written once per process (the ORM would compile it on every page view)."""
+    from jiading_union.rawrows import Columns
+    from members.models import Organisation
+
+    if not _PRIMED_STATEMENT:
+        applications, organisations = Columns(Application, "a"), Columns(Organisation, "o")
+        sql = (
+            f"SELECT {applications.sql}, {organisations.sql} FROM {Application._meta.db_table} a "
+            f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id "
+            f"WHERE a.applicant_member_id = %s ORDER BY a.policy_year DESC, a.id DESC"
+        )
+        _PRIMED_STATEMENT[:] = [sql, applications, organisations]
+    sql, applications, organisations = _PRIMED_STATEMENT
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member.pk])
+        rows = cursor.fetchall()
+    n, cached = len(applications), Application.organisation.field.set_cached_value
+    primed = []
+    for row in rows:
+        application = applications.instance(row[:n])
+        cached(application, organisations.instance(row[n:]))
+        primed.append(application)
+    return primed
 
 
 @contextmanager

@@ -131,13 +131,15 @@ if REDIS_URL:
     # Sessions read from Redis (written through to the database): a signed-in request costs no
     # session query. Only with a shared cache: a per-process cache would keep serving a session
     # that another process logged out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "members.session_engines.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     # Embedded default: no broker; tasks run in-process, errors propagate.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's database sessions, read by one statement written once per process (members/session_engines).
+    SESSION_ENGINE = "members.session_engines.db"
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True
