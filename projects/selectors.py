@@ -237,19 +237,18 @@ def policy_stamp() -> tuple:
     or its amount or date changed (count, newest id, sum of amounts, date range). What is cached
     per policy year (decided data, rendered summaries) is keyed on it, so an edit shows on the next
     request in every process."""
-    from django.db import connection
-
+    from jiading_union.rawrows import fetch_one
     from subsidies.models import PolicyOverride, ReferenceValue
 
     overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
-            f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
-            f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
-            f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})"
-        )
-        return tuple(str(v) for v in cursor.fetchone())
+    row = fetch_one(
+        f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
+        f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
+        f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
+        f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})",
+        [],
+    )
+    return tuple(str(v) for v in row)
 
 
 @dataclass
@@ -658,16 +657,15 @@ def applications_fingerprint(member: Member) -> str:
     member's index, raw SQL: no ORM compile): the page's cached table is keyed on it, so a new
     application, a status change (however made: a bulk payout step too) or a changed amount shows on
     the next request."""
-    from django.db import connection
+
+    from jiading_union.rawrows import fetch_one
 
     table = Application._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), md5(string_agg(concat_ws('|', id, reference, rule_id, policy_year, status, amount, "
-            f"submitted_at, created_at), ',' ORDER BY id)) FROM {table} WHERE applicant_member_id = %s",
-            [member.pk],
-        )
-        count, digest = cursor.fetchone()
+    count, digest = fetch_one(
+        f"SELECT COUNT(*), md5(string_agg(concat_ws('|', id, reference, rule_id, policy_year, status, amount, "
+        f"submitted_at, created_at), ',' ORDER BY id)) FROM {table} WHERE applicant_member_id = %s",
+        [member.pk],
+    )
     return f"{count}:{digest or ''}"
 
 
@@ -890,11 +888,9 @@ def primed_rows(member: Member) -> list[Application]:
         )
         _PRIMED_STATEMENT[:] = [sql, applications, organisations]
     sql, applications, organisations = _PRIMED_STATEMENT
-    from django.db import connection
+    from jiading_union.rawrows import fetch_all
 
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [member.pk])
-        rows = cursor.fetchall()
+    rows = fetch_all(sql, [member.pk])
     n, cached = len(applications), Application.organisation.field.set_cached_value
     primed = []
     for row in rows:
@@ -985,15 +981,13 @@ def portal_navigation(request) -> tuple[bool, int]:
     if hasattr(request, _REQUEST_MEMBER):
         member = getattr(request, _REQUEST_MEMBER)
         return (True, member.portal_unread) if member is not None else (False, unread_notifications(user))
-    from django.db import connection
+    from jiading_union.rawrows import fetch_one
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {Member._meta.db_table} WHERE user_id = %s AND is_active), "
-            f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL)",
-            [user.pk, user.pk],
-        )
-        is_member, unread = cursor.fetchone()
+    is_member, unread = fetch_one(
+        f"SELECT EXISTS (SELECT 1 FROM {Member._meta.db_table} WHERE user_id = %s AND is_active), "
+        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL)",
+        [user.pk, user.pk],
+    )
     return bool(is_member), int(unread)
 
 

@@ -15,20 +15,18 @@ class RawSessionRead:
     key forgotten, as Django does)."""
 
     def _get_session_from_db(self):
-        from jiading_union.rawrows import Columns
+        from jiading_union.rawrows import Columns, fetch_one
 
         model = self.model
         using = router.db_for_read(model)
         columns = _COLUMNS.get(using)
         if columns is None:
             columns = _COLUMNS[using] = Columns(model, "s", using)
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns.sql} FROM {model._meta.db_table} s WHERE s.session_key = %s AND s.expire_date > %s",
-                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
+        row = fetch_one(
+            f"SELECT {columns.sql} FROM {model._meta.db_table} s WHERE s.session_key = %s AND s.expire_date > %s",
+            [self.session_key, connections[using].ops.adapt_datetimefield_value(timezone.now())],
+            using,
+        )
         if row is None:
             self._session_key = None
             return None

@@ -54,15 +54,12 @@ def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
     if primed is not None:
         return primed.get((unit_id, policy_year))
     # One small statement, not an ORM query compiled per page view (the entitlement page asks on each).
-    from django.db import connection
+    from jiading_union.rawrows import fetch_one
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT plan_class FROM {UnitCoverageClass._meta.db_table} WHERE unit_id = %s AND policy_year = %s "
-            "LIMIT 1",
-            [unit_id, policy_year],
-        )
-        row = cursor.fetchone()
+    row = fetch_one(
+        f"SELECT plan_class FROM {UnitCoverageClass._meta.db_table} WHERE unit_id = %s AND policy_year = %s LIMIT 1",
+        [unit_id, policy_year],
+    )
     return row[0] if row else None
 
 

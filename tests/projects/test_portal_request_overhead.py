@@ -190,3 +190,23 @@ class TestPrimedApplications:
         plan = UnitCoverageClass._meta.get_field("plan_class").choices[0][0]
         UnitCoverageClass.objects.create(unit=unit, policy_year=2021, plan_class=plan, chosen_by=StaffUserFactory())
         assert unit_coverage_class_of(unit_id=unit.pk, policy_year=2021) == plan
+
+
+class TestPreparedStatements:
+    def test_a_prepared_statement_survives_a_rollback(self, member):
+        from django.db import connection, transaction
+
+        from jiading_union.rawrows import fetch_one
+
+        sql = "SELECT COUNT(*) FROM members_member WHERE id = %s"
+        assert fetch_one(sql, [member.pk]) == (1,)
+        try:
+            with transaction.atomic():
+                assert fetch_one(sql, [member.pk]) == (1,)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert fetch_one(sql, [member.pk]) == (1,)
+        assert fetch_one("SELECT 1 WHERE 1 = 1", []) == (1,)
+        if connection.vendor == "postgresql":
+            assert sql in connection._raw_prepared[1]  # prepared once on this connection
