@@ -44,9 +44,14 @@ class SignInBackend(AxesBackend):
         page reads it for the scope), written once per process rather than compiled by the ORM on every
         request. Django's get_user then checks the session's hash against this row, as always."""
         try:
-            user = signed_in_user(int(user_id))
+            user_id = int(user_id)
         except (TypeError, ValueError):
             return None
+        from .session_engines import prefetched_account
+
+        found, user = prefetched_account(user_id)
+        if not found:
+            user = signed_in_user(user_id)
         if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
@@ -73,9 +78,9 @@ class SignInBackend(AxesBackend):
 _USER_STATEMENT: list = []
 
 
-def signed_in_user(user_id: int) -> User | None:
-    """The account with its organisation (None if no such account): one statement, no ORM compile."""
-    from jiading_union.rawrows import Columns, fetch_one
+def _account_columns():
+    """(statement, user columns, organisation columns) of the signed-in account, built once."""
+    from jiading_union.rawrows import Columns
 
     from .models import Organisation
 
@@ -86,10 +91,38 @@ def signed_in_user(user_id: int) -> User | None:
             f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = u.organisation_id WHERE u.id = %s"
         )
         _USER_STATEMENT[:] = [sql, users, organisations]
-    sql, users, organisations = _USER_STATEMENT
-    row = fetch_one(sql, [user_id])
-    if row is None:
-        return None
-    user = users.instance(row[: len(users)])
-    User.organisation.field.set_cached_value(user, organisations.instance(row[len(users) :]))
+    return _USER_STATEMENT
+
+
+def account_select() -> tuple[str, str]:
+    """The account's columns and joins for a statement that reads it beside something else (the
+    session engine reads a known session's account with the session: members/session_engines)."""
+    _, users, organisations = _account_columns()
+    joins = (
+        f"LEFT JOIN {User._meta.db_table} u ON u.id = %s "
+        f"LEFT JOIN {organisations.model._meta.db_table} o ON o.id = u.organisation_id"
+    )
+    return f"{users.sql}, {organisations.sql}", joins
+
+
+def account_from_row(values) -> User | None:
+    """The account (with its organisation) of a row's account columns; None when no such account."""
+    _, users, organisations = _account_columns()
+    user = users.instance(values[: len(users)])
+    if user is not None:
+        User.organisation.field.set_cached_value(user, organisations.instance(values[len(users) :]))
     return user
+
+
+def account_width() -> int:
+    _, users, organisations = _account_columns()
+    return len(users) + len(organisations)
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The account with its organisation (None if no such account): one statement, no ORM compile."""
+    from jiading_union.rawrows import fetch_one
+
+    sql, _, _ = _account_columns()
+    row = fetch_one(sql, [user_id])
+    return account_from_row(row) if row is not None else None

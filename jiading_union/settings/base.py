@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, and a session read again with its account in one statement (members/session_engines).
+    "members.session_engines.AuthenticationMiddleware",
     # A member's trusted-device session slides: renewed once half of it has passed (members/sessions.py).
     "members.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -210,3 +210,61 @@ class TestPreparedStatements:
         assert fetch_one("SELECT 1 WHERE 1 = 1", []) == (1,)
         if connection.vendor == "postgresql":
             assert sql in connection._raw_prepared[1]  # prepared once on this connection
+
+
+class TestSessionReadWithItsAccount:
+    """A session read again in this process brings its account in the same statement."""
+
+    @pytest.fixture(autouse=True)
+    def database_sessions(self, settings):
+        settings.SESSION_ENGINE = "members.session_engines.db"  # the engine without Redis (cached_db reads
+        # a warm session from the cache, and its account as before)
+
+    def test_a_warm_session_reads_the_account_with_it(self, client, member):
+        signed = client
+        assert signed.login(username=member.card_number, password=PASSWORD)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        signed.get(reverse("projects:calculators"))  # the process notes the session's account
+        with CaptureQueriesContext(connection) as queries:
+            assert signed.get(reverse("projects:calculators")).status_code == 200
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert not any("FROM members_user u LEFT JOIN" in sql for sql in statements)
+        assert any("django_session s LEFT JOIN members_user u" in sql for sql in statements)
+
+    def test_a_changed_password_still_signs_a_warm_session_out(self, client, member):
+        signed = client
+        assert signed.login(username=member.card_number, password=PASSWORD)
+        assert signed.get(reverse("projects:my_entitlements")).status_code == 200
+        assert signed.get(reverse("projects:my_entitlements")).status_code == 200  # warm
+        member.user.set_password("An0ther#Pass-word")
+        member.user.save()
+        assert signed.get(reverse("projects:my_entitlements")).status_code == 302
+
+    def test_a_deactivated_account_is_signed_out_of_a_warm_session(self, client, member):
+        signed = client
+        assert signed.login(username=member.card_number, password=PASSWORD)
+        signed.get(reverse("projects:my_entitlements"))
+        assert signed.get(reverse("projects:my_entitlements")).status_code == 200  # warm
+        User.objects.filter(pk=member.user.pk).update(is_active=False)
+        assert signed.get(reverse("projects:my_entitlements")).status_code == 302
+
+    def test_a_deleted_account_is_signed_out(self, client, member):
+        signed = client
+        assert signed.login(username=member.card_number, password=PASSWORD)
+        signed.get(reverse("projects:calculators"))
+        Member.objects.filter(pk=member.pk).update(user=None)
+        User.objects.filter(pk=member.user.pk).delete()
+        response = signed.get(reverse("projects:my_entitlements"))
+        assert response.status_code == 302
+
+    def test_the_other_members_session_gets_their_own_account(self, client, member, other_member):
+        other = Client()
+        assert client.login(username=member.card_number, password=PASSWORD)
+        assert other.login(username=other_member.card_number, password=PASSWORD)
+        for _ in range(2):
+            mine = client.get(reverse("projects:my_entitlements")).content.decode()
+            theirs = other.get(reverse("projects:my_entitlements")).content.decode()
+        assert member.name in mine and other_member.name not in mine
+        assert other_member.name in theirs and member.name not in theirs
