@@ -40,11 +40,19 @@ class SignInBackend(AxesBackend):
     """django-axes' lockout check, then the member or staff password check, in one pass."""
 
     def get_user(self, user_id):
-        """The signed-in user of a request, with their organisation in the same query (every staff
-        page reads it for the scope)."""
+        """The signed-in user of a request, with their organisation in the same statement (every staff
+        page reads it for the scope), written once per process rather than compiled by the ORM on every
+        request. Django's get_user then checks the session's hash against this row, as always."""
         try:
-            user = User._default_manager.select_related("organisation").get(pk=user_id)
-        except User.DoesNotExist:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        from .session_engines import prefetched_account
+
+        found, user = prefetched_account(user_id)
+        if not found:
+            user = signed_in_user(user_id)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 
@@ -65,3 +73,56 @@ class SignInBackend(AxesBackend):
             _memo(request)[account.get_username()] = account  # the lockout's success handler asks by username
             return account
         return None
+
+
+_USER_STATEMENT: list = []
+
+
+def _account_columns():
+    """(statement, user columns, organisation columns) of the signed-in account, built once."""
+    from jiading_union.rawrows import Columns
+
+    from .models import Organisation
+
+    if not _USER_STATEMENT:
+        users, organisations = Columns(User, "u"), Columns(Organisation, "o")
+        sql = (
+            f"SELECT {users.sql}, {organisations.sql} FROM {User._meta.db_table} u "
+            f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = u.organisation_id WHERE u.id = %s"
+        )
+        _USER_STATEMENT[:] = [sql, users, organisations]
+    return _USER_STATEMENT
+
+
+def account_select() -> tuple[str, str]:
+    """The account's columns and joins for a statement that reads it beside something else (the
+    session engine reads a known session's account with the session: members/session_engines)."""
+    _, users, organisations = _account_columns()
+    joins = (
+        f"LEFT JOIN {User._meta.db_table} u ON u.id = %s "
+        f"LEFT JOIN {organisations.model._meta.db_table} o ON o.id = u.organisation_id"
+    )
+    return f"{users.sql}, {organisations.sql}", joins
+
+
+def account_from_row(values) -> User | None:
+    """The account (with its organisation) of a row's account columns; None when no such account."""
+    _, users, organisations = _account_columns()
+    user = users.instance(values[: len(users)])
+    if user is not None:
+        User.organisation.field.set_cached_value(user, organisations.instance(values[len(users) :]))
+    return user
+
+
+def account_width() -> int:
+    _, users, organisations = _account_columns()
+    return len(users) + len(organisations)
+
+
+def signed_in_user(user_id: int) -> User | None:
+    """The account with its organisation (None if no such account): one statement, no ORM compile."""
+    from jiading_union.rawrows import fetch_one
+
+    sql, _, _ = _account_columns()
+    row = fetch_one(sql, [user_id])
+    return account_from_row(row) if row is not None else None

@@ -45,30 +45,46 @@ def portal_member(request) -> Member | None:
     unread count and this year's dues (member_profile), so a portal page reads the member once."""
     if hasattr(request, _REQUEST_MEMBER):
         return getattr(request, _REQUEST_MEMBER)
-    from django.db.models.expressions import RawSQL
     from django.utils import timezone
 
     user = getattr(request, "user", None)
     member = None
     if user is not None and user.is_authenticated:
-        year = timezone.localdate().year
-        notifications = Notification._meta.db_table
-        member = next(
-            iter(
-                with_dues_of_year(
-                    Member.objects.select_related("organisation").filter(user=user, is_active=True), year
-                ).annotate(
-                    portal_unread=RawSQL(
-                        f"SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = %s AND n.read_at IS NULL",
-                        (user.pk,),
-                    ),
-                )[:1]
-            ),
-            None,
-        )
-        if member is not None:
-            member.dues_year = year
+        member = signed_in_members_record(user.pk, timezone.localdate().year)
     setattr(request, _REQUEST_MEMBER, member)
+    return member
+
+
+_MEMBER_STATEMENT: list = []
+
+
+def signed_in_members_record(user_id: int, year: int) -> Member | None:
+    """The active member of an account with its unit, `year`'s dues (member_profile reads them from
+    there) and the navigation's unread count, in one statement written once per process (the ORM
+    would compile it on every request)."""
+    from jiading_union.rawrows import Columns, fetch_one
+    from members.models import Organisation
+
+    if not _MEMBER_STATEMENT:
+        members, organisations = Columns(Member, "m"), Columns(Organisation, "o")
+        dues, notifications = DuesRecord._meta.db_table, Notification._meta.db_table
+        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = m.id AND d.year = %s"
+        sql = (
+            f"SELECT {members.sql}, {organisations.sql}, EXISTS ({paid}), EXISTS ({paid} AND d.paid_in_one_go), "
+            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL) "
+            f"FROM {Member._meta.db_table} m JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
+            f"WHERE m.user_id = %s AND m.is_active ORDER BY m.card_number LIMIT 1"
+        )
+        _MEMBER_STATEMENT[:] = [sql, members, organisations]
+    sql, members, organisations = _MEMBER_STATEMENT
+    row = fetch_one(sql, [year, year, user_id])
+    if row is None:
+        return None
+    n, k = len(members), len(members) + len(organisations)
+    member = members.instance(row[:n])
+    Member.organisation.field.set_cached_value(member, organisations.instance(row[n:k]))
+    member.dues_paid_now, member.dues_one_go_now, member.portal_unread = bool(row[k]), bool(row[k + 1]), int(row[k + 2])
+    member.dues_year = year
     return member
 
 
@@ -221,19 +237,18 @@ def policy_stamp() -> tuple:
     or its amount or date changed (count, newest id, sum of amounts, date range). What is cached
     per policy year (decided data, rendered summaries) is keyed on it, so an edit shows on the next
     request in every process."""
-    from django.db import connection
-
+    from jiading_union.rawrows import fetch_one
     from subsidies.models import PolicyOverride, ReferenceValue
 
     overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
-            f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
-            f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
-            f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})"
-        )
-        return tuple(str(v) for v in cursor.fetchone())
+    row = fetch_one(
+        f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
+        f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
+        f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
+        f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})",
+        [],
+    )
+    return tuple(str(v) for v in row)
 
 
 @dataclass
@@ -642,16 +657,15 @@ def applications_fingerprint(member: Member) -> str:
     member's index, raw SQL: no ORM compile): the page's cached table is keyed on it, so a new
     application, a status change (however made: a bulk payout step too) or a changed amount shows on
     the next request."""
-    from django.db import connection
+
+    from jiading_union.rawrows import fetch_one
 
     table = Application._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), md5(string_agg(concat_ws('|', id, reference, rule_id, policy_year, status, amount, "
-            f"submitted_at, created_at), ',' ORDER BY id)) FROM {table} WHERE applicant_member_id = %s",
-            [member.pk],
-        )
-        count, digest = cursor.fetchone()
+    count, digest = fetch_one(
+        f"SELECT COUNT(*), md5(string_agg(concat_ws('|', id, reference, rule_id, policy_year, status, amount, "
+        f"submitted_at, created_at), ',' ORDER BY id)) FROM {table} WHERE applicant_member_id = %s",
+        [member.pk],
+    )
     return f"{count}:{digest or ''}"
 
 
@@ -856,13 +870,34 @@ class CoverageRecord:
 _PRIMED = "_primed_applications"
 
 
+_PRIMED_STATEMENT: list = []
+
+
 def primed_rows(member: Member) -> list[Application]:
-    """Every application of the member, newest policy year first (one query)."""
-    return list(
-        Application.objects.filter(applicant_member=member)
-        .select_related("organisation")
-        .order_by("-policy_year", "-pk")
-    )
+    """Every application of the member with its organisation, newest policy year first: one statement
+    written once per process (the ORM would compile it on every page view)."""
+    from jiading_union.rawrows import Columns
+    from members.models import Organisation
+
+    if not _PRIMED_STATEMENT:
+        applications, organisations = Columns(Application, "a"), Columns(Organisation, "o")
+        sql = (
+            f"SELECT {applications.sql}, {organisations.sql} FROM {Application._meta.db_table} a "
+            f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id "
+            f"WHERE a.applicant_member_id = %s ORDER BY a.policy_year DESC, a.id DESC"
+        )
+        _PRIMED_STATEMENT[:] = [sql, applications, organisations]
+    sql, applications, organisations = _PRIMED_STATEMENT
+    from jiading_union.rawrows import fetch_all
+
+    rows = fetch_all(sql, [member.pk])
+    n, cached = len(applications), Application.organisation.field.set_cached_value
+    primed = []
+    for row in rows:
+        application = applications.instance(row[:n])
+        cached(application, organisations.instance(row[n:]))
+        primed.append(application)
+    return primed
 
 
 @contextmanager
@@ -946,15 +981,13 @@ def portal_navigation(request) -> tuple[bool, int]:
     if hasattr(request, _REQUEST_MEMBER):
         member = getattr(request, _REQUEST_MEMBER)
         return (True, member.portal_unread) if member is not None else (False, unread_notifications(user))
-    from django.db import connection
+    from jiading_union.rawrows import fetch_one
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {Member._meta.db_table} WHERE user_id = %s AND is_active), "
-            f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL)",
-            [user.pk, user.pk],
-        )
-        is_member, unread = cursor.fetchone()
+    is_member, unread = fetch_one(
+        f"SELECT EXISTS (SELECT 1 FROM {Member._meta.db_table} WHERE user_id = %s AND is_active), "
+        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE recipient_id = %s AND read_at IS NULL)",
+        [user.pk, user.pk],
+    )
     return bool(is_member), int(unread)
 
 

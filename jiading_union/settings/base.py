@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, and a session read again with its account in one statement (members/session_engines).
+    "members.session_engines.AuthenticationMiddleware",
     # A member's trusted-device session slides: renewed once half of it has passed (members/sessions.py).
     "members.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -131,13 +132,15 @@ if REDIS_URL:
     # Sessions read from Redis (written through to the database): a signed-in request costs no
     # session query. Only with a shared cache: a per-process cache would keep serving a session
     # that another process logged out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "members.session_engines.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     # Embedded default: no broker; tasks run in-process, errors propagate.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's database sessions, read by one statement written once per process (members/session_engines).
+    SESSION_ENGINE = "members.session_engines.db"
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True

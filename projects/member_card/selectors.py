@@ -53,11 +53,14 @@ def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
     primed = _PRIMED_CLASSES.get()
     if primed is not None:
         return primed.get((unit_id, policy_year))
-    return (
-        UnitCoverageClass.objects.filter(unit_id=unit_id, policy_year=policy_year)
-        .values_list("plan_class", flat=True)
-        .first()
+    # One small statement, not an ORM query compiled per page view (the entitlement page asks on each).
+    from jiading_union.rawrows import fetch_one
+
+    row = fetch_one(
+        f"SELECT plan_class FROM {UnitCoverageClass._meta.db_table} WHERE unit_id = %s AND policy_year = %s LIMIT 1",
+        [unit_id, policy_year],
     )
+    return row[0] if row else None
 
 
 def unit_coverage_classes_visible_to(user: User) -> QuerySet[UnitCoverageClass]:

@@ -1,6 +1,7 @@
 import logging
 
 from django import template
+from django.utils.html import escape
 
 from projects import labels
 from subsidies.rules import registry
@@ -124,3 +125,58 @@ def policy_value(where, name: str, spec: str = "") -> str:
     newest year. {% policy_value "flexible_worker_care" "flexible_care_full_dues" as dues %}"""
     year = where if isinstance(where, int) else registry.latest(where).policy_year
     return plain(policy_data(year).value(name), spec)
+
+
+# --- The site header: rendered once per distinct inputs, kept per process (issue 12) --------------------
+
+# Stands in for the CSRF token in a kept header; every request puts its own token in (a token is never kept).
+_CSRF_SLOT = "\x00csrf-token\x00"
+_HEADERS: dict[tuple, str] = {}
+_HEADERS_MAX = 4096
+
+
+def _called(value):
+    return value() if callable(value) else value
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """base.html's header. Its key holds everything it shows — the language, the page's path, who is
+    signed in (account, name, staff or not), whether a member and the unread count — so a kept header
+    is never another user's or an out-of-date one, and nothing needs invalidating (a new release is a
+    new process). The header is rendered with a stand-in for the CSRF token, which this request's own
+    token replaces each time (and which sets the CSRF cookie as {% csrf_token %} would)."""
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+    user = context.get("user")
+    authenticated = bool(user is not None and user.is_authenticated)
+    inputs = {
+        "full_path": request.get_full_path() if request is not None else "",
+        "authenticated": authenticated,
+    }
+    if authenticated:
+        inputs.update(
+            user_id=user.pk,
+            display_name=user.get_full_name() or user.username,
+            is_staff=bool(user.is_staff),
+            is_member=bool(_called(context.get("portal_is_member"))),
+            unread=int(_called(context.get("portal_unread")) or 0),
+        )
+    key = (get_language(), *sorted(inputs.items()))
+    html = _HEADERS.get(key)
+    if html is None:
+        html = get_template("_site_header.html").render({**inputs, "csrf_token": _CSRF_SLOT}).strip()
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[key] = html
+    token = context.get("csrf_token")
+    token = str(token) if token is not None else ""
+    if not token or token == "NOTPROVIDED":
+        # No token in this context (an error page rendered without the request): no CSRF input, as
+        # {% csrf_token %} renders none.
+        html = html.replace(f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF_SLOT}">', "")
+        return mark_safe(html)
+    return mark_safe(html.replace(_CSRF_SLOT, escape(token)))

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import cached_db
+
+from . import RawSessionRead
+
+
+class SessionStore(RawSessionRead, cached_db.SessionStore):
+    pass

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import db
+
+from . import RawSessionRead
+
+
+class SessionStore(RawSessionRead, db.SessionStore):
+    pass
