@@ -32,7 +32,7 @@ from members.models import User
 from members.selectors import is_district_staff
 from projects.models import Application, ApplicationEvent, ApplicationShare, ApplicationStatus
 from projects.selectors import payable_applications
-from projects.services.transitions import applications_payout_step_in_bulk
+from projects.services.transitions import FromMoved, applications_payout_step_in_bulk
 
 from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBatchStatus
 
@@ -140,7 +140,7 @@ def _batch_and_insert(user: User, batch: PayoutBatch, chosen: QuerySet, *, reuse
     return moved, expected, written, Decimal(total)
 
 
-def _payment_rows(batch: PayoutBatch, *, reuse: bool) -> tuple[str, str, list]:
+def _payment_rows(batch: PayoutBatch, *, reuse: bool) -> FromMoved:
     """The payments' CTEs over `moved` (the applications the bulk step just batched) and the counts.
     The route from the frozen decision: an organisation is paid to its account, a benefit the rules
     route to the district's account goes there, everything else to the card. RETURNING only the
@@ -192,7 +192,16 @@ def _payment_rows(batch: PayoutBatch, *, reuse: bool) -> tuple[str, str, list]:
         f"p AS (INSERT INTO {payment} ({names}) SELECT * FROM s {conflict} RETURNING {quote('amount')})"
     )
     counts = "(SELECT count(*) FROM s), (SELECT count(*) FROM p), (SELECT coalesce(sum(amount), 0) FROM p)"
-    return ctes, counts, params
+
+    def statements(cursor) -> tuple:  # the embedded SQLite: the same rows, statement by statement
+        cursor.execute(f"SELECT count(*) FROM ({select}) s", params)
+        (shares,) = cursor.fetchone()
+        cursor.execute(f"INSERT INTO {payment} ({names}) {select} {conflict}", params)
+        written = cursor.rowcount
+        total = Payment.objects.filter(batch=batch).aggregate(total=Sum("amount"))["total"]
+        return shares, written, total or Decimal("0.00")
+
+    return FromMoved(ctes, counts, params, statements)
 
 
 def _quote(name: str) -> str:
@@ -327,11 +336,15 @@ def _pay_chunk(batch: PayoutBatch, application_ids: list[int]) -> None:
     )
     # The ids as one array (not thousands of placeholders), within the chunk's range of the primary
     # key, so the UPDATE reads the chunk's rows by index, not the whole table once per chunk.
-    in_chunk = RawSQL(
-        f"{_quote(Application._meta.db_table)}.{_quote('id')} = ANY(%s::bigint[])",
-        [sorted(set(application_ids))],
-        output_field=BooleanField(),
-    )
+    ids = sorted(set(application_ids))
+    if connection.vendor == "postgresql":
+        in_chunk = RawSQL(
+            f"{_quote(Application._meta.db_table)}.{_quote('id')} = ANY(%s::bigint[])",
+            [ids],
+            output_field=BooleanField(),
+        )
+    else:  # the embedded SQLite has no arrays (and demo-sized chunks)
+        in_chunk = Q(pk__in=ids)
     applications_payout_step_in_bulk(
         user=batch.confirmed_by,
         applications=Application.objects.filter(in_chunk, pk__gte=low, pk__lte=high),

@@ -9,6 +9,8 @@ payouts and tasks all come through here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
@@ -265,9 +267,12 @@ def applications_payout_step_in_bulk(
     Returns the applications this call moved (marked by the status and the instant it set: rows
     of other transactions are not visible before they commit, and no two share an instant).
 
-    `also` = (ctes, select, params): the caller's own CTEs, written after these and reading the moved
-    rows from `moved` (payouts writes a batch's payments from them, in the same pass), and the
-    SELECT list whose one row is put on the returned queryset as `.also` (None if nothing moved)."""
+    `also` (FromMoved): the caller's own writes from the moved rows (payouts writes a batch's payments
+    from them, in the same pass), whose one row of results is put on the returned queryset as `.also`
+    (None if nothing moved).
+
+    The embedded SQLite (make run) has no writable CTEs: there the same statements run one after the
+    other over a temporary table `moved` of the rows as the UPDATE left them (_step_without_ctes)."""
     transition = workflow.TRANSITIONS[action]
     if transition.actor != workflow.PAYOUTS or len(transition.sources) != 1 or transition.target is None:
         raise TransitionNotAllowed(f"未知操作：{action}")
@@ -286,8 +291,10 @@ def applications_payout_step_in_bulk(
     table = quote(Application._meta.db_table)
     sets, params = [], []
     for name, value in changes.items():
-        sets.append(f"{quote(Application._meta.get_field(name).column)} = %s")
-        params.append(value)
+        field = Application._meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))  # SQLite keeps times as naive UTC text
+    when = connection.ops.adapt_datetimefield_value(now)
     chosen = applications.filter(workflow.allowed_in_bulk(transition))
     if len(chosen.query.alias_map) > 1:  # joins: by id from a subquery; else its WHERE as is (ids, states)
         chosen = Application.objects.filter(workflow.allowed_in_bulk(transition), pk__in=applications.values("pk"))
@@ -297,24 +304,26 @@ def applications_payout_step_in_bulk(
         none = Application.objects.none()
         none.also = None
         return none
-    statement = [f"WITH moved AS (UPDATE {table} SET {', '.join(sets)} WHERE {where} RETURNING {table}.*)"]
-    params += where_params
-    inserts = [_event_rows(transition, user=user, comment=comment, data=data, when=now), _history_rows(user, now)]
+    inserts = [_event_rows(transition, user=user, comment=comment, data=data, when=when), _history_rows(user, when)]
     if transition.action in _NOTIFY_ON:
-        inserts.append(_notification_rows(transition, comment=comment, when=now))
-    for i, (sql, insert_params) in enumerate(inserts):
-        statement.append(f", w{i} AS ({sql})")
-        params += insert_params
-    also_select = ""
-    if also is not None:
-        also_ctes, also_select, also_params = also
-        statement.append(f", {also_ctes}")
-        params += also_params
-        also_select = f", {also_select}"
-    statement.append(f" SELECT (SELECT count(*) FROM moved){also_select}")
-    with connection.cursor() as cursor:
-        cursor.execute("".join(statement), params)
-        row = cursor.fetchone()
+        inserts.append(_notification_rows(transition, comment=comment, when=when))
+    if connection.vendor != "postgresql":
+        row = _step_without_ctes(", ".join(sets), params, where, where_params, inserts, also)
+    else:
+        statement = [f"WITH moved AS (UPDATE {table} SET {', '.join(sets)} WHERE {where} RETURNING {table}.*)"]
+        params += where_params
+        for i, (sql, insert_params) in enumerate(inserts):
+            statement.append(f", w{i} AS ({sql})")
+            params += insert_params
+        also_select = ""
+        if also is not None:
+            statement.append(f", {also.ctes}")
+            params += also.params
+            also_select = f", {also.select}"
+        statement.append(f" SELECT (SELECT count(*) FROM moved){also_select}")
+        with connection.cursor() as cursor:
+            cursor.execute("".join(statement), params)
+            row = cursor.fetchone()
     if not row[0]:
         moved = Application.objects.none()
         moved.also = None
@@ -322,6 +331,43 @@ def applications_payout_step_in_bulk(
     moved = Application.objects.filter(status=to_status, status_changed_at=now)
     moved.also = tuple(row[1:])
     return moved
+
+
+class FromMoved(NamedTuple):
+    """A caller's writes from the rows a bulk step moved: `ctes` (after the step's own, reading
+    `moved`) and `select` (its results, one row) in the step's one statement on PostgreSQL;
+    `statements(cursor)`, the same writes as statements over the temporary table `moved`, returning
+    the same results, where a CTE cannot write (the embedded SQLite)."""
+
+    ctes: str
+    select: str
+    params: list
+    statements: Callable[[Any], tuple]
+
+
+def _step_without_ctes(
+    sets: str, set_params: list, where: str, where_params: list, inserts: list[tuple[str, list]], also
+) -> tuple:
+    """The bulk step on a database without writable CTEs (SQLite, whose writes are serialised): the
+    ids chosen, the UPDATE of just those, the moved rows as the UPDATE left them copied into a
+    temporary table `moved`, then each INSERT over it. Returns (count moved, *also's results)."""
+    table = connection.ops.quote_name(Application._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {table}.id FROM {table} WHERE {where}", where_params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return (0,)
+        chosen, listed = f"{table}.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+        cursor.execute(f"UPDATE {table} SET {sets} WHERE {chosen}", [*set_params, *listed])
+        cursor.execute("DROP TABLE IF EXISTS temp.moved")
+        cursor.execute(f"CREATE TEMP TABLE moved AS SELECT * FROM {table} WHERE {chosen}", listed)
+        try:
+            for sql, insert_params in inserts:
+                cursor.execute(sql, insert_params)
+            results = also.statements(cursor) if also is not None else ()
+        finally:
+            cursor.execute("DROP TABLE temp.moved")
+    return (len(ids), *results)
 
 
 def _where(queryset: QuerySet) -> tuple[str, list]:
@@ -342,7 +388,8 @@ def _event_rows(transition: workflow.Transition, *, user: User, comment: str, da
     """One event per moved application."""
     (from_status,) = transition.sources
     columns = ["application", "action", "from_status", "to_status", "level", "actor", "comment", "data", "created_at"]
-    select = "SELECT moved.id, %s, %s, %s, '', %s, %s, %s::jsonb, %s FROM moved"
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    select = f"SELECT moved.id, %s, %s, %s, '', %s, %s, %s{cast}, %s FROM moved"
     params = [transition.action, from_status, transition.target, user.pk, comment, json.dumps(data or {}), when]
     return _insert_into(ApplicationEvent, columns, select, params)
 
