@@ -1,15 +1,16 @@
 """Benchmark: the pages members and reviewers open most, under load (issue 12).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/pages.py \
-        [--members 50000] [--applications 200000] [--requests 400] [--concurrency 8]
+        [--members 50000] [--applications 200000] [--requests 400] [--concurrency 8] [--rounds 3]
 
 PostgreSQL (DATABASE_URL names the server; the script creates and drops its own database), production
 settings (DEBUG off), gunicorn with 2 sync workers over plain HTTP on 127.0.0.1, a signed-in session
 cookie, and the asyncio client of bench/rush.py keeping `concurrency` requests in flight.
 
 Each page's requests/s, p50 and p99 are printed with the ratio against GET /healthz (one trivial query
-through the same middleware and the same client) measured in the same run, before and after the pages
-(the mean of the two is the baseline). Targets from the issue, as ratios:
+through the same middleware and the same client) measured in the same run: in each of `rounds` rounds
+every page runs between two /healthz runs (their mean is that round's baseline), and a page's ratio is
+its median over the rounds, with the spread. Targets from the issue, as ratios:
 entitlements ≥ 0.3×, 我的申请 and calculators ≥ 0.4×, the grassroots review queue ≥ 0.1×.
 Query counts are measured in-process for two members, one with no applications and one with the most,
 so a count that grows with a member's history shows. The client shares the two cores with the server.
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_pages')}_{os.getpid()}"  # a shared server: a prefix of one's own
@@ -144,25 +146,41 @@ def main() -> None:
         server.start()
         member_cookies, staff_cookies = signed_in(member.user), signed_in(grassroots)
         load(server.port, "/healthz", None, args.requests // 4, args.concurrency)  # warm both workers
-        before = load(server.port, "/healthz", None, args.requests, args.concurrency)
         pages = [(path, path, member_cookies) for path in member_pages] + [("queue", queue, staff_cookies)]
-        measured = []
-        for key, path, cookies in pages:
+        for _key, path, cookies in pages:
             load(server.port, path, cookies, args.concurrency * 2, args.concurrency)  # warm
-            measured.append((key, path, load(server.port, path, cookies, args.requests, args.concurrency)))
-        after = load(server.port, "/healthz", None, args.requests, args.concurrency)
-        baseline = (before["per_s"] + after["per_s"]) / 2
+        # Rounds: each page between two /healthz runs, and the page's ratio the median over the rounds.
+        # The box's speed drifts by a third within minutes (a shared host), so a baseline measured
+        # once, minutes away from the page, would put that drift into the ratio.
+        ratios: dict[str, list[float]] = {key: [] for key, _path, _cookies in pages}
+        figures: dict[str, list[dict]] = {key: [] for key, _path, _cookies in pages}
+        baselines = []
+        healthz = load(server.port, "/healthz", None, args.requests, args.concurrency)["per_s"]
+        for _round in range(args.rounds):
+            for key, path, cookies in pages:
+                measured = load(server.port, path, cookies, args.requests, args.concurrency)
+                after = load(server.port, "/healthz", None, args.requests, args.concurrency)["per_s"]
+                baseline = (healthz + after) / 2
+                ratios[key].append(measured["per_s"] / baseline)
+                figures[key].append(measured)
+                baselines.append(baseline)
+                healthz = after
         print(
-            f"\n/healthz baseline {baseline:.1f} req/s (before {before['per_s']:.1f}, after {after['per_s']:.1f}); "
-            f"{args.requests} requests per page, {args.concurrency} in flight, gunicorn 2 sync workers"
+            f"\n/healthz baseline {statistics.median(baselines):.1f} req/s (median; {min(baselines):.1f}–"
+            f"{max(baselines):.1f}); {args.rounds} rounds of {args.requests} requests per page, each between "
+            f"two /healthz runs, {args.concurrency} in flight, gunicorn 2 sync workers"
         )
-        for key, path, figures in measured:
-            ratio = figures["per_s"] / baseline
+        for key, path, _cookies in pages:
+            ratio = statistics.median(ratios[key])
+            per_s = statistics.median(f["per_s"] for f in figures[key])
+            p50 = statistics.median(f["p50"] for f in figures[key])
+            p99 = statistics.median(f["p99"] for f in figures[key])
             target = TARGETS.get(key)
             verdict = "" if target is None else f"  target ≥ {target}×  {'PASS' if ratio >= target else 'FAIL'}"
+            spread = "–".join(f"{r:.3f}" for r in (min(ratios[key]), max(ratios[key])))
             print(
-                f"  {path:44} {figures['per_s']:7.1f} req/s  p50 {figures['p50']:6.0f} ms  "
-                f"p99 {figures['p99']:6.0f} ms  ratio {ratio:.3f}×{verdict}"
+                f"  {path:44} {per_s:7.1f} req/s  p50 {p50:6.0f} ms  p99 {p99:6.0f} ms  "
+                f"ratio {ratio:.3f}× ({spread}){verdict}"
             )
     finally:
         server.stop()
