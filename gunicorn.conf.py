@@ -32,3 +32,12 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # "" turns the access log off
+
+
+def post_worker_init(worker):
+    # Django, the URL conf and the templates are loaded by now: moving them out of the collector's
+    # generations means a full collection no longer walks the ~150,000 objects every worker keeps.
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -294,7 +294,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "jiading_union.staticfiles.StaticFilesStorage"  # WhiteNoise's, each URL worked out once
         )
     },
 }
