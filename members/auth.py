@@ -79,50 +79,81 @@ _USER_STATEMENT: list = []
 
 
 def _account_columns():
-    """(statement, user columns, organisation columns) of the signed-in account, built once."""
+    """(statement, user columns, organisation columns, permissions column) of the signed-in account, built once."""
     from jiading_union.rawrows import Columns
 
     from .models import Organisation
 
     if not _USER_STATEMENT:
         users, organisations = Columns(User, "u"), Columns(Organisation, "o")
+        permissions = _permissions_sql()
         sql = (
-            f"SELECT {users.sql}, {organisations.sql} FROM {User._meta.db_table} u "
+            f"SELECT {users.sql}, {organisations.sql}, {permissions} FROM {User._meta.db_table} u "
             f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = u.organisation_id WHERE u.id = %s"
         )
-        _USER_STATEMENT[:] = [sql, users, organisations]
+        _USER_STATEMENT[:] = [sql, users, organisations, permissions]
     return _USER_STATEMENT
+
+
+def _permissions_sql() -> str:
+    """A staff account's permissions ("app_label.codename", space-separated) as one more column of the
+    account's own statement: an admin page checks a dozen of them, which Django's backend would read in
+    two more queries per request. NULL for any other account (a member holds none, a superuser needs
+    none, an inactive account has none), so the backend's own rules still decide for those."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    own, groups = User.user_permissions.through._meta, User.groups.through._meta
+    granted = Group.permissions.through._meta
+    names = (
+        f"SELECT ct.{quote('app_label')} || '.' || p.{quote('codename')} AS name "
+        f"FROM {quote(Permission._meta.db_table)} p JOIN {quote(ContentType._meta.db_table)} ct "
+        f"ON ct.{quote('id')} = p.{quote('content_type_id')} WHERE p.{quote('id')} IN ("
+        f"SELECT {quote(own.get_field('permission').column)} FROM {quote(own.db_table)} "
+        f"WHERE {quote(own.get_field('user').column)} = u.{quote('id')} "
+        f"UNION SELECT gp.{quote(granted.get_field('permission').column)} FROM {quote(granted.db_table)} gp "
+        f"JOIN {quote(groups.db_table)} ug ON ug.{quote(groups.get_field('group').column)} = "
+        f"gp.{quote(granted.get_field('group').column)} WHERE ug.{quote(groups.get_field('user').column)} = u.{quote('id')})"
+    )
+    joined = "string_agg(name, ' ')" if connection.vendor == "postgresql" else "group_concat(name, ' ')"
+    return (
+        f"CASE WHEN u.{quote('is_staff')} AND u.{quote('is_active')} AND NOT u.{quote('is_superuser')} "
+        f"THEN (SELECT coalesce({joined}, '') FROM ({names}) granted) END"
+    )
 
 
 def account_select() -> tuple[str, str]:
     """The account's columns and joins for a statement that reads it beside something else (the
     session engine reads a known session's account with the session: members/session_engines)."""
-    _, users, organisations = _account_columns()
+    _, users, organisations, permissions = _account_columns()
     joins = (
         f"LEFT JOIN {User._meta.db_table} u ON u.id = %s "
         f"LEFT JOIN {organisations.model._meta.db_table} o ON o.id = u.organisation_id"
     )
-    return f"{users.sql}, {organisations.sql}", joins
+    return f"{users.sql}, {organisations.sql}, {permissions}", joins
 
 
 def account_from_row(values) -> User | None:
-    """The account (with its organisation) of a row's account columns; None when no such account."""
-    _, users, organisations = _account_columns()
+    """The account (with its organisation, and a staff account's permissions for this request: what
+    Django's ModelBackend would otherwise read and keep on it as `_perm_cache`) of a row's account
+    columns; None when no such account."""
+    _, users, organisations, _ = _account_columns()
     user = users.instance(values[: len(users)])
     if user is not None:
-        User.organisation.field.set_cached_value(user, organisations.instance(values[len(users) :]))
+        end = len(users) + len(organisations)
+        User.organisation.field.set_cached_value(user, organisations.instance(values[len(users) : end]))
+        permissions = values[end] if len(values) > end else None
+        if permissions is not None:
+            user._perm_cache = set(permissions.split())
     return user
-
-
-def account_width() -> int:
-    _, users, organisations = _account_columns()
-    return len(users) + len(organisations)
 
 
 def signed_in_user(user_id: int) -> User | None:
     """The account with its organisation (None if no such account): one statement, no ORM compile."""
     from jiading_union.rawrows import fetch_one
 
-    sql, _, _ = _account_columns()
+    sql = _account_columns()[0]
     row = fetch_one(sql, [user_id])
     return account_from_row(row) if row is not None else None

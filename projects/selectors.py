@@ -61,8 +61,8 @@ _MEMBER_STATEMENT: list = []
 
 def signed_in_members_record(user_id: int, year: int) -> Member | None:
     """The active member of an account with its unit, `year`'s dues (member_profile reads them from
-    there) and the navigation's unread count, in one statement written once per process (the ORM
-    would compile it on every request)."""
+    there), the navigation's unread count and the policy stamp (the entitlement scan's), in one
+    statement written once per process (the ORM would compile it on every request)."""
     from jiading_union.rawrows import Columns, fetch_one
     from members.models import Organisation
 
@@ -72,8 +72,8 @@ def signed_in_members_record(user_id: int, year: int) -> Member | None:
         paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = m.id AND d.year = %s"
         sql = (
             f"SELECT {members.sql}, {organisations.sql}, EXISTS ({paid}), EXISTS ({paid} AND d.paid_in_one_go), "
-            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL) "
-            f"FROM {Member._meta.db_table} m JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
+            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL), "
+            f"{policy_stamp_columns()} FROM {Member._meta.db_table} m JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
             f"WHERE m.user_id = %s AND m.is_active ORDER BY m.card_number LIMIT 1"
         )
         _MEMBER_STATEMENT[:] = [sql, members, organisations]
@@ -85,6 +85,7 @@ def signed_in_members_record(user_id: int, year: int) -> Member | None:
     member = members.instance(row[:n])
     Member.organisation.field.set_cached_value(member, organisations.instance(row[n:k]))
     member.dues_paid_now, member.dues_one_go_now, member.portal_unread = bool(row[k]), bool(row[k + 1]), int(row[k + 2])
+    member.policy_stamp_now = stamp_of(row[k + 3 : k + 3 + POLICY_STAMP_WIDTH])
     member.dues_year = year
     return member
 
@@ -237,19 +238,31 @@ def policy_stamp() -> tuple:
     override is added, edited (updated_at) or removed, and when a reference value is added, removed
     or its amount or date changed (count, newest id, sum of amounts, date range). What is cached
     per policy year (decided data, rendered summaries) is keyed on it, so an edit shows on the next
-    request in every process."""
+    request in every process. A member's page has it already: the member's statement reads it too
+    (signed_in_members_record)."""
     from jiading_union.rawrows import fetch_one
+
+    return stamp_of(fetch_one(f"SELECT {policy_stamp_columns()}", []))
+
+
+POLICY_STAMP_WIDTH = 8
+
+
+def policy_stamp_columns() -> str:
+    """policy_stamp's POLICY_STAMP_WIDTH values, as columns of a SELECT."""
     from subsidies.models import PolicyOverride, ReferenceValue
 
     overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
-    row = fetch_one(
-        f"SELECT (SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
+    return (
+        f"(SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
         f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
         f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
-        f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})",
-        [],
+        f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})"
     )
-    return tuple(str(v) for v in row)
+
+
+def stamp_of(values) -> tuple:
+    return tuple(str(v) for v in values)
 
 
 @dataclass
@@ -295,10 +308,12 @@ def fragment_key(policy: CurrentPolicy | None = None) -> str:
     return f"{base}:{policy.key}" if policy is not None else base
 
 
-def current_policy() -> CurrentPolicy:
-    """The policy data of the stamp read now: one query per request while nothing changes; a new
-    stamp reads the data afresh (subsidies.selectors.policy_data, reference_data)."""
-    stamp = policy_stamp()
+def current_policy(stamp: tuple | None = None) -> CurrentPolicy:
+    """The policy data of the stamp read now (or given: read in this request already): one query per
+    request while nothing changes; a new stamp reads the data afresh (subsidies.selectors.policy_data,
+    reference_data)."""
+    if stamp is None:
+        stamp = policy_stamp()
     if _current_policy and _current_policy[0].stamp == stamp:
         return _current_policy[0]
     policy = CurrentPolicy(stamp, reference_data(), {})
@@ -536,7 +551,7 @@ class EntitlementScan:
         self.member, self.today = member, today
         self.profile = member_profile(member, today)
         self.rules = member_rules(today)
-        self.policy = current_policy()
+        self.policy = current_policy(getattr(member, "policy_stamp_now", None))
         self.applications = primed_rows(member)
         with member_records_primed(member, self.applications):
             self.locked = [
@@ -778,10 +793,13 @@ def holds_explicit_permission(user: User, dotted: str) -> bool:
     cache = user.__dict__.setdefault("_explicit_permissions", {})
     if dotted not in cache and not user.is_superuser:
         # Django's ModelBackend keeps this request's own and group permissions once read (has_perm
-        # read them already on an admin page); for anyone but a superuser (whose caches hold every
-        # permission) they are exactly the explicit grants.
+        # read them already on an admin page, or the account's statement did: members.auth); for
+        # anyone but a superuser (whose caches hold every permission) they are exactly the explicit grants.
+        every = getattr(user, "_perm_cache", None)
         own, groups = getattr(user, "_user_perm_cache", None), getattr(user, "_group_perm_cache", None)
-        if own is not None and groups is not None:
+        if every is not None:
+            cache[dotted] = dotted in every
+        elif own is not None and groups is not None:
             cache[dotted] = dotted in own or dotted in groups
     if dotted not in cache:
         app_label, codename = dotted.split(".", 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from subsidies.selectors import decide
 
 from . import info, selectors, workflow
 from .forms import AttachmentForm, CalculatorForm, FactsForm, TransitionForm
+from .kept_pages import kept_page
 from .models import Attachment, QuotaPool
 from .procedures import MEMBER_LINKS, PROCEDURES, PROJECT_LINKS
 from .services import queue
@@ -147,26 +148,33 @@ def calculator(request, rule_id: str, year: int):
 def my_entitlements(request, member):
     today = timezone.localdate()
     scan = selectors.EntitlementScan(member, today)
-    # `rows` is called by the template only when its cached cards (keyed on scan.key) are stale.
-    return render(
+    # `rows` is called by the template only when its cached cards (keyed on scan.key) are stale; the
+    # whole page is kept for a repeat view while scan.key (and the header) stay the same.
+    return kept_page(
         request,
-        "projects/my_entitlements.html",
-        {"member": member, "rows": scan.page_rows, "cards_key": scan.key, "today": today},
+        f"my_entitlements:{scan.key}:{member.name}",
+        lambda extra: render(
+            request,
+            "projects/my_entitlements.html",
+            {"member": member, "rows": scan.page_rows, "cards_key": scan.key, "today": today, **extra},
+        ),
     )
 
 
 @member_required
 def my_applications(request, member):
-    # The queryset is read by the template only when its cached table (keyed on the fingerprint) is stale.
-    applications = selectors.applications_of_member(member)
-    return render(
+    # The queryset is read by the template only when its cached table (keyed on the fingerprint) is
+    # stale; the whole page is kept for a repeat view while the fingerprint stays the same.
+    applications = partial(selectors.applications_of_member, member)  # a callable: the template calls it
+    table_key = f"{member.pk}:{selectors.applications_fingerprint(member)}:{selectors.fragment_key()}"
+    return kept_page(
         request,
-        "projects/my_applications.html",
-        {
-            "member": member,
-            "applications": applications,
-            "table_key": f"{member.pk}:{selectors.applications_fingerprint(member)}:{selectors.fragment_key()}",
-        },
+        f"my_applications:{table_key}:{member.name}",
+        lambda extra: render(
+            request,
+            "projects/my_applications.html",
+            {"member": member, "applications": applications, "table_key": table_key, **extra},
+        ),
     )
 
 

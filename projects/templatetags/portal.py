@@ -129,14 +129,32 @@ def policy_value(where, name: str, spec: str = "") -> str:
 
 # --- The site header: rendered once per distinct inputs, kept per process (issue 12) --------------------
 
-# Stands in for the CSRF token in a kept header; every request puts its own token in (a token is never kept).
-_CSRF_SLOT = "\x00csrf-token\x00"
+# Stands in for the CSRF token in a kept header (and a kept page: projects.kept_pages); every request puts
+# its own token in (a token is never kept).
+CSRF_SLOT = "\x00csrf-token\x00"
 _HEADERS: dict[tuple, str] = {}
 _HEADERS_MAX = 4096
 
 
 def _called(value):
     return value() if callable(value) else value
+
+
+def header_inputs(request, user, *, is_member, unread) -> dict:
+    """Everything the site header shows besides the language and the CSRF token (`is_member` and
+    `unread` called only for a signed-in user): the header's key, and part of a kept page's
+    (projects.kept_pages)."""
+    authenticated = bool(user is not None and user.is_authenticated)
+    inputs = {"full_path": request.get_full_path() if request is not None else "", "authenticated": authenticated}
+    if authenticated:
+        inputs.update(
+            user_id=user.pk,
+            display_name=user.get_full_name() or user.username,
+            is_staff=bool(user.is_staff),
+            is_member=bool(is_member()),
+            unread=int(unread() or 0),
+        )
+    return inputs
 
 
 @register.simple_tag(takes_context=True)
@@ -150,25 +168,16 @@ def site_header(context):
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
-    request = context.get("request")
-    user = context.get("user")
-    authenticated = bool(user is not None and user.is_authenticated)
-    inputs = {
-        "full_path": request.get_full_path() if request is not None else "",
-        "authenticated": authenticated,
-    }
-    if authenticated:
-        inputs.update(
-            user_id=user.pk,
-            display_name=user.get_full_name() or user.username,
-            is_staff=bool(user.is_staff),
-            is_member=bool(_called(context.get("portal_is_member"))),
-            unread=int(_called(context.get("portal_unread")) or 0),
-        )
+    inputs = header_inputs(
+        context.get("request"),
+        context.get("user"),
+        is_member=lambda: _called(context.get("portal_is_member")),
+        unread=lambda: _called(context.get("portal_unread")),
+    )
     key = (get_language(), *sorted(inputs.items()))
     html = _HEADERS.get(key)
     if html is None:
-        html = get_template("_site_header.html").render({**inputs, "csrf_token": _CSRF_SLOT}).strip()
+        html = get_template("_site_header.html").render({**inputs, "csrf_token": CSRF_SLOT}).strip()
         if len(_HEADERS) >= _HEADERS_MAX:
             _HEADERS.clear()
         _HEADERS[key] = html
@@ -177,6 +186,6 @@ def site_header(context):
     if not token or token == "NOTPROVIDED":
         # No token in this context (an error page rendered without the request): no CSRF input, as
         # {% csrf_token %} renders none.
-        html = html.replace(f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF_SLOT}">', "")
+        html = html.replace(f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_SLOT}">', "")
         return mark_safe(html)
-    return mark_safe(html.replace(_CSRF_SLOT, escape(token)))
+    return mark_safe(html.replace(CSRF_SLOT, escape(token)))

@@ -9,7 +9,9 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,3 +270,96 @@ class TestSessionReadWithItsAccount:
             theirs = other.get(reverse("projects:my_entitlements")).content.decode()
         assert member.name in mine and other_member.name not in mine
         assert other_member.name in theirs and member.name not in theirs
+
+
+class TestKeptPages:
+    """A member's entitlement and application pages are kept whole for a repeat view (projects.kept_pages)."""
+
+    PAGES = ("projects:my_entitlements", "projects:my_applications")
+
+    def test_a_kept_page_carries_this_requests_csrf_token_and_it_works(self, member):
+        for name in self.PAGES:
+            first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+            for client in (first, second):
+                assert client.login(username=member.card_number, password=PASSWORD)
+            one = first.get(reverse(name)).content.decode()
+            two = second.get(reverse(name)).content.decode()  # the page kept from the first
+            assert csrf_tokens(one) and csrf_tokens(two) and csrf_tokens(one)[0] != csrf_tokens(two)[0]
+            assert "\x00" not in one + two
+            assert one.replace(csrf_tokens(one)[0], "") == two.replace(csrf_tokens(two)[0], "")
+            response = second.post(reverse("members:logout"), {"csrfmiddlewaretoken": csrf_tokens(two)[0]})
+            assert response.status_code == 302 and second.get(reverse(name)).status_code == 302
+
+    def test_another_member_never_gets_the_first_members_kept_page(self, client, member, other_member):
+        for name in self.PAGES:
+            assert client.login(username=member.card_number, password=PASSWORD)
+            mine = client.get(reverse(name)).content.decode()
+            client.logout()
+            assert client.login(username=other_member.card_number, password=PASSWORD)
+            theirs = client.get(reverse(name)).content.decode()
+            client.logout()
+            assert member.name in mine and member.name not in theirs
+
+    def test_a_message_shows_on_a_kept_page_once(self, signed):
+        from django.contrib.messages import constants
+        from django.contrib.messages.storage.base import Message
+        from django.contrib.messages.storage.cookie import CookieStorage
+        from django.http import HttpRequest
+
+        for name in self.PAGES:
+            kept = signed.get(reverse(name)).content.decode()
+            signed.cookies[CookieStorage.cookie_name] = CookieStorage(HttpRequest())._encode(
+                [Message(constants.SUCCESS, "草稿 JD0001 已保存")]
+            )
+            shown = signed.get(reverse(name)).content.decode()
+            after = signed.get(reverse(name)).content.decode()
+            assert "草稿 JD0001 已保存" in shown and "草稿 JD0001 已保存" not in kept + after
+
+    def test_a_new_application_shows_on_the_kept_pages_at_once(self, signed, member):
+        before = signed.get(reverse("projects:my_applications")).content.decode()
+        Application.objects.create(
+            project="legal",
+            rule_id="legal_aid",
+            policy_year=2019,
+            applicant_member=member,
+            organisation=member.organisation,
+            reference="JD20190000099",
+        )
+        after = signed.get(reverse("projects:my_applications")).content.decode()
+        assert "JD20190000099" not in before and "JD20190000099" in after
+
+
+class TestStaffPermissions:
+    """A staff account's permissions come with the account's own statement (members.auth): an admin
+    page asks no permission query, and a change to them shows on the next request."""
+
+    def test_the_permissions_are_the_backends(self, staff, member):
+        from django.contrib.auth.backends import ModelBackend
+
+        for user in staff.values():
+            fresh = User.objects.get(pk=user.pk)
+            assert signed_in_user(user.pk)._perm_cache == ModelBackend().get_all_permissions(fresh)
+            assert signed_in_user(user.pk)._perm_cache  # every role's group grants some
+        assert not hasattr(signed_in_user(member.user.pk), "_perm_cache")  # a member: the backend decides
+        boss = User.objects.create_superuser("boss", password=PASSWORD)
+        assert not hasattr(signed_in_user(boss.pk), "_perm_cache")
+
+    def test_an_admin_page_asks_no_permission_query(self, client, staff):
+        client.force_login(staff["grassroots"])
+        url = reverse("admin:projects_application_changelist") + "?queue=mine"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        orm_reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"auth_permission"' in q["sql"]]
+        assert orm_reads == []
+
+    def test_a_changed_group_shows_on_the_next_request(self, client, staff):
+        user = staff["grassroots"]
+        client.force_login(user)
+        url = reverse("admin:projects_application_changelist")
+        assert client.get(url).status_code == 200
+        groups = list(user.groups.all())
+        user.groups.clear()
+        assert client.get(url).status_code == 403
+        user.groups.add(*groups)
+        assert client.get(url).status_code == 200

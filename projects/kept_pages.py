@@ -1,0 +1,47 @@
+"""Whole portal pages kept for a member's repeat views (issue 12: a page that opens at 9:00 for
+thousands of members must not fall over).
+
+A member's entitlement and application pages are made from what the view reads first (the member,
+the policy stamp, the applications, the locked record facts) and digests into a key; when nothing
+in it changed, the page is the same page. `kept_page` keeps the rendered HTML in the cache under
+that key, the language and everything the site header shows (projects.templatetags.portal.
+header_inputs), so a kept page is never another member's or an out-of-date one and nothing needs
+invalidating. The CSRF token is never kept: the page is rendered with a stand-in that each request
+replaces with its own token (setting the cookie, as {% csrf_token %} does). A request with messages
+to show, or any method but GET, gets the page rendered afresh."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from . import selectors
+from .templatetags.portal import CSRF_SLOT, header_inputs
+
+KEPT_SECONDS = 600
+
+
+def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> HttpResponse:
+    """The page `render(extra_context)` makes, kept under `key` (a digest of everything the page's
+    own content is made from). `render` must pass `extra_context` into the template's context."""
+    if request.method != "GET" or len(get_messages(request)):
+        return render({})
+    navigation = selectors.portal_navigation(request)
+    header = header_inputs(request, request.user, is_member=lambda: navigation[0], unread=lambda: navigation[1])
+    digest = hashlib.sha1(repr((key, get_language(), sorted(header.items()))).encode()).hexdigest()
+    cache_key = f"kept-page:{digest}"
+    html = cache.get(cache_key)
+    if html is None:
+        response = render({"csrf_token": CSRF_SLOT})
+        if response.status_code != 200 or response.streaming:
+            return response
+        html = response.content.decode(response.charset)
+        cache.set(cache_key, html, KEPT_SECONDS)
+    return HttpResponse(html.replace(CSRF_SLOT, escape(get_token(request))))
