@@ -29,6 +29,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiading_union.admin import ScopedAdmin, UserFormMixin, is_district
+from jiading_union.kept_lists import kept_changelist, kept_instance
 from members.models import Member, Organisation, OrganisationLevel, StaffRole
 from members.selectors import member_search, organisations_visible_to, scope_for
 from subsidies.rules import registry
@@ -258,7 +259,11 @@ class ApplicationAdmin(ScopedAdmin):
         # on each request (jiading_union.admin builds it only when a page shows it). The breadcrumbs
         # lead back to the index, which lists the same modules.
         context = {"title": title, "is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, context)
+        # Kept whole while nothing it shows changes (jiading_union.kept_lists): clerks reload it all day.
+        return kept_changelist(self, request, context, super().changelist_view)
+
+    def get_changelist_instance(self, request):
+        return kept_instance(request) or super().get_changelist_instance(request)
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj):

@@ -66,9 +66,12 @@ def _empty_cache():
 
     from subsidies.rules import registry
 
+    from jiading_union import kept_lists
+
     registry.forget_held_years()  # the published policy years a test opened went with its database
     yield
     registry.forget_held_years()
+    kept_lists._KEPT.clear()  # the kept review-queue pages of this process (their rows went with the database)
     prefix = django_settings.CACHES["default"].get("KEY_PREFIX")
     if prefix and "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
         client = cache._cache.get_client(write=True)
