@@ -64,9 +64,8 @@ def _empty_cache():
     from django.conf import settings as django_settings
     from django.core.cache import cache
 
-    from subsidies.rules import registry
-
     from jiading_union import kept_lists
+    from subsidies.rules import registry
 
     registry.forget_held_years()  # the published policy years a test opened went with its database
     yield
