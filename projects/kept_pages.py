@@ -1,9 +1,10 @@
-"""Whole portal pages kept for a member's repeat views (issue 12: a page that opens at 9:00 for
-thousands of members must not fall over).
+"""Whole portal pages kept for repeat views (issue 12: a page that opens at 9:00 for thousands of
+members must not fall over).
 
-A member's entitlement and application pages are made from what the view reads first (the member,
-the policy stamp, the applications, the locked record facts) and digests into a key; when nothing
-in it changed, the page is the same page. `kept_page` keeps the rendered HTML in the cache under
+The calculators' index is made from the published policy years alone; a member's entitlement and
+application pages are made from what the view reads first (the
+member, the policy stamp, the applications, the locked record facts) and digests into a key; when
+nothing in it changed, the page is the same page. `kept_page` keeps the rendered HTML in the cache under
 that key, the language and everything the site header shows (projects.templatetags.portal.
 header_inputs), so a kept page is never another member's or an out-of-date one and nothing needs
 invalidating. The CSRF token is never kept: the page is rendered with a stand-in that each request
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import cache as cache_once
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -33,8 +35,8 @@ def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> Http
     own content is made from). `render` must pass `extra_context` into the template's context."""
     if request.method != "GET" or len(get_messages(request)):
         return render({})
-    navigation = selectors.portal_navigation(request)
-    header = header_inputs(request, request.user, is_member=lambda: navigation[0], unread=lambda: navigation[1])
+    navigation = cache_once(lambda: selectors.portal_navigation(request))  # asked for a signed-in user only
+    header = header_inputs(request, request.user, is_member=lambda: navigation()[0], unread=lambda: navigation()[1])
     digest = hashlib.sha1(repr((key, get_language(), sorted(header.items()))).encode()).hexdigest()
     cache_key = f"kept-page:{digest}"
     html = cache.get(cache_key)

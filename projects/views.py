@@ -113,10 +113,15 @@ def info_page(request, slug: str):
 
 
 def calculator_index(request):
-    return render(
+    key = selectors.fragment_key()  # the rules and titles of the published years, on this day
+    return kept_page(
         request,
-        "projects/calculator_index.html",
-        {"rows": selectors.calculator_rows, "fragment_key": selectors.fragment_key()},
+        f"calculator_index:{key}",
+        lambda extra: render(
+            request,
+            "projects/calculator_index.html",
+            {"rows": selectors.calculator_rows, "fragment_key": key, **extra},
+        ),
     )
 
 

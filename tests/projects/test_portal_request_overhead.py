@@ -315,6 +315,16 @@ class TestKeptPages:
             after = signed.get(reverse(name)).content.decode()
             assert "草稿 JD0001 已保存" in shown and "草稿 JD0001 已保存" not in kept + after
 
+    def test_the_kept_calculators_are_each_visitors_own(self, client, member):
+        url = reverse("projects:calculators")
+        anonymous = client.get(url).content.decode()
+        assert client.login(username=member.card_number, password=PASSWORD)
+        signed = client.get(url).content.decode()
+        client.logout()
+        again = client.get(url).content.decode()
+        assert "退出" not in header(anonymous) + header(again) and "退出" in header(signed)
+        assert csrf_tokens(anonymous) and csrf_tokens(anonymous)[0] != csrf_tokens(again)[0]
+
     def test_a_new_application_shows_on_the_kept_pages_at_once(self, signed, member):
         before = signed.get(reverse("projects:my_applications")).content.decode()
         Application.objects.create(
