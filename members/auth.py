@@ -10,6 +10,9 @@ tell anyone which accounts exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from axes.backends import AxesBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth.hashers import make_password
@@ -78,21 +81,66 @@ class SignInBackend(AxesBackend):
 _USER_STATEMENT: list = []
 
 
+class AccountCompanion(NamedTuple):
+    """Another app's read that rides on the signed-in account's statement, so a page's first statement
+    brings it too (projects: the portal's member record). `select` (columns) and `joins` (LEFT JOINs)
+    read the account as `u`; `params()` gives the values of their placeholders, (select's, joins'),
+    read each time the statement runs. Its `width` values are kept on the account, for this request
+    only, as `account_companion(user, name)` hands them out."""
+
+    select: str
+    joins: str
+    params: Callable[[], tuple[list, list]]
+    width: int
+
+
+_COMPANIONS: dict[str, AccountCompanion] = {}
+
+
+def add_account_companion(name: str, companion: AccountCompanion) -> None:
+    _COMPANIONS[name] = companion
+    _USER_STATEMENT.clear()  # the statements are built again with it
+
+
+def account_companion(user, name: str):
+    """The values `name`'s companion read with this account in this request, once; else None (the
+    companion's app then reads them itself)."""
+    kept = getattr(user, "_account_companions", None)
+    return kept.pop(name, None) if kept else None
+
+
+def has_account_companion(user, name: str) -> bool:
+    return name in (getattr(user, "_account_companions", None) or ())
+
+
 def _account_columns():
-    """(statement, user columns, organisation columns, permissions column) of the signed-in account, built once."""
+    """(statement, user columns, organisation columns, the extra columns (permissions, companions),
+    the companions' joins) of the signed-in account, built once."""
     from jiading_union.rawrows import Columns
 
     from .models import Organisation
 
     if not _USER_STATEMENT:
         users, organisations = Columns(User, "u"), Columns(Organisation, "o")
-        permissions = _permissions_sql()
+        extra = ", ".join([_permissions_sql(), *(c.select for c in _COMPANIONS.values())])
+        joins = " ".join(c.joins for c in _COMPANIONS.values())
         sql = (
-            f"SELECT {users.sql}, {organisations.sql}, {permissions} FROM {User._meta.db_table} u "
-            f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = u.organisation_id WHERE u.id = %s"
+            f"SELECT {users.sql}, {organisations.sql}, {extra} FROM {User._meta.db_table} u "
+            f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = u.organisation_id {joins} WHERE u.id = %s"
         )
-        _USER_STATEMENT[:] = [sql, users, organisations, permissions]
+        _USER_STATEMENT[:] = [sql, users, organisations, extra, joins]
     return _USER_STATEMENT
+
+
+def account_params(user_id: int) -> tuple[list, list]:
+    """The values of account_select's placeholders: (its columns', its joins' with the account's id first)."""
+    _account_columns()
+    selects, joins = [], [user_id]
+    for companion in _COMPANIONS.values():
+        select, join = companion.params()
+        selects += select
+        joins += join
+    return selects, joins
 
 
 def _permissions_sql() -> str:
@@ -126,27 +174,33 @@ def _permissions_sql() -> str:
 
 def account_select() -> tuple[str, str]:
     """The account's columns and joins for a statement that reads it beside something else (the
-    session engine reads a known session's account with the session: members/session_engines)."""
-    _, users, organisations, permissions = _account_columns()
+    session engine reads a known session's account with the session: members/session_engines);
+    account_params gives their placeholders' values."""
+    _, users, organisations, extra, companions = _account_columns()
     joins = (
         f"LEFT JOIN {User._meta.db_table} u ON u.id = %s "
-        f"LEFT JOIN {organisations.model._meta.db_table} o ON o.id = u.organisation_id"
+        f"LEFT JOIN {organisations.model._meta.db_table} o ON o.id = u.organisation_id {companions}"
     )
-    return f"{users.sql}, {organisations.sql}, {permissions}", joins
+    return f"{users.sql}, {organisations.sql}, {extra}", joins
 
 
 def account_from_row(values) -> User | None:
-    """The account (with its organisation, and a staff account's permissions for this request: what
-    Django's ModelBackend would otherwise read and keep on it as `_perm_cache`) of a row's account
-    columns; None when no such account."""
-    _, users, organisations, _ = _account_columns()
+    """The account (with its organisation, a staff account's permissions for this request — what
+    Django's ModelBackend would otherwise read and keep on it as `_perm_cache` — and the companions'
+    values) of a row's account columns; None when no such account."""
+    _, users, organisations, _, _ = _account_columns()
     user = users.instance(values[: len(users)])
     if user is not None:
         end = len(users) + len(organisations)
         User.organisation.field.set_cached_value(user, organisations.instance(values[len(users) : end]))
-        permissions = values[end] if len(values) > end else None
+        permissions = values[end]
         if permissions is not None:
             user._perm_cache = set(permissions.split())
+        at, kept = end + 1, {}
+        for name, companion in _COMPANIONS.items():
+            kept[name] = tuple(values[at : at + companion.width])
+            at += companion.width
+        user._account_companions = kept
     return user
 
 
@@ -154,6 +208,6 @@ def signed_in_user(user_id: int) -> User | None:
     """The account with its organisation (None if no such account): one statement, no ORM compile."""
     from jiading_union.rawrows import fetch_one
 
-    sql = _account_columns()[0]
-    row = fetch_one(sql, [user_id])
+    selects, joins = account_params(user_id)
+    row = fetch_one(_account_columns()[0], [*selects, *joins[1:], user_id])
     return account_from_row(row) if row is not None else None

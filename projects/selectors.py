@@ -43,51 +43,105 @@ _REQUEST_MEMBER = "_portal_member"
 def portal_member(request) -> Member | None:
     """The active member record behind this request's login, read once per request: the view and
     the navigation (context_processors.portal) share it. The same query carries the navigation's
-    unread count and this year's dues (member_profile), so a portal page reads the member once."""
+    unread count and this year's dues (member_profile), so a portal page reads the member once —
+    with the account itself, where the account's statement brought it (members.auth: the
+    "portal_member" companion, added in ProjectsConfig.ready)."""
     if hasattr(request, _REQUEST_MEMBER):
         return getattr(request, _REQUEST_MEMBER)
     from django.utils import timezone
 
+    from members.auth import account_companion
+
     user = getattr(request, "user", None)
     member = None
     if user is not None and user.is_authenticated:
-        member = signed_in_members_record(user.pk, timezone.localdate().year)
+        year = timezone.localdate().year
+        values = account_companion(user, PORTAL_MEMBER)
+        if values is not None and values[-1] == year:
+            member, request._portal_unread = _member_from_values(values)
+        else:
+            member = signed_in_members_record(user.pk, year)
     setattr(request, _REQUEST_MEMBER, member)
     return member
 
 
+PORTAL_MEMBER = "portal_member"
 _MEMBER_STATEMENT: list = []
+
+
+def _member_columns() -> list:
+    """(columns, joins, member columns, organisation columns) of the portal's member record read beside
+    the account `u`: the active member of the account (at most one) with its unit, a year's dues (two
+    placeholders: the year), the account's unread count (any account's: the navigation's), the
+    policy stamp and the year itself (a third placeholder)."""
+    from jiading_union.rawrows import Columns
+    from members.models import Organisation
+
+    if not _MEMBER_STATEMENT:
+        members, organisations = Columns(Member, "pm"), Columns(Organisation, "po")
+        dues, notifications = DuesRecord._meta.db_table, Notification._meta.db_table
+        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = pm.id AND d.year = %s"
+        # Nothing but NULLs for an account without a member (staff): the subqueries are not run.
+        when = "CASE WHEN pm.id IS NULL THEN NULL ELSE "
+        stamp = ", ".join(f"{when}{column} END" for column in policy_stamp_column_list())
+        select = (
+            f"{members.sql}, {organisations.sql}, {when}EXISTS ({paid}) END, {when}EXISTS ({paid} AND d.paid_in_one_go) END, "
+            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = u.id AND n.read_at IS NULL), "
+            f"{stamp}, CAST(%s AS INTEGER)"
+        )
+        joins = (
+            f"LEFT JOIN {Member._meta.db_table} pm ON pm.user_id = u.id AND pm.is_active "
+            f"LEFT JOIN {Organisation._meta.db_table} po ON po.id = pm.organisation_id"
+        )
+        _MEMBER_STATEMENT[:] = [select, joins, members, organisations]
+    return _MEMBER_STATEMENT
+
+
+def portal_member_companion():
+    """The member record as a companion of the account's statement (members.auth)."""
+    from django.utils import timezone
+
+    from members.auth import AccountCompanion
+
+    select, joins, members, organisations = _member_columns()
+
+    def params() -> tuple[list, list]:
+        year = timezone.localdate().year
+        return [year, year, year], []
+
+    return AccountCompanion(select, joins, params, len(members) + len(organisations) + 3 + POLICY_STAMP_WIDTH + 1)
 
 
 def signed_in_members_record(user_id: int, year: int) -> Member | None:
     """The active member of an account with its unit, `year`'s dues (member_profile reads them from
     there), the navigation's unread count and the policy stamp (the entitlement scan's), in one
     statement written once per process (the ORM would compile it on every request)."""
-    from jiading_union.rawrows import Columns, fetch_one
-    from members.models import Organisation
+    from jiading_union.rawrows import fetch_one
+    from members.models import User
 
-    if not _MEMBER_STATEMENT:
-        members, organisations = Columns(Member, "m"), Columns(Organisation, "o")
-        dues, notifications = DuesRecord._meta.db_table, Notification._meta.db_table
-        paid = f"SELECT 1 FROM {dues} d WHERE d.member_id = m.id AND d.year = %s"
-        sql = (
-            f"SELECT {members.sql}, {organisations.sql}, EXISTS ({paid}), EXISTS ({paid} AND d.paid_in_one_go), "
-            f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = m.user_id AND n.read_at IS NULL), "
-            f"{policy_stamp_columns()} FROM {Member._meta.db_table} m JOIN {Organisation._meta.db_table} o ON o.id = m.organisation_id "
-            f"WHERE m.user_id = %s AND m.is_active ORDER BY m.card_number LIMIT 1"
-        )
-        _MEMBER_STATEMENT[:] = [sql, members, organisations]
-    sql, members, organisations = _MEMBER_STATEMENT
-    row = fetch_one(sql, [year, year, user_id])
-    if row is None:
-        return None
+    select, joins, _, _ = _member_columns()
+    row = fetch_one(
+        f"SELECT {select} FROM {User._meta.db_table} u {joins} WHERE u.id = %s", [year, year, year, user_id]
+    )
+    return _member_from_values(row)[0] if row is not None else None
+
+
+def _member_from_values(values) -> tuple[Member | None, int]:
+    """(the member or None, the account's unread count) of _member_columns' values."""
+    _, _, members, organisations = _member_columns()
     n, k = len(members), len(members) + len(organisations)
-    member = members.instance(row[:n])
-    Member.organisation.field.set_cached_value(member, organisations.instance(row[n:k]))
-    member.dues_paid_now, member.dues_one_go_now, member.portal_unread = bool(row[k]), bool(row[k + 1]), int(row[k + 2])
-    member.policy_stamp_now = stamp_of(row[k + 3 : k + 3 + POLICY_STAMP_WIDTH])
-    member.dues_year = year
-    return member
+    member = members.instance(values[:n])
+    if member is None:
+        return None, int(values[k + 2])
+    Member.organisation.field.set_cached_value(member, organisations.instance(values[n:k]))
+    member.dues_paid_now, member.dues_one_go_now, member.portal_unread = (
+        bool(values[k]),
+        bool(values[k + 1]),
+        int(values[k + 2]),
+    )
+    member.policy_stamp_now = stamp_of(values[k + 3 : k + 3 + POLICY_STAMP_WIDTH])
+    member.dues_year = values[k + 3 + POLICY_STAMP_WIDTH]
+    return member, member.portal_unread
 
 
 def with_dues_of_year(members: QuerySet[Member], year: int) -> QuerySet[Member]:
@@ -250,15 +304,23 @@ POLICY_STAMP_WIDTH = 8
 
 def policy_stamp_columns() -> str:
     """policy_stamp's POLICY_STAMP_WIDTH values, as columns of a SELECT."""
+    return ", ".join(policy_stamp_column_list())
+
+
+def policy_stamp_column_list() -> list[str]:
     from subsidies.models import PolicyOverride, ReferenceValue
 
     overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
-    return (
-        f"(SELECT COUNT(*) FROM {overrides}), (SELECT MAX(id) FROM {overrides}), "
-        f"(SELECT MAX(updated_at) FROM {overrides}), (SELECT COUNT(*) FROM {refs}), "
-        f"(SELECT MAX(id) FROM {refs}), (SELECT SUM(amount) FROM {refs}), "
-        f"(SELECT MIN(effective_from) FROM {refs}), (SELECT MAX(effective_from) FROM {refs})"
-    )
+    return [
+        f"(SELECT COUNT(*) FROM {overrides})",
+        f"(SELECT MAX(id) FROM {overrides})",
+        f"(SELECT MAX(updated_at) FROM {overrides})",
+        f"(SELECT COUNT(*) FROM {refs})",
+        f"(SELECT MAX(id) FROM {refs})",
+        f"(SELECT SUM(amount) FROM {refs})",
+        f"(SELECT MIN(effective_from) FROM {refs})",
+        f"(SELECT MAX(effective_from) FROM {refs})",
+    ]
 
 
 def stamp_of(values) -> tuple:
@@ -1002,11 +1064,17 @@ def payable_applications() -> QuerySet[Application]:
 def portal_navigation(request) -> tuple[bool, int]:
     """The navigation's two facts — is the login an active member's, how many unread messages — for
     the portal's base template. A member's page has read the member already (portal_member, with the
-    count); any other page asks both in one small statement rather than building the member."""
+    count), and the account's statement brings both when it was read this request; otherwise one
+    small statement asks both rather than building the member."""
+    from members.auth import has_account_companion
+
     user = request.user
-    if hasattr(request, _REQUEST_MEMBER):
-        member = getattr(request, _REQUEST_MEMBER)
-        return (True, member.portal_unread) if member is not None else (False, unread_notifications(user))
+    if hasattr(request, _REQUEST_MEMBER) or has_account_companion(user, PORTAL_MEMBER):
+        member = portal_member(request)  # read already, or brought by the account's statement
+        if member is not None:
+            return True, member.portal_unread
+        unread = getattr(request, "_portal_unread", None)
+        return False, unread if unread is not None else unread_notifications(user)
     from jiading_union.rawrows import fetch_one
 
     is_member, unread = fetch_one(

@@ -45,13 +45,14 @@ class RawSessionRead:
         now = connections[using].ops.adapt_datetimefield_value(timezone.now())
         account_id = _ACCOUNT_OF_SESSION.get(key) if using == "default" else None
         if account_id is not None:
-            from members.auth import account_from_row, account_select
+            from members.auth import account_from_row, account_params, account_select
 
             select, joins = account_select()
+            selects, join_values = account_params(account_id)
             row = fetch_one(
                 f"SELECT {columns.sql}, {select} FROM {model._meta.db_table} s {joins} "
                 "WHERE s.session_key = %s AND s.expire_date > %s",
-                [account_id, key, now],
+                [*selects, *join_values, key, now],
             )
             if row is not None:
                 self.prefetched_account = (account_id, account_from_row(row[len(columns) :]))

@@ -137,6 +137,24 @@ class TestPortalMember:
         assert record.organisation == orm.organisation and record.dues_year == 2019
         assert (record.dues_paid_now, record.dues_one_go_now, record.portal_unread) == (False, False, 0)
 
+    def test_a_member_page_reads_the_member_with_the_account(self, signed, member):
+        url = reverse("projects:my_applications")
+        signed.get(url)  # this process now knows the session's account: the next read joins it
+        with CaptureQueriesContext(connection) as queries:
+            assert signed.get(url).status_code == 200
+        reads = [q["sql"] for q in queries.captured_queries if "members_member" in q["sql"]]
+        # The account's statement (with the session's, where sessions are read from the database) brings it.
+        assert len(reads) == 1 and ("FROM members_user u" in reads[0] or "django_session" in reads[0])
+        assert len(queries) == 2  # that one, and the applications' fingerprint
+
+    def test_a_member_deactivated_is_no_member_on_the_next_request(self, signed, member):
+        url = reverse("projects:my_applications")
+        assert signed.get(url).status_code == 200
+        Member.objects.filter(pk=member.pk).update(is_active=False)
+        assert signed.get(url).status_code == 403
+        Member.objects.filter(pk=member.pk).update(is_active=True)
+        assert signed.get(url).status_code == 200
+
     def test_an_inactive_member_is_no_member(self, signed, member):
         Member.objects.filter(pk=member.pk).update(is_active=False)
         assert selectors.signed_in_members_record(member.user.pk, 2019) is None
