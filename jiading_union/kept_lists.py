@@ -12,7 +12,7 @@ needs invalidating. The CSRF token is never kept (each request puts its own in, 
 cookie, as {% csrf_token %} does); a request with messages to show, any method but GET, and the
 embedded SQLite (no md5) get the page built afresh.
 
-Kept per process (the page is cheap to build again in another worker), at most KEPT_PAGES pages."""
+Kept per process with the portal's kept pages (the "kept" cache: bounded, see settings)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.messages import get_messages
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import HttpResponse
@@ -33,8 +34,6 @@ from django.utils.translation import get_language
 from jiading_union.rawrows import fetch_one
 from projects.templatetags.portal import CSRF_SLOT
 
-KEPT_PAGES = 256
-_KEPT: dict[str, str] = {}
 _CHANGELIST = "_kept_changelist"
 
 
@@ -63,8 +62,9 @@ def kept_changelist(model_admin, request, context: dict, view: Callable) -> Http
         permissions,
         sorted((k, str(v)) for k, v in context.items()),
     )
-    key = hashlib.sha1(repr(inputs).encode()).hexdigest()
-    html = _KEPT.get(key)
+    key = f"kept-list:{hashlib.sha1(repr(inputs).encode()).hexdigest()}"
+    kept = caches["kept"]
+    html = kept.get(key)
     if html is not None:
         return HttpResponse(html.replace(CSRF_SLOT, escape(get_token(request))))
     response = view(request, {**context, "csrf_token": CSRF_SLOT})
@@ -72,9 +72,7 @@ def kept_changelist(model_admin, request, context: dict, view: Callable) -> Http
         return response
     response.render()
     html = response.content.decode(response.charset)
-    if len(_KEPT) >= KEPT_PAGES:
-        _KEPT.clear()
-    _KEPT[key] = html
+    kept.set(key, html)
     response.content = html.replace(CSRF_SLOT, escape(get_token(request)))
     return response
 

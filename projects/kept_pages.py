@@ -9,7 +9,8 @@ that key, the language and everything the site header shows (projects.templateta
 header_inputs), so a kept page is never another member's or an out-of-date one and nothing needs
 invalidating. The CSRF token is never kept: the page is rendered with a stand-in that each request
 replaces with its own token (setting the cookie, as {% csrf_token %} does). A request with messages
-to show, or any method but GET, gets the page rendered afresh."""
+to show, or any method but GET, gets the page rendered afresh. Kept per process in the
+bounded "kept" cache (settings: at most KEPT_PAGES pages, 10 minutes each)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from functools import cache as cache_once
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -26,8 +27,6 @@ from django.utils.translation import get_language
 
 from . import selectors
 from .templatetags.portal import CSRF_SLOT, header_inputs
-
-KEPT_SECONDS = 600
 
 
 def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> HttpResponse:
@@ -39,11 +38,12 @@ def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> Http
     header = header_inputs(request, request.user, is_member=lambda: navigation()[0], unread=lambda: navigation()[1])
     digest = hashlib.sha1(repr((key, get_language(), sorted(header.items()))).encode()).hexdigest()
     cache_key = f"kept-page:{digest}"
-    html = cache.get(cache_key)
+    kept = caches["kept"]
+    html = kept.get(cache_key)
     if html is None:
         response = render({"csrf_token": CSRF_SLOT})
         if response.status_code != 200 or response.streaming:
             return response
         html = response.content.decode(response.charset)
-        cache.set(cache_key, html, KEPT_SECONDS)
+        kept.set(cache_key, html)
     return HttpResponse(html.replace(CSRF_SLOT, escape(get_token(request))))

@@ -62,15 +62,14 @@ def _empty_cache():
     queues and bindings in the same database from under a real worker.
     """
     from django.conf import settings as django_settings
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
-    from jiading_union import kept_lists
     from subsidies.rules import registry
 
     registry.forget_held_years()  # the published policy years a test opened went with its database
     yield
     registry.forget_held_years()
-    kept_lists._KEPT.clear()  # the kept review-queue pages of this process (their rows went with the database)
+    caches["kept"].clear()  # the pages kept in this process (their rows went with the database)
     prefix = django_settings.CACHES["default"].get("KEY_PREFIX")
     if prefix and "redis" in django_settings.CACHES["default"]["BACKEND"].lower():
         client = cache._cache.get_client(write=True)

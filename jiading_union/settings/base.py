@@ -145,6 +145,15 @@ else:
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# Whole pages kept for a repeat view (projects/kept_pages.py, jiading_union/kept_lists.py): per process
+# and bounded (a page is some 20–35 KB; at a 9:00 rush thousands of members' pages would otherwise
+# fill Redis, which also holds the Celery queues). Its TIMEOUT is a kept page's life.
+CACHES["kept"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept-pages",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": env.int("KEPT_PAGES", default=500)},
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -45,11 +45,11 @@ def test_the_queue_shows_benefit_applicant_unit_amount_days_and_proofs(client, t
 
 def test_the_queue_costs_the_same_queries_for_one_row_or_many(client, tree, staff):
     """Built afresh or kept (jiading_union.kept_lists), the same queries for one row or seven."""
-    from jiading_union import kept_lists
+    from django.core.cache import caches
 
     def count(kept: bool):
         if not kept:
-            kept_lists._KEPT.clear()
+            caches["kept"].clear()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(QUEUE).status_code == 200
         return len(queries)
@@ -140,11 +140,12 @@ def test_each_scope_queue_lists_only_its_own_rows(client, tree, staff):
 
 
 def test_the_queue_costs_the_same_queries_for_one_row_or_more_than_a_page(client, tree, staff, settings):
-    from jiading_union import kept_lists
+    from django.core.cache import caches
+
     from projects.admin import ApplicationAdmin
 
     def count():
-        kept_lists._KEPT.clear()  # the page built afresh (a kept one costs fewer: test_the_queue_costs_the_same…)
+        caches["kept"].clear()  # the page built afresh (a kept one costs fewer: test_the_queue_costs_the_same…)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(QUEUE).status_code == 200
         return len(queries)
@@ -165,9 +166,9 @@ def test_the_queue_offers_no_facet_counts(client, tree, staff):
     client.force_login(staff["grassroots"])
     html = client.get(QUEUE).content.decode()
     assert "_facets" not in html
-    from jiading_union import kept_lists
+    from django.core.cache import caches
 
-    kept_lists._KEPT.clear()
+    caches["kept"].clear()
     with CaptureQueriesContext(connection) as plain:
         client.get(QUEUE)
     with CaptureQueriesContext(connection) as asked:
