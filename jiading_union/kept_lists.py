@@ -41,7 +41,12 @@ def kept_changelist(model_admin, request, context: dict, view: Callable) -> Http
     """`view(request, context)` (the admin's changelist_view), or the page it made for the same
     inputs. The model admin's get_changelist_instance must hand back `kept_instance(request)` when
     there is one (the list is built once, its count read once)."""
-    if request.method != "GET" or len(get_messages(request)) or connection.vendor != "postgresql":
+    if (
+        request.method != "GET"
+        or len(get_messages(request))
+        or connection.vendor != "postgresql"
+        or not model_admin.has_view_or_change_permission(request)  # the view's own answer: 403
+    ):
         return view(request, context)
     try:
         changelist = model_admin.get_changelist_instance(request)
