@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -69,11 +69,39 @@ PORTAL_MEMBER = "portal_member"
 _MEMBER_STATEMENT: list = []
 
 
+class MemberExtra(NamedTuple):
+    """A project app's fact about the portal member, read in the member's own statement (member_card:
+    the unit's chosen coverage classes): one column reading the member as `pm` (NULL without a
+    member), and what to keep of its value on the member."""
+
+    select: str
+    apply: Callable[[Member, Any], None]
+
+
+_MEMBER_EXTRAS: dict[str, MemberExtra] = {}
+
+
+def add_member_extra(name: str, extra: MemberExtra) -> None:
+    """Registered in the app's ready(); the member's statement (and the account's) is built again with it."""
+    from members.auth import add_account_companion
+
+    _MEMBER_EXTRAS[name] = extra
+    _MEMBER_STATEMENT.clear()
+    add_account_companion(PORTAL_MEMBER, portal_member_companion())
+
+
+def records_primed(member: Member) -> bool:
+    """Whether the member's records were read for this page view (member_records_primed): a project
+    app's record lookup may then take what the member's statement brought (MemberExtra) instead of
+    reading again; outside it (a submission) it reads afresh."""
+    return hasattr(member, _PRIMED)
+
+
 def _member_columns() -> list:
     """(columns, joins, member columns, organisation columns) of the portal's member record read beside
     the account `u`: the active member of the account (at most one) with its unit, a year's dues (two
     placeholders: the year), the account's unread count (any account's: the navigation's), the
-    policy stamp and the year itself (a third placeholder)."""
+    policy stamp, the project apps' MemberExtras and the year itself (a third placeholder)."""
     from jiading_union.rawrows import Columns
     from members.models import Organisation
 
@@ -87,7 +115,8 @@ def _member_columns() -> list:
         select = (
             f"{members.sql}, {organisations.sql}, {when}EXISTS ({paid}) END, {when}EXISTS ({paid} AND d.paid_in_one_go) END, "
             f"(SELECT COUNT(*) FROM {notifications} n WHERE n.recipient_id = u.id AND n.read_at IS NULL), "
-            f"{stamp}, CAST(%s AS INTEGER)"
+            f"{stamp}, {''.join(f'{when}{extra.select} END, ' for extra in _MEMBER_EXTRAS.values())}"
+            "CAST(%s AS INTEGER)"
         )
         joins = (
             f"LEFT JOIN {Member._meta.db_table} pm ON pm.user_id = u.id AND pm.is_active "
@@ -109,7 +138,8 @@ def portal_member_companion():
         year = timezone.localdate().year
         return [year, year, year], []
 
-    return AccountCompanion(select, joins, params, len(members) + len(organisations) + 3 + POLICY_STAMP_WIDTH + 1)
+    width = len(members) + len(organisations) + 3 + POLICY_STAMP_WIDTH + len(_MEMBER_EXTRAS) + 1
+    return AccountCompanion(select, joins, params, width)
 
 
 def signed_in_members_record(user_id: int, year: int) -> Member | None:
@@ -139,8 +169,11 @@ def _member_from_values(values) -> tuple[Member | None, int]:
         bool(values[k + 1]),
         int(values[k + 2]),
     )
-    member.policy_stamp_now = stamp_of(values[k + 3 : k + 3 + POLICY_STAMP_WIDTH])
-    member.dues_year = values[k + 3 + POLICY_STAMP_WIDTH]
+    at = k + 3 + POLICY_STAMP_WIDTH
+    member.policy_stamp_now = stamp_of(values[k + 3 : at])
+    for i, extra in enumerate(_MEMBER_EXTRAS.values()):
+        extra.apply(member, values[at + i])
+    member.dues_year = values[at + len(_MEMBER_EXTRAS)]
     return member, member.portal_unread
 
 

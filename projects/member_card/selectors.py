@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from members.models import Organisation, User
 from members.selectors import scope_for
 from projects.models import Application, ApplicationStatus
+from projects.selectors import records_primed
 
 from .models import UnitCoverageClass
 
@@ -49,10 +50,32 @@ def unit_coverage_classes_primed(policy_years: Iterable[int]) -> Iterator[None]:
         _PRIMED_CLASSES.reset(token)
 
 
-def unit_coverage_class_of(*, unit_id: int, policy_year: int) -> str | None:
+def unit_coverage_classes_column() -> str:
+    """The member's unit's chosen classes ("2021:A,2022:B") as a column of the portal member's
+    statement (projects.selectors.MemberExtra: the member is `pm`)."""
+    from django.db import connection
+
+    table = UnitCoverageClass._meta.db_table
+    pair = "CAST(c.policy_year AS TEXT) || ':' || c.plan_class"
+    joined = f"string_agg({pair}, ',')" if connection.vendor == "postgresql" else f"group_concat({pair}, ',')"
+    return f"(SELECT coalesce({joined}, '') FROM {table} c WHERE c.unit_id = pm.organisation_id)"
+
+
+def unit_coverage_classes_keep(member, value: str | None) -> None:
+    member.unit_coverage_classes_now = dict(
+        (int(year), plan) for year, plan in (pair.split(":", 1) for pair in (value or "").split(",") if pair)
+    )
+
+
+def unit_coverage_class_of(*, unit_id: int, policy_year: int, member=None) -> str | None:
+    """The class the unit chose for the year, or None. `member` (the unit's member whose page is being
+    made): what the member's statement brought, while the member's records are primed for the page."""
     primed = _PRIMED_CLASSES.get()
     if primed is not None:
         return primed.get((unit_id, policy_year))
+    known = getattr(member, "unit_coverage_classes_now", None)
+    if known is not None and member.organisation_id == unit_id and records_primed(member):
+        return known.get(policy_year)
     # One small statement, not an ORM query compiled per page view (the entitlement page asks on each).
     from jiading_union.rawrows import fetch_one
 

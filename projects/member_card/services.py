@@ -115,7 +115,7 @@ def basic_coverage_locked_facts(
         return {}
     facts: dict[str, Any] = {"already_has_share": holds_application(member, BASIC_COVERAGE, policy_year)}
     if member.organisation.level == OrganisationLevel.GRASSROOTS:
-        chosen = unit_coverage_class_of(unit_id=member.organisation_id, policy_year=policy_year)
+        chosen = unit_coverage_class_of(unit_id=member.organisation_id, policy_year=policy_year, member=member)
         if chosen:
             facts.update(unit_class=chosen, plan_class=chosen)
     return facts

@@ -211,6 +211,34 @@ class TestPrimedApplications:
         UnitCoverageClass.objects.create(unit=unit, policy_year=2021, plan_class=plan, chosen_by=StaffUserFactory())
         assert unit_coverage_class_of(unit_id=unit.pk, policy_year=2021) == plan
 
+    def test_the_unit_class_comes_with_the_member_for_the_page_only(self, member):
+        from datetime import date
+
+        import time_machine
+
+        from projects.member_card.models import UnitCoverageClass
+        from projects.member_card.selectors import BASIC_COVERAGE, unit_coverage_class_of
+        from tests.factories import StaffUserFactory
+
+        unit = member.organisation
+        first, second = [c for c, _ in UnitCoverageClass._meta.get_field("plan_class").choices][:2]
+        chosen = UnitCoverageClass.objects.create(
+            unit=unit, policy_year=2021, plan_class=first, chosen_by=StaffUserFactory()
+        )
+        record = selectors.signed_in_members_record(member.user.pk, 2021)
+        assert record.unit_coverage_classes_now == {2021: first}
+        day = date(2021, 6, 1)
+        with time_machine.travel("2021-06-01 09:00 +0800", tick=False):
+            scan = selectors.EntitlementScan(record, day)
+        locked = dict(((r.rule_id, r.policy_year), facts) for r, facts in zip(scan.rules, scan.locked, strict=True))
+        assert locked[(BASIC_COVERAGE, 2021)]["unit_class"] == first
+        UnitCoverageClass.objects.filter(pk=chosen.pk).update(plan_class=second)
+        # Outside a page's primed records (a submission) the class is read afresh, never the member's copy.
+        assert unit_coverage_class_of(unit_id=unit.pk, policy_year=2021, member=record) == second
+        fresh = selectors.signed_in_members_record(member.user.pk, 2021)
+        with time_machine.travel("2021-06-01 09:00 +0800", tick=False):
+            assert selectors.EntitlementScan(fresh, day).key != scan.key
+
 
 class TestPreparedStatements:
     def test_a_prepared_statement_survives_a_rollback(self, member):
