@@ -332,7 +332,7 @@ def policy_stamp() -> tuple:
     return stamp_of(fetch_one(f"SELECT {policy_stamp_columns()}", []))
 
 
-POLICY_STAMP_WIDTH = 8
+POLICY_STAMP_WIDTH = 2
 
 
 def policy_stamp_columns() -> str:
@@ -341,18 +341,20 @@ def policy_stamp_columns() -> str:
 
 
 def policy_stamp_column_list() -> list[str]:
+    """One column per table, one scan each: the overrides' count, newest id and last edit; the
+    reference values' count, newest id, sum and date range."""
     from subsidies.models import PolicyOverride, ReferenceValue
+
+    def text(value: str) -> str:
+        return f"COALESCE(CAST({value} AS TEXT), '')"
+
+    def joined(*values: str) -> str:
+        return " || '|' || ".join(text(v) for v in values)
 
     overrides, refs = PolicyOverride._meta.db_table, ReferenceValue._meta.db_table
     return [
-        f"(SELECT COUNT(*) FROM {overrides})",
-        f"(SELECT MAX(id) FROM {overrides})",
-        f"(SELECT MAX(updated_at) FROM {overrides})",
-        f"(SELECT COUNT(*) FROM {refs})",
-        f"(SELECT MAX(id) FROM {refs})",
-        f"(SELECT SUM(amount) FROM {refs})",
-        f"(SELECT MIN(effective_from) FROM {refs})",
-        f"(SELECT MAX(effective_from) FROM {refs})",
+        f"(SELECT {joined('COUNT(*)', 'MAX(id)', 'MAX(updated_at)')} FROM {overrides})",
+        f"(SELECT {joined('COUNT(*)', 'MAX(id)', 'SUM(amount)', 'MIN(effective_from)', 'MAX(effective_from)')} FROM {refs})",
     ]
 
 
