@@ -1,7 +1,7 @@
 """Benchmark: the pages members and reviewers open most, under load (issue 12).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/pages.py \
-        [--members 50000] [--applications 200000] [--requests 400] [--concurrency 8] [--rounds 3]
+        [--members 50000] [--applications 200000] [--requests 400] [--concurrency 8] [--rounds 5]
 
 PostgreSQL (DATABASE_URL names the server; the script creates and drops its own database), production
 settings (DEBUG off), gunicorn with 2 sync workers over plain HTTP on 127.0.0.1, a signed-in session
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_pages')}_{os.getpid()}"  # a shared server: a prefix of one's own
