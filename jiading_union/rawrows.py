@@ -70,9 +70,7 @@ def _execute(cursor, connection, sql: str, params: Sequence[Any]) -> None:
         prepared = connection._raw_prepared = (raw, {})
     name = prepared[1].get(sql)
     if name is None:
-        import hashlib
-
-        name = f"raw_{hashlib.sha1(sql.encode()).hexdigest()[:16]}"
+        name = statement_name(sql)
         parts = sql.split("%s")
         numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
         with raw.cursor() as preparing:  # not a query of the page's own (query counts stay as they were)
@@ -83,6 +81,18 @@ def _execute(cursor, connection, sql: str, params: Sequence[Any]) -> None:
     comment = sql.replace("*/", "* /").replace("%s", "?").replace("%", "%%")
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
     cursor.execute(f"EXECUTE {name}{arguments} /* {comment} */", params or None)
+
+
+def statement_name(sql: str) -> str:
+    """The name `sql` is prepared under on PostgreSQL (its EXECUTE reads "EXECUTE <name> …")."""
+    import hashlib
+
+    return f"raw_{hashlib.sha1(sql.encode()).hexdigest()[:16]}"
+
+
+def runs(sql: str, executed: str) -> bool:
+    """Whether `executed` (a statement as a query log or an execute wrapper sees it) is `sql` run here."""
+    return executed == sql or executed.startswith(f"EXECUTE {statement_name(sql)}")
 
 
 def fetch_one(sql: str, params: Sequence[Any], using: str = "default") -> tuple | None:

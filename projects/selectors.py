@@ -171,8 +171,10 @@ def _member_from_values(values) -> tuple[Member | None, int]:
     )
     at = k + 3 + POLICY_STAMP_WIDTH
     member.policy_stamp_now = stamp_of(values[k + 3 : at])
-    for i, extra in enumerate(_MEMBER_EXTRAS.values()):
-        extra.apply(member, values[at + i])
+    extras = tuple(values[at : at + len(_MEMBER_EXTRAS)])
+    for extra, value in zip(_MEMBER_EXTRAS.values(), extras, strict=True):
+        extra.apply(member, value)
+    member.extras_now = extras
     member.dues_year = values[at + len(_MEMBER_EXTRAS)]
     return member, member.portal_unread
 
@@ -698,6 +700,73 @@ class EntitlementScan:
     def page_rows(self) -> list[Entitlement]:
         """What the entitlements page lists (called by its template only when the cached cards are stale)."""
         return self.entitlements() + unit_entitlements(self.member, self.today)
+
+
+def entitlements_key(member: Member, today: date) -> tuple[str, Callable[[], EntitlementScan]]:
+    """(EntitlementScan's key, the scan when it is needed) for a repeat view, without the scan where
+    that is safe: its key is kept under a digest of the scan's inputs as the database holds them —
+    the member's statement (the member and unit rows, the year's dues, the project apps' extras,
+    the policy stamp), the day, the published years, and the row version of each of the member's
+    applications and its organisation — but only when the scan, made once,
+    read nothing else: a rule whose record facts come from another table (a roster, a registration)
+    makes every view of that member run the scan, as before. PostgreSQL only (md5 of rows)."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    from jiading_union.rawrows import fetch_one, runs
+
+    scan: list[EntitlementScan] = []
+
+    def the_scan() -> EntitlementScan:
+        if not scan:
+            scan.append(EntitlementScan(member, today))
+        return scan[0]
+
+    stamp = getattr(member, "policy_stamp_now", None)
+    if connection.vendor != "postgresql" or stamp is None:
+        return the_scan().key, the_scan
+    organisation = member.organisation
+    inputs = (
+        fragment_key(current_policy(stamp)),
+        today.isoformat(),
+        [getattr(member, f.attname) for f in Member._meta.concrete_fields],
+        [getattr(organisation, f.attname) for f in type(organisation)._meta.concrete_fields],
+        member.dues_paid_now,
+        member.dues_one_go_now,
+        getattr(member, "extras_now", None),
+        fetch_one(_applications_digest(), [member.pk]),
+    )
+    quick = f"scan-key:{hashlib.sha1(repr(inputs).encode()).hexdigest()}"
+    kept = caches["kept"]
+    key = kept.get(quick)
+    if key is not None:
+        return key, the_scan
+    reads: list[str] = []
+
+    def noting(execute, sql, params, many, context):
+        reads.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noting):
+        made = the_scan()
+    if all(runs(_PRIMED_STATEMENT[0], sql) for sql in reads):  # the applications' read, nothing else
+        kept.set(quick, made.key)
+    return made.key, the_scan
+
+
+def _applications_digest() -> str:
+    """Each of the member's applications and its organisation as their row versions: every write of a
+    row, whichever column, makes a new version under the writing transaction (xmin) and its command
+    within that transaction (cmin), so a change to any column shows, for the cost of reading ids (an
+    md5 of the rows' text cost more than the scan it stands for)."""
+    from members.models import Organisation
+
+    return (
+        "SELECT coalesce(string_agg(a.id::text || ':' || a.xmin::text || ':' || a.cmin::text || ':' "
+        "|| coalesce(o.xmin::text || ':' || o.cmin::text, '-'), ',' "
+        f"ORDER BY a.id), '') FROM {Application._meta.db_table} a "
+        f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id WHERE a.applicant_member_id = %s"
+    )
 
 
 def unit_entitlements(member: Member, today: date) -> list[Entitlement]:

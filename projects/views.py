@@ -152,16 +152,16 @@ def calculator(request, rule_id: str, year: int):
 @member_required
 def my_entitlements(request, member):
     today = timezone.localdate()
-    scan = selectors.EntitlementScan(member, today)
-    # `rows` is called by the template only when its cached cards (keyed on scan.key) are stale; the
-    # whole page is kept for a repeat view while scan.key (and the header) stay the same.
+    key, scan = selectors.entitlements_key(member, today)
+    # `rows` is called by the template only when its cached cards (keyed on the scan's key) are stale;
+    # the whole page is kept for a repeat view while that key (and the header) stay the same.
     return kept_page(
         request,
-        f"my_entitlements:{scan.key}:{member.name}",
+        f"my_entitlements:{key}:{member.name}",
         lambda extra: render(
             request,
             "projects/my_entitlements.html",
-            {"member": member, "rows": scan.page_rows, "cards_key": scan.key, "today": today, **extra},
+            {"member": member, "rows": lambda: scan().page_rows(), "cards_key": key, "today": today, **extra},
         ),
     )
 

@@ -162,3 +162,48 @@ class TestApplicationsPage:
         client.logout()
         assert client.login(username=other_member.card_number, password=PASSWORD)
         assert application.reference not in page(client, self.NAME)
+
+
+class TestQuickScanKey:
+    """A repeat view takes the scan's key from the kept digest of its inputs (selectors.entitlements_key)
+    — the member's statement, the day and the row versions of the member's applications — without the
+    scan, and only where the scan reads nothing else."""
+
+    def key(self, member, day=date(2019, 6, 1)):
+        record = selectors.signed_in_members_record(member.user.pk, day.year)
+        with time_machine.travel(f"{day.isoformat()} 09:00 +0800", tick=False):
+            with CaptureQueriesContext(connection) as queries:
+                key, _scan = selectors.entitlements_key(record, day)
+        applications_read = any("a.applicant_member_id" in q["sql"] and "xmin" not in q["sql"] for q in queries)
+        return key, applications_read
+
+    def test_a_repeat_view_skips_the_scan_and_any_write_is_a_new_key(self, member):
+        application = paid_condolence(member, status="grassroots_review")
+        first, scanned = self.key(member)
+        assert first == scan_key(member) and scanned
+        again, scanned = self.key(member)
+        assert again == first and not scanned  # kept: no read of the applications themselves
+        decision = {**application.decision, "amount": "1.00"}
+        Application.objects.filter(pk=application.pk).update(decision=decision)  # no updated_at, no status
+        changed, scanned = self.key(member)
+        assert changed == scan_key(member) and scanned
+        DuesRecordFactory(member=member, year=2019)
+        assert self.key(member)[0] == scan_key(member) != changed
+
+    def test_a_scan_that_reads_another_table_is_never_skipped(self, member, monkeypatch):
+        import dataclasses
+
+        from projects.models import Notification
+        from projects.procedures import PROCEDURES
+
+        procedure = PROCEDURES["district_condolence_payment"]
+        hook = procedure.locked_facts
+
+        def reading_elsewhere(member, organisation, year, typed=None):
+            Notification.objects.filter(recipient=member.user).count()  # a record of another table
+            return hook(member, organisation, year, typed) if hook else {}
+
+        monkeypatch.setitem(
+            PROCEDURES, procedure.rule_id, dataclasses.replace(procedure, locked_facts=reading_elsewhere)
+        )
+        assert self.key(member)[1] and self.key(member)[1]  # the scan, every time
