@@ -171,7 +171,10 @@ def my_applications(request, member):
     # The queryset is read by the template only when its cached table (keyed on the fingerprint) is
     # stale; the whole page is kept for a repeat view while the fingerprint stays the same.
     applications = partial(selectors.applications_of_member, member)  # a callable: the template calls it
-    table_key = f"{member.pk}:{selectors.applications_fingerprint(member)}:{selectors.fragment_key()}"
+    # The applications' row versions, as the member's statement brought them (PostgreSQL), else their fingerprint.
+    versions = getattr(member, "applications_versions_now", None)
+    fingerprint = versions if versions is not None else selectors.applications_fingerprint(member)
+    table_key = f"{member.pk}:{fingerprint}:{selectors.fragment_key()}"
     return kept_page(
         request,
         f"my_applications:{table_key}:{member.name}",

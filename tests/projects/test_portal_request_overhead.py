@@ -145,7 +145,9 @@ class TestPortalMember:
         reads = [q["sql"] for q in queries.captured_queries if "members_member" in q["sql"]]
         # The account's statement (with the session's, where sessions are read from the database) brings it.
         assert len(reads) == 1 and ("FROM members_user u" in reads[0] or "django_session" in reads[0])
-        assert len(queries) == 2  # that one, and the applications' fingerprint
+        # On PostgreSQL that one brings the applications' row versions too (the page's key); elsewhere
+        # their fingerprint is a second query.
+        assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
 
     def test_a_member_deactivated_is_no_member_on_the_next_request(self, signed, member):
         url = reverse("projects:my_applications")
