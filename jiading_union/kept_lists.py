@@ -20,19 +20,16 @@ import hashlib
 from collections.abc import Callable
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import get_language
 
+from jiading_union.kept import CSRF_SLOT, may_keep, with_own_token
 from jiading_union.rawrows import fetch_one
-from projects.templatetags.portal import CSRF_SLOT
 
 _CHANGELIST = "_kept_changelist"
 
@@ -42,8 +39,7 @@ def kept_changelist(model_admin, request, context: dict, view: Callable) -> Http
     inputs. The model admin's get_changelist_instance must hand back `kept_instance(request)` when
     there is one (the list is built once, its count read once)."""
     if (
-        request.method != "GET"
-        or len(get_messages(request))
+        not may_keep(request)
         or connection.vendor != "postgresql"
         or not model_admin.has_view_or_change_permission(request)  # the view's own answer: 403
     ):
@@ -71,14 +67,14 @@ def kept_changelist(model_admin, request, context: dict, view: Callable) -> Http
     kept = caches["kept"]
     html = kept.get(key)
     if html is not None:
-        return HttpResponse(html.replace(CSRF_SLOT, escape(get_token(request))))
+        return HttpResponse(with_own_token(request, html))
     response = view(request, {**context, "csrf_token": CSRF_SLOT})
     if not isinstance(response, TemplateResponse) or response.status_code != 200:
         return response
     response.render()
     html = response.content.decode(response.charset)
     kept.set(key, html)
-    response.content = html.replace(CSRF_SLOT, escape(get_token(request)))
+    response.content = with_own_token(request, html)
     return response
 
 

@@ -18,21 +18,20 @@ import hashlib
 from collections.abc import Callable
 from functools import cache as cache_once
 
-from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.html import escape
 from django.utils.translation import get_language
 
+from jiading_union.kept import CSRF_SLOT, may_keep, with_own_token
+
 from . import selectors
-from .templatetags.portal import CSRF_SLOT, header_inputs
+from .templatetags.portal import header_inputs
 
 
 def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> HttpResponse:
     """The page `render(extra_context)` makes, kept under `key` (a digest of everything the page's
     own content is made from). `render` must pass `extra_context` into the template's context."""
-    if request.method != "GET" or len(get_messages(request)):
+    if not may_keep(request):
         return render({})
     navigation = cache_once(lambda: selectors.portal_navigation(request))  # asked for a signed-in user only
     header = header_inputs(request, request.user, is_member=lambda: navigation()[0], unread=lambda: navigation()[1])
@@ -46,4 +45,4 @@ def kept_page(request, key: str, render: Callable[[dict], HttpResponse]) -> Http
             return response
         html = response.content.decode(response.charset)
         kept.set(cache_key, html)
-    return HttpResponse(html.replace(CSRF_SLOT, escape(get_token(request))))
+    return HttpResponse(with_own_token(request, html))

@@ -705,15 +705,15 @@ class EntitlementScan:
 def entitlements_key(member: Member, today: date) -> tuple[str, Callable[[], EntitlementScan]]:
     """(EntitlementScan's key, the scan when it is needed) for a repeat view, without the scan where
     that is safe: its key is kept under a digest of the scan's inputs as the database holds them —
-    the member's statement (the member and unit rows, the year's dues, the project apps' extras,
-    the policy stamp), the day, the published years, and the row version of each of the member's
-    applications and its organisation — but only when the scan, made once,
-    read nothing else: a rule whose record facts come from another table (a roster, a registration)
-    makes every view of that member run the scan, as before. PostgreSQL only (md5 of rows)."""
+    the member's statement (the member and unit rows, the year's dues, the policy stamp, the project
+    apps' extras with the row versions of the member's applications), the day and the published
+    years — but only when the scan, made once, read nothing else: a rule whose record facts come
+    from another table (a roster, a registration) makes every view of that member run the scan, as
+    before. Only for a member read by that statement on PostgreSQL (row versions are PostgreSQL's)."""
     from django.core.cache import caches
     from django.db import connection
 
-    from jiading_union.rawrows import fetch_one, runs
+    from jiading_union.rawrows import runs
 
     scan: list[EntitlementScan] = []
 
@@ -723,7 +723,7 @@ def entitlements_key(member: Member, today: date) -> tuple[str, Callable[[], Ent
         return scan[0]
 
     stamp = getattr(member, "policy_stamp_now", None)
-    if connection.vendor != "postgresql" or stamp is None:
+    if stamp is None or not hasattr(member, "applications_versions_now"):
         return the_scan().key, the_scan
     organisation = member.organisation
     inputs = (
@@ -733,8 +733,7 @@ def entitlements_key(member: Member, today: date) -> tuple[str, Callable[[], Ent
         [getattr(organisation, f.attname) for f in type(organisation)._meta.concrete_fields],
         member.dues_paid_now,
         member.dues_one_go_now,
-        getattr(member, "extras_now", None),  # with the applications' row versions, when the statement brought them
-        None if hasattr(member, "applications_versions_now") else fetch_one(_applications_digest(), [member.pk]),
+        member.extras_now,
     )
     quick = f"scan-key:{hashlib.sha1(repr(inputs).encode()).hexdigest()}"
     kept = caches["kept"]
@@ -755,28 +754,24 @@ def entitlements_key(member: Member, today: date) -> tuple[str, Callable[[], Ent
 
 
 def applications_versions_column() -> str:
-    """_applications_digest as a MemberExtra column (the member is `pm`): every member page's first
-    statement brings it, so 我可以申请的 and 我的申请 ask nothing more on a repeat view."""
-    return f"({_applications_digest().replace('= %s', '= pm.id')})"
+    """A MemberExtra column (the member is `pm`): each of the member's applications and its
+    organisation as their row versions. Every write of a row, whichever column, makes a new version
+    under the writing transaction (xmin) and its command within that transaction (cmin), so a change
+    to any column shows, for the cost of reading ids (an md5 of the rows' text cost more than the
+    scan it stands for). Every member page's first statement brings it, so 我可以申请的 and 我的申请
+    ask nothing more on a repeat view. PostgreSQL only."""
+    from members.models import Organisation
+
+    return (
+        "(SELECT coalesce(string_agg(a.id::text || ':' || a.xmin::text || ':' || a.cmin::text || ':' "
+        "|| coalesce(o.xmin::text || ':' || o.cmin::text, '-'), ',' "
+        f"ORDER BY a.id), '') FROM {Application._meta.db_table} a "
+        f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id WHERE a.applicant_member_id = pm.id)"
+    )
 
 
 def keep_applications_versions(member: Member, value) -> None:
     member.applications_versions_now = value or ""
-
-
-def _applications_digest() -> str:
-    """Each of the member's applications and its organisation as their row versions: every write of a
-    row, whichever column, makes a new version under the writing transaction (xmin) and its command
-    within that transaction (cmin), so a change to any column shows, for the cost of reading ids (an
-    md5 of the rows' text cost more than the scan it stands for)."""
-    from members.models import Organisation
-
-    return (
-        "SELECT coalesce(string_agg(a.id::text || ':' || a.xmin::text || ':' || a.cmin::text || ':' "
-        "|| coalesce(o.xmin::text || ':' || o.cmin::text, '-'), ',' "
-        f"ORDER BY a.id), '') FROM {Application._meta.db_table} a "
-        f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id WHERE a.applicant_member_id = %s"
-    )
 
 
 def unit_entitlements(member: Member, today: date) -> list[Entitlement]:

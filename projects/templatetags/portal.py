@@ -3,6 +3,7 @@ import logging
 from django import template
 from django.utils.html import escape
 
+from jiading_union.kept import CSRF_SLOT
 from projects import labels
 from subsidies.rules import registry
 from subsidies.rules.base import Rule
@@ -129,9 +130,6 @@ def policy_value(where, name: str, spec: str = "") -> str:
 
 # --- The site header: rendered once per distinct inputs, kept per process (issue 12) --------------------
 
-# Stands in for the CSRF token in a kept header (and a kept page: projects.kept_pages); every request puts
-# its own token in (a token is never kept).
-CSRF_SLOT = "\x00csrf-token\x00"
 _HEADERS: dict[tuple, str] = {}
 _HEADERS_MAX = 4096
 
