@@ -1,6 +1,6 @@
 """Payout batches in the admin (district staff only).
 
-"制作给付批次" lists the payable applications (projects.selectors.payable_applications) for one
+"制作给付批次" lists the payable applications (payouts.selectors.payable_applications) for one
 district staff member to gather into a batch; a different district staff member confirms or
 cancels it with the buttons on the batch's page (not in the list's action menu: a payment is one
 batch at a time, read before it is confirmed). Every button calls payouts.services.
@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from jiading_union.admin import DistrictManagedAdmin, error_text, is_district
 from projects.catalogue import SERVICE_PROJECTS
 from projects.labels import payer_label, route_label, rule_title, yuan
-from projects.selectors import payable_applications
 
 from . import reconciliation, selectors, services
 from .models import Payment, PaymentFile, PayoutBatch, PayoutBatchStatus, Reconciliation
@@ -76,7 +75,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Not even the superuser: deleting a batch cascaded to its items, leaving its applications
-        # "batched" for ever (or erasing the record of a confirmed payment). A batch is cancelled.
+        # held by its payments for ever (or erasing the record of a confirmed payment). A batch is cancelled.
         return False
 
     def get_urls(self):
@@ -223,7 +222,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
             try:
                 batch = services.payout_batch_prepare(
                     user=request.user,
-                    applications=payable_applications().filter(pk__in=ids),
+                    applications=selectors.payable_applications().filter(pk__in=ids),
                     note=request.POST.get("note", "")[:300],
                 )
             except (ValidationError, PermissionDenied) as exc:
@@ -235,7 +234,7 @@ class PayoutBatchAdmin(DistrictManagedAdmin):
                 % {"ref": batch.reference, "n": batch.payments.count(), "total": yuan(batch.total)},
             )
             return HttpResponseRedirect(reverse("admin:payouts_payoutbatch_change", args=[batch.pk]))
-        rows = payable_applications().select_related("applicant_member", "applicant_organisation", "street")
+        rows = selectors.payable_applications().select_related("applicant_member", "applicant_organisation", "street")
         project = request.GET.get("project", "")
         if project:
             rows = rows.filter(project=project)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.identity import mask_id_number
@@ -16,6 +16,22 @@ from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBat
 
 PAGE_PAYMENTS = 200
 DUE_SOON_DAYS = 14
+
+
+def payable_applications() -> QuerySet[Application]:
+    """Approved applications with money to pay that no payout batch holds yet: none of their
+    payments waits in a batch (a cancelled batch's rows are free to be moved into the next one)."""
+    waiting = Payment.objects.filter(application=OuterRef("pk"), status=PaymentStatus.PENDING)
+    return Application.objects.filter(~Exists(waiting), status=ApplicationStatus.APPROVED, amount__gt=0)
+
+
+def holding_batch(application: Application) -> str | None:
+    """The reference of the batch a payment of this application waits in (projects.workflow.is_held)."""
+    return (
+        Payment.objects.filter(application=application, status=PaymentStatus.PENDING)
+        .values_list("batch__reference", flat=True)
+        .first()
+    )
 
 
 def batch_page(batch: PayoutBatch) -> dict:
@@ -67,9 +83,8 @@ def due_dates(batch: PayoutBatch) -> dict:
     """Applications of the batch with a payout due date (2021 basic coverage: 90/60/30 days from
     complete materials) not paid yet: overdue, and due within DUE_SOON_DAYS."""
     today = timezone.localdate()
-    unpaid = Application.objects.filter(
-        payments__batch=batch, payout_due__isnull=False, status__in=[ApplicationStatus.BATCHED]
-    ).distinct()
+    waiting = Payment.objects.filter(application=OuterRef("pk"), batch=batch, status=PaymentStatus.PENDING)
+    unpaid = Application.objects.filter(Exists(waiting), payout_due__isnull=False)
     soon = today + timezone.timedelta(days=DUE_SOON_DAYS)
     return {
         "overdue": list(
@@ -87,7 +102,7 @@ def due_dates(batch: PayoutBatch) -> dict:
 def payout_report(*, start, end) -> list[dict]:
     """Per payer, for applications decided in [start, end] (local dates): approved, batched, sent,
     confirmed and failed amounts, every figure a sum over the ledger (approved: the frozen shares of
-    applications not yet on the ledger)."""
+    approved applications no batch holds yet)."""
     from projects.models import ApplicationShare
 
     rows: dict[str, dict] = {}
@@ -99,9 +114,10 @@ def payout_report(*, start, end) -> list[dict]:
         )
 
     decided = Q(application__decided_at__date__gte=start, application__decided_at__date__lte=end)
+    in_batch = Payment.objects.filter(application=OuterRef("application"), status=PaymentStatus.PENDING)
     waiting = (
         ApplicationShare.objects.filter(
-            decided, application__status=ApplicationStatus.APPROVED, application__amount__gt=0
+            ~Exists(in_batch), decided, application__status=ApplicationStatus.APPROVED, application__amount__gt=0
         )
         .exclude(payer="personal")
         .values_list("payer")

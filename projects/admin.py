@@ -450,6 +450,7 @@ class ApplicationAdmin(ScopedAdmin):
             "actions_available": [
                 t for t in workflow.available_actions(request.user, application) if t.actor != workflow.APPLICANT
             ],
+            "held_by": workflow.is_held(application),
             "events": application.events.select_related("actor").all(),
             "attachments": application.attachments.all(),
             "transition_form": TransitionForm(),

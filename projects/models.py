@@ -30,6 +30,7 @@ class ApplicationStatus(models.TextChoices):
     DISTRICT_REVIEW = "district_review", _("待区总工会审核")
     CITY_REVIEW = "city_review", _("待市总工会终审")
     APPROVED = "approved", _("已批准")
+    # History: a batch held its applications by this status until its ledger rows held them (2026-12).
     BATCHED = "batched", _("已纳入给付批次")
     PAID = "paid", _("已给付")
     # Reconciliation found the payment failed or returned: the money did not arrive, a new batch pays it.

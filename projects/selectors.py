@@ -918,10 +918,10 @@ def application_progress(application: Application) -> Progress:
     if status == s.RETURNED:
         return Progress(step, _("退回补正：请按审核意见修改后重新提交。"))
     if status == s.APPROVED:
-        if application.amount > 0:
-            return Progress(step, _("已批准，等待区总工会纳入给付批次。"))
+        if application.amount > 0:  # whether a batch holds it yet is the district's business
+            return Progress(step, _("已批准，等待区总工会给付。"))
         return Progress(step, _("已批准，请按时参加。") if application.offering_id else _("已批准。"))
-    if status == s.BATCHED:
+    if status == s.BATCHED:  # history: no application is batched since the ledger holds them
         return Progress(step, _("已纳入给付批次，等待区总工会给付。"))
     if status == s.PAID:
         return Progress(step, _("已给付 %(amount)s。") % {"amount": yuan(application.amount)}, done=True)
@@ -1162,12 +1162,6 @@ def claims_against(coverage: CoverageRecord, rule_id: str) -> list[Application]:
 def holds_application(member: Member, rule_id: str, policy_year: int) -> bool:
     """An application of this rule and year that still holds its place (submitted, in review, granted)."""
     return any(a.policy_year == policy_year for a in member_applications(member, (rule_id,), HOLDING))
-
-
-def payable_applications() -> QuerySet[Application]:
-    """Approved applications with money to pay that no payout batch holds yet (the payouts app's
-    input; a batched application has left this set by its status)."""
-    return Application.objects.filter(status=ApplicationStatus.APPROVED, amount__gt=0)
 
 
 def portal_navigation(request) -> tuple[bool, int]:

@@ -6,22 +6,26 @@ which asks this module; nothing else changes an application's status.
     draft ──submit──▶ submitted ──route──▶ first review level of the project's chain
     review level ──approve──▶ next level … ──▶ approved
     (a level may be a step of one organisation: legal aid is 区总工会受理 → 区总工会审核, then 指派 on its case)
-    approved ──batch──▶ batched ──mark_paid──▶ paid ──close──▶ closed
-              batched ──unbatch──▶ approved            (the payout batch was cancelled)
-    paid ──payment_failed──▶ payment_failed ──rebatch──▶ batched ──mark_paid──▶ paid
+    approved ──mark_paid──▶ paid ──close──▶ closed     (its payout batch paid it)
+    paid ──payment_failed──▶ payment_failed ──mark_repaid──▶ paid
                                                        (reconciliation: the payment failed or came back;
                                                         a new batch sends the same ledger row again)
     closed ──payment_failed_closed──▶ payment_failed   (the same, for one closed after it was paid)
-              batched ──unrebatch──▶ payment_failed   (that re-payment batch was cancelled)
     approved ──close──▶ closed                         (nothing to pay, or what follows is done)
     review level ──return (reason)──▶ returned ──submit──▶ submitted …
     review level ──reject (reason)──▶ rejected
     draft/submitted/review/returned ──withdraw──▶ withdrawn   (by the applicant)
     approved booking (no review chain) ──cancel──▶ withdrawn   (by the applicant; frees the place)
 
-batch, unbatch, mark_paid, payment_failed(_closed), rebatch and unrebatch belong to payout batches alone (actor PAYOUTS): one district
-staff member prepares a batch, another confirms it (payouts' maker-checker). No single
+mark_paid, mark_repaid and payment_failed(_closed) belong to payout batches alone (actor PAYOUTS): one
+district staff member prepares a batch, another confirms it (payouts' maker-checker). No single
 person can mark an application paid, and no page offers it.
+
+A batch holds its applications by its ledger rows, not by a status: while one of an application's
+payments waits in a batch (payouts registers the check, add_payout_hold), no transition, no
+recalculation and no edit of its amount may touch it (is_held). The status "batched" is history:
+applications held that way before 2026-12 moved back (payouts migration 0006), and their old events
+still name it.
 
 Levels held by the applicant's own side are skipped when routing: a street union that
 applies for one of its units does not review its own application at street level.
@@ -51,6 +55,8 @@ LEVEL_STATUS = {
 }
 STATUS_LEVEL = {status: level for level, status in LEVEL_STATUS.items()}
 REVIEW_STATUSES = frozenset(LEVEL_STATUS.values())
+# The statuses a payout batch's payment waits on: granted and not paid, or paid and failed.
+HOLDABLE = frozenset({S.APPROVED, S.PAYMENT_FAILED})
 
 # Which staff role reviews at each level. The city union's final review happens
 # in the city's own system; district staff record its outcome here.
@@ -105,22 +111,19 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition("cancel", "取消预约", frozenset({S.APPROVED}), S.WITHDRAWN, APPLICANT, guard=is_booking),
         Transition(
-            "batch",
-            "纳入给付批次",
+            "mark_paid",
+            "确认已给付",
             frozenset({S.APPROVED}),
-            S.BATCHED,
+            S.PAID,
             PAYOUTS,
             guard=has_amount,
             guard_q=Q(amount__gt=0),
         ),
-        Transition("unbatch", "移出给付批次", frozenset({S.BATCHED}), S.APPROVED, PAYOUTS),
-        Transition("mark_paid", "确认已给付", frozenset({S.BATCHED}), S.PAID, PAYOUTS),
+        Transition("mark_repaid", "确认已重新给付", frozenset({S.PAYMENT_FAILED}), S.PAID, PAYOUTS),
         Transition("payment_failed", "对账：给付未到账", frozenset({S.PAID}), S.PAYMENT_FAILED, PAYOUTS),
         Transition(
             "payment_failed_closed", "对账：给付未到账（已办结）", frozenset({S.CLOSED}), S.PAYMENT_FAILED, PAYOUTS
         ),
-        Transition("rebatch", "纳入重新给付批次", frozenset({S.PAYMENT_FAILED}), S.BATCHED, PAYOUTS),
-        Transition("unrebatch", "移出重新给付批次", frozenset({S.BATCHED}), S.PAYMENT_FAILED, PAYOUTS),
         Transition("close", "办结", frozenset({S.APPROVED, S.PAID}), S.CLOSED, DISTRICT),
     )
 }
@@ -130,6 +133,12 @@ TRANSITIONS: dict[str, Transition] = {
 EVENT_LABELS: dict[str, str] = {
     "create": _("创建申请"),
     **{action: t.label for action, t in TRANSITIONS.items()},
+    # Events of the payout steps before batches held applications by their ledger rows (history).
+    "batch": _("纳入给付批次"),
+    "unbatch": _("移出给付批次"),
+    "rebatch": _("纳入重新给付批次"),
+    "unrebatch": _("移出重新给付批次"),
+    "ledger_hold": _("给付批次改由给付台账锁定"),  # payouts migration 0006
     "supply_facts": _("填写审核事实"),
     "materials_complete": _("材料收齐"),
     "recalculate": _("按当前政策表重新计算"),
@@ -138,6 +147,7 @@ EVENT_LABELS: dict[str, str] = {
 # Error messages: constants the tests assert on.
 NOT_ALLOWED_FROM = "当前状态为“{status}”，不能{action}。"
 NOT_YOURS = "您无权对这份申请执行“{action}”。"
+HELD = "这份申请已列入给付批次 {batch}，等待给付，不能{action}。"
 REASON_REQUIRED = "请填写{action}的理由。"
 SAME_REVIEWER = "同一工作人员不能在相邻两级审核同一申请（职责分离）：您已在{level}审核通过。"
 OWN_APPLICATION = "申请方不能审核自己提出的申请（职责分离）。"
@@ -280,13 +290,36 @@ def allowed_in_bulk(transition: Transition) -> Q:
     return condition & transition.guard_q if transition.guard_q is not None else condition
 
 
+# Checks that say which payout batch holds an application (its reference), or None. The payouts app
+# registers its own (PayoutsConfig.ready): projects knows nothing of the ledger.
+_PAYOUT_HOLDS: list[Callable[[Application], str | None]] = []
+
+
+def add_payout_hold(check: Callable[[Application], str | None]) -> None:
+    if check not in _PAYOUT_HOLDS:
+        _PAYOUT_HOLDS.append(check)
+
+
+def is_held(application: Application) -> str | None:
+    """The reference of the payout batch a payment of this application waits in, or None."""
+    if application.pk is None or application.status not in HOLDABLE:
+        return None
+    for check in _PAYOUT_HOLDS:
+        batch = check(application)
+        if batch:
+            return batch
+    return None
+
+
 def may_perform_in_bulk(user: User | None, transition: Transition) -> bool:
     return transition.actor == PAYOUTS and user is not None and is_district_staff(user)
 
 
 def available_actions(user: User, application: Application) -> list[Transition]:
     """What this user may do to this application now (for buttons and admin actions). Never the
-    payout steps: those are a batch's, never one application's."""
+    payout steps: those are a batch's, never one application's; nothing while a batch holds it."""
+    if is_held(application):
+        return []
     return [
         t
         for t in TRANSITIONS.values()

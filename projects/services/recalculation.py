@@ -65,6 +65,9 @@ def application_recalculate(*, user: User, application: Application, comment: st
         raise ApplicationError(NOT_RECALCULABLE.format(status=ApplicationStatus(application.status).label))
     if not (workflow.may_review(user, application) or (application.status == S.APPROVED and is_district_staff(user))):
         raise TransitionNotAllowed(workflow.NOT_YOURS.format(action="重新计算"))
+    held_by = workflow.is_held(application)
+    if held_by:  # the batch was prepared with this amount: cancel the batch first
+        raise TransitionNotAllowed(workflow.HELD.format(batch=held_by, action="重新计算"))
     preview = application_recalculation_preview(application=application)
     if preview.changes:
         application.decision = preview.current

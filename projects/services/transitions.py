@@ -69,6 +69,10 @@ def check_transition(
                 status=ApplicationStatus(application.status).label, action=transition.label
             )
         )
+    if transition.actor != workflow.PAYOUTS:
+        held_by = workflow.is_held(application)
+        if held_by:
+            raise TransitionNotAllowed(workflow.HELD.format(batch=held_by, action=transition.label))
     if (
         transition.actor == workflow.REVIEWER
         and user is not None
@@ -182,6 +186,7 @@ _NOTIFY_ON = {
     "return": "您的申请 {ref} 被退回补正。",
     "reject": "您的申请 {ref} 未通过审核。",
     "mark_paid": "您的申请 {ref} 已给付。",
+    "mark_repaid": "您的申请 {ref} 已重新给付。",
     "payment_failed": "您的申请 {ref} 的给付未能到账，将重新给付。",
     "payment_failed_closed": "您的申请 {ref} 的给付未能到账，将重新给付。",
 }
@@ -222,7 +227,7 @@ def _lock(application: Application) -> Application:
 def application_transition(*, user: User, application: Application, action: str, comment: str = "") -> Application:
     """Check and perform one transition (approve, return, reject, withdraw, cancel, close).
 
-    The payout steps (batch, unbatch, mark_paid) are not doors of one application: they go
+    The payout steps (mark_paid, mark_repaid, payment_failed) are not doors of one application: they go
     through payout batches (application_payout_step), one person preparing, another confirming."""
     if action in ("submit", "route"):
         raise TransitionNotAllowed("请使用提交申请功能。")
@@ -237,7 +242,7 @@ def application_transition(*, user: User, application: Application, action: str,
 def application_payout_step(
     *, user: User, application: Application, action: str, comment: str = "", data: dict | None = None
 ) -> Application:
-    """batch / unbatch / mark_paid, for the payouts app alone (inside its batch's transaction,
+    """mark_paid / payment_failed …, for the payouts app alone (inside its batch's transaction,
     after its own maker-checker checks)."""
     transition = workflow.TRANSITIONS[action]
     if transition.actor != workflow.PAYOUTS:
@@ -256,7 +261,7 @@ def applications_payout_step_in_bulk(
     data: dict | None = None,
     also: tuple[str, str, list] | None = None,
 ) -> QuerySet[Application]:
-    """batch / unbatch / mark_paid … for many applications at once (payouts alone, inside its batch's
+    """mark_paid / mark_repaid / payment_failed … for many applications at once (payouts alone, inside its batch's
     transaction): the same transition table, checked once for the actor and, for every row, in the
     UPDATE's WHERE (workflow.allowed_in_bulk), so a row no longer in the expected state is left alone.
 
@@ -425,11 +430,13 @@ def _notification_rows(transition: workflow.Transition, *, comment: str, when):
     tail = tail.format(status=ApplicationStatus(transition.target).label)
     quote = connection.ops.quote_name
     member = Application._meta.get_field("applicant_member").related_model
-    recipient = "CASE WHEN moved.applicant_member_id IS NOT NULL THEN m.user_id ELSE moved.created_by_id END"
+    # The member's account by its primary key, row by row: a chunk's few thousand probes, not a hash
+    # of every member built for each chunk.
+    account = f"(SELECT m.user_id FROM {quote(member._meta.db_table)} m WHERE m.id = moved.applicant_member_id)"
+    recipient = f"CASE WHEN moved.applicant_member_id IS NOT NULL THEN {account} ELSE moved.created_by_id END"
     select = (
         f"SELECT r.recipient, r.id, %s || r.reference || %s, %s, '', %s FROM (SELECT moved.id, moved.reference, "
-        f"{recipient} AS recipient FROM moved LEFT JOIN {quote(member._meta.db_table)} m "
-        "ON m.id = moved.applicant_member_id) r WHERE r.recipient IS NOT NULL"
+        f"{recipient} AS recipient FROM moved) r WHERE r.recipient IS NOT NULL"
     )
     columns = ["recipient", "application", "title", "body", "link", "created_at"]
     # blank link: the inbox links the application (Notification.link)

@@ -149,7 +149,7 @@ def test_member_applies_follows_and_sees_it_paid(device, live_server, journey_wo
         application = approve_all(Application.objects.get(reference=reference), staff)
         assert application.status == ApplicationStatus.APPROVED
         page.reload()
-        assert "已批准，等待区总工会纳入给付批次" in page.inner_text("main")
+        assert "已批准，等待区总工会给付" in page.inner_text("main")
         journey.shot("approved")
 
         district = [user for user in staff if user.role == StaffRole.DISTRICT]

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from payouts.models import Payment, PayoutBatch
-from payouts.services import ITEMS_CHANGED, payout_batch_confirm, payout_batch_prepare
+from payouts.selectors import payable_applications
+from payouts.services import ITEMS_CHANGED, payout_batch_cancel, payout_batch_confirm, payout_batch_prepare
 from projects.models import Application
 from projects.services.errors import ApplicationError
 from projects.services.recalculation import application_recalculate
@@ -59,15 +60,30 @@ def test_the_application_page_offers_no_mark_paid_and_a_post_is_refused(client, 
     assert Application.objects.get(pk=award.pk).status == "approved"
 
 
-def test_a_batched_application_cannot_be_closed_recalculated_or_paid_alone(award, staff):
-    payout_batch_prepare(user=staff["district"], applications=[award])
-    assert Application.objects.get(pk=award.pk).status == "batched"
-    for action in ("close", "mark_paid", "unbatch"):
+def test_a_batched_application_cannot_be_closed_recalculated_or_paid_alone(client, award, staff):
+    batch = payout_batch_prepare(user=staff["district"], applications=[award])
+    assert Application.objects.get(pk=award.pk).status == "approved"  # held by its pending payment
+    with pytest.raises(ApplicationError, match=f"已列入给付批次 {batch.reference}，等待给付，不能办结"):
+        application_transition(user=staff["district2"], application=award, action="close")
+    for action in ("mark_paid", "mark_repaid"):
         with pytest.raises(ApplicationError):
             application_transition(user=staff["district2"], application=award, action=action)
-    with pytest.raises(ApplicationError, match="不能重新计算"):
+    with pytest.raises(ApplicationError, match="等待给付，不能重新计算"):
         application_recalculate(user=staff["district2"], application=award)
-    assert Application.objects.get(pk=award.pk).status == "batched"
+    # the admin's doors too: the page says why and offers no close; its POSTs change nothing
+    client.force_login(staff["district2"])
+    page = client.get(reverse("admin:projects_application_change", args=[award.pk])).content.decode()
+    assert f"已列入给付批次 {batch.reference}，等待给付：" in page and "action-close" not in page
+    client.post(reverse("admin:projects_application_transition", args=[award.pk, "close"]))
+    client.post(reverse("admin:projects_application_recalculate", args=[award.pk]), {"comment": "x"})
+    assert Application.objects.get(pk=award.pk).status == "approved"
+    assert not award.events.filter(action__in=["close", "recalculate"]).exists()
+    # once the batch is cancelled the hold is gone: district staff may close it again
+    payout_batch_cancel(user=staff["district2"], batch=batch)
+    page = client.get(reverse("admin:projects_application_change", args=[award.pk])).content.decode()
+    assert "held-by" not in page and "action-close" in page  # (the refused POST's message shows once)
+    application_transition(user=staff["district2"], application=award, action="close")
+    assert Application.objects.get(pk=award.pk).status == "closed"
 
 
 def test_confirmation_refuses_the_whole_batch_when_an_amount_changed(tree, staff, award):
@@ -80,11 +96,12 @@ def test_confirmation_refuses_the_whole_batch_when_an_amount_changed(tree, staff
         payout_batch_confirm(user=staff["district2"], batch=batch)
     assert other.reference in refused.value.messages[0]
     assert ITEMS_CHANGED.split("：")[0] in refused.value.messages[0]
-    assert set(Application.objects.values_list("status", flat=True)) == {"batched"}
+    assert set(Application.objects.values_list("status", flat=True)) == {"approved"}
 
 
 def test_cancelling_a_batch_returns_its_applications_to_approved(client, award, staff):
     batch = payout_batch_prepare(user=staff["district"], applications=[award])
     _admin_post(client, staff["district2"], reverse("admin:payouts_payoutbatch_cancel", args=[batch.pk]), {})
     assert Application.objects.get(pk=award.pk).status == "approved"
-    assert list(award.events.values_list("action", flat=True))[-2:] == ["batch", "unbatch"]
+    assert set(batch.payments.values_list("status", flat=True)) == {"cancelled"}
+    assert payable_applications().filter(pk=award.pk).exists()  # free for the next batch

@@ -49,7 +49,9 @@ def test_the_maker_cannot_check_their_own_batch(two_awards, staff):
     batch = payout_batch_prepare(user=staff["district"], applications=two_awards)
     with pytest.raises(ValidationError, match=SAME_PERSON):
         payout_batch_confirm(user=staff["district"], batch=batch)
-    assert set(Application.objects.values_list("status", flat=True)) == {"batched"}
+    # nothing paid: the applications wait, approved, held by the batch's pending payments
+    assert set(Application.objects.values_list("status", flat=True)) == {"approved"}
+    assert set(batch.payments.values_list("status", flat=True)) == {"pending"}
 
 
 def test_the_database_refuses_a_self_checked_batch_too(two_awards, staff):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from payouts.models import Payment, PaymentFile, PayoutBatchStatus
+from payouts.selectors import payable_applications
 from payouts.services import (
     ALREADY_PAID,
     payout_batch_cancel,
@@ -48,12 +49,11 @@ def test_prepare_writes_one_payment_per_application_and_payer_from_the_frozen_sp
     assert {p.status for p in payments} == {"pending"} and {p.route for p in payments} == {"member_card"}
     assert {p.benefit for p in payments} == {"skill_promotion_award"}
     assert batch.total == sum(shares.values())
-    # approved → batched through the workflow: one event and one audited history row each
+    # the applications stay approved, held by their pending payments: nothing else can touch them
     for application in Application.objects.all():
-        assert application.status == "batched"
-        assert application.events.filter(action="batch", actor=staff["district"]).count() == 1
-        assert application.history.latest().history_user == staff["district"]
-        assert application.history.latest().status == "batched"
+        assert application.status == "approved"
+        assert workflow.is_held(application) == batch.reference
+    assert not payable_applications().exists()  # a second batch finds nothing to take
 
 
 def test_the_database_refuses_a_second_payment_of_a_benefit(awards, staff):
@@ -77,7 +77,7 @@ def test_confirmation_queues_the_task_and_returns_at_once(awards, staff, django_
         payout_batch_confirm(user=staff["district2"], batch=batch)
     batch.refresh_from_db()
     assert batch.status == PayoutBatchStatus.PAYING and len(callbacks) == 1
-    assert set(Application.objects.values_list("status", flat=True)) == {"batched"}  # nothing paid yet
+    assert set(Application.objects.values_list("status", flat=True)) == {"approved"}  # nothing paid yet
     callbacks[0]()  # the worker (eager here: no REDIS_URL)
     batch.refresh_from_db()
     assert batch.status == PayoutBatchStatus.CONFIRMED
@@ -105,7 +105,7 @@ def test_the_task_pays_in_chunks_and_a_second_run_changes_nothing(awards, staff,
     assert Notification.objects.count() == snapshot[2] and PaymentFile.objects.count() == snapshot[3]
     for application in Application.objects.all():
         paid = application.events.get(action="mark_paid")
-        assert paid.actor == staff["district2"] and paid.from_status == "batched" and paid.to_status == "paid"
+        assert paid.actor == staff["district2"] and paid.from_status == "approved" and paid.to_status == "paid"
         assert application.paid_at is not None
         assert application.history.latest().history_user == staff["district2"]
         note = Notification.objects.get(application=application, title__endswith="已给付。")
@@ -115,17 +115,22 @@ def test_the_task_pays_in_chunks_and_a_second_run_changes_nothing(awards, staff,
 
 def test_the_bulk_step_keeps_the_transition_table(awards, staff):
     with pytest.raises(TransitionNotAllowed):
-        applications_payout_step_in_bulk(user=staff["street"], applications=Application.objects.all(), action="batch")
+        applications_payout_step_in_bulk(
+            user=staff["street"], applications=Application.objects.all(), action="mark_paid"
+        )
     with pytest.raises(ValueError):
         workflow.allowed_in_bulk(workflow.TRANSITIONS["approve"])
     Application.objects.filter(pk=awards[0].pk).update(amount=Decimal("0.00"))  # the guard: nothing to pay
     moved = applications_payout_step_in_bulk(
-        user=staff["district"], applications=Application.objects.all(), action="batch"
+        user=staff["district"], applications=Application.objects.all(), action="mark_paid"
     )
     assert sorted(moved.values_list("pk", flat=True)) == sorted(a.pk for a in awards[1:])
-    # mark_paid only from batched: approved rows are left alone
-    applications_payout_step_in_bulk(user=staff["district"], applications=Application.objects.all(), action="mark_paid")
     assert Application.objects.get(pk=awards[0].pk).status == "approved"
+    # mark_repaid only from payment_failed: the paid rows are left alone
+    moved = applications_payout_step_in_bulk(
+        user=staff["district"], applications=Application.objects.all(), action="mark_repaid"
+    )
+    assert not moved.exists() and Application.objects.filter(status="paid").count() == 2
 
 
 def test_a_cancelled_batch_leaves_one_ledger_row_that_the_next_batch_moves(awards, staff):

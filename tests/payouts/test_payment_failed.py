@@ -18,6 +18,7 @@ from payouts.services import (
     payout_batch_prepare,
     payout_batch_prepare_failed,
 )
+from projects import workflow
 from projects.models import Application, ApplicationStatus
 from tests.payouts.test_batches import approved_award
 from tests.payouts.test_reconciliation import _csv
@@ -85,7 +86,9 @@ def test_rebatch_then_pay_marks_it_paid_again_on_the_same_ledger_row(
     _reconcile(staff, [[ok.reference, "1000", "成功", "BK1", ""], [bad.reference, "1000", "失败", "", "卡号错误"]])
     retry = payout_batch_prepare_failed(user=staff["district"])
     assert list(retry.payments.values_list("pk", flat=True)) == [bad.pk] and retry.total == Decimal("1000.00")
-    assert _status(bad) == "batched" and _status(ok) == "paid"
+    # it waits as payment_failed, held by its pending payment in the re-payment batch
+    assert _status(bad) == "payment_failed" and _status(ok) == "paid"
+    assert workflow.is_held(Application.objects.get(pk=bad.application_id)) == retry.reference
     with django_capture_on_commit_callbacks(execute=True):
         payout_batch_confirm(user=staff["district2"], batch=retry)
     retry.refresh_from_db()
@@ -96,7 +99,7 @@ def test_rebatch_then_pay_marks_it_paid_again_on_the_same_ledger_row(
     actions = list(
         Application.objects.get(pk=bad.application_id).events.order_by("pk").values_list("action", flat=True)
     )
-    assert actions[-5:] == ["batch", "mark_paid", "payment_failed", "rebatch", "mark_paid"]
+    assert actions[-3:] == ["mark_paid", "payment_failed", "mark_repaid"]
     # Paid again: the re-sent payment is confirmed by the next file, once.
     _reconcile(staff, [[bad.reference, "1000", "成功", "BK2", ""]])
     assert Payment.objects.get(pk=bad.pk).status == "confirmed" and _status(bad) == "paid"
@@ -113,7 +116,7 @@ def test_a_second_file_cannot_confirm_a_failed_payment(paid_two, staff):
     assert Payment.objects.get(pk=bad.pk).status == "failed" and _status(bad) == "payment_failed"
 
 
-def test_confirmation_accepts_only_batched_applications(paid_two, staff):
+def test_confirmation_accepts_only_applications_as_the_batch_found_them(paid_two, staff):
     _ok, bad = paid_two
     _reconcile(staff, [[bad.reference, "1000", "失败", "", "卡号错误"]])
     retry = payout_batch_prepare_failed(user=staff["district"])
@@ -130,7 +133,7 @@ def test_cancelling_a_repayment_batch_puts_it_back_to_waiting(paid_two, staff):
     payout_batch_cancel(user=staff["district2"], batch=retry)
     assert _status(bad) == "payment_failed" and Payment.objects.get(pk=bad.pk).status == "failed"
     again = payout_batch_prepare_failed(user=staff["district"])
-    assert list(again.payments.values_list("pk", flat=True)) == [bad.pk] and _status(bad) == "batched"
+    assert list(again.payments.values_list("pk", flat=True)) == [bad.pk] and _status(bad) == "payment_failed"
 
 
 def test_the_members_page_shows_the_new_status(paid_two, staff, client):
@@ -202,7 +205,7 @@ def test_an_application_closed_before_its_payment_failed_is_paid_again(
     assert _status(bad) == "paid" and Payment.objects.get(pk=bad.pk).status == "sent"
 
 
-def test_a_payment_failed_before_its_closed_application_was_moved_is_batched_again(paid_two, staff):
+def test_a_payment_failed_before_its_closed_application_was_moved_is_sent_again(paid_two, staff):
     """The ledger says failed and the application was closed without reconciliation's step (a failure
     recorded before this step existed): preparing the re-payment batch moves it first."""
     from projects.services.transitions import application_transition
@@ -213,4 +216,4 @@ def test_a_payment_failed_before_its_closed_application_was_moved_is_batched_aga
     )
     Payment.objects.filter(pk=bad.pk).update(status="failed", failure_reason="卡号错误")
     retry = payout_batch_prepare_failed(user=staff["district"])
-    assert list(retry.payments.values_list("pk", flat=True)) == [bad.pk] and _status(bad) == "batched"
+    assert list(retry.payments.values_list("pk", flat=True)) == [bad.pk] and _status(bad) == "payment_failed"

@@ -218,7 +218,7 @@ class TestTransitionsByRole:
             with pytest.raises(TransitionNotAllowed, match="只能通过给付批次办理"):
                 act(staff[who], application, "mark_paid")
         batch = payout_batch_prepare(user=staff["district"], applications=[application])
-        assert Application.objects.get(pk=application.pk).status == S.BATCHED
+        assert Application.objects.get(pk=application.pk).status == S.APPROVED  # held by its payment
         with django_capture_on_commit_callbacks(execute=True):  # the payout task, eager without Redis
             payout_batch_confirm(user=staff["district2"], batch=batch)
         assert Application.objects.get(pk=application.pk).status == S.PAID
