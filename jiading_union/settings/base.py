@@ -173,7 +173,9 @@ CELERY_BEAT_SCHEDULE = {
 SPREADSHEET_JOB_FILES_DAYS = env.int("SPREADSHEET_JOB_FILES_DAYS", default=30)
 # Payout batches (payouts/services.py): applications per transaction when a batch is paid, and an
 # optional pause between transactions (seconds) to spare a busy database.
-PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=5000)
+# Applications paid per transaction: each holds its rows and the batch for about a third of a second
+# at 10,000 (bench/payouts.py: 5,000 paid 100,000 in 3.1–4.0 s, 10,000 in 3.0 s, steadier).
+PAYOUT_CHUNK = env.int("PAYOUT_CHUNK", default=10000)
 PAYOUT_CHUNK_PAUSE = env.float("PAYOUT_CHUNK_PAUSE", default=0.0)
 PAYOUT_QUEUE = env.str("PAYOUT_QUEUE", default="celery")  # the Celery queue payout tasks go to
 # The outreach scan (outreach/services.py): from OUTREACH_SCAN_PARALLEL_MIN members it runs in
