@@ -16,8 +16,8 @@ Measured in each round:
   sent, applications paid, events, history, notifications), in-process as the worker runs them;
   target: prepare + pay ≤ 3× the (checked) baseline;
 - the payment file of the N rows (.xlsx + CSV in one pass, from the database) against plain
-  openpyxl write-only writing the same rows from memory; target ≤ 1.5×, peak memory < 200 MB (the
-  last round).
+  openpyxl write-only writing the same rows from memory; target ≤ 1.5×, and peak memory < 200 MB:
+  the peak resident memory of a process of its own making the file, Django and all (the last round).
 """
 
 from __future__ import annotations
@@ -108,7 +108,45 @@ def baseline_insert_select(batch_id: int, *, checked: bool = False) -> float:
     return elapsed
 
 
-def run(*, files: bool) -> tuple[float, bool | None]:
+# The payment file made by a process of its own, as the worker makes it: its peak resident memory
+# (C allocations of openpyxl's XML writer and the driver's included, which tracemalloc does not see).
+FILE_PROCESS = """
+import pathlib, re, sys, tempfile
+sys.path.insert(0, sys.argv[2])
+import django
+django.setup()
+from payouts import files
+from payouts.models import PayoutBatch
+
+def kb(name):  # this process's resident memory now (VmRSS) or at its peak (VmHWM)
+    return re.search(rf"{name}:\\s+(\\d+)", pathlib.Path("/proc/self/status").read_text()).group(1)
+
+batch = PayoutBatch.objects.get(pk=int(sys.argv[1]))
+idle = kb("VmRSS")
+with tempfile.TemporaryDirectory() as tmp:
+    files.write_files(batch, "member_card", pathlib.Path(tmp) / "a.xlsx", pathlib.Path(tmp) / "a.csv")
+print(idle, kb("VmHWM"))
+"""
+
+
+def file_process_memory(batch_id: int, database_url: str) -> tuple[float, float]:
+    """(resident MB of the process once Django is set up and the batch read, its peak MB: importing
+    Django and the apps or making the file, whichever took more)."""
+    import subprocess
+
+    env = {**os.environ, "DATABASE_URL": database_url}
+    done = subprocess.run(
+        [sys.executable, "-c", FILE_PROCESS, str(batch_id), str(ROOT)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    idle, peak = (int(kb) / 1024 for kb in done.stdout.split()[-2:])
+    return idle, peak
+
+
+def run(*, files: bool, database_url: str = "") -> tuple[float, bool | None]:
     """One round on a fresh copy of the seeded database: (prepare + pay over the checked baseline, the
     payment file's verdict or None when not measured)."""
     from django.db import connection
@@ -232,11 +270,16 @@ def run(*, files: bool) -> tuple[float, bool | None]:
         workbook.save(Path(tmp) / "b.xlsx")
         plain = time.perf_counter() - started
     print(f"  payment file, {rows:,} rows (.xlsx + CSV from the database): {ours:.2f}s, traced peak {peak:.0f} MB")
-    print(f"  plain openpyxl write-only, same rows from memory: {plain:.2f}s")
-    file_ok = ours <= 1.5 * plain and peak < 200
+    idle, resident = file_process_memory(batch.pk, database_url)
     print(
-        f"payment file: x{ours / plain:.2f} plain openpyxl (target ≤ 1.5×), traced peak {peak:.0f} MB (< 200)"
-        f" {'PASS' if file_ok else 'FAIL'}"
+        f"  the same file made by a process of its own: peak resident {resident:.0f} MB"
+        f" ({idle:.0f} MB before it began, Django and the apps imported)"
+    )
+    print(f"  plain openpyxl write-only, same rows from memory: {plain:.2f}s")
+    file_ok = ours <= 1.5 * plain and resident < 200
+    print(
+        f"payment file: x{ours / plain:.2f} plain openpyxl (target ≤ 1.5×), peak resident {resident:.0f} MB for the"
+        f" whole process (< 200) {'PASS' if file_ok else 'FAIL'}"
     )
     print(f"machine: {os.cpu_count()} CPUs, PostgreSQL {connection.cursor().connection.info.server_version}")
     return ratio, file_ok
@@ -280,7 +323,7 @@ def main() -> int:
             rounds.append(name)
             connections["default"].settings_dict["NAME"] = name
             print(f"round {number} of {args.rounds}:")
-            ratio, measured = run(files=number == args.rounds)
+            ratio, measured = run(files=number == args.rounds, database_url=with_database(server, name))
             ratios.append(ratio)
             file_ok = measured if measured is not None else file_ok
             connections.close_all()
