@@ -105,3 +105,15 @@ def test_cancelling_a_batch_returns_its_applications_to_approved(client, award, 
     assert Application.objects.get(pk=award.pk).status == "approved"
     assert set(batch.payments.values_list("status", flat=True)) == {"cancelled"}
     assert payable_applications().filter(pk=award.pk).exists()  # free for the next batch
+
+
+def test_the_review_list_offers_no_batched_status_and_its_status_links_still_filter(client, award, staff):
+    """ "batched" is history: no status filter choice leads to an empty list; the field filter's own
+    parameter (the reminders' links) still filters."""
+    client.force_login(staff["district"])
+    changelist = reverse("admin:projects_application_changelist")
+    page = client.get(changelist).content.decode()
+    assert "已纳入给付批次" not in page and "?status__exact=approved" in page
+    listed = client.get(changelist + "?status__exact=approved").context["cl"].result_list
+    assert [a.pk for a in listed] == [award.pk]
+    assert not client.get(changelist + "?status__exact=paid").context["cl"].result_list
