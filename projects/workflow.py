@@ -22,8 +22,8 @@ district staff member prepares a batch, another confirms it (payouts' maker-chec
 person can mark an application paid, and no page offers it.
 
 A batch holds its applications by its ledger rows, not by a status: while one of an application's
-payments waits in a batch (payouts registers the check, add_payout_hold), no transition, no
-recalculation and no edit of its amount may touch it (is_held). The status "batched" is history:
+payments waits in a batch (payouts registers the check, add_payout_hold), no transition but the
+batch's own payout steps and no recalculation may touch it (is_held). The status "batched" is history:
 applications held that way before 2026-12 moved back (payouts migration 0006), and their old events
 still name it.
 
