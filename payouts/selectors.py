@@ -18,20 +18,22 @@ PAGE_PAYMENTS = 200
 DUE_SOON_DAYS = 14
 
 
+def waiting_payments(application, **where) -> QuerySet[Payment]:
+    """An application's payments waiting in a batch (pending): what holds it (projects.workflow.is_held)."""
+    return Payment.objects.filter(application=application, status=PaymentStatus.PENDING, **where)
+
+
 def payable_applications() -> QuerySet[Application]:
     """Approved applications with money to pay that no payout batch holds yet: none of their
     payments waits in a batch (a cancelled batch's rows are free to be moved into the next one)."""
-    waiting = Payment.objects.filter(application=OuterRef("pk"), status=PaymentStatus.PENDING)
-    return Application.objects.filter(~Exists(waiting), status=ApplicationStatus.APPROVED, amount__gt=0)
+    return Application.objects.filter(
+        ~Exists(waiting_payments(OuterRef("pk"))), status=ApplicationStatus.APPROVED, amount__gt=0
+    )
 
 
 def holding_batch(application: Application) -> str | None:
     """The reference of the batch a payment of this application waits in (projects.workflow.is_held)."""
-    return (
-        Payment.objects.filter(application=application, status=PaymentStatus.PENDING)
-        .values_list("batch__reference", flat=True)
-        .first()
-    )
+    return waiting_payments(application).values_list("batch__reference", flat=True).first()
 
 
 def batch_page(batch: PayoutBatch) -> dict:
@@ -83,8 +85,7 @@ def due_dates(batch: PayoutBatch) -> dict:
     """Applications of the batch with a payout due date (2021 basic coverage: 90/60/30 days from
     complete materials) not paid yet: overdue, and due within DUE_SOON_DAYS."""
     today = timezone.localdate()
-    waiting = Payment.objects.filter(application=OuterRef("pk"), batch=batch, status=PaymentStatus.PENDING)
-    unpaid = Application.objects.filter(Exists(waiting), payout_due__isnull=False)
+    unpaid = Application.objects.filter(Exists(waiting_payments(OuterRef("pk"), batch=batch)), payout_due__isnull=False)
     soon = today + timezone.timedelta(days=DUE_SOON_DAYS)
     return {
         "overdue": list(
@@ -114,10 +115,12 @@ def payout_report(*, start, end) -> list[dict]:
         )
 
     decided = Q(application__decided_at__date__gte=start, application__decided_at__date__lte=end)
-    in_batch = Payment.objects.filter(application=OuterRef("application"), status=PaymentStatus.PENDING)
     waiting = (
         ApplicationShare.objects.filter(
-            ~Exists(in_batch), decided, application__status=ApplicationStatus.APPROVED, application__amount__gt=0
+            ~Exists(waiting_payments(OuterRef("application"))),
+            decided,
+            application__status=ApplicationStatus.APPROVED,
+            application__amount__gt=0,
         )
         .exclude(payer="personal")
         .values_list("payer")

@@ -34,7 +34,7 @@ from django.utils import timezone
 from members.models import User
 from members.selectors import is_district_staff
 from projects.models import Application, ApplicationShare, ApplicationStatus
-from projects.services.transitions import FromMoved, applications_payout_step_in_bulk
+from projects.services.transitions import FromMoved, applications_payout_step_in_bulk, where_of
 
 from .models import Payment, PaymentRoute, PaymentStatus, PayoutBatch, PayoutBatchStatus
 from .selectors import payable_applications
@@ -154,9 +154,8 @@ def _insert_payments(batch: PayoutBatch, chosen: QuerySet, *, reuse: bool) -> tu
         "created_at",
     ]
     names = ", ".join(quote(c) for c in columns)
-    query = chosen.order_by().query
     try:
-        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+        where, where_params = where_of(chosen)
     except EmptyResultSet:  # an empty selection (pk__in=[])
         return 0, 0, Decimal("0.00")
     lock = f" FOR SHARE OF {table}" if connection.features.has_select_for_update else ""

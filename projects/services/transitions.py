@@ -304,7 +304,7 @@ def applications_payout_step_in_bulk(
     if len(chosen.query.alias_map) > 1:  # joins: by id from a subquery; else its WHERE as is (ids, states)
         chosen = Application.objects.filter(workflow.allowed_in_bulk(transition), pk__in=applications.values("pk"))
     try:
-        where, where_params = _where(chosen)
+        where, where_params = where_of(chosen)
     except EmptyResultSet:
         none = Application.objects.none()
         none.also = None
@@ -375,9 +375,10 @@ def _step_without_ctes(
     return (len(ids), *results)
 
 
-def _where(queryset: QuerySet) -> tuple[str, list]:
-    """A queryset's WHERE on its own table's columns, as SQL for an UPDATE of that table (an id
-    list stays a list the planner reads as ids: with a subquery it was planned on stale statistics)."""
+def where_of(queryset: QuerySet) -> tuple[str, list]:
+    """A queryset's WHERE on its own table's columns, as SQL for an UPDATE of that table or a
+    statement that reads it unaliased (an id list stays a list the planner reads as ids: with a
+    subquery it was planned on stale statistics). Raises EmptyResultSet for a WHERE that matches nothing."""
     query = queryset.order_by().query
     sql, params = query.get_compiler(connection=connection).compile(query.where)
     return sql, list(params)
